@@ -1,0 +1,194 @@
+/**
+ * Settings: read once from the environment, validated before any I/O, secrets kept out of messages.
+ * Every setting backup-pulse reads is listed in SETTING_NAMES (the infra test checks the Bicep sets them).
+ */
+
+export const SETTING_NAMES = [
+  "PULSE_WORKSPACE_IDS",
+  "PULSE_LOGS_ENDPOINT",
+  "PULSE_LOGS_SCOPE",
+  "PULSE_ARM_ENDPOINT",
+  "PULSE_RECOVERY_POINTS",
+  "PULSE_TABLES_CONNECTION",
+  "PULSE_TABLES_URL",
+  "PULSE_WEBHOOK_URL",
+  "PULSE_WEBHOOK_FORMAT",
+  "PULSE_WEBHOOK_SECRET",
+  "PULSE_DIGEST_SCHEDULE",
+  "PULSE_ALERT_SCHEDULE",
+  "PULSE_LINUX_APP_CONSISTENT_VMS",
+  "PULSE_LOOKBACK_DAYS",
+  "PULSE_ALERT_RULES",
+] as const;
+
+export type SettingName = (typeof SETTING_NAMES)[number];
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export type RecoveryPointMode = "off" | "warnings" | "all";
+export type WebhookFormat = "teams" | "slack" | "generic";
+
+export type TablesTarget = { kind: "connection"; connectionString: string } | { kind: "url"; url: string };
+
+export interface Config {
+  workspaceIds: string[];
+  logsEndpoint: string;
+  logsScope: string;
+  armEndpoint: string;
+  recoveryPoints: RecoveryPointMode;
+  tables: TablesTarget | null;
+  webhookUrl: URL | null;
+  webhookFormat: WebhookFormat;
+  webhookSecret: string | null;
+  digestSchedule: string;
+  alertSchedule: string;
+  linuxAppConsistentVms: string[];
+  /** Previous days re-read on each run because late rows can still change them. */
+  lookbackDays: number;
+  /** Raw alert-rule setting (parsed by the alert rules module). */
+  alertRules: string | null;
+}
+
+/** A bad or missing setting: the message names the setting and never contains its value when secret. */
+export class SettingError extends Error {
+  constructor(
+    readonly setting: string,
+    message: string,
+  ) {
+    super(`${setting}: ${message}`);
+    this.name = "SettingError";
+  }
+}
+
+export const DEFAULTS = {
+  logsEndpoint: "https://api.loganalytics.io/v1",
+  logsScope: "https://api.loganalytics.io/.default",
+  armEndpoint: "https://management.azure.com",
+  digestSchedule: "0 0 7 * * *",
+  alertSchedule: "0 15 * * * *",
+  lookbackDays: 2,
+} as const;
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function isLoopbackHost(hostname: string): boolean {
+  const h = hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  return h === "localhost" || h === "::1" || /^127(\.\d{1,3}){3}$/.test(h);
+}
+
+function get(env: Env, name: SettingName): string | undefined {
+  const v = env[name]?.trim();
+  return v === undefined || v === "" ? undefined : v;
+}
+
+function list(value: string | undefined): string[] {
+  return (value ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
+}
+
+function httpsUrl(env: Env, name: SettingName, fallback: string, secret = false): string {
+  const raw = get(env, name) ?? fallback;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new SettingError(name, secret ? "is not a valid URL" : `"${raw}" is not a valid URL`);
+  }
+  if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopbackHost(url.hostname))) {
+    throw new SettingError(name, "must be an https URL (http is allowed only for loopback hosts)");
+  }
+  return raw.replace(/\/+$/, "");
+}
+
+/** Six-field NCRONTAB: seconds minutes hours day month day-of-week. */
+function ncrontab(env: Env, name: SettingName, fallback: string): string {
+  const v = get(env, name) ?? fallback;
+  const fields = v.split(/\s+/);
+  if (fields.length !== 6 || !fields.every((f) => /^[0-9*/,\-A-Za-z]+$/.test(f))) {
+    throw new SettingError(name, `"${v}" is not a six-field NCRONTAB expression (e.g. "0 0 7 * * *")`);
+  }
+  return v;
+}
+
+export interface LoadOptions {
+  /** Require what a real run needs (workspaces and a table target). */
+  requireRunSettings?: boolean;
+}
+
+/** Reads and validates every setting. Throws SettingError before any I/O. */
+export function loadConfig(env: Env = process.env, options: LoadOptions = {}): Config {
+  const workspaceIds = list(get(env, "PULSE_WORKSPACE_IDS"));
+  for (const id of workspaceIds) {
+    if (!GUID.test(id)) throw new SettingError("PULSE_WORKSPACE_IDS", `"${id}" is not a workspace ID (GUID)`);
+  }
+  if (options.requireRunSettings && workspaceIds.length === 0) {
+    throw new SettingError("PULSE_WORKSPACE_IDS", "is required: the Log Analytics workspace IDs to read");
+  }
+
+  const recovery = (get(env, "PULSE_RECOVERY_POINTS") ?? "warnings").toLowerCase();
+  if (recovery !== "off" && recovery !== "warnings" && recovery !== "all") {
+    throw new SettingError("PULSE_RECOVERY_POINTS", `"${recovery}" must be off, warnings or all`);
+  }
+
+  const conn = get(env, "PULSE_TABLES_CONNECTION");
+  const tablesUrl = get(env, "PULSE_TABLES_URL");
+  if (conn && tablesUrl) {
+    throw new SettingError("PULSE_TABLES_CONNECTION", "set either it or PULSE_TABLES_URL, not both");
+  }
+  let tables: TablesTarget | null = null;
+  if (conn) {
+    if (!/(AccountName|TableEndpoint|UseDevelopmentStorage|SharedAccessSignature)=/i.test(conn)) {
+      throw new SettingError("PULSE_TABLES_CONNECTION", "is not a storage connection string");
+    }
+    tables = { kind: "connection", connectionString: conn };
+  } else if (tablesUrl) {
+    tables = { kind: "url", url: httpsUrl(env, "PULSE_TABLES_URL", tablesUrl) };
+  } else if (options.requireRunSettings) {
+    throw new SettingError(
+      "PULSE_TABLES_URL",
+      "is required (or PULSE_TABLES_CONNECTION): where trends are kept",
+    );
+  }
+
+  const hook = get(env, "PULSE_WEBHOOK_URL");
+  const webhookUrl = hook ? new URL(httpsUrl(env, "PULSE_WEBHOOK_URL", hook, true)) : null;
+
+  const format = (get(env, "PULSE_WEBHOOK_FORMAT") ?? "generic").toLowerCase();
+  if (format !== "teams" && format !== "slack" && format !== "generic") {
+    throw new SettingError("PULSE_WEBHOOK_FORMAT", `"${format}" must be teams, slack or generic`);
+  }
+
+  const lookbackRaw = get(env, "PULSE_LOOKBACK_DAYS");
+  const lookbackDays = lookbackRaw === undefined ? DEFAULTS.lookbackDays : Number(lookbackRaw);
+  if (!Number.isInteger(lookbackDays) || lookbackDays < 0 || lookbackDays > 14) {
+    throw new SettingError("PULSE_LOOKBACK_DAYS", `"${lookbackRaw}" must be a whole number from 0 to 14`);
+  }
+
+  return {
+    workspaceIds,
+    logsEndpoint: httpsUrl(env, "PULSE_LOGS_ENDPOINT", DEFAULTS.logsEndpoint),
+    logsScope: get(env, "PULSE_LOGS_SCOPE") ?? DEFAULTS.logsScope,
+    armEndpoint: httpsUrl(env, "PULSE_ARM_ENDPOINT", DEFAULTS.armEndpoint),
+    recoveryPoints: recovery,
+    tables,
+    webhookUrl,
+    webhookFormat: format,
+    webhookSecret: get(env, "PULSE_WEBHOOK_SECRET") ?? null,
+    digestSchedule: ncrontab(env, "PULSE_DIGEST_SCHEDULE", DEFAULTS.digestSchedule),
+    alertSchedule: ncrontab(env, "PULSE_ALERT_SCHEDULE", DEFAULTS.alertSchedule),
+    linuxAppConsistentVms: list(get(env, "PULSE_LINUX_APP_CONSISTENT_VMS")),
+    lookbackDays,
+    alertRules: get(env, "PULSE_ALERT_RULES") ?? null,
+  };
+}
+
+/** Replaces every secret value that appears in `text` (webhook URL, secret, connection string). */
+export function redact(text: string, env: Env = process.env): string {
+  let out = text;
+  for (const name of ["PULSE_WEBHOOK_URL", "PULSE_WEBHOOK_SECRET", "PULSE_TABLES_CONNECTION"] as const) {
+    const v = env[name]?.trim();
+    if (v && v.length >= 4) out = out.split(v).join(`<${name}>`);
+  }
+  return out.replace(/([?&](sig|code|sv|se|sp)=)[^&\s"']+/gi, "$1<redacted>");
+}

@@ -1,0 +1,129 @@
+/**
+ * The domain model shared by every part of backup-pulse. Pure types: no Azure imports.
+ */
+
+export type OsType = "Windows" | "Linux" | "unknown";
+
+/** Finished job states that are classified. `InProgress` rows are left out before this point. */
+export type JobStatus = "Completed" | "CompletedWithWarnings" | "Failed" | "Cancelled";
+
+export type Consistency = "application" | "file-system" | "crash" | "none" | "unknown";
+export type ExpectedConsistency = "application" | "file-system" | "crash" | "unknown";
+export type ConsistencySource = "observed" | "inferred";
+
+export type ErrorCategory =
+  | "vss"
+  | "fsfreeze"
+  | "agent"
+  | "extension"
+  | "network"
+  | "vm-state"
+  | "disk"
+  | "access"
+  | "platform"
+  | "config"
+  | "restore"
+  | "unknown";
+
+/** Why a row was read but not classified as a VM backup job. */
+export type ExclusionReason =
+  | "in-progress"
+  | "log-backup"
+  | "not-backup" // restores, configure-backup and other operations
+  | "not-vm" // MAB, DPM, SQL/HANA in VM, Azure Files, ...
+  | "legacy-v1" // AzureDiagnostics rows with SchemaVersion_s V1
+  | "deleted"; // State == Deleted
+
+/** One Azure VM backup job, normalised from any input shape. */
+export interface BackupJob {
+  jobId: string;
+  /** VM name (from the item friendly name, else the container name `iaasvmcontainerv2;<rg>;<vm>`). */
+  vm: string;
+  /** Vault name ("unknown" when no column carries it). */
+  vault: string;
+  /** ARM resource ID of the vault, when known: needed for recovery-point look-ups. */
+  vaultId: string | null;
+  /** `ProtectedContainerName`, e.g. `iaasvmcontainerv2;rg-app;vm-app-01`, when known. */
+  container: string | null;
+  /** `BackupItemUniqueId`, when known. */
+  itemId: string | null;
+  os: OsType;
+  status: JobStatus;
+  /** JobStartDateTime, as epoch milliseconds (UTC). */
+  startMs: number;
+  /** Job duration in seconds, when known. */
+  durationSec: number | null;
+  /** Raw failure/warning code as it came (`Success` and empty become null). */
+  code: string | null;
+  /** TimeGenerated of the row that won deduplication, epoch ms (0 when unknown). */
+  timeGeneratedMs: number;
+  /** True when the item's policy takes crash-consistent snapshots only. */
+  crashOnlyPolicy: boolean;
+  /** The workspace the row came from, when read from Log Analytics. */
+  workspaceId: string | null;
+}
+
+/** What a recovery-point look-up found for a job. */
+export interface ObservedPoint {
+  /** Raw `recoveryPointType`, e.g. `AppConsistent`. */
+  recoveryPointType: string;
+  /** recoveryPointTime, epoch ms. */
+  timeMs: number;
+}
+
+/** A job after classification. Field names follow `classify --format json` in the interface. */
+export interface ClassifiedJob {
+  jobId: string;
+  vm: string;
+  vault: string;
+  os: OsType;
+  status: JobStatus;
+  /** ISO-8601 of the job start. */
+  start: string;
+  consistency: Consistency;
+  consistencySource: ConsistencySource;
+  expectedConsistency: ExpectedConsistency;
+  degraded: boolean;
+  /** Canonical code name (catalogue spelling), or the raw code when unknown; null for a clean success. */
+  errorCode: string | null;
+  errorCategory: ErrorCategory | null;
+}
+
+export interface RejectedRow {
+  /** 1-based row number in the input (data rows, header not counted). */
+  row: number;
+  reason: string;
+}
+
+/** The result of reading rows of any shape. */
+export interface ReadResult {
+  jobs: BackupJob[];
+  rejected: RejectedRow[];
+  excluded: Partial<Record<ExclusionReason, number>>;
+  /** Rows read in total (before deduplication). */
+  rowsRead: number;
+  /** Rows that were superseded by a later row of the same job. */
+  duplicates: number;
+}
+
+/** Daily counts for one scope, as `trends --format json` prints them. */
+export interface DailyTrend {
+  date: string; // YYYY-MM-DD (UTC)
+  scope: string; // "all" | "vault:NAME" | "vm:NAME" | "code:CODE"
+  jobs: number;
+  completed: number;
+  completedWithWarnings: number;
+  failed: number;
+  application: number;
+  fileSystem: number;
+  crash: number;
+  none: number;
+  unknown: number;
+  degraded: number;
+}
+
+/** Settings the classifier needs (pure). */
+export interface ClassifyOptions {
+  /** VM names or `*`-patterns that run Linux pre/post scripts. */
+  linuxAppConsistentVms: readonly string[];
+}

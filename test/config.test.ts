@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import { loadConfig, redact, SettingError } from "../src/config.js";
+
+const WS = "11111111-2222-3333-4444-555555555555";
+
+describe("loadConfig", () => {
+  it("applies the documented defaults", () => {
+    const c = loadConfig({});
+    expect(c.logsEndpoint).toBe("https://api.loganalytics.io/v1");
+    expect(c.recoveryPoints).toBe("warnings");
+    expect(c.webhookFormat).toBe("generic");
+    expect(c.digestSchedule).toBe("0 0 7 * * *");
+    expect(c.alertSchedule).toBe("0 15 * * * *");
+    expect(c.lookbackDays).toBe(2);
+  });
+
+  it("names the setting when a workspace ID is not a GUID", () => {
+    expect(() => loadConfig({ PULSE_WORKSPACE_IDS: `${WS},nope` })).toThrow(/PULSE_WORKSPACE_IDS: "nope"/);
+  });
+
+  it("requires workspaces and a table target for a real run", () => {
+    expect(() => loadConfig({}, { requireRunSettings: true })).toThrow(SettingError);
+    expect(() => loadConfig({ PULSE_WORKSPACE_IDS: WS }, { requireRunSettings: true })).toThrow(
+      /PULSE_TABLES_URL/,
+    );
+  });
+
+  it("refuses a plain-http webhook except on loopback, without echoing the URL", () => {
+    const secretUrl = "http://example.com/hook?sig=abc123";
+    let message = "";
+    try {
+      loadConfig({ PULSE_WEBHOOK_URL: secretUrl });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/^PULSE_WEBHOOK_URL: must be an https URL/);
+    expect(message).not.toContain("abc123");
+    expect(loadConfig({ PULSE_WEBHOOK_URL: "http://127.0.0.1:9/hook" }).webhookUrl?.port).toBe("9");
+  });
+
+  it("rejects unknown enum values and bad schedules", () => {
+    expect(() => loadConfig({ PULSE_RECOVERY_POINTS: "some" })).toThrow(/PULSE_RECOVERY_POINTS/);
+    expect(() => loadConfig({ PULSE_WEBHOOK_FORMAT: "email" })).toThrow(/PULSE_WEBHOOK_FORMAT/);
+    expect(() => loadConfig({ PULSE_DIGEST_SCHEDULE: "0 7 * * *" })).toThrow(/PULSE_DIGEST_SCHEDULE/);
+  });
+
+  it("redacts secrets and signature parameters", () => {
+    const env = { PULSE_WEBHOOK_URL: "https://x.logic.azure.com/wf?sig=s3cr3t" };
+    const text = redact("POST https://x.logic.azure.com/wf?sig=s3cr3t failed; also ?sig=zzz", env);
+    expect(text).not.toContain("s3cr3t");
+    expect(text).not.toContain("zzz");
+  });
+});
