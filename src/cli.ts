@@ -21,7 +21,7 @@ export class UsageError extends Error {
   override name = "UsageError";
 }
 
-export async function main(argv: string[]): Promise<number> {
+export function main(argv: string[]): Promise<number> | number {
   const [command, ...rest] = argv;
   if (command === undefined || command === "--help" || command === "-h" || command === "help") {
     process.stdout.write(USAGE);
@@ -42,7 +42,7 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
+Promise.resolve(main(process.argv.slice(2))).then(
   (code) => {
     process.exitCode = code;
   },

@@ -1,0 +1,24 @@
+/**
+ * The columns backup-pulse's own job queries return (resource-specific tables joined with CoreAzureBackup,
+ * and the legacy AzureDiagnostics query projected to the same names). The normaliser reads these, the
+ * local Log Analytics endpoint serves them and the benchmark generates them.
+ */
+export const JOB_QUERY_COLUMNS = [
+  { name: "TimeGenerated", type: "datetime" },
+  { name: "JobUniqueId", type: "string" },
+  { name: "JobStartDateTime", type: "datetime" },
+  { name: "JobDurationInSecs", type: "real" },
+  { name: "JobStatus", type: "string" },
+  { name: "JobFailureCode", type: "string" },
+  { name: "JobOperation", type: "string" },
+  { name: "JobOperationSubType", type: "string" },
+  { name: "BackupManagementType", type: "string" },
+  { name: "VaultName", type: "string" },
+  { name: "ResourceId", type: "string" },
+  { name: "BackupItemUniqueId", type: "string" },
+  { name: "BackupItemFriendlyName", type: "string" },
+  { name: "ProtectedContainerName", type: "string" },
+  { name: "ProtectedContainerOSType", type: "string" },
+] as const;
+
+export type JobQueryColumn = (typeof JOB_QUERY_COLUMNS)[number]["name"];
