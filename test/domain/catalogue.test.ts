@@ -1,0 +1,209 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import {
+  allEntries,
+  CONSISTENCY_DOC_URL,
+  hintsFor,
+  isScriptWarning,
+  isVssCode,
+  isWorkloadCode,
+  lookupCode,
+} from "../../src/domain/catalogue.js";
+import type { ErrorCategory } from "../../src/domain/model.js";
+
+interface ReferenceEntry {
+  code: string;
+  kind: "failure" | "warning";
+  os: string;
+  category: string;
+  summary: string;
+  consistencyEffect: string;
+  docUrl: string;
+}
+
+/** The reference list the catalogue is built from (shared with every developer and CI at ../shared). */
+const REFERENCE = JSON.parse(
+  readFileSync(new URL("../../../shared/reference/error-codes.json", import.meta.url), "utf8"),
+) as ReferenceEntry[];
+
+/** The interface's category vocabulary for the reference's longer names. */
+const INTERFACE_CATEGORY: Record<string, ErrorCategory> = {
+  "storage/disk": "disk",
+  "permissions/policy/keyvault/encryption": "access",
+  "platform/transient": "platform",
+  "configuration/other": "config",
+};
+const mapped = (category: string): string => INTERFACE_CATEGORY[category] ?? category;
+
+function expectedScope(summary: string): string {
+  if (summary.startsWith("[SQL Server in Azure VM workload backup]")) return "sql-workload";
+  if (summary.startsWith("[SAP HANA in Azure VM workload backup]")) return "hana-workload";
+  return "vm";
+}
+
+const VSS_CODES = ["ExtensionFailedVssWriterInBadState", "ExtensionFailedVssServiceInBadState"];
+
+describe("catalogue coverage", () => {
+  it("has the 114 reference codes and no others", () => {
+    expect(REFERENCE).toHaveLength(114);
+    expect(allEntries().map((e) => e.code)).toEqual(REFERENCE.map((r) => r.code));
+  });
+
+  it.each(REFERENCE.map((r) => [r.code, r] as const))(
+    "%s resolves with its category, kind, os, scope and doc link",
+    (code, ref) => {
+      const entry = lookupCode(code);
+      expect(entry).not.toBeNull();
+      expect(entry).toMatchObject({
+        code,
+        category: mapped(ref.category),
+        kind: ref.kind,
+        os: ref.os,
+        scope: expectedScope(ref.summary),
+        docUrl: ref.docUrl,
+      });
+    },
+  );
+
+  it("uses only the interface's category names", () => {
+    const allowed = new Set([
+      "vss",
+      "fsfreeze",
+      "agent",
+      "extension",
+      "network",
+      "vm-state",
+      "disk",
+      "access",
+      "platform",
+      "config",
+      "restore",
+    ]);
+    for (const e of allEntries()) expect(allowed.has(e.category), e.code).toBe(true);
+  });
+
+  it("keeps summaries short and in its own words", () => {
+    const byCode = new Map(REFERENCE.map((r) => [r.code, r]));
+    for (const e of allEntries()) {
+      expect(e.summary.length, e.code).toBeGreaterThan(10);
+      expect(e.summary.length, e.code).toBeLessThanOrEqual(200);
+      expect(e.summary, e.code).not.toBe(byCode.get(e.code)?.summary);
+      expect(e.summary, e.code).not.toMatch(/^\[/);
+    }
+  });
+
+  it("gives every code a one-line action of at most 200 characters", () => {
+    for (const e of allEntries()) {
+      expect(e.action.trim().length, e.code).toBeGreaterThan(10);
+      expect(e.action.length, e.code).toBeLessThanOrEqual(200);
+      expect(e.action, e.code).not.toMatch(/\n/);
+    }
+  });
+
+  it("links every code to an https page on learn.microsoft.com", () => {
+    for (const e of allEntries()) {
+      const url = new URL(e.docUrl);
+      expect(url.protocol, e.code).toBe("https:");
+      expect(url.hostname, e.code).toBe("learn.microsoft.com");
+    }
+    expect(new URL(CONSISTENCY_DOC_URL).hash).toBe("#snapshot-consistency");
+  });
+
+  it("states the consistency effect the reference gives", () => {
+    for (const ref of REFERENCE) {
+      const effect = lookupCode(ref.code)?.consistencyEffect ?? "";
+      if (ref.consistencyEffect.startsWith("None: the job fails"))
+        expect(effect, ref.code).toMatch(/no recovery point/);
+      if (ref.consistencyEffect.startsWith("Not applicable (restore"))
+        expect(effect, ref.code).toMatch(/restore job/);
+      if (ref.consistencyEffect.startsWith("Not applicable to VM snapshot"))
+        expect(effect, ref.code).toMatch(/database backup/);
+      if (ref.consistencyEffect.startsWith("Application consistency lost"))
+        expect(effect, ref.code).toMatch(/falls back to file-system/);
+    }
+  });
+});
+
+describe("lookupCode", () => {
+  it("ignores case and surrounding whitespace", () => {
+    expect(lookupCode("extensionfailedvsswriterinbadstate")?.code).toBe("ExtensionFailedVssWriterInBadState");
+    expect(lookupCode("  USERERRORFSFREEZEFAILED\t")?.code).toBe("UserErrorFsFreezeFailed");
+    expect(lookupCode("pre-scripttimeout")?.code).toBe("Pre-ScriptTimeout");
+  });
+
+  it("maps numeric codes to their names", () => {
+    expect(lookupCode("320001")?.code).toBe("ResourceNotFound");
+    expect(lookupCode("400094")?.code).toBe("BCMV2VMNotFound");
+    expect(lookupCode(" 380008 ")?.code).toBe("AzureVmOffline");
+    expect(lookupCode("380008")?.category).toBe("agent");
+  });
+
+  it("resolves both documented spellings of the key vault permissions code to one entry", () => {
+    const a = lookupCode("UserErrorKeyvaultPermissionsNotConfigured");
+    const b = lookupCode("UserErrorKeyVaultPermissionsNotConfigured");
+    expect(a).not.toBeNull();
+    expect(b).toBe(a);
+    expect(a?.category).toBe("access");
+  });
+
+  it("returns null for a clean success, nothing, and unknown codes", () => {
+    expect(lookupCode("Success")).toBeNull();
+    expect(lookupCode("SUCCESS ")).toBeNull();
+    expect(lookupCode("")).toBeNull();
+    expect(lookupCode("   ")).toBeNull();
+    expect(lookupCode(null)).toBeNull();
+    expect(lookupCode(undefined)).toBeNull();
+    expect(lookupCode("ExtensionFailedVssFreezeTimeout")).toBeNull();
+    expect(lookupCode("UserErrorSnapshotNotFound")).toBeNull();
+    expect(lookupCode("123456")).toBeNull();
+  });
+});
+
+describe("seed knowledge", () => {
+  it("tells operators of VSS codes to restart the VSS service, then the VM", () => {
+    for (const code of VSS_CODES) {
+      const entry = lookupCode(code);
+      expect(entry && isVssCode(entry), code).toBe(true);
+      expect(entry?.action, code).toMatch(/restart .*VSS service/i);
+      expect(entry?.action, code).toMatch(/reboot the VM/i);
+    }
+    expect(lookupCode("ExtensionFailedVssWriterInBadState")?.action).toContain("vssadmin list writers");
+    expect(lookupCode("ExtensionFailedVssWriterInBadState")?.action).toContain("[1] Stable");
+  });
+
+  it("offers the copy-only VSS registry value for SQL Server VMs with every VSS code", () => {
+    const vss = allEntries().filter(isVssCode);
+    expect(vss.map((e) => e.code).sort()).toEqual([...VSS_CODES].sort());
+    for (const entry of vss) {
+      const hint = hintsFor(entry).join(" ");
+      expect(hint).toContain("USEVSSCOPYBACKUP");
+      expect(hint).toContain("HKLM\\SOFTWARE\\Microsoft\\BCDRAGENT");
+      expect(hint).toMatch(/"TRUE"/);
+      expect(hint).toMatch(/copy-only/);
+      expect(hint).toMatch(/no reboot/);
+    }
+  });
+
+  it("points every Linux script warning at the pre/post-script configuration", () => {
+    const scripts = allEntries().filter(isScriptWarning);
+    expect(scripts).toHaveLength(10);
+    for (const entry of scripts) {
+      expect(entry.kind).toBe("warning");
+      const hint = hintsFor(entry).join(" ");
+      expect(hint).toContain("/etc/azure/VMSnapshotScriptPluginConfig.json");
+      expect(hint).toMatch(/root-owned, mode 600/);
+      expect(hint).toMatch(/mode 700/);
+      expect(entry.consistencyEffect).toMatch(/Application consistency lost/);
+    }
+    expect(lookupCode("InsufficientPermissionforPre-Script")?.action).toMatch(/700/);
+  });
+
+  it("gives no extra hint where none applies, and tells workload codes apart", () => {
+    const agent = lookupCode("UserErrorGuestAgentStatusUnavailable");
+    expect(agent && hintsFor(agent)).toEqual([]);
+    const sql = lookupCode("UserErrorSQLLSNValidationFailure");
+    expect(sql && isWorkloadCode(sql)).toBe(true);
+    expect(agent && isWorkloadCode(agent)).toBe(false);
+    expect(allEntries().filter(isWorkloadCode)).toHaveLength(46);
+  });
+});
