@@ -1,0 +1,112 @@
+/**
+ * Table Storage clients from the settings: a connection string (account key, SAS or Azurite) or an account
+ * URL with a token credential (managed identity in Azure). Plain http is allowed only for loopback hosts.
+ */
+import { TableClient, TableServiceClient, type TableServiceClientOptions } from "@azure/data-tables";
+import type { TokenCredential } from "@azure/core-auth";
+import { isLoopbackHost, type TablesTarget } from "../config.js";
+
+export interface TablesOptions {
+  /** Prepended to every table name (letters and digits only), e.g. to keep test runs apart. */
+  tablePrefix?: string;
+}
+
+/** Opens tables of one storage account; `table(name)` gives a client for a (prefixed) table. */
+export interface Tables {
+  table(name: string): TableClient;
+  /** Creates each named table once (an existing table is left as it is). */
+  ensureTables(names: readonly string[]): Promise<void>;
+  /** The account's table endpoint, without credentials (safe to show). */
+  readonly endpoint: string;
+}
+
+/** The endpoint a connection string points at (TableEndpoint, else built from AccountName). */
+function connectionEndpoint(connectionString: string): string {
+  const parts = new Map<string, string>();
+  for (const part of connectionString.split(";")) {
+    const i = part.indexOf("=");
+    if (i > 0) parts.set(part.slice(0, i).trim().toLowerCase(), part.slice(i + 1).trim());
+  }
+  const explicit = parts.get("tableendpoint");
+  if (explicit) return explicit;
+  if (parts.get("usedevelopmentstorage")?.toLowerCase() === "true")
+    return "http://127.0.0.1:10002/devstoreaccount1";
+  const protocol = parts.get("defaultendpointsprotocol") ?? "https";
+  return `${protocol}://${parts.get("accountname") ?? "unknown"}.table.${parts.get("endpointsuffix") ?? "core.windows.net"}`;
+}
+
+function clientOptions(endpoint: string): TableServiceClientOptions {
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    throw new Error(
+      "The Table Storage endpoint in the settings is not a valid URL: check the table endpoint",
+    );
+  }
+  if (url.protocol === "https:") return {};
+  if (url.protocol === "http:" && isLoopbackHost(url.hostname)) return { allowInsecureConnection: true };
+  throw new Error(
+    `The Table Storage endpoint ${url.protocol}//${url.host} must use https (http is allowed only for loopback hosts such as Azurite)`,
+  );
+}
+
+const PREFIX = /^[A-Za-z0-9]*$/;
+
+/** Builds the clients for a table target. `credential` is required for a URL target. */
+export function openTables(
+  target: TablesTarget,
+  credential?: TokenCredential,
+  options: TablesOptions = {},
+): Tables {
+  const prefix = options.tablePrefix ?? "";
+  if (!PREFIX.test(prefix)) throw new Error(`tablePrefix "${prefix}" may contain letters and digits only`);
+  let make: (name: string) => TableClient;
+  let service: TableServiceClient;
+  let endpoint: string;
+  if (target.kind === "connection") {
+    endpoint = connectionEndpoint(target.connectionString).replace(/\/+$/, "");
+    const opts = clientOptions(endpoint);
+    make = (name) => TableClient.fromConnectionString(target.connectionString, name, opts);
+    service = TableServiceClient.fromConnectionString(target.connectionString, opts);
+  } else {
+    if (!credential)
+      throw new Error("PULSE_TABLES_URL needs an Azure credential (managed identity) to sign in");
+    endpoint = target.url.replace(/\/+$/, "");
+    const opts = clientOptions(endpoint);
+    make = (name) => new TableClient(endpoint, name, credential, opts);
+    service = new TableServiceClient(endpoint, credential, opts);
+  }
+  const clients = new Map<string, TableClient>();
+  const table = (name: string): TableClient => {
+    const full = prefix + name;
+    let c = clients.get(full);
+    if (!c) {
+      c = make(full);
+      clients.set(full, c);
+    }
+    return c;
+  };
+  const created = new Set<string>();
+  return {
+    endpoint,
+    table,
+    async ensureTables(names) {
+      const todo = names.map((n) => prefix + n).filter((n) => !created.has(n));
+      await Promise.all(todo.map((n) => service.createTable(n))); // an existing table (409) is not an error
+      for (const n of todo) created.add(n);
+    },
+  };
+}
+
+/**
+ * A Table Storage key from a name: the characters keys forbid (`/ \ # ?`, control characters) plus `%` and
+ * the `|` separator are written `%XX`, so keys stay deterministic and a separator never comes from a name.
+ * Lower-case the name first where it is case-insensitive.
+ */
+export function tableKey(value: string): string {
+  // eslint-disable-next-line no-control-regex
+  return value.replace(/[/\\#?%|\u0000-\u001f\u007f-\u009f]/g, (c) => {
+    return `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`;
+  });
+}

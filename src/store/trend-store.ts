@@ -1,0 +1,630 @@
+/**
+ * The trend store in Azure Table Storage: per-day aggregates, per-VM days, per-job facts, per-VM state and
+ * run records. Schema and example queries: docs/tables.md.
+ *
+ * Writes are idempotent: deterministic keys, upserts (Replace) in transactions of at most 100 actions per
+ * partition, and the rows a re-run no longer produces are deleted, so a day always holds exactly its latest
+ * result. Counts are stored as Int32 (durations as Double) and read back as plain numbers.
+ */
+import {
+  odata,
+  RestError,
+  type TableClient,
+  type TableEntity,
+  type TransactionAction,
+} from "@azure/data-tables";
+import type { TokenCredential } from "@azure/core-auth";
+import type { TablesTarget } from "../config.js";
+import type {
+  ClassifiedJob,
+  Consistency,
+  ConsistencySource,
+  DailyTrend,
+  ErrorCategory,
+  ExpectedConsistency,
+  JobStatus,
+  OsType,
+} from "../domain/model.js";
+import {
+  addTrend,
+  buildDailyTrends,
+  daysBetween,
+  emptyTrend,
+  isDate,
+  nameKey,
+  nextVmState,
+  summariseVmDays,
+  TREND_COUNTERS,
+  type DayMark,
+  type VmDay,
+  type VmState,
+} from "../domain/trends.js";
+import { openTables, tableKey, type Tables, type TablesOptions } from "./tables.js";
+
+export const TABLE_NAMES = {
+  daily: "PulseDaily",
+  vmDaily: "PulseVmDaily",
+  jobs: "PulseJobs",
+  vmState: "PulseVmState",
+  runs: "PulseRuns",
+} as const;
+type TableRole = keyof typeof TABLE_NAMES;
+
+const RUN_PARTITION = "run";
+const MAX_ACTIONS = 100;
+
+/** A classified job with the facts only the reader knows (where it came from, how long it ran). */
+export type StoredJob = ClassifiedJob & { workspaceId?: string | null; durationSec?: number | null };
+
+export interface WorkspaceOutcome {
+  workspaceId: string;
+  ok: boolean;
+}
+
+export interface WriteDayInput {
+  date: string;
+  /** Every job that started on `date` (UTC): the day is replaced by exactly these. */
+  jobs: readonly StoredJob[];
+  /** False when some workspace failed or a result was partial. */
+  complete: boolean;
+  workspaces: readonly WorkspaceOutcome[];
+  /** When the run happened (default: now). */
+  runAt?: Date;
+}
+
+export interface WriteDayResult {
+  transactions: number;
+  /** Entities upserted or deleted. */
+  entities: number;
+  /** Transactions per table (by base name, e.g. `PulseJobs`). */
+  transactionsByTable: Record<string, number>;
+}
+
+export interface RunRecord {
+  date: string;
+  complete: boolean;
+  runAt: string;
+  jobs: number;
+  vaults: number;
+  vms: number;
+  failed: number;
+  degraded: number;
+  workspacesOk: number;
+  workspacesFailed: number;
+  /** IDs of the workspaces that failed. */
+  failedWorkspaceIds: string[];
+}
+
+export interface TrendQuery {
+  from: string;
+  to: string;
+  vault?: string;
+  vm?: string;
+  code?: string;
+}
+
+export interface TrendStoreOptions extends TablesOptions {
+  /** Transactions sent at the same time (default 8). */
+  concurrency?: number;
+}
+
+type Row = Record<string, unknown>;
+type Action = TransactionAction;
+
+/** Row keys. Names are case-insensitive in Azure: keys are lower case, display names are columns. */
+const keys = {
+  scope: (kind: "vault" | "code", name: string) => `${kind}:${tableKey(nameKey(name))}`,
+  vmPrefix: (vm: string) => `${tableKey(nameKey(vm))}|`,
+  vmDay: (vm: string, vault: string) => `${tableKey(nameKey(vm))}|${tableKey(nameKey(vault))}`,
+  job: (j: ClassifiedJob) =>
+    `${tableKey(nameKey(j.vault))}|${tableKey(nameKey(j.vm))}|${tableKey(j.jobId.trim().toLowerCase())}`,
+  vault: (vault: string) => tableKey(nameKey(vault)),
+  vm: (vm: string) => tableKey(nameKey(vm)),
+};
+
+export class TrendStore {
+  /** Transactions sent since the store was opened (for benchmarks). */
+  transactionsSent = 0;
+  private readonly concurrency: number;
+
+  private constructor(
+    private readonly tables: Tables,
+    options: TrendStoreOptions,
+  ) {
+    this.concurrency = Math.max(1, options.concurrency ?? 8);
+  }
+
+  /** Opens the store and creates its tables when missing. */
+  static async open(
+    target: TablesTarget,
+    credential?: TokenCredential,
+    options: TrendStoreOptions = {},
+  ): Promise<TrendStore> {
+    const tables = openTables(target, credential, options);
+    await tables.ensureTables(Object.values(TABLE_NAMES));
+    return new TrendStore(tables, options);
+  }
+
+  private client(role: TableRole): TableClient {
+    return this.tables.table(TABLE_NAMES[role]);
+  }
+
+  // -------------------------------------------------------------------------------------------- writing
+
+  /**
+   * Stores one UTC day: aggregates, VM days, job facts, VM states and the run record. Running it again
+   * with the same jobs changes nothing; with other jobs the day becomes exactly the new result. Days must
+   * be written one after another (not concurrently), since VM states read what earlier days left.
+   */
+  async writeDay(input: WriteDayInput): Promise<WriteDayResult> {
+    const { date } = input;
+    if (!isDate(date)) throw new RangeError(`"${date}" is not a date (YYYY-MM-DD)`);
+    const jobs = latestPerJobId(input.jobs);
+    const trends = buildDailyTrends(date, jobs).filter((t) => t.kind !== "vm");
+    const vmDays = summariseVmDays(date, jobs);
+
+    const [oldDaily, oldVmDays, oldJobs] = await Promise.all([
+      this.listRows("daily", odata`PartitionKey eq ${date}`, ["RowKey"]),
+      this.listRows("vmDaily", odata`PartitionKey eq ${date}`, ["RowKey", "vm", "vault"]),
+      this.listRows("jobs", odata`PartitionKey eq ${date}`, ["RowKey"]),
+    ]);
+
+    const dailyRows = trends.map((t) => ({
+      partitionKey: date,
+      rowKey: t.kind === "all" ? "all" : keys.scope(t.kind === "code" ? "code" : "vault", t.key),
+      ...trendColumns(t.trend),
+    }));
+    const vmRows = vmDays.map((d) => vmDayRow(d));
+    const jobRows = jobs.map((j) => jobRow(date, j));
+
+    const batches: Batch[] = [
+      ...partitionBatches("daily", date, dailyRows, oldDaily),
+      ...partitionBatches("vmDaily", date, vmRows, oldVmDays),
+      ...partitionBatches("jobs", date, jobRows, oldJobs),
+    ];
+
+    // VMs whose state this day touches: those with jobs now, and those that had jobs before the re-run.
+    const touched = new Map<string, { vm: string; vault: string; day: VmDay | null }>();
+    for (const row of oldVmDays) {
+      const vm = str(row.vm) ?? "";
+      const vault = str(row.vault) ?? "";
+      touched.set(keys.vmDay(vm, vault), { vm, vault, day: null });
+    }
+    for (const d of vmDays) touched.set(keys.vmDay(d.vm, d.vault), { vm: d.vm, vault: d.vault, day: d });
+    batches.push(...(await this.stateBatches(date, [...touched.values()])));
+
+    const result: WriteDayResult = { transactions: 0, entities: 0, transactionsByTable: {} };
+    await this.send(batches, result);
+
+    // The run record goes last: it says the day was stored completely.
+    const run = runRow(input, jobs, vmDays);
+    await this.send(partitionBatches("runs", RUN_PARTITION, [run], []), result);
+    return result;
+  }
+
+  private async stateBatches(
+    date: string,
+    touched: readonly { vm: string; vault: string; day: VmDay | null }[],
+  ): Promise<Batch[]> {
+    const vaultKeys = [...new Set(touched.map((t) => keys.vault(t.vault)))];
+    const prevStates = new Map<string, VmState>();
+    await mapLimit(vaultKeys, this.concurrency, async (vk) => {
+      for (const row of await this.listRows("vmState", odata`PartitionKey eq ${vk}`)) {
+        prevStates.set(`${vk}/${str(row.rowKey) ?? ""}`, stateFromRow(row));
+      }
+    });
+    const actions = new Map<string, Action[]>();
+    const push = (pk: string, action: Action): void => {
+      const list = actions.get(pk);
+      if (list) list.push(action);
+      else actions.set(pk, [action]);
+    };
+    await mapLimit(touched, this.concurrency, async (t) => {
+      const pk = keys.vault(t.vault);
+      const rk = keys.vm(t.vm);
+      const prev = prevStates.get(`${pk}/${rk}`) ?? null;
+      let step = nextVmState(prev, date, t.day, t);
+      if (step.missing) {
+        const lookup = new Map<string, VmDay | null>();
+        for (const d of step.missing) lookup.set(d, await this.readVmDay(d, t.vm, t.vault));
+        step = nextVmState(prev, date, t.day, t, lookup);
+      }
+      if (step.state)
+        push(pk, ["upsert", { partitionKey: pk, rowKey: rk, ...stateColumns(step.state) }, "Replace"]);
+      else if (prev) push(pk, ["delete", { partitionKey: pk, rowKey: rk }]);
+    });
+    const batches: Batch[] = [];
+    for (const [pk, list] of actions) batches.push(...chunk("vmState", pk, list));
+    return batches;
+  }
+
+  private async readVmDay(date: string, vm: string, vault: string): Promise<VmDay | null> {
+    const row = await this.getRow("vmDaily", date, keys.vmDay(vm, vault));
+    return row ? vmDayFromRow(row) : null;
+  }
+
+  private async send(batches: readonly Batch[], result: WriteDayResult): Promise<void> {
+    await mapLimit(batches, this.concurrency, async (b) => {
+      try {
+        await this.client(b.role).submitTransaction(b.actions);
+      } catch (error) {
+        throw new Error(
+          `Storing ${b.actions.length} rows of ${TABLE_NAMES[b.role]} (partition ${b.partition}) failed: ${describe(error)}`,
+          { cause: error },
+        );
+      }
+      this.transactionsSent += 1;
+      result.transactions += 1;
+      result.entities += b.actions.length;
+      const name = TABLE_NAMES[b.role];
+      result.transactionsByTable[name] = (result.transactionsByTable[name] ?? 0) + 1;
+    });
+  }
+
+  // -------------------------------------------------------------------------------------------- reading
+
+  /**
+   * Daily trends from `from` to `to` (inclusive), oldest first. Scope: `all`, or one vault, VM (optionally
+   * within a vault) or error code. Days with a stored run but nothing for the scope give zero counts;
+   * days without a stored run are left out (no data is not zero).
+   */
+  async readTrends(query: TrendQuery): Promise<DailyTrend[]> {
+    const { from, to } = query;
+    if (!isDate(from) || !isDate(to)) throw new RangeError("from and to must be dates (YYYY-MM-DD)");
+    if (daysBetween(from, to) < 0) throw new RangeError(`from (${from}) is after to (${to})`);
+
+    const runDays = (
+      await this.listRows(
+        "runs",
+        odata`PartitionKey eq ${RUN_PARTITION} and RowKey ge ${from} and RowKey le ${to}`,
+        ["RowKey"],
+      )
+    ).map((r) => str(r.rowKey) ?? "");
+
+    const byDate = new Map<string, DailyTrend>();
+    let scope: string;
+    if (query.vm !== undefined) {
+      scope = `vm:${query.vm.trim()}`;
+      const filter =
+        query.vault !== undefined
+          ? odata`PartitionKey ge ${from} and PartitionKey le ${to} and RowKey eq ${keys.vmDay(query.vm, query.vault)}`
+          : vmRangeFilter(from, to, keys.vmPrefix(query.vm));
+      for (const row of await this.listRows("vmDaily", filter)) {
+        const date = str(row.partitionKey) ?? "";
+        const t = trendFromRow(date, `vm:${str(row.vm) ?? query.vm}`, row);
+        const seen = byDate.get(date);
+        if (seen) addTrend(seen, t);
+        else byDate.set(date, t);
+        scope = t.scope;
+      }
+    } else {
+      let rowKey = "all";
+      scope = "all";
+      if (query.vault !== undefined) {
+        rowKey = keys.scope("vault", query.vault);
+        scope = `vault:${query.vault.trim()}`;
+      } else if (query.code !== undefined) {
+        rowKey = keys.scope("code", query.code);
+        scope = `code:${query.code.trim()}`;
+      }
+      const filter = odata`PartitionKey ge ${from} and PartitionKey le ${to} and RowKey eq ${rowKey}`;
+      for (const row of await this.listRows("daily", filter)) {
+        const t = trendFromRow(str(row.partitionKey) ?? "", str(row.scope) ?? scope, row);
+        byDate.set(t.date, t);
+        scope = t.scope;
+      }
+    }
+    for (const d of runDays) if (!byDate.has(d)) byDate.set(d, emptyTrend(d, scope));
+    return [...byDate.values()].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+  }
+
+  /** The stored jobs of one day, ordered by vault, VM and job ID. */
+  async readDayJobs(date: string): Promise<StoredJob[]> {
+    return (await this.listRows("jobs", odata`PartitionKey eq ${date}`)).map(jobFromRow);
+  }
+
+  /** The stored VM days of one day (one per VM and vault). */
+  async readVmDays(date: string): Promise<VmDay[]> {
+    return (await this.listRows("vmDaily", odata`PartitionKey eq ${date}`)).map(vmDayFromRow);
+  }
+
+  /** Every VM's state, vault by vault. */
+  async *readVmStates(): AsyncIterable<VmState> {
+    for await (const row of this.client("vmState").listEntities<Row>()) yield stateFromRow(row);
+  }
+
+  /** One VM's state (one point read), or null when the VM is unknown. */
+  async readVmState(vm: string, vault: string): Promise<VmState | null> {
+    const row = await this.getRow("vmState", keys.vault(vault), keys.vm(vm));
+    return row ? stateFromRow(row) : null;
+  }
+
+  /** The run record of a day, or null when the day was never stored. */
+  async readRun(date: string): Promise<RunRecord | null> {
+    const row = await this.getRow("runs", RUN_PARTITION, date);
+    return row ? runFromRow(row) : null;
+  }
+
+  private async listRows(role: TableRole, filter: string, select?: string[]): Promise<Row[]> {
+    const rows: Row[] = [];
+    const queryOptions = select ? { filter, select } : { filter };
+    for await (const row of this.client(role).listEntities<Row>({ queryOptions })) rows.push(row);
+    return rows;
+  }
+
+  private async getRow(role: TableRole, partitionKey: string, rowKey: string): Promise<Row | null> {
+    try {
+      return await this.client(role).getEntity<Row>(partitionKey, rowKey);
+    } catch (error) {
+      if (error instanceof RestError && error.statusCode === 404) return null;
+      throw error;
+    }
+  }
+}
+
+/** `RowKey` starting with `prefix` within a date range (`|` is followed by `}` in code-point order). */
+function vmRangeFilter(from: string, to: string, prefix: string): string {
+  const end = `${prefix.slice(0, -1)}}`;
+  return odata`PartitionKey ge ${from} and PartitionKey le ${to} and RowKey ge ${prefix} and RowKey lt ${end}`;
+}
+
+// ------------------------------------------------------------------------------------------------ batches
+
+interface Batch {
+  role: TableRole;
+  partition: string;
+  actions: Action[];
+}
+
+function chunk(role: TableRole, partition: string, actions: readonly Action[]): Batch[] {
+  const out: Batch[] = [];
+  for (let i = 0; i < actions.length; i += MAX_ACTIONS) {
+    out.push({ role, partition, actions: actions.slice(i, i + MAX_ACTIONS) });
+  }
+  return out;
+}
+
+/** Upserts of `rows` plus deletes of the `existing` rows of the partition that `rows` no longer has. */
+function partitionBatches(
+  role: TableRole,
+  partition: string,
+  rows: readonly Row[],
+  existing: readonly Row[],
+): Batch[] {
+  const fresh = new Set(rows.map((r) => str(r.rowKey)));
+  const actions: Action[] = rows.map((r): Action => ["upsert", r as TableEntity<Row>, "Replace"]);
+  for (const old of existing) {
+    const rk = str(old.rowKey);
+    if (rk !== null && !fresh.has(rk)) actions.push(["delete", { partitionKey: partition, rowKey: rk }]);
+  }
+  return chunk(role, partition, actions);
+}
+
+/** Runs `fn` over `items` with at most `limit` at a time; the first failure is thrown after all settle. */
+async function mapLimit<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  let failure: { error: unknown } | null = null;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      try {
+        await fn(item);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (failure) throw (failure as { error: unknown }).error;
+}
+
+/** Of several jobs with one ID (case-insensitive), the last given wins. */
+function latestPerJobId(jobs: readonly StoredJob[]): StoredJob[] {
+  const byId = new Map<string, StoredJob>();
+  for (const j of jobs) byId.set(j.jobId.trim().toLowerCase(), j);
+  return [...byId.values()];
+}
+
+function describe(error: unknown): string {
+  if (error instanceof RestError) return `${error.statusCode ?? "no status"} ${error.code ?? ""}`.trim();
+  return error instanceof Error ? error.message : String(error);
+}
+
+// ------------------------------------------------------------------------------------------ entity shapes
+
+function str(v: unknown): string | null {
+  return typeof v === "string" ? v : null;
+}
+function num(v: unknown): number {
+  if (typeof v === "number") return v;
+  if (typeof v === "bigint") return Number(v);
+  if (typeof v === "string" && v !== "" && !Number.isNaN(Number(v))) return Number(v);
+  return 0;
+}
+function iso(v: unknown): string | null {
+  if (v instanceof Date) return v.toISOString();
+  if (typeof v === "string" && !Number.isNaN(Date.parse(v))) return new Date(Date.parse(v)).toISOString();
+  return null;
+}
+/** A Date column (Edm.DateTime), or nothing when null: absent properties read back as null. */
+function dateCol(name: string, value: string | null | undefined): Row {
+  return value ? { [name]: new Date(value) } : {};
+}
+function optCol(name: string, value: string | number | null | undefined): Row {
+  return value === null || value === undefined ? {} : { [name]: value };
+}
+function oneOf<T extends string>(v: unknown, allowed: readonly T[], fallback: T): T {
+  return typeof v === "string" && (allowed as readonly string[]).includes(v) ? (v as T) : fallback;
+}
+
+const STATUSES: readonly JobStatus[] = ["Completed", "CompletedWithWarnings", "Failed", "Cancelled"];
+const CONSISTENCIES: readonly Consistency[] = ["application", "file-system", "crash", "none", "unknown"];
+const EXPECTED: readonly ExpectedConsistency[] = ["application", "file-system", "crash", "unknown"];
+const OSES: readonly OsType[] = ["Windows", "Linux", "unknown"];
+const MARKS: readonly DayMark[] = ["-", "X", "A", "F", "C", "f", "c", "U"];
+
+function trendColumns(t: DailyTrend): Row {
+  const row: Row = { scope: t.scope };
+  for (const k of TREND_COUNTERS) row[k] = t[k];
+  return row;
+}
+
+function trendFromRow(date: string, scope: string, row: Row): DailyTrend {
+  const t = emptyTrend(date, scope);
+  for (const k of TREND_COUNTERS) t[k] = num(row[k]);
+  return t;
+}
+
+function vmDayRow(d: VmDay): Row {
+  return {
+    partitionKey: d.date,
+    rowKey: keys.vmDay(d.vm, d.vault),
+    vm: d.vm,
+    vault: d.vault,
+    mark: d.mark,
+    ...trendColumns(d.trend),
+    ...dateCol("lastJobAt", d.lastJobAt),
+    lastJobId: d.lastJobId,
+    lastStatus: d.lastStatus,
+    lastConsistency: d.lastConsistency,
+    os: d.os,
+    expectedConsistency: d.expectedConsistency,
+    ...dateCol("lastGoodPointAt", d.lastGoodPointAt),
+  };
+}
+
+function vmDayFromRow(row: Row): VmDay {
+  const date = str(row.partitionKey) ?? "";
+  return {
+    date,
+    vm: str(row.vm) ?? "",
+    vault: str(row.vault) ?? "",
+    mark: oneOf(row.mark, MARKS, "-"),
+    trend: trendFromRow(date, str(row.scope) ?? `vm:${str(row.vm) ?? ""}`, row),
+    lastJobAt: iso(row.lastJobAt) ?? `${date}T00:00:00.000Z`,
+    lastJobId: str(row.lastJobId) ?? "",
+    lastStatus: oneOf(row.lastStatus, STATUSES, "Failed"),
+    lastConsistency: oneOf(row.lastConsistency, CONSISTENCIES, "unknown"),
+    os: oneOf(row.os, OSES, "unknown"),
+    expectedConsistency: oneOf(row.expectedConsistency, EXPECTED, "unknown"),
+    lastGoodPointAt: iso(row.lastGoodPointAt),
+  };
+}
+
+function jobRow(date: string, j: StoredJob): Row {
+  return {
+    partitionKey: date,
+    rowKey: keys.job(j),
+    jobId: j.jobId,
+    vm: j.vm,
+    vault: j.vault,
+    os: j.os,
+    status: j.status,
+    ...dateCol("start", j.start),
+    consistency: j.consistency,
+    consistencySource: j.consistencySource,
+    expectedConsistency: j.expectedConsistency,
+    degraded: j.degraded,
+    ...optCol("errorCode", j.errorCode),
+    ...optCol("errorCategory", j.errorCategory),
+    ...optCol("workspaceId", j.workspaceId),
+    ...(typeof j.durationSec === "number" && Number.isFinite(j.durationSec)
+      ? { durationSec: { value: String(j.durationSec), type: "Double" } }
+      : {}),
+  };
+}
+
+function jobFromRow(row: Row): StoredJob {
+  return {
+    jobId: str(row.jobId) ?? "",
+    vm: str(row.vm) ?? "",
+    vault: str(row.vault) ?? "",
+    os: oneOf(row.os, OSES, "unknown"),
+    status: oneOf(row.status, STATUSES, "Failed"),
+    start: iso(row.start) ?? "",
+    consistency: oneOf(row.consistency, CONSISTENCIES, "unknown"),
+    consistencySource: oneOf<ConsistencySource>(row.consistencySource, ["observed", "inferred"], "inferred"),
+    expectedConsistency: oneOf(row.expectedConsistency, EXPECTED, "unknown"),
+    degraded: row.degraded === true,
+    errorCode: str(row.errorCode),
+    errorCategory: str(row.errorCategory) as ErrorCategory | null,
+    workspaceId: str(row.workspaceId),
+    durationSec: row.durationSec === undefined || row.durationSec === null ? null : num(row.durationSec),
+  };
+}
+
+function stateColumns(s: VmState): Row {
+  return {
+    vm: s.vm,
+    vault: s.vault,
+    failingDays: s.failingDays,
+    belowExpectedDays: s.belowExpectedDays,
+    ...dateCol("lastGoodPointAt", s.lastGoodPointAt),
+    ...dateCol("lastJobAt", s.lastJobAt),
+    ...optCol("lastJobId", s.lastJobId),
+    ...optCol("lastStatus", s.lastStatus),
+    ...optCol("lastConsistency", s.lastConsistency),
+    expectedConsistency: s.expectedConsistency,
+    os: s.os,
+    historyEnd: s.historyEnd,
+    history: s.history,
+  };
+}
+
+function stateFromRow(row: Row): VmState {
+  return {
+    vm: str(row.vm) ?? "",
+    vault: str(row.vault) ?? "",
+    failingDays: num(row.failingDays),
+    belowExpectedDays: num(row.belowExpectedDays),
+    lastGoodPointAt: iso(row.lastGoodPointAt),
+    lastJobAt: iso(row.lastJobAt),
+    lastJobId: str(row.lastJobId),
+    lastStatus: row.lastStatus === undefined ? null : oneOf(row.lastStatus, STATUSES, "Failed"),
+    lastConsistency:
+      row.lastConsistency === undefined ? null : oneOf(row.lastConsistency, CONSISTENCIES, "unknown"),
+    expectedConsistency: oneOf(row.expectedConsistency, EXPECTED, "unknown"),
+    os: oneOf(row.os, OSES, "unknown"),
+    historyEnd: str(row.historyEnd) ?? "",
+    history: str(row.history) ?? "",
+  };
+}
+
+function runRow(input: WriteDayInput, jobs: readonly StoredJob[], vmDays: readonly VmDay[]): Row {
+  const failed = input.workspaces.filter((w) => !w.ok).map((w) => w.workspaceId);
+  return {
+    partitionKey: RUN_PARTITION,
+    rowKey: input.date,
+    complete: input.complete,
+    runAt: input.runAt ?? new Date(),
+    jobs: jobs.length,
+    vaults: new Set(jobs.map((j) => nameKey(j.vault))).size,
+    vms: vmDays.length,
+    failed: jobs.filter((j) => j.status === "Failed").length,
+    degraded: jobs.filter((j) => j.degraded).length,
+    workspacesOk: input.workspaces.length - failed.length,
+    workspacesFailed: failed.length,
+    failedWorkspaceIds: failed.join(","),
+  };
+}
+
+function runFromRow(row: Row): RunRecord {
+  const ids = str(row.failedWorkspaceIds) ?? "";
+  return {
+    date: str(row.rowKey) ?? "",
+    complete: row.complete === true,
+    runAt: iso(row.runAt) ?? "",
+    jobs: num(row.jobs),
+    vaults: num(row.vaults),
+    vms: num(row.vms),
+    failed: num(row.failed),
+    degraded: num(row.degraded),
+    workspacesOk: num(row.workspacesOk),
+    workspacesFailed: num(row.workspacesFailed),
+    failedWorkspaceIds: ids === "" ? [] : ids.split(","),
+  };
+}
