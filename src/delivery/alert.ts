@@ -1,0 +1,27 @@
+/**
+ * What the alert renderers read from an alert. The alert rules' `Alert` has these fields, so it fits as is.
+ */
+export interface AlertView {
+  rule: string;
+  vm: string;
+  vault: string;
+  jobId: string;
+  /** ISO-8601 time of the job that fired the rule. */
+  at: string;
+  title: string;
+  detail: string;
+  errorCode: string | null;
+  action: string | null;
+  docUrl: string | null;
+}
+
+/** A rendered payload, ready for the poster. */
+export interface RenderedPayload {
+  format: "teams" | "slack" | "generic";
+  contentType: string;
+  body: string;
+}
+
+export function byteLength(text: string): number {
+  return Buffer.byteLength(text, "utf8");
+}

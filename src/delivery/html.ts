@@ -1,0 +1,258 @@
+/**
+ * The digest as one self-contained HTML page: inline CSS, inline SVG charts of the 30-day success and
+ * application-consistency rates, no external resource. Laid out to be read in ten seconds, on a phone too.
+ */
+import {
+  CONSISTENCY_DOC_URL,
+  TROUBLESHOOT_URL,
+  type Comparison,
+  type Digest,
+  type SeriesPoint,
+} from "../domain/digest.js";
+import { DIRECTION_MARK, STATUS_LABEL, changeText, count, coverageText, moreLine, percent } from "./text.js";
+
+export interface HtmlOptions {
+  /** Rows shown per list before "+N more". Default 50. */
+  maxRows?: number;
+}
+
+export function escapeHtml(s: string): string {
+  return s
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/'/g, "&#39;");
+}
+
+const e = escapeHtml;
+
+const CSS = `
+*{box-sizing:border-box}
+body{margin:0;background:#f3f5f8;color:#1b2430;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}
+main{max-width:1100px;margin:0 auto;padding:16px}
+header{border-radius:10px;padding:16px 20px;color:#fff;margin-bottom:16px}
+header h1{margin:0;font-size:22px;font-weight:650}
+header .status{display:inline-block;margin:8px 0 4px;padding:2px 10px;border-radius:999px;background:rgba(255,255,255,.22);font-weight:700;letter-spacing:.04em}
+header p{margin:4px 0 0}
+.healthy{background:#1f7a3d}.attention{background:#a86400}.failing{background:#b42318}.no-data{background:#4a5565}
+.partial{background:#fff4d6;border:1px solid #e8b100;color:#5c4300;border-radius:8px;padding:10px 14px;margin-bottom:16px;font-weight:600}
+.kpis{display:grid;grid-template-columns:repeat(auto-fit,minmax(160px,1fr));gap:10px;margin-bottom:16px}
+.kpi{background:#fff;border-radius:10px;padding:12px 14px;box-shadow:0 1px 2px rgba(16,24,40,.08)}
+.kpi .label{font-size:13px;color:#536071}
+.kpi .value{font-size:26px;font-weight:700;margin:2px 0}
+.kpi .cmp{font-size:12.5px;color:#536071}
+.good{color:#1f7a3d}.bad{color:#b42318}.flat{color:#536071}
+.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(280px,1fr));gap:10px;margin-bottom:16px}
+.chart{background:#fff;border-radius:10px;padding:12px 14px;box-shadow:0 1px 2px rgba(16,24,40,.08)}
+.chart h3{margin:0 0 6px;font-size:14px;font-weight:600}
+.chart svg{display:block;width:100%;height:auto}
+section{background:#fff;border-radius:10px;padding:12px 14px;margin-bottom:12px;box-shadow:0 1px 2px rgba(16,24,40,.08)}
+section h2{margin:0 0 8px;font-size:17px}
+section .sub{margin:-4px 0 8px;color:#536071;font-size:13px}
+table{width:100%;border-collapse:collapse;table-layout:fixed}
+th,td{text-align:left;padding:6px 8px;border-top:1px solid #e6e9ee;vertical-align:top;overflow-wrap:anywhere;word-break:break-word;font-size:14px}
+th{border-top:none;color:#536071;font-weight:600;font-size:12.5px;text-transform:uppercase;letter-spacing:.03em}
+code{font:13px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;overflow-wrap:anywhere}
+.more{color:#536071;font-style:italic;margin:6px 0 0}
+footer{color:#536071;font-size:13px;padding:4px 2px 24px}
+a{color:#0b5cad}
+@media (max-width:520px){.kpi .value{font-size:22px}th,td{padding:5px 4px;font-size:13px}.hide-narrow{display:none}}
+`;
+
+function arrowClass(c: Comparison, dir: Comparison["vsYesterday"]): string {
+  if (dir === "same" || dir === "none" || c.higherIsBetter === null) return "flat";
+  return (dir === "up") === c.higherIsBetter ? "good" : "bad";
+}
+
+function kpi(label: string, c: Comparison, asRate: boolean): string {
+  const f = asRate ? percent : count;
+  return (
+    `<div class="kpi"><div class="label">${e(label)}</div><div class="value">${e(f(c.value))}</div>` +
+    `<div class="cmp"><span class="${arrowClass(c, c.vsYesterday)}">${DIRECTION_MARK[c.vsYesterday]}</span> yesterday ${e(f(c.yesterday))}</div>` +
+    `<div class="cmp"><span class="${arrowClass(c, c.vs7d)}">${DIRECTION_MARK[c.vs7d]}</span> 7-day avg ${e(f(c.average7d))}</div></div>`
+  );
+}
+
+/** An inline SVG line chart of a rate (0–1) over the series; gaps where a day has no data. */
+export function rateChart(
+  series: readonly SeriesPoint[],
+  pick: (p: SeriesPoint) => number | null,
+  title: string,
+  color: string,
+): string {
+  const W = 300;
+  const H = 90;
+  const left = 30;
+  const right = 6;
+  const top = 8;
+  const bottom = 16;
+  const values = series.map(pick);
+  const present = values.filter((v): v is number => v !== null);
+  const lo = present.length > 0 ? Math.max(0, Math.floor(Math.min(...present) * 10) / 10 - 0.05) : 0;
+  const min = Math.min(lo, 0.9);
+  const x = (i: number): number =>
+    left + (series.length <= 1 ? 0 : (i * (W - left - right)) / (series.length - 1));
+  const y = (v: number): number => top + (1 - (v - min) / (1 - min)) * (H - top - bottom);
+  const segments: string[] = [];
+  let current: string[] = [];
+  values.forEach((v, i) => {
+    if (v === null) {
+      if (current.length > 0) segments.push(current.join(" "));
+      current = [];
+    } else current.push(`${x(i).toFixed(1)},${y(v).toFixed(1)}`);
+  });
+  if (current.length > 0) segments.push(current.join(" "));
+  const lines = segments
+    .map((pts) =>
+      pts.includes(" ")
+        ? `<polyline fill="none" stroke="${color}" stroke-width="2" stroke-linejoin="round" points="${pts}"/>`
+        : `<circle cx="${pts.split(",")[0]}" cy="${pts.split(",")[1]}" r="2" fill="${color}"/>`,
+    )
+    .join("");
+  const lastIndex = values.length - 1;
+  const last = values[lastIndex] ?? null;
+  const dot =
+    last !== null
+      ? `<circle cx="${x(lastIndex).toFixed(1)}" cy="${y(last).toFixed(1)}" r="3.5" fill="${color}"/>`
+      : "";
+  const grid = [1, (1 + min) / 2, min]
+    .map(
+      (v) =>
+        `<line x1="${left}" x2="${W - right}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" stroke="#e6e9ee"/>` +
+        `<text x="${left - 4}" y="${(y(v) + 3.5).toFixed(1)}" font-size="9" text-anchor="end" fill="#536071">${Math.round(v * 100)}%</text>`,
+    )
+    .join("");
+  const first = series[0]?.date ?? "";
+  const end = series[lastIndex]?.date ?? "";
+  const axis =
+    `<text x="${left}" y="${H - 3}" font-size="9" fill="#536071">${e(first.slice(5))}</text>` +
+    `<text x="${W - right}" y="${H - 3}" font-size="9" text-anchor="end" fill="#536071">${e(end.slice(5))}</text>`;
+  return (
+    `<div class="chart"><h3>${e(title)}: ${e(percent(last))} today</h3>` +
+    `<svg viewBox="0 0 ${W} ${H}" role="img" aria-label="${e(title)} over ${series.length} days" xmlns="http://www.w3.org/2000/svg">` +
+    `${grid}${lines}${dot}${axis}</svg></div>`
+  );
+}
+
+function tableHtml(headers: string[], rows: string[][], total: number, narrowHide: number[] = []): string {
+  const cls = (i: number): string => (narrowHide.includes(i) ? ` class="hide-narrow"` : "");
+  const head = `<tr>${headers.map((h, i) => `<th${cls(i)}>${e(h)}</th>`).join("")}</tr>`;
+  const body = rows.map((r) => `<tr>${r.map((c, i) => `<td${cls(i)}>${c}</td>`).join("")}</tr>`).join("");
+  const more = total > rows.length ? `<p class="more">${e(moreLine(total - rows.length))}</p>` : "";
+  return `<table>${head}${body}</table>${more}`;
+}
+
+/** The digest as a complete HTML document. */
+export function htmlDigest(d: Digest, options: HtmlOptions = {}): string {
+  const max = options.maxRows ?? 50;
+  const h = d.headline;
+  const parts: string[] = [];
+  parts.push(
+    `<header class="${h.status}"><h1>Backup pulse · ${e(d.date)}</h1>` +
+      `<div class="status" data-status="${h.status}">${e(STATUS_LABEL[h.status])}</div>` +
+      `<p>${e(h.statusReason)}</p></header>`,
+  );
+  if (h.partial) {
+    parts.push(
+      `<div class="partial">Partial data: some workspaces or queries did not answer in full, so these figures may be incomplete.</div>`,
+    );
+  }
+  if (h.status !== "no-data") {
+    parts.push(
+      `<div class="kpis">${kpi("Jobs", h.jobs, false)}${kpi("Succeeded", h.successRate, true)}` +
+        `${kpi("Application-consistent", h.application, true)}${kpi("File-system consistent", h.fileSystem, true)}` +
+        `${kpi("Crash-consistent", h.crash, true)}${kpi("No recovery point", h.none, true)}</div>`,
+    );
+  }
+  parts.push(
+    `<div class="charts">${rateChart(d.series, (p) => p.successRate, "Success rate", "#1f7a3d")}` +
+      `${rateChart(d.series, (p) => p.applicationRate, "Application-consistent", "#0b5cad")}</div>`,
+  );
+
+  const changes = [...d.changes.newFailures, ...d.changes.downgrades, ...d.changes.recoveries];
+  const kindLabel = { "new-failure": "New failure", downgrade: "Downgrade", recovery: "Recovered" } as const;
+  parts.push(
+    `<section><h2>What changed since yesterday</h2><p class="sub">${count(d.changes.newFailures.length)} new failure(s) · ` +
+      `${count(d.changes.downgrades.length)} downgrade(s) · ${count(d.changes.recoveries.length)} recovered</p>` +
+      (changes.length === 0
+        ? `<p>Nothing changed.</p>`
+        : tableHtml(
+            ["VM", "Vault", "Change", "Detail"],
+            changes
+              .slice(0, max)
+              .map((c) => [`<code>${e(c.vm)}</code>`, e(c.vault), e(kindLabel[c.kind]), e(changeText(c))]),
+            changes.length,
+            [1],
+          )) +
+      `</section>`,
+  );
+
+  const p = d.persisting;
+  const persisting: string[][] = [
+    ...p.failing.map((s) => [`<code>${e(s.vm)}</code>`, e(s.vault), e(`Failing ${s.days} days in a row`)]),
+    ...p.belowExpected.map((s) => [
+      `<code>${e(s.vm)}</code>`,
+      e(s.vault),
+      e(`Below ${s.expectedConsistency ?? "expected"} consistency for ${s.days} days`),
+    ]),
+    ...p.noJobToday.map((m) => [`<code>${e(m.vm)}</code>`, e(m.vault), "No backup job today"]),
+  ];
+  parts.push(
+    `<section><h2>What persists</h2><p class="sub">${count(p.failing.length)} failing for days · ` +
+      `${count(p.belowExpected.length)} below expected consistency · ${count(p.noJobToday.length)} with no job today</p>` +
+      (persisting.length === 0
+        ? `<p>Nothing outstanding.</p>`
+        : tableHtml(["VM", "Vault", "Problem"], persisting.slice(0, max), persisting.length, [1])) +
+      `</section>`,
+  );
+
+  if (d.topCodes.length > 0) {
+    parts.push(
+      `<section><h2>Top error codes: what to do</h2>` +
+        tableHtml(
+          ["Code", "Jobs", "VMs", "What to do"],
+          d.topCodes
+            .slice(0, Math.min(max, 15))
+            .map((c) => [
+              `<code>${e(c.code)}</code><br><span class="flat">${e(c.category)}</span>`,
+              count(c.jobs),
+              count(c.vms),
+              `${e(c.action)} <a href="${e(c.docUrl)}">Docs</a>`,
+            ]),
+          d.topCodes.length,
+        ) +
+        `</section>`,
+    );
+  }
+
+  const c = d.coverage;
+  const coverageItems = [e(coverageText(d))];
+  if (c.workspacesFailed.length > 0) {
+    coverageItems.push(
+      `Workspaces that failed: ${c.workspacesFailed.map((w) => `<code>${e(w.workspaceId)}</code> (${e(w.reason)})`).join(", ")}`,
+    );
+  }
+  if (c.vaultsSilent.length > 0) {
+    coverageItems.push(
+      `Vaults that sent nothing: ${c.vaultsSilent
+        .slice(0, max)
+        .map((v) => `<code>${e(v)}</code>`)
+        .join(", ")}`,
+    );
+  }
+  parts.push(
+    `<section><h2>Coverage</h2><ul>${coverageItems.map((i) => `<li>${i}</li>`).join("")}</ul></section>`,
+  );
+  parts.push(
+    `<footer>${d.notes.map((n) => `<p>${e(n)}</p>`).join("")}<p>Rates are shares of the day's jobs; ▲ ▼ = compare with yesterday and the 7-day average. ` +
+      `<a href="${TROUBLESHOOT_URL}">Troubleshooting guide</a> · <a href="${CONSISTENCY_DOC_URL}">About snapshot consistency</a> · generated ${e(d.generatedAt)}</p></footer>`,
+  );
+
+  return (
+    `<!doctype html><html lang="en"><head><meta charset="utf-8">` +
+    `<meta name="viewport" content="width=device-width,initial-scale=1">` +
+    `<title>Backup pulse ${e(d.date)}: ${e(STATUS_LABEL[h.status])}</title><style>${CSS}</style></head>` +
+    `<body><main>${parts.join("")}</main></body></html>`
+  );
+}
