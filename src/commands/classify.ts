@@ -1,0 +1,257 @@
+/**
+ * `backup-pulse classify --input FILE [--format json|table]`: classify an exported query result offline.
+ */
+import { readFile } from "node:fs/promises";
+import { parseArgs } from "node:util";
+import { loadConfig, SettingError } from "../config.js";
+import { lookupCode } from "../domain/catalogue.js";
+import { classifyJob, summarise, type ClassifySummary } from "../domain/classify.js";
+import type { ClassifiedJob, ClassifyOptions, ReadResult } from "../domain/model.js";
+import { InputError, readExport, type ExportFormat } from "../logs/formats.js";
+import { writeChunk, type CommandIo } from "./io.js";
+
+export const CLASSIFY_USAGE = `Usage: backup-pulse classify --input FILE [--format json|table]
+
+Classifies the Azure VM backup jobs in an exported Log Analytics query result, offline.
+
+FILE may be:
+  - a Log Analytics REST response (tables / columns / rows),
+  - the JSON array printed by "az monitor log-analytics query -o json",
+  - the CSV exported from the portal ("Export to CSV").
+Rows may come from AddonAzureBackupJobs (joined or not with CoreAzureBackup), from the legacy
+AzureDiagnostics table, or from _AzureBackup_GetJobs().
+
+Options:
+  -i, --input FILE     the export to read (required)
+  -f, --format FORMAT  json (default): {jobs, rejected, excluded, summary} on stdout
+                       table: a readable summary (consistency, categories, degraded jobs, top codes)
+  -h, --help           show this help
+
+Settings:
+  PULSE_LINUX_APP_CONSISTENT_VMS  comma-separated Linux VM names or *-patterns that run pre/post
+                                  scripts, so application consistency is expected of them
+
+Exit codes: 0 classified, 1 failed, 2 bad usage, file or setting.
+`;
+
+/** Checks and reads the one setting classify uses. */
+export function classifyOptionsFromEnv(env: CommandIo["env"]): ClassifyOptions {
+  const name = "PULSE_LINUX_APP_CONSISTENT_VMS";
+  const config = loadConfig({ [name]: env[name] });
+  for (const pattern of config.linuxAppConsistentVms) {
+    if (!/^[A-Za-z0-9_.*-]{1,80}$/.test(pattern)) {
+      throw new SettingError(
+        name,
+        `"${pattern.slice(0, 80)}" is not a VM name or *-pattern (letters, digits, - _ . and *)`,
+      );
+    }
+  }
+  return { linuxAppConsistentVms: config.linuxAppConsistentVms };
+}
+
+export interface ClassifyReport {
+  jobs: ClassifiedJob[];
+  read: ReadResult;
+  summary: ClassifySummary;
+}
+
+/** Classifies every job that was read (no recovery-point look-ups: consistency is inferred). */
+export function classifyRead(read: ReadResult, options: ClassifyOptions): ClassifyReport {
+  const jobs = new Array<ClassifiedJob>(read.jobs.length);
+  for (let i = 0; i < read.jobs.length; i++) {
+    const job = read.jobs[i];
+    if (job) jobs[i] = classifyJob(job, options);
+  }
+  return { jobs, read, summary: summarise(jobs) };
+}
+
+const FORMAT_NAMES: Record<ExportFormat, string> = {
+  rest: "Log Analytics REST response",
+  "az-json": "az CLI JSON",
+  csv: "portal CSV",
+};
+
+function pad(text: string, width: number): string {
+  return text.length >= width ? text : text + " ".repeat(width - text.length);
+}
+
+function excludedTotal(read: ReadResult): number {
+  return Object.values(read.excluded).reduce((a, b) => a + (b ?? 0), 0);
+}
+
+/** The readable terminal summary. */
+export function renderTable(report: ClassifyReport, source: { name: string; format?: ExportFormat }): string {
+  const { read, summary, jobs } = report;
+  const lines: string[] = [];
+  const format = source.format ? ` (${FORMAT_NAMES[source.format]})` : "";
+  lines.push(
+    `${source.name}${format}: ${read.rowsRead} rows, ${summary.jobs} VM backup jobs classified, ` +
+      `${read.duplicates} duplicate rows, ${excludedTotal(read)} left out, ${read.rejected.length} rejected.`,
+  );
+  const left = Object.entries(read.excluded).filter(([, n]) => (n ?? 0) > 0);
+  if (left.length > 0) lines.push(`Left out: ${left.map(([k, n]) => `${k} ${n ?? 0}`).join(", ")}`);
+  lines.push("");
+
+  lines.push("Status                  jobs");
+  for (const status of ["Completed", "CompletedWithWarnings", "Failed", "Cancelled"]) {
+    lines.push(`  ${pad(status, 22)}${summary.byStatus[status] ?? 0}`);
+  }
+  lines.push("");
+  lines.push("Consistency             jobs");
+  for (const [level, n] of Object.entries(summary.byConsistency)) lines.push(`  ${pad(level, 22)}${n}`);
+  lines.push(`  ${pad("degraded", 22)}${summary.degraded}`);
+  lines.push("");
+
+  const categories = Object.entries(summary.byCategory).sort((a, b) => b[1] - a[1]);
+  if (categories.length > 0) {
+    lines.push("Error category          jobs");
+    for (const [category, n] of categories) lines.push(`  ${pad(category, 22)}${n}`);
+    lines.push("");
+  }
+
+  const degraded = jobs
+    .filter((j) => j.degraded)
+    .sort((a, b) =>
+      a.start < b.start ? -1 : a.start > b.start ? 1 : a.vm < b.vm ? -1 : a.vm > b.vm ? 1 : 0,
+    );
+  if (degraded.length > 0) {
+    const shown = degraded.slice(0, 50);
+    lines.push(`Degraded jobs (${degraded.length})`);
+    lines.push(
+      `  ${pad("start (UTC)", 18)}${pad("vm", 24)}${pad("vault", 20)}${pad("status", 23)}` +
+        `${pad("got / expected", 26)}code`,
+    );
+    for (const j of shown) {
+      lines.push(
+        `  ${pad(j.start.slice(0, 16).replace("T", " "), 18)}${pad(j.vm, 24)}${pad(j.vault, 20)}` +
+          `${pad(j.status, 23)}${pad(`${j.consistency} / ${j.expectedConsistency}`, 26)}${j.errorCode ?? "-"}`,
+      );
+    }
+    if (degraded.length > shown.length) lines.push(`  ... and ${degraded.length - shown.length} more`);
+    lines.push("");
+  }
+
+  if (summary.topCodes.length > 0) {
+    lines.push("Top codes");
+    for (const c of summary.topCodes) {
+      const entry = lookupCode(c.code);
+      lines.push(`  ${c.code} (${c.category}): ${c.jobs} jobs on ${c.vms} VMs`);
+      lines.push(
+        entry
+          ? `      what to do: ${entry.action}`
+          : "      not in the catalogue: see https://learn.microsoft.com/azure/backup/backup-azure-vms-troubleshoot",
+      );
+    }
+    lines.push("");
+  }
+
+  if (read.rejected.length > 0) {
+    lines.push(`Rejected rows (${read.rejected.length})`);
+    for (const r of read.rejected.slice(0, 20)) lines.push(`  row ${r.row}: ${r.reason}`);
+    if (read.rejected.length > 20) lines.push(`  ... and ${read.rejected.length - 20} more`);
+    lines.push("");
+  }
+  return lines.join("\n");
+}
+
+/** Writes `{jobs, rejected, excluded, summary}` in chunks, so a large result needs no single huge string. */
+async function writeJson(io: CommandIo, report: ClassifyReport): Promise<void> {
+  const { read, summary } = report;
+  await writeChunk(io.stdout, '{"jobs":[');
+  const batch = 2000;
+  for (let i = 0; i < report.jobs.length; i += batch) {
+    const part = report.jobs.slice(i, i + batch).map((j) => JSON.stringify(j));
+    await writeChunk(io.stdout, (i === 0 ? "\n" : ",\n") + part.join(",\n"));
+  }
+  const tail = {
+    rejected: read.rejected,
+    excluded: read.excluded,
+    summary: { rowsRead: read.rowsRead, duplicates: read.duplicates, ...summary },
+  };
+  const rest = JSON.stringify(tail);
+  await writeChunk(io.stdout, `\n],${rest.slice(1)}\n`);
+}
+
+class FileUnreadable extends Error {
+  override name = "FileUnreadable";
+}
+
+async function readText(file: string): Promise<string> {
+  try {
+    return await readFile(file, "utf8");
+  } catch (error) {
+    throw new FileUnreadable(fileProblem(error, file));
+  }
+}
+
+function fail(io: CommandIo, message: string): number {
+  io.stderr.write(`backup-pulse classify: ${message}\n`);
+  return 2;
+}
+
+function fileProblem(error: unknown, file: string): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === "ENOENT") return `cannot read ${file}: no such file`;
+  if (code === "EISDIR") return `cannot read ${file}: it is a directory`;
+  if (code === "EACCES") return `cannot read ${file}: permission denied`;
+  return `cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`;
+}
+
+export async function runClassify(args: string[], io: CommandIo): Promise<number> {
+  let values: { input?: string; format?: string; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: {
+        input: { type: "string", short: "i" },
+        format: { type: "string", short: "f" },
+        help: { type: "boolean", short: "h" },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    return fail(io, `${error instanceof Error ? error.message : String(error)} (see --help)`);
+  }
+  if (values.help) {
+    io.stdout.write(CLASSIFY_USAGE);
+    return 0;
+  }
+  const format = values.format ?? "json";
+  if (format !== "json" && format !== "table") {
+    return fail(io, `--format must be json or table, not "${format.slice(0, 40)}"`);
+  }
+  if (values.input === undefined || values.input === "") {
+    return fail(io, "--input FILE is required (see --help)");
+  }
+  let options: ClassifyOptions;
+  try {
+    options = classifyOptionsFromEnv(io.env);
+  } catch (error) {
+    if (error instanceof SettingError) return fail(io, error.message);
+    throw error;
+  }
+  let report: ClassifyReport;
+  let exportFormat: ExportFormat;
+  try {
+    // The text is passed straight on, so its memory can go once parsed.
+    const read = readExport(await readText(values.input));
+    exportFormat = read.format;
+    report = classifyRead(read, options);
+  } catch (error) {
+    if (error instanceof FileUnreadable) return fail(io, error.message);
+    if (error instanceof InputError) return fail(io, `${values.input}: ${error.message}`);
+    throw error;
+  }
+  if (format === "table") {
+    await writeChunk(io.stdout, renderTable(report, { name: values.input, format: exportFormat }) + "\n");
+  } else {
+    await writeJson(io, report);
+    const { read } = report;
+    io.stderr.write(
+      `Classified ${report.jobs.length} jobs from ${read.rowsRead} rows ` +
+        `(${read.duplicates} duplicates, ${excludedTotal(read)} left out, ${read.rejected.length} rejected).\n`,
+    );
+  }
+  return 0;
+}

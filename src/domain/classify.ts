@@ -1,0 +1,143 @@
+/**
+ * Classifies a normalised backup job (pure): consistency (observed from a recovery point, else inferred),
+ * expected consistency, degraded, and the error or warning code with its category.
+ */
+import { lookupCode, type CatalogueEntry } from "./catalogue.js";
+import { expectedConsistency, isWorseThan, recoveryPointLevel, runsLinuxAppScripts } from "./consistency.js";
+import type {
+  BackupJob,
+  ClassifiedJob,
+  ClassifyOptions,
+  Consistency,
+  ConsistencySource,
+  ErrorCategory,
+  ObservedPoint,
+} from "./model.js";
+
+/** A code as the classifier reports it: catalogue spelling when known, else the raw code. */
+export interface CodeClass {
+  errorCode: string | null;
+  errorCategory: ErrorCategory | null;
+  entry: CatalogueEntry | null;
+}
+
+/** `Success`, empty and null are a clean job: no code. Unknown codes are kept as they came. */
+export function classifyCode(raw: string | null | undefined): CodeClass {
+  const code = (raw ?? "").trim();
+  if (code === "" || code.toLowerCase() === "success") {
+    return { errorCode: null, errorCategory: null, entry: null };
+  }
+  const entry = lookupCode(code);
+  if (entry) return { errorCode: entry.code, errorCategory: entry.category, entry };
+  return { errorCode: code, errorCategory: "unknown", entry: null };
+}
+
+/**
+ * The consistency a job's recovery point most likely has, when no recovery point was looked up
+ * (see the inference table in the product documentation).
+ */
+export function inferConsistency(
+  job: Pick<BackupJob, "vm" | "os" | "status" | "crashOnlyPolicy">,
+  options: ClassifyOptions,
+  entry: CatalogueEntry | null,
+): Consistency {
+  if (job.status === "Failed" || job.status === "Cancelled") return "none";
+  if (job.crashOnlyPolicy) return "crash";
+  if (job.status === "CompletedWithWarnings") {
+    if (entry?.category === "vss") return "file-system";
+    if (entry?.category === "fsfreeze" && entry.kind === "warning") return "file-system";
+    return "unknown";
+  }
+  // Completed
+  if (job.os === "Windows") return "application";
+  if (job.os === "Linux") return runsLinuxAppScripts(job.vm, options) ? "application" : "file-system";
+  return "unknown";
+}
+
+/**
+ * Classifies one job. `observed` (a recovery point matched to the job) wins over inference for jobs that
+ * produced a point; a failed or cancelled job produced none, so its consistency is always `none` and it is
+ * always degraded.
+ */
+export function classifyJob(
+  job: BackupJob,
+  options: ClassifyOptions,
+  observed?: ObservedPoint | null,
+): ClassifiedJob {
+  const code = classifyCode(job.code);
+  const expected = expectedConsistency(job, options);
+  const finished = job.status === "Failed" || job.status === "Cancelled";
+  let consistency: Consistency;
+  let source: ConsistencySource;
+  if (observed && !finished) {
+    consistency = recoveryPointLevel(observed.recoveryPointType);
+    source = "observed";
+  } else {
+    consistency = inferConsistency(job, options, code.entry);
+    source = "inferred";
+  }
+  return {
+    jobId: job.jobId,
+    vm: job.vm,
+    vault: job.vault,
+    os: job.os,
+    status: job.status,
+    start: new Date(job.startMs).toISOString(),
+    consistency,
+    consistencySource: source,
+    expectedConsistency: expected,
+    degraded: finished || isWorseThan(consistency, expected),
+    errorCode: code.errorCode,
+    errorCategory: code.errorCategory,
+  };
+}
+
+/** Counts for a summary view of classified jobs. */
+export interface ClassifySummary {
+  jobs: number;
+  degraded: number;
+  byStatus: Record<string, number>;
+  byConsistency: Record<Consistency, number>;
+  byCategory: Record<string, number>;
+  /** Codes by number of jobs, most frequent first (ties: alphabetical). */
+  topCodes: { code: string; category: ErrorCategory; jobs: number; vms: number }[];
+}
+
+/** Counts per status, consistency, error category and code. */
+export function summarise(
+  jobs: readonly ClassifiedJob[],
+  options: { topCodes?: number } = {},
+): ClassifySummary {
+  const byStatus: Record<string, number> = {};
+  const byConsistency: Record<Consistency, number> = {
+    application: 0,
+    "file-system": 0,
+    crash: 0,
+    none: 0,
+    unknown: 0,
+  };
+  const byCategory: Record<string, number> = {};
+  const codes = new Map<string, { category: ErrorCategory; jobs: number; vms: Set<string> }>();
+  let degraded = 0;
+  for (const job of jobs) {
+    byStatus[job.status] = (byStatus[job.status] ?? 0) + 1;
+    byConsistency[job.consistency] += 1;
+    if (job.degraded) degraded += 1;
+    if (job.errorCode !== null) {
+      const category = job.errorCategory ?? "unknown";
+      byCategory[category] = (byCategory[category] ?? 0) + 1;
+      let c = codes.get(job.errorCode);
+      if (!c) {
+        c = { category, jobs: 0, vms: new Set() };
+        codes.set(job.errorCode, c);
+      }
+      c.jobs += 1;
+      c.vms.add(job.vm);
+    }
+  }
+  const topCodes = [...codes]
+    .map(([code, c]) => ({ code, category: c.category, jobs: c.jobs, vms: c.vms.size }))
+    .sort((a, b) => b.jobs - a.jobs || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0))
+    .slice(0, options.topCodes ?? 10);
+  return { jobs: jobs.length, degraded, byStatus, byConsistency, byCategory, topCodes };
+}

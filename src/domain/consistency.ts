@@ -1,0 +1,107 @@
+/**
+ * Snapshot consistency rules (pure): what a job's recovery point is, what was expected of the VM, and
+ * whether the job is degraded. The rules follow Azure Backup's documented behaviour:
+ * Windows VMs get application consistency through VSS, Linux VMs get it only with pre/post scripts,
+ * stopped VMs and crash-only policies get crash consistency, and a failed job leaves no recovery point.
+ */
+import type { BackupJob, ClassifyOptions, Consistency, ExpectedConsistency } from "./model.js";
+
+/** Rank of each known level, best first; `unknown` has no rank. */
+const RANK: Readonly<Record<Exclude<Consistency, "unknown">, number>> = {
+  application: 3,
+  "file-system": 2,
+  crash: 1,
+  none: 0,
+};
+
+/**
+ * Maps a recovery point's `recoveryPointType` (a free string) to a level, case-insensitively.
+ * `AppConsistent` → application, `FileSystemConsistent` → file-system, `CrashConsistent` → crash,
+ * anything else → unknown.
+ */
+export function recoveryPointLevel(recoveryPointType: string | null | undefined): Consistency {
+  switch ((recoveryPointType ?? "").trim().toLowerCase()) {
+    case "appconsistent":
+      return "application";
+    case "filesystemconsistent":
+      return "file-system";
+    case "crashconsistent":
+      return "crash";
+    default:
+      return "unknown";
+  }
+}
+
+/** A compiled list of VM-name patterns (`*` matches any run of characters; case-insensitive). */
+export interface VmPatterns {
+  readonly patterns: readonly string[];
+  matches(vm: string): boolean;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** Compiles `PULSE_LINUX_APP_CONSISTENT_VMS`-style patterns once. Empty patterns are ignored. */
+export function compileVmPatterns(patterns: readonly string[]): VmPatterns {
+  const exact = new Set<string>();
+  const wildcards: RegExp[] = [];
+  for (const raw of patterns) {
+    const p = raw.trim().toLowerCase();
+    if (p === "") continue;
+    if (p.includes("*")) {
+      wildcards.push(new RegExp(`^${p.split("*").map(escapeRegExp).join(".*")}$`, "s"));
+    } else {
+      exact.add(p);
+    }
+  }
+  return {
+    patterns,
+    matches(vm: string): boolean {
+      const name = vm.trim().toLowerCase();
+      if (exact.has(name)) return true;
+      for (const re of wildcards) if (re.test(name)) return true;
+      return false;
+    },
+  };
+}
+
+const compiled = new WeakMap<readonly string[], VmPatterns>();
+
+/** The compiled form of `options.linuxAppConsistentVms`, cached per array. */
+function linuxAppVms(options: ClassifyOptions): VmPatterns {
+  let hit = compiled.get(options.linuxAppConsistentVms);
+  if (!hit) {
+    hit = compileVmPatterns(options.linuxAppConsistentVms);
+    compiled.set(options.linuxAppConsistentVms, hit);
+  }
+  return hit;
+}
+
+/** True when the VM is listed (by name or pattern) as running Linux pre/post scripts. */
+export function runsLinuxAppScripts(vm: string, options: ClassifyOptions): boolean {
+  return linuxAppVms(options).matches(vm);
+}
+
+type JobFacts = Pick<BackupJob, "vm" | "os" | "crashOnlyPolicy">;
+
+/**
+ * What consistency the VM should get when everything works: crash under a crash-only policy,
+ * application for Windows, application for a listed Linux VM, else file-system for Linux;
+ * unknown when the OS is unknown.
+ */
+export function expectedConsistency(job: JobFacts, options: ClassifyOptions): ExpectedConsistency {
+  if (job.crashOnlyPolicy) return "crash";
+  if (job.os === "Windows") return "application";
+  if (job.os === "Linux") return runsLinuxAppScripts(job.vm, options) ? "application" : "file-system";
+  return "unknown";
+}
+
+/**
+ * True when the level is worse than expected. Never true when the level or the expectation is unknown:
+ * nothing can be said then. (Failed and cancelled jobs are degraded by the classifier itself.)
+ */
+export function isWorseThan(level: Consistency, expected: ExpectedConsistency): boolean {
+  if (level === "unknown" || expected === "unknown") return false;
+  return RANK[level] < RANK[expected];
+}

@@ -1,0 +1,136 @@
+/**
+ * Cell readers for the row normaliser: text, numbers and UTC dates from cells of any type (strings,
+ * numbers, Date objects, null, or anything else a file may hold). They never throw.
+ */
+
+/** A cell as text, trimmed; null, objects and arrays read as "". */
+export function cellText(cell: unknown): string {
+  if (typeof cell === "string") {
+    // Fast path: most cells need no trimming.
+    const n = cell.length;
+    if (n === 0) return cell;
+    const first = cell.charCodeAt(0);
+    const last = cell.charCodeAt(n - 1);
+    return first > 32 && last > 32 ? cell : cell.trim();
+  }
+  if (typeof cell === "number") return Number.isFinite(cell) ? String(cell) : "";
+  if (typeof cell === "boolean" || typeof cell === "bigint") return String(cell);
+  if (cell instanceof Date) return Number.isNaN(cell.getTime()) ? "" : cell.toISOString();
+  return "";
+}
+
+/** A number from a number or numeric text; null when absent or not a number. */
+export function cellNumber(cell: unknown): number | null {
+  if (typeof cell === "number") return Number.isFinite(cell) ? cell : null;
+  const text = cellText(cell);
+  if (text === "") return null;
+  const n = Number(text);
+  return Number.isFinite(n) ? n : null;
+}
+
+const ZERO = 48;
+
+function digits(s: string, from: number, count: number): number {
+  let v = 0;
+  for (let i = from; i < from + count; i++) {
+    const d = s.charCodeAt(i) - ZERO;
+    if (d < 0 || d > 9) return -1;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+function utc(y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number): number | null {
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59) return null;
+  const t = Date.UTC(y, mo - 1, d, h, mi, s, ms);
+  // Reject dates such as 02-31 that Date.UTC would roll over.
+  return new Date(t).getUTCDate() === d ? t : null;
+}
+
+/** `YYYY-MM-DDTHH:MM:SS[.fffffff]Z` (or a space instead of T; Z optional): the common case, no regex. */
+function isoFast(s: string): number | null {
+  const n = s.length;
+  if (n < 19 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(13) !== 58) return null;
+  const sep = s.charCodeAt(10);
+  if ((sep !== 84 && sep !== 32) || s.charCodeAt(16) !== 58) return null;
+  const y = digits(s, 0, 4);
+  const mo = digits(s, 5, 2);
+  const d = digits(s, 8, 2);
+  const h = digits(s, 11, 2);
+  const mi = digits(s, 14, 2);
+  const sec = digits(s, 17, 2);
+  if (y < 0 || mo < 0 || d < 0 || h < 0 || mi < 0 || sec < 0) return null;
+  let i = 19;
+  let ms = 0;
+  if (i < n && s.charCodeAt(i) === 46) {
+    i++;
+    const start = i;
+    while (i < n) {
+      const c = s.charCodeAt(i) - ZERO;
+      if (c < 0 || c > 9) break;
+      if (i - start < 3) ms = ms * 10 + c;
+      i++;
+    }
+    const count = i - start;
+    if (count === 0) return null;
+    if (count === 1) ms *= 100;
+    else if (count === 2) ms *= 10;
+  }
+  if (i === n || (i === n - 1 && (s.charCodeAt(i) === 90 || s.charCodeAt(i) === 122))) {
+    return utc(y, mo, d, h, mi, sec, ms);
+  }
+  return null;
+}
+
+/** The portal's US style: `11/24/2026, 2:09:47.000 AM` (comma, seconds, fraction and AM/PM optional). */
+const US_DATE =
+  /^(\d{1,2})\/(\d{1,2})\/(\d{4}),?\s+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,7}))?)?\s*([AaPp][Mm])?$/;
+/** ISO without seconds or with an explicit offset. */
+const ISO_LOOSE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/i;
+
+function usDate(s: string): number | null {
+  const m = US_DATE.exec(s);
+  if (!m) return null;
+  let h = Number(m[4]);
+  const ampm = m[8]?.toLowerCase();
+  if (ampm !== undefined) {
+    if (h < 1 || h > 12) return null;
+    if (ampm === "am" && h === 12) h = 0;
+    else if (ampm === "pm" && h !== 12) h += 12;
+  }
+  const fraction = m[7] ?? "";
+  const ms = fraction === "" ? 0 : Math.floor(Number(fraction.slice(0, 3).padEnd(3, "0")));
+  return utc(Number(m[3]), Number(m[1]), Number(m[2]), h, Number(m[5]), Number(m[6] ?? "0"), ms);
+}
+
+/**
+ * Epoch milliseconds (UTC) from a Date, a number (epoch ms) or text: ISO-8601 (a missing zone means
+ * UTC, as Log Analytics datetimes are), or the portal's US style. Null when the cell is empty or not a
+ * date.
+ */
+export function cellDateMs(cell: unknown): number | null {
+  if (typeof cell === "string") {
+    const fast = isoFast(cell);
+    if (fast !== null) return fast;
+    const s = cell.trim();
+    if (s === "" || s.length > 64) return null;
+    if (ISO_LOOSE.test(s)) {
+      const zoned = /(?:Z|[+-]\d{2}:?\d{2})$/i.test(s.slice(10));
+      const iso = s.length === 10 ? `${s}T00:00:00` : s.replace(" ", "T");
+      const t = Date.parse(zoned ? iso : `${iso}Z`);
+      return Number.isFinite(t) ? t : null;
+    }
+    return usDate(s);
+  }
+  if (cell instanceof Date) {
+    const t = cell.getTime();
+    return Number.isFinite(t) ? t : null;
+  }
+  if (typeof cell === "number") return Number.isFinite(cell) ? cell : null;
+  return null;
+}
+
+/** `YYYY-MM-DD` (UTC) of an epoch-ms instant. */
+export function utcDay(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
