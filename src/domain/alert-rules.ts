@@ -31,13 +31,14 @@ const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
 const DAY_MS = 24 * HOUR_MS;
 const MAX_COOLDOWN_MS = 30 * DAY_MS;
+const DEFAULT_CONSECUTIVE = 2;
 const MAX_CONSECUTIVE = 100;
 const SETTING = "PULSE_ALERT_RULES";
 const SYNTAX =
   "use a comma-separated list of consecutive-failures[:N], consistency-downgrade, vss, cooldown:DURATION, or off";
 
 export const DEFAULT_ALERT_RULES: Readonly<AlertRuleSet> = {
-  consecutiveFailures: 2,
+  consecutiveFailures: DEFAULT_CONSECUTIVE,
   downgrade: true,
   vss: true,
   cooldownMs: DAY_MS,
@@ -106,8 +107,7 @@ export function parseAlertRules(raw: string | null | undefined): AlertRuleSet {
     seen.add(name);
     switch (name) {
       case "consecutive-failures":
-        consecutiveFailures =
-          value === null ? (DEFAULT_ALERT_RULES.consecutiveFailures ?? 2) : parseCount(value);
+        consecutiveFailures = value === null ? DEFAULT_CONSECUTIVE : parseCount(value);
         break;
       case "consistency-downgrade":
       case "vss":
