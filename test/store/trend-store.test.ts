@@ -1,0 +1,326 @@
+import { beforeAll, describe, expect, inject, it } from "vitest";
+import { TableClient } from "@azure/data-tables";
+import type { ClassifiedJob } from "../../src/domain/model.js";
+import { TABLE_NAMES, TrendStore, type StoredJob } from "../../src/store/trend-store.js";
+
+const connectionString = inject("tablesConnection");
+let seq = 0;
+
+function job(over: Partial<StoredJob> = {}): StoredJob {
+  seq += 1;
+  return {
+    jobId: `00000000-0000-0000-0000-${String(seq).padStart(12, "0")}`,
+    vm: "vm-app-01",
+    vault: "vault-a",
+    os: "Windows",
+    status: "Completed",
+    start: "2026-11-24T02:00:00Z",
+    consistency: "application",
+    consistencySource: "inferred",
+    expectedConsistency: "application",
+    degraded: false,
+    errorCode: null,
+    errorCategory: null,
+    workspaceId: "11111111-1111-1111-1111-111111111111",
+    durationSec: 610,
+    ...over,
+  };
+}
+const failed = (over: Partial<ClassifiedJob> = {}): StoredJob =>
+  job({
+    status: "Failed",
+    consistency: "none",
+    degraded: true,
+    errorCode: "ExtensionFailedVssWriterInBadState",
+    errorCategory: "vss",
+    ...over,
+  });
+const ws = [{ workspaceId: "11111111-1111-1111-1111-111111111111", ok: true }];
+
+let prefixSeq = 0;
+/** A store on its own tables (a unique prefix per test keeps tests apart on the shared Azurite). */
+async function freshStore(): Promise<{ store: TrendStore; prefix: string }> {
+  prefixSeq += 1;
+  const prefix = `ts${process.pid}x${prefixSeq}x${Math.random().toString(36).slice(2, 8)}`;
+  const store = await TrendStore.open({ kind: "connection", connectionString }, undefined, {
+    tablePrefix: prefix,
+  });
+  return { store, prefix };
+}
+
+/** Every entity of a table, as stored (for "nothing changed" comparisons). */
+async function dump(prefix: string, table: string): Promise<unknown[]> {
+  const client = TableClient.fromConnectionString(connectionString, prefix + table, {
+    allowInsecureConnection: true,
+  });
+  const rows: unknown[] = [];
+  for await (const e of client.listEntities()) {
+    const { etag: _etag, timestamp: _ts, ...rest } = e as Record<string, unknown>;
+    rows.push(rest);
+  }
+  return rows;
+}
+const contentTables = [TABLE_NAMES.daily, TABLE_NAMES.vmDaily, TABLE_NAMES.jobs, TABLE_NAMES.vmState];
+
+describe("TrendStore against Azurite", () => {
+  const d1 = "2026-11-22";
+  const d2 = "2026-11-23";
+  let store: TrendStore;
+
+  beforeAll(async () => {
+    ({ store } = await freshStore());
+    await store.writeDay({
+      date: d1,
+      jobs: [
+        job({ start: `${d1}T01:00:00Z` }),
+        job({ vm: "vm-sql-01", start: `${d1}T01:30:00Z` }),
+        job({ vm: "vm-web-01", vault: "vault-b", start: `${d1}T02:00:00Z` }),
+      ],
+      complete: true,
+      workspaces: ws,
+    });
+    await store.writeDay({
+      date: d2,
+      jobs: [
+        failed({ start: `${d2}T01:00:00Z` }),
+        job({
+          vm: "vm-sql-01",
+          start: `${d2}T01:30:00Z`,
+          status: "CompletedWithWarnings",
+          consistency: "file-system",
+          degraded: true,
+          errorCode: "ExtensionFailedVssWriterInBadState",
+          errorCategory: "vss",
+        }),
+        job({ vm: "vm-web-01", vault: "vault-b", start: `${d2}T02:00:00Z` }),
+      ],
+      complete: false,
+      workspaces: [...ws, { workspaceId: "22222222-2222-2222-2222-222222222222", ok: false }],
+    });
+  });
+
+  it("reads a day across the fleet and a range oldest first, as plain numbers", async () => {
+    const all = await store.readTrends({ from: d1, to: d2 });
+    expect(
+      all.map((t) => [t.date, t.scope, t.jobs, t.failed, t.application, t.fileSystem, t.degraded]),
+    ).toEqual([
+      [d1, "all", 3, 0, 3, 0, 0],
+      [d2, "all", 3, 1, 1, 1, 2],
+    ]);
+    for (const t of all) for (const v of Object.values(t)) expect(["string", "number"]).toContain(typeof v);
+    expect(JSON.parse(JSON.stringify(all))).toEqual(all);
+  });
+
+  it("reads a vault over a range, case-insensitively, with zero days where a run had nothing", async () => {
+    const vault = await store.readTrends({ from: "2026-11-01", to: "2026-11-30", vault: "VAULT-B" });
+    expect(vault.map((t) => [t.date, t.scope, t.jobs])).toEqual([
+      [d1, "vault:vault-b", 1],
+      [d2, "vault:vault-b", 1],
+    ]);
+    const none = await store.readTrends({ from: d1, to: d2, vault: "vault-z" });
+    expect(none.map((t) => [t.date, t.scope, t.jobs])).toEqual([
+      [d1, "vault:vault-z", 0],
+      [d2, "vault:vault-z", 0],
+    ]);
+  });
+
+  it("reads a VM's history and an error code's history", async () => {
+    const vm = await store.readTrends({ from: d1, to: d2, vm: "vm-app-01" });
+    expect(vm.map((t) => [t.date, t.scope, t.jobs, t.failed, t.application])).toEqual([
+      [d1, "vm:vm-app-01", 1, 0, 1],
+      [d2, "vm:vm-app-01", 1, 1, 0],
+    ]);
+    const code = await store.readTrends({ from: d1, to: d2, code: "extensionfailedvsswriterinbadstate" });
+    expect(code.map((t) => [t.date, t.scope, t.jobs, t.failed, t.fileSystem])).toEqual([
+      [d1, "code:ExtensionFailedVssWriterInBadState", 0, 0, 0], // the stored spelling names the series
+      [d2, "code:ExtensionFailedVssWriterInBadState", 2, 1, 1],
+    ]);
+  });
+
+  it("keeps per-VM state with streaks, and a run record per day", async () => {
+    const app = await store.readVmState("VM-APP-01", "Vault-A");
+    expect(app).toMatchObject({
+      failingDays: 1,
+      belowExpectedDays: 1,
+      lastGoodPointAt: `${d1}T01:00:00.000Z`,
+      lastStatus: "Failed",
+      history: "AX",
+      historyEnd: d2,
+    });
+    const sql = await store.readVmState("vm-sql-01", "vault-a");
+    expect(sql).toMatchObject({ failingDays: 0, belowExpectedDays: 1, history: "Af" });
+    const states = [];
+    for await (const s of store.readVmStates()) states.push(s);
+    expect(states.map((s) => `${s.vault}/${s.vm}`).sort()).toEqual([
+      "vault-a/vm-app-01",
+      "vault-a/vm-sql-01",
+      "vault-b/vm-web-01",
+    ]);
+    const run = await store.readRun(d2);
+    expect(run).toMatchObject({
+      complete: false,
+      jobs: 3,
+      vms: 3,
+      vaults: 2,
+      failed: 1,
+      workspacesOk: 1,
+      workspacesFailed: 1,
+      failedWorkspaceIds: ["22222222-2222-2222-2222-222222222222"],
+    });
+    expect(typeof run?.jobs).toBe("number");
+    expect(await store.readRun("2026-01-01")).toBeNull();
+    const jobs = await store.readDayJobs(d2);
+    expect(jobs).toHaveLength(3);
+    expect(jobs.find((j) => j.status === "Failed")).toMatchObject({
+      vm: "vm-app-01",
+      errorCategory: "vss",
+      durationSec: 610,
+      start: `${d2}T01:00:00.000Z`,
+    });
+  });
+});
+
+describe("TrendStore re-runs", () => {
+  it("re-running a day with the same jobs changes no stored entity", async () => {
+    const { store, prefix } = await freshStore();
+    const jobs = [job(), failed({ vm: "vm-b" }), job({ vm: "vm-c", vault: "vault-b" })];
+    await store.writeDay({ date: "2026-11-24", jobs, complete: true, workspaces: ws });
+    const before = await Promise.all(contentTables.map((t) => dump(prefix, t)));
+    const again = await store.writeDay({
+      date: "2026-11-24",
+      jobs: [...jobs].reverse(),
+      complete: true,
+      workspaces: ws,
+    });
+    expect(again.transactions).toBeGreaterThan(0);
+    const after = await Promise.all(contentTables.map((t) => dump(prefix, t)));
+    expect(after).toEqual(before);
+    expect((await store.readTrends({ from: "2026-11-24", to: "2026-11-24" }))[0]?.jobs).toBe(3);
+  });
+
+  it("a late job found when re-reading an earlier day is counted on its own day", async () => {
+    const { store } = await freshStore();
+    await store.writeDay({
+      date: "2026-11-23",
+      jobs: [job({ start: "2026-11-23T02:00:00Z" })],
+      complete: true,
+      workspaces: ws,
+    });
+    await store.writeDay({
+      date: "2026-11-24",
+      jobs: [job({ start: "2026-11-24T02:00:00Z" })],
+      complete: true,
+      workspaces: ws,
+    });
+    // the look-back re-reads the 23rd, which now has a late failed job of another VM
+    await store.writeDay({
+      date: "2026-11-23",
+      jobs: [
+        job({ start: "2026-11-23T02:00:00Z", jobId: "00000000-0000-0000-0000-000000000001" }),
+        failed({ vm: "vm-late", start: "2026-11-23T23:50:00Z" }),
+      ],
+      complete: true,
+      workspaces: ws,
+    });
+    const all = await store.readTrends({ from: "2026-11-23", to: "2026-11-24" });
+    expect(all.map((t) => [t.date, t.jobs, t.failed])).toEqual([
+      ["2026-11-23", 2, 1],
+      ["2026-11-24", 1, 0],
+    ]);
+    expect(await store.readVmState("vm-late", "vault-a")).toMatchObject({
+      failingDays: 1,
+      history: "X",
+      historyEnd: "2026-11-23",
+    });
+  });
+
+  it("a re-run with fewer jobs removes the stale rows, so the day is exactly the new result", async () => {
+    const { store, prefix } = await freshStore();
+    const keep = job();
+    const gone = failed({ vm: "vm-gone", vault: "vault-gone" });
+    await store.writeDay({ date: "2026-11-24", jobs: [keep, gone], complete: true, workspaces: ws });
+    expect(await store.readVmState("vm-gone", "vault-gone")).not.toBeNull();
+
+    await store.writeDay({ date: "2026-11-24", jobs: [keep], complete: true, workspaces: ws });
+    const fresh = await freshStore();
+    await fresh.store.writeDay({ date: "2026-11-24", jobs: [keep], complete: true, workspaces: ws });
+    for (const t of contentTables) {
+      expect(await dump(prefix, t), t).toEqual(await dump(fresh.prefix, t));
+    }
+    expect(await store.readTrends({ from: "2026-11-24", to: "2026-11-24", vault: "vault-gone" })).toEqual([
+      expect.objectContaining({ jobs: 0 }),
+    ]);
+    expect(await store.readVmState("vm-gone", "vault-gone")).toBeNull();
+  });
+
+  it("VM streaks follow the days, and a re-run of an earlier day updates them", async () => {
+    const { store } = await freshStore();
+    const day = (d: string, ok: boolean): Promise<unknown> =>
+      store.writeDay({
+        date: d,
+        jobs: [ok ? job({ start: `${d}T02:00:00Z` }) : failed({ start: `${d}T02:00:00Z` })],
+        complete: true,
+        workspaces: ws,
+      });
+    await day("2026-11-20", true);
+    await day("2026-11-21", false);
+    await day("2026-11-22", false);
+    await day("2026-11-23", false);
+    expect(await store.readVmState("vm-app-01", "vault-a")).toMatchObject({
+      failingDays: 3,
+      history: "AXXX",
+    });
+    // late data: the 22nd did succeed after all
+    await day("2026-11-22", true);
+    expect(await store.readVmState("vm-app-01", "vault-a")).toMatchObject({
+      failingDays: 1,
+      belowExpectedDays: 1,
+      history: "AXAX",
+      lastGoodPointAt: "2026-11-22T02:00:00.000Z",
+    });
+    // the latest day loses its job on a re-run: the state falls back to the stored 22nd
+    await store.writeDay({ date: "2026-11-23", jobs: [], complete: true, workspaces: ws });
+    expect(await store.readVmState("vm-app-01", "vault-a")).toMatchObject({
+      failingDays: 0,
+      history: "AXA",
+      historyEnd: "2026-11-22",
+      lastJobAt: "2026-11-22T02:00:00.000Z",
+      lastStatus: "Completed",
+    });
+  });
+});
+
+describe("TrendStore batches and keys", () => {
+  it("writes 250 jobs of one day in exactly 3 transactions of PulseJobs", async () => {
+    const { store } = await freshStore();
+    const jobs = Array.from({ length: 250 }, (_, i) => job({ vm: `vm-${String(i).padStart(3, "0")}` }));
+    const sentBefore = store.transactionsSent;
+    const result = await store.writeDay({ date: "2026-11-24", jobs, complete: true, workspaces: ws });
+    expect(result.transactionsByTable[TABLE_NAMES.jobs]).toBe(3);
+    expect(store.transactionsSent - sentBefore).toBe(result.transactions);
+    expect((await store.readDayJobs("2026-11-24")).length).toBe(250);
+  });
+
+  it("stores names with quotes, slashes and # safely, and a filter injection through a name finds nothing extra", async () => {
+    const { store } = await freshStore();
+    const odd = "vault/o'brien#1\\x?y|z";
+    await store.writeDay({
+      date: "2026-11-24",
+      jobs: [job({ vault: odd, vm: "vm'a/b" }), job({ vault: "vault-b", vm: "vm-2" })],
+      complete: true,
+      workspaces: ws,
+    });
+    const t = await store.readTrends({ from: "2026-11-24", to: "2026-11-24", vault: odd });
+    expect(t.map((x) => [x.scope, x.jobs])).toEqual([[`vault:${odd}`, 1]]);
+    expect(await store.readVmState("vm'a/b", odd)).toMatchObject({ vm: "vm'a/b", vault: odd });
+    expect((await store.readDayJobs("2026-11-24")).map((j) => j.vault).sort()).toEqual(
+      [odd, "vault-b"].sort(),
+    );
+
+    const injection = "x' or PartitionKey ne '";
+    const injected = await store.readTrends({ from: "2026-11-24", to: "2026-11-24", vault: injection });
+    expect(injected.map((x) => [x.scope, x.jobs])).toEqual([[`vault:${injection}`, 0]]);
+    const vmInjected = await store.readTrends({ from: "2026-11-24", to: "2026-11-24", vm: injection });
+    expect(vmInjected.map((x) => x.jobs)).toEqual([0]);
+  });
+});
