@@ -8,6 +8,7 @@ import {
   STATUS_LABEL,
   changeText,
   clip,
+  clipName,
   compared,
   count,
   coverageText,
@@ -38,8 +39,7 @@ export function slackEscape(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
-const NAME_CHARS = 48;
-const name = (s: string): string => slackEscape(clip(s, NAME_CHARS));
+const name = (s: string): string => slackEscape(clipName(s));
 
 function section(markdown: string): Block {
   return { type: "section", text: { type: "mrkdwn", text: clip(markdown, SLACK_LIMITS.sectionChars) } };

@@ -9,6 +9,7 @@ import {
   STATUS_LABEL,
   changeText,
   clip,
+  clipName,
   compared,
   count,
   coverageText,
@@ -57,8 +58,6 @@ const STATUS_STYLE: Record<DigestStatus, string> = {
   failing: "attention",
   "no-data": "attention",
 };
-
-const NAME_CHARS = 48;
 
 function text(t: string, extra: Element = {}): Element {
   return { type: "TextBlock", text: t, wrap: true, ...extra };
@@ -163,7 +162,7 @@ function headline(d: Digest): Element[] {
 function digestBody(d: Digest, lim: Limits): { body: Element[]; actions: Element[] } {
   const body = headline(d);
   const actions: Element[] = [];
-  const name = (s: string): string => clip(s, NAME_CHARS);
+  const name = (s: string): string => clipName(s);
 
   const changes = [...d.changes.newFailures, ...d.changes.downgrades, ...d.changes.recoveries];
   if (changes.length > 0 && lim.rows > 0) {

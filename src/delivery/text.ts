@@ -42,6 +42,13 @@ export function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`;
 }
 
+/** Shortens a name to `max` characters keeping its start and end (where names usually differ). */
+export function clipName(name: string, max = 64): string {
+  if (name.length <= max) return name;
+  const tail = Math.floor((max - 1) / 3);
+  return `${name.slice(0, max - 1 - tail)}…${name.slice(name.length - tail)}`;
+}
+
 export function changeText(c: VmChange): string {
   switch (c.kind) {
     case "new-failure":

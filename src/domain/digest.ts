@@ -552,7 +552,7 @@ export function buildDigest(input: DigestInput): Digest {
     statusReason = `Only ${percent(successRate)} of backup jobs succeeded (below ${percent(th.failingSuccessRate)}).`;
   } else if (longFailing.length > 0) {
     status = "failing";
-    statusReason = `${longFailing.length} VM${longFailing.length === 1 ? " has" : "s have"} failed ${th.failingStreakDays} or more days in a row.`;
+    statusReason = `${longFailing.length.toLocaleString("en-US")} VM${longFailing.length === 1 ? " has" : "s have"} failed ${th.failingStreakDays} or more days in a row.`;
   } else {
     const reasons: string[] = [];
     const failedJobs = counts.failed + counts.cancelled;

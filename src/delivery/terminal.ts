@@ -1,0 +1,85 @@
+/**
+ * The digest as plain text for a terminal (`backup-pulse run`, `backup-pulse demo`): the same wording as the
+ * chat renderers, in the order a person reads it: status, headline figures, changes, what persists, codes.
+ */
+import type { Digest, VmChange, VmStreak } from "../domain/digest.js";
+import {
+  changeText,
+  clipName,
+  compared,
+  count,
+  coverageText,
+  moreLine,
+  percent,
+  STATUS_LABEL,
+} from "./text.js";
+
+const LIST_LIMIT = 10;
+
+function list<T>(title: string, items: readonly T[], line: (item: T) => string): string[] {
+  if (items.length === 0) return [];
+  const shown = items.slice(0, LIST_LIMIT).map((i) => `  - ${line(i)}`);
+  if (items.length > LIST_LIMIT) shown.push(`  ${moreLine(items.length - LIST_LIMIT)}`);
+  return [`${title} (${count(items.length)})`, ...shown, ""];
+}
+
+const vmName = (x: { vm: string; vault: string }): string =>
+  `${clipName(x.vm, 48)} [${clipName(x.vault, 32)}]`;
+const change = (c: VmChange): string => `${vmName(c)}: ${changeText(c)}`;
+const streak = (s: VmStreak): string => `${vmName(s)}: ${s.days} days`;
+
+export function terminalDigest(d: Digest): string {
+  const h = d.headline;
+  const c = h.counts;
+  const lines = [
+    `Backup pulse for ${d.date}: ${STATUS_LABEL[h.status]}${h.partial ? " (PARTIAL DATA)" : ""}`,
+    h.statusReason,
+    "",
+    `  jobs            ${compared(h.jobs, false)}`,
+    `  succeeded       ${compared(h.successRate, true)}`,
+    `  application     ${compared(h.application, true)}`,
+    `  file-system     ${compared(h.fileSystem, true)}`,
+    `  crash           ${compared(h.crash, true)}`,
+    `  no point        ${compared(h.none, true)}`,
+    `  ${count(c.completed)} completed, ${count(c.completedWithWarnings)} with warnings, ${count(c.failed)} failed` +
+      `${c.cancelled ? `, ${count(c.cancelled)} cancelled` : ""}; ${count(c.degraded)} below expectation`,
+    "",
+    ...list("New failures", d.changes.newFailures, change),
+    ...list("Downgrades (worse than expected consistency)", d.changes.downgrades, change),
+    ...list("Recoveries", d.changes.recoveries, change),
+    ...list("Failing days in a row", d.persisting.failing, streak),
+    ...list("Without expected consistency, days in a row", d.persisting.belowExpected, streak),
+    ...list(
+      "No job today",
+      d.persisting.noJobToday,
+      (m) => `${vmName(m)}${m.lastJobAt ? `, last job ${m.lastJobAt.slice(0, 10)}` : ""}`,
+    ),
+    ...list(
+      "Top codes",
+      d.topCodes,
+      (t) => `${t.code} (${t.category}): ${count(t.jobs)} job(s), ${count(t.vms)} VM(s). ${t.action}`,
+    ),
+    `Coverage: ${coverageText(d)}`,
+  ];
+  const series = d.series.filter((p) => p.successRate !== null);
+  if (series.length > 1) {
+    lines.push(
+      `Last ${series.length} days, success ${sparkline(series.map((p) => p.successRate ?? 0))} ` +
+        `app-consistent ${sparkline(series.map((p) => p.applicationRate ?? 0))}` +
+        ` (today ${percent(h.successRate.value)} / ${percent(h.application.value)})`,
+    );
+  }
+  for (const note of d.notes) lines.push(`Note: ${note}`);
+  return lines.join("\n") + "\n";
+}
+
+const BARS = "▁▂▃▄▅▆▇█";
+
+/** Unicode sparkline of rates between their own minimum and maximum. */
+export function sparkline(values: readonly number[]): string {
+  const min = Math.min(...values);
+  const span = Math.max(...values) - min;
+  return values
+    .map((v) => BARS[span === 0 ? BARS.length - 1 : Math.round(((v - min) / span) * (BARS.length - 1))])
+    .join("");
+}

@@ -1,0 +1,182 @@
+import { readFileSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Ajv } from "ajv";
+import type { Browser } from "playwright-core";
+import { teamsAlerts, teamsDigest, TEAMS_BUDGET_BYTES } from "../../src/delivery/teams.js";
+import { renderAlert, renderDigest, type AlertView } from "../../src/delivery/render.js";
+import { buildDigest } from "../../src/domain/digest.js";
+import { DAY, largeDigest, lookup, smallDigest } from "./sample.js";
+import { launchChromium, skipBrowser } from "./browser.js";
+
+const schema = JSON.parse(readFileSync("test/delivery/adaptive-card-subset.schema.json", "utf8"));
+const validate = new Ajv({ allErrors: true }).compile(schema);
+
+const small = teamsDigest(smallDigest());
+const large = teamsDigest(largeDigest());
+const noData = teamsDigest(
+  buildDigest({
+    date: DAY,
+    jobs: [],
+    trends: [],
+    yesterday: [],
+    vmStates: [],
+    knownVms: [],
+    coverage: { workspacesQueried: ["w"] },
+    lookup,
+  }),
+);
+const alerts: AlertView[] = Array.from({ length: 400 }, (_, i) => ({
+  rule: "consecutive-failures",
+  vm: `vm-${i}-${"y".repeat(50)}`,
+  vault: "rsv-prod",
+  jobId: `job-${i}`,
+  at: `${DAY}T01:00:00.000Z`,
+  title: `vm-${i} failed 3 days in a row`,
+  detail: "The last three backup jobs of this VM failed: no new recovery point since 2026-11-21.",
+  errorCode: "UserErrorGuestAgentStatusUnavailable",
+  action: "Check that the VM guest agent runs and is up to date.",
+  docUrl:
+    "https://learn.microsoft.com/azure/backup/backup-azure-troubleshoot-vm-backup-fails-snapshot-timeout",
+}));
+const alertCard = teamsAlerts(alerts);
+const oneAlert = teamsAlerts(alerts.slice(0, 1));
+
+const all = { small, large, noData, alertCard, oneAlert };
+
+/** Every Table row has as many cells as the table has columns. */
+function tablesConsistent(node: unknown): boolean {
+  if (Array.isArray(node)) return node.every(tablesConsistent);
+  if (node && typeof node === "object") {
+    const o = node as Record<string, unknown>;
+    if (o.type === "Table") {
+      const cols = (o.columns as unknown[]).length;
+      if (!(o.rows as { cells: unknown[] }[]).every((r) => r.cells.length === cols)) return false;
+    }
+    return Object.values(o).every(tablesConsistent);
+  }
+  return true;
+}
+
+describe("Teams Workflows payload", () => {
+  it.each(Object.entries(all))(
+    "%s: matches the Adaptive Card 1.5 subset schema in the message envelope",
+    (_name, p) => {
+      const json = JSON.parse(p.body);
+      const ok = validate(json);
+      expect(validate.errors ?? []).toEqual([]);
+      expect(ok).toBe(true);
+      expect(tablesConsistent(json)).toBe(true);
+      expect(p.contentType).toBe("application/json");
+    },
+  );
+
+  it.each(Object.entries(all))("%s: stays under the 28 KB message limit", (_name, p) => {
+    expect(Buffer.byteLength(p.body)).toBeLessThanOrEqual(TEAMS_BUDGET_BYTES);
+    expect(Buffer.byteLength(p.body)).toBeLessThan(28 * 1024);
+  });
+
+  it("a large estate keeps its headline and cuts lists with +N more", () => {
+    const text = large.body;
+    expect(text).toContain(`Backup pulse · ${DAY}`);
+    expect(text).toContain("FAILING");
+    expect(text).toContain('"FactSet"');
+    expect(text).toContain("Succeeded");
+    expect(text).toMatch(/\+[\d,]+ more/);
+    // 2,000 new failures + 2,000 downgrades were listed: the cut count is right
+    const card = JSON.parse(text).attachments[0].content;
+    const changeTable = card.body.find((e: { type: string }) => e.type === "Table");
+    const shownRows = changeTable.rows.length - 1;
+    expect(text).toContain(`+${(4_000 - shownRows).toLocaleString("en-US")} more`);
+  });
+
+  it("links the docs of the top error codes with Action.OpenUrl", () => {
+    const card = JSON.parse(small.body).attachments[0].content;
+    const titles = card.actions.map((a: { title: string }) => a.title);
+    expect(titles).toContain("Fix UserErrorGuestAgentStatusUnavailable");
+    expect(titles).toContain("Troubleshooting guide");
+    expect(card.actions.every((a: { type: string }) => a.type === "Action.OpenUrl")).toBe(true);
+  });
+
+  it("shows NO DATA without figures that could pass for green", () => {
+    expect(noData.body).toContain("NO DATA");
+    expect(noData.body).not.toContain('"Good"');
+    expect(noData.body).not.toContain("HEALTHY");
+  });
+
+  it("renderDigest / renderAlert pick the Teams renderer", () => {
+    expect(renderDigest("teams", smallDigest({ generatedAt: "x" })).body).toBe(
+      teamsDigest(smallDigest({ generatedAt: "x" })).body,
+    );
+    expect(renderAlert("teams", alerts.slice(0, 2)).body).toBe(teamsAlerts(alerts.slice(0, 2)).body);
+  });
+});
+
+describe.skipIf(skipBrowser)("Teams cards in the adaptivecards object model (Chromium)", () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it("parse with no warning, validate with no error, and render the headline", async () => {
+    const page = await browser.newPage({ viewport: { width: 520, height: 800 } });
+    await page.setContent(`<!doctype html><meta charset="utf-8"><body><div id="root"></div></body>`);
+    await page.addScriptTag({ path: "node_modules/adaptivecards/dist/adaptivecards.js" });
+    for (const [name, p] of Object.entries(all)) {
+      const content = JSON.parse(p.body).attachments[0].content;
+      const result = await page.evaluate((json) => {
+        /* Runs in the page: the adaptivecards UMD bundle put AdaptiveCards on window. */
+        interface Events {
+          eventCount: number;
+          getEventAt(i: number): { message: string };
+        }
+        interface Card {
+          parse(json: unknown, ctx: Events): void;
+          validateProperties(): { validationEvents: { message: string }[] };
+          render(): unknown;
+        }
+        interface Page {
+          AdaptiveCards: {
+            AdaptiveCard: (new () => Card) & { onProcessMarkdown: unknown };
+            SerializationContext: new () => Events;
+          };
+          document: {
+            getElementById(id: string): {
+              innerHTML: string;
+              innerText: string;
+              appendChild(n: unknown): void;
+            };
+          };
+        }
+        const w = globalThis as unknown as Page;
+        const AC = w.AdaptiveCards;
+        AC.AdaptiveCard.onProcessMarkdown = (t: string, r: { outputHtml: string; didProcess: boolean }) => {
+          r.outputHtml = t;
+          r.didProcess = true;
+        };
+        const card = new AC.AdaptiveCard();
+        const ctx = new AC.SerializationContext();
+        card.parse(json, ctx);
+        const parseEvents: string[] = [];
+        for (let i = 0; i < ctx.eventCount; i++) parseEvents.push(ctx.getEventAt(i).message);
+        const validation = card.validateProperties().validationEvents.map((e) => e.message);
+        const root = w.document.getElementById("root");
+        root.innerHTML = "";
+        root.appendChild(card.render());
+        return { parseEvents, validation, text: root.innerText };
+      }, content);
+      expect({ name, events: result.parseEvents }).toEqual({ name, events: [] });
+      expect({ name, validation: result.validation }).toEqual({ name, validation: [] });
+      if (name === "small" || name === "large") {
+        expect(result.text).toContain(`Backup pulse · ${DAY}`);
+        expect(result.text).toContain("FAILING");
+        expect(result.text).toContain("Application-consistent");
+      }
+      if (name === "small") expect(result.text).toContain("vm-sql-01");
+      if (name === "alertCard") expect(result.text).toMatch(/\+[\d,]+ more/);
+    }
+    await page.close();
+  });
+});
