@@ -85,8 +85,29 @@ function isoFast(s: string): number | null {
 /** The portal's US style: `11/24/2026, 2:09:47.000 AM` (comma, seconds, fraction and AM/PM optional). */
 const US_DATE =
   /^(\d{1,2})\/(\d{1,2})\/(\d{4}),?\s+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,7}))?)?\s*([AaPp][Mm])?$/;
-/** ISO without seconds or with an explicit offset. */
-const ISO_LOOSE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/i;
+/** ISO without seconds, or with an explicit offset. */
+const ISO_LOOSE =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?)?\s*(Z|([+-])(\d{2}):?(\d{2}))?$/i;
+
+function isoLoose(s: string): number | null {
+  const m = ISO_LOOSE.exec(s);
+  if (!m) return null;
+  const ms = m[7] ? Number(m[7].slice(0, 3).padEnd(3, "0")) : 0;
+  const t = utc(
+    Number(m[1]),
+    Number(m[2]),
+    Number(m[3]),
+    Number(m[4] ?? 0),
+    Number(m[5] ?? 0),
+    Number(m[6] ?? 0),
+    ms,
+  );
+  if (t === null) return null;
+  if (m[9] === undefined) return t;
+  const offsetMin = Number(m[10]) * 60 + Number(m[11]);
+  if (offsetMin > 14 * 60) return null;
+  return m[9] === "+" ? t - offsetMin * 60_000 : t + offsetMin * 60_000;
+}
 
 function usDate(s: string): number | null {
   const m = US_DATE.exec(s);
@@ -114,12 +135,7 @@ export function cellDateMs(cell: unknown): number | null {
     if (fast !== null) return fast;
     const s = cell.trim();
     if (s === "" || s.length > 64) return null;
-    if (ISO_LOOSE.test(s)) {
-      const zoned = /(?:Z|[+-]\d{2}:?\d{2})$/i.test(s.slice(10));
-      const iso = s.length === 10 ? `${s}T00:00:00` : s.replace(" ", "T");
-      const t = Date.parse(zoned ? iso : `${iso}Z`);
-      return Number.isFinite(t) ? t : null;
-    }
+    if (s.charCodeAt(4) === 45) return isoLoose(s);
     return usDate(s);
   }
   if (cell instanceof Date) {
