@@ -9,6 +9,8 @@ import { isLoopbackHost, type TablesTarget } from "../config.js";
 export interface TablesOptions {
   /** Prepended to every table name (letters and digits only), e.g. to keep test runs apart. */
   tablePrefix?: string;
+  /** Extra certificate authority (PEM) to trust, e.g. for a local HTTPS emulator. */
+  ca?: string;
 }
 
 /** Opens tables of one storage account; `table(name)` gives a client for a (prefixed) table. */
@@ -35,7 +37,7 @@ function connectionEndpoint(connectionString: string): string {
   return `${protocol}://${parts.get("accountname") ?? "unknown"}.table.${parts.get("endpointsuffix") ?? "core.windows.net"}`;
 }
 
-function clientOptions(endpoint: string): TableServiceClientOptions {
+function clientOptions(endpoint: string, ca: string | undefined): TableServiceClientOptions {
   let url: URL;
   try {
     url = new URL(endpoint);
@@ -44,7 +46,7 @@ function clientOptions(endpoint: string): TableServiceClientOptions {
       "The Table Storage endpoint in the settings is not a valid URL: check the table endpoint",
     );
   }
-  if (url.protocol === "https:") return {};
+  if (url.protocol === "https:") return ca ? { tlsOptions: { ca } } : {};
   if (url.protocol === "http:" && isLoopbackHost(url.hostname)) return { allowInsecureConnection: true };
   throw new Error(
     `The Table Storage endpoint ${url.protocol}//${url.host} must use https (http is allowed only for loopback hosts such as Azurite)`,
@@ -66,14 +68,14 @@ export function openTables(
   let endpoint: string;
   if (target.kind === "connection") {
     endpoint = connectionEndpoint(target.connectionString).replace(/\/+$/, "");
-    const opts = clientOptions(endpoint);
+    const opts = clientOptions(endpoint, options.ca);
     make = (name) => TableClient.fromConnectionString(target.connectionString, name, opts);
     service = TableServiceClient.fromConnectionString(target.connectionString, opts);
   } else {
     if (!credential)
       throw new Error("PULSE_TABLES_URL needs an Azure credential (managed identity) to sign in");
     endpoint = target.url.replace(/\/+$/, "");
-    const opts = clientOptions(endpoint);
+    const opts = clientOptions(endpoint, options.ca);
     make = (name) => new TableClient(endpoint, name, credential, opts);
     service = new TableServiceClient(endpoint, credential, opts);
   }

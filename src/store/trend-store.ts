@@ -104,6 +104,8 @@ export interface TrendQuery {
 }
 
 export interface TrendStoreOptions extends TablesOptions {
+  /** Create missing tables on open (default true). Readers pass false: they need no write permission. */
+  createTables?: boolean;
   /** Transactions sent at the same time (default 8). */
   concurrency?: number;
 }
@@ -141,7 +143,7 @@ export class TrendStore {
     options: TrendStoreOptions = {},
   ): Promise<TrendStore> {
     const tables = openTables(target, credential, options);
-    await tables.ensureTables(Object.values(TABLE_NAMES));
+    if (options.createTables !== false) await tables.ensureTables(Object.values(TABLE_NAMES));
     return new TrendStore(tables, options);
   }
 
@@ -330,7 +332,11 @@ export class TrendStore {
 
   /** Every VM's state, vault by vault. */
   async *readVmStates(): AsyncIterable<VmState> {
-    for await (const row of this.client("vmState").listEntities<Row>()) yield stateFromRow(row);
+    try {
+      for await (const row of this.client("vmState").listEntities<Row>()) yield stateFromRow(row);
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+    }
   }
 
   /** One VM's state (one point read), or null when the VM is unknown. */
@@ -348,7 +354,12 @@ export class TrendStore {
   private async listRows(role: TableRole, filter: string, select?: string[]): Promise<Row[]> {
     const rows: Row[] = [];
     const queryOptions = select ? { filter, select } : { filter };
-    for await (const row of this.client(role).listEntities<Row>({ queryOptions })) rows.push(row);
+    try {
+      for await (const row of this.client(role).listEntities<Row>({ queryOptions })) rows.push(row);
+    } catch (error) {
+      if (isNotFound(error)) return []; // opened without creating tables: nothing stored yet
+      throw error;
+    }
     return rows;
   }
 
@@ -356,10 +367,15 @@ export class TrendStore {
     try {
       return await this.client(role).getEntity<Row>(partitionKey, rowKey);
     } catch (error) {
-      if (error instanceof RestError && error.statusCode === 404) return null;
+      if (isNotFound(error)) return null;
       throw error;
     }
   }
+}
+
+/** 404: no such table (opened without creating tables) or no such row. */
+function isNotFound(error: unknown): boolean {
+  return error instanceof RestError && error.statusCode === 404;
 }
 
 /** `RowKey` starting with `prefix` within a date range (`|` is followed by `}` in code-point order). */

@@ -1,0 +1,210 @@
+import { beforeAll, describe, expect, inject, it } from "vitest";
+import { runTrends } from "../../src/commands/trends.js";
+import type { CommandIo } from "../../src/commands/io.js";
+import type { ClassifiedJob } from "../../src/domain/model.js";
+import { startLocalTablesWithOAuth } from "../../src/demo/azurite-oauth.js";
+import { TrendStore } from "../../src/store/trend-store.js";
+import { sharedLocalAzure, withEnv } from "../support/local-azure.js";
+
+const connectionString = inject("tablesConnection");
+const prefix = `cmdtrends${process.pid}`;
+const NOW = () => new Date("2026-11-25T07:00:00Z"); // yesterday = 2026-11-24
+
+function io(env: Record<string, string> = { PULSE_TABLES_CONNECTION: connectionString }): CommandIo & {
+  out: () => string;
+  err: () => string;
+} {
+  let out = "";
+  let err = "";
+  return {
+    env,
+    stdout: { write: (s: string) => void (out += s) },
+    stderr: { write: (s: string) => void (err += s) },
+    out: () => out,
+    err: () => err,
+  };
+}
+
+function job(date: string, over: Partial<ClassifiedJob> = {}): ClassifiedJob {
+  return {
+    jobId: `${date}-${over.vm ?? "vm-app-01"}-${over.status ?? "Completed"}`,
+    vm: "vm-app-01",
+    vault: "vault-a",
+    os: "Windows",
+    status: "Completed",
+    start: `${date}T02:00:00Z`,
+    consistency: "application",
+    consistencySource: "inferred",
+    expectedConsistency: "application",
+    degraded: false,
+    errorCode: null,
+    errorCategory: null,
+    ...over,
+  };
+}
+
+async function seed(store: TrendStore): Promise<void> {
+  const days = ["2026-10-01", "2026-11-20", "2026-11-23", "2026-11-24", "2026-11-25"];
+  for (const d of days) {
+    await store.writeDay({
+      date: d,
+      jobs: [
+        job(d),
+        job(d, {
+          vm: 'vm-web, "01"',
+          vault: "vault-b",
+          status: "Failed",
+          consistency: "none",
+          degraded: true,
+        }),
+      ],
+      complete: true,
+      workspaces: [],
+    });
+  }
+}
+
+describe("backup-pulse trends", () => {
+  beforeAll(async () => {
+    await seed(
+      await TrendStore.open({ kind: "connection", connectionString }, undefined, { tablePrefix: prefix }),
+    );
+  });
+  const run = (args: string[], c = io()) =>
+    runTrends(args, c, { now: NOW, tables: { tablePrefix: prefix } }).then((code) => ({ code, c }));
+
+  it("prints the last 30 days up to yesterday as a JSON array, oldest first", async () => {
+    const { code, c } = await run([]);
+    expect(code).toBe(0);
+    const trends = JSON.parse(c.out());
+    expect(trends.map((t: { date: string }) => t.date)).toEqual(["2026-11-20", "2026-11-23", "2026-11-24"]);
+    expect(trends[0]).toEqual({
+      date: "2026-11-20",
+      scope: "all",
+      jobs: 2,
+      completed: 1,
+      completedWithWarnings: 0,
+      failed: 1,
+      application: 1,
+      fileSystem: 0,
+      crash: 0,
+      none: 1,
+      unknown: 0,
+      degraded: 1,
+    });
+    expect(c.err()).toMatch(/3 days of the fleet from 2026-10-26 to 2026-11-24/);
+  });
+
+  it("reads one vault or one VM over a chosen range", async () => {
+    const vault = await run(["--from", "2026-10-01", "--to", "2026-11-23", "--vault", "VAULT-B"]);
+    expect(vault.code).toBe(0);
+    const v = JSON.parse(vault.c.out());
+    expect(
+      v.map((t: { date: string; scope: string; failed: number }) => [t.date, t.scope, t.failed]),
+    ).toEqual([
+      ["2026-10-01", "vault:vault-b", 1],
+      ["2026-11-20", "vault:vault-b", 1],
+      ["2026-11-23", "vault:vault-b", 1],
+    ]);
+    const vm = await run(["--from", "2026-11-24", "--to", "2026-11-25", "--vm", "vm-app-01"]);
+    expect(JSON.parse(vm.c.out()).map((t: { scope: string; jobs: number }) => [t.scope, t.jobs])).toEqual([
+      ["vm:vm-app-01", 1],
+      ["vm:vm-app-01", 1],
+    ]);
+  });
+
+  it("writes CSV with a header and quotes names that need it, and a readable table", async () => {
+    const csv = await run([
+      "--from",
+      "2026-11-24",
+      "--to",
+      "2026-11-24",
+      "--vm",
+      'vm-web, "01"',
+      "--format",
+      "csv",
+    ]);
+    expect(csv.code).toBe(0);
+    expect(csv.c.out()).toBe(
+      "date,scope,jobs,completed,completedWithWarnings,failed,application,fileSystem,crash,none,unknown,degraded\r\n" +
+        '2026-11-24,"vm:vm-web, ""01""",1,0,0,1,0,0,0,1,0,1\r\n',
+    );
+    const table = await run(["--from", "2026-11-23", "--to", "2026-11-24", "--format", "table"]);
+    const lines = table.c.out().trimEnd().split("\n");
+    expect(lines[0]).toMatch(/^date\s+scope\s+jobs\s+ok\s+warn\s+failed/);
+    expect(lines[1]).toMatch(/^2026-11-23\s+all\s+2\s+1\s+0\s+1\s.*\s50%\s+50%$/);
+    expect(lines).toHaveLength(3);
+  });
+
+  it("says so when nothing is stored, and still prints valid JSON", async () => {
+    const { code, c } = await run(["--from", "2025-01-01", "--to", "2025-01-31"]);
+    expect(code).toBe(0);
+    expect(JSON.parse(c.out())).toEqual([]);
+    expect(c.err()).toMatch(/No trends stored/);
+  });
+
+  it.each([
+    [["--from", "2026-13-01"], /--from "2026-13-01" is not a date/],
+    [["--from", "2026-11-24", "--to", "2026-11-01"], /--from 2026-11-24 is after --to 2026-11-01/],
+    [["--from", "2025-01-01", "--to", "2026-11-24"], /more than 400 days/],
+    [["--format", "xml"], /--format must be json, table or csv/],
+    [["--vault", " "], /--vault needs a name/],
+    [["--days", "3"], /Unknown option '--days'/],
+  ])("exits 2 on bad usage %j", async (args, message) => {
+    const { code, c } = await run(args);
+    expect(code).toBe(2);
+    expect(c.err()).toMatch(message);
+    expect(c.out()).toBe("");
+  });
+
+  it("exits 2 naming the setting when no table target is set, before any I/O", async () => {
+    const none = await run([], io({}));
+    expect(none.code).toBe(2);
+    expect(none.c.err()).toMatch(/PULSE_TABLES_CONNECTION or PULSE_TABLES_URL is required/);
+    const bad = await run([], io({ PULSE_TABLES_URL: "http://tables.example.net" }));
+    expect(bad.code).toBe(2);
+    expect(bad.c.err()).toMatch(/^backup-pulse trends: PULSE_TABLES_URL: must be an https URL/);
+  });
+
+  it("prints usage with --help", async () => {
+    const { code, c } = await run(["--help"]);
+    expect(code).toBe(0);
+    expect(c.out()).toMatch(/^Usage: backup-pulse trends/);
+  });
+
+  it("reads through PULSE_TABLES_URL with the managed identity (DefaultAzureCredential)", async () => {
+    const tables = await startLocalTablesWithOAuth();
+    try {
+      const writer = await TrendStore.open(
+        { kind: "connection", connectionString: tables.connectionString },
+        undefined,
+        {
+          ca: tables.ca,
+        },
+      );
+      await writer.writeDay({
+        date: "2026-11-24",
+        jobs: [job("2026-11-24")],
+        complete: true,
+        workspaces: [],
+      });
+      const { identityEnv } = sharedLocalAzure();
+      const c = io({ PULSE_TABLES_URL: tables.url });
+      const code = await withEnv(
+        { ...identityEnv, AZURE_TOKEN_CREDENTIALS: "ManagedIdentityCredential" },
+        () =>
+          runTrends(["--from", "2026-11-24", "--to", "2026-11-24"], c, {
+            now: NOW,
+            tables: { ca: tables.ca },
+          }),
+      );
+      expect(c.err()).not.toMatch(/failed/);
+      expect(code).toBe(0);
+      expect(JSON.parse(c.out())).toEqual([
+        expect.objectContaining({ date: "2026-11-24", scope: "all", jobs: 1 }),
+      ]);
+    } finally {
+      await tables.close();
+    }
+  });
+});
