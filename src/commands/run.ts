@@ -1,0 +1,111 @@
+/**
+ * `backup-pulse run [--date YYYY-MM-DD] [--dry-run]`: the daily job for one UTC day, exactly what the timer
+ * function does: query, classify, store, digest, deliver.
+ */
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { loadConfig, redact, SettingError, type Config } from "../config.js";
+import { htmlDigest } from "../delivery/html.js";
+import { terminalDigest } from "../delivery/terminal.js";
+import { isDate } from "../domain/trends.js";
+import { openDeps } from "../pipeline/deps.js";
+import { runDaily, yesterdayUtc, type DailyResult } from "../pipeline/daily.js";
+import { writeChunk, type CommandIo } from "./io.js";
+
+export const RUN_USAGE = `Usage: backup-pulse run [--date YYYY-MM-DD] [--dry-run] [--format text|json] [--html FILE]
+
+Runs the daily job for one UTC day (default: yesterday): reads the backup jobs from every workspace in
+PULSE_WORKSPACE_IDS (and re-reads the PULSE_LOOKBACK_DAYS days before it for late rows), classifies them,
+stores the trends, and posts the digest to PULSE_WEBHOOK_URL once.
+
+Options:
+  --date YYYY-MM-DD   the UTC day (default: yesterday)
+  --dry-run           store and post nothing; print the digest
+  --format text|json  how the digest is printed on stdout (default: text)
+  --html FILE         where the HTML digest is written (default: out/digest-<date>.html)
+
+Exit codes: 0 done, 1 the run failed or was incomplete (a workspace failed, the digest was not delivered),
+2 bad usage or settings.
+`;
+
+export function parseDateOption(value: string | undefined, name: string, fallback: string): string {
+  if (value === undefined) return fallback;
+  if (!isDate(value))
+    throw new UsageError(`${name} must be a date (YYYY-MM-DD), not "${value.slice(0, 40)}"`);
+  return value;
+}
+
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+/** Settings for a run: workspaces always; a table target unless nothing is stored. */
+export function runConfig(env: CommandIo["env"], dryRun: boolean): Config {
+  const config = loadConfig(env, { requireRunSettings: !dryRun });
+  if (config.workspaceIds.length === 0) {
+    throw new SettingError("PULSE_WORKSPACE_IDS", "is required: the Log Analytics workspace IDs to read");
+  }
+  return config;
+}
+
+export async function writeHtml(file: string, result: DailyResult): Promise<string> {
+  const path = resolve(file);
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, htmlDigest(result.digest), "utf8");
+  return path;
+}
+
+/** True when the run did all it should: every workspace read completely and the digest delivered. */
+export function runSucceeded(result: DailyResult): boolean {
+  return result.complete && (result.delivery === null || result.delivery.failed.length === 0);
+}
+
+export async function runRun(args: string[], io: CommandIo): Promise<number> {
+  const fail = (message: string): number => {
+    io.stderr.write(`backup-pulse run: ${message}\n`);
+    return 2;
+  };
+  let values: { date?: string; "dry-run"?: boolean; format?: string; html?: string; help?: boolean };
+  let config: Config;
+  let date: string;
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: {
+        date: { type: "string" },
+        "dry-run": { type: "boolean" },
+        format: { type: "string" },
+        html: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+    if (values.help) {
+      io.stdout.write(RUN_USAGE);
+      return 0;
+    }
+    date = parseDateOption(values.date, "--date", yesterdayUtc());
+    if (values.format !== undefined && values.format !== "text" && values.format !== "json") {
+      throw new UsageError(`--format must be text or json, not "${values.format.slice(0, 40)}"`);
+    }
+    config = runConfig(io.env, values["dry-run"] ?? false);
+  } catch (error) {
+    if (error instanceof SettingError || error instanceof UsageError) return fail(error.message);
+    return fail(`${error instanceof Error ? error.message : String(error)} (see --help)`);
+  }
+
+  const dryRun = values["dry-run"] ?? false;
+  const log = (line: string): void => void io.stderr.write(`${redact(line, io.env)}\n`);
+  const deps = await openDeps(config, { withoutStore: dryRun && !config.tables });
+  const result = await runDaily(config, deps, { date, dryRun, log });
+
+  if (values.format === "json") await writeChunk(io.stdout, JSON.stringify(result.digest, null, 2) + "\n");
+  else await writeChunk(io.stdout, terminalDigest(result.digest));
+  const html = await writeHtml(values.html ?? `out/digest-${date}.html`, result);
+  log(`HTML digest written to ${html}`);
+  if (dryRun) log("Dry run: nothing was stored or posted.");
+  else if (!config.webhookUrl) log("PULSE_WEBHOOK_URL is not set: the digest was printed only.");
+  return runSucceeded(result) ? 0 : 1;
+}

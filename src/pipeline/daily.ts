@@ -1,0 +1,297 @@
+/**
+ * The daily job: read the day (and the previous days that late rows can still change) from every workspace,
+ * look up recovery points where consistency is in doubt, classify, store, build the digest and deliver it.
+ * The timer function, `backup-pulse run` and `backup-pulse demo` all call {@link runDaily}.
+ */
+import type { Config } from "../config.js";
+import { lookupCode } from "../domain/catalogue.js";
+import { classifyJob } from "../domain/classify.js";
+import { buildDigest, type Digest } from "../domain/digest.js";
+import type { BackupJob, ClassifiedJob, ObservedPoint } from "../domain/model.js";
+import { addDays, groupJobsByDay, utcDay } from "../domain/trends.js";
+import { renderDigest } from "../delivery/render.js";
+import type { Poster } from "../delivery/poster.js";
+import { queryJobs, type LogsClient, type QueryProgress, type WorkspaceReport } from "../logs/query.js";
+import { lookupRecoveryPoints, type RecoveryPointsClient } from "../recovery/recovery-points.js";
+import { deliver, type DeliveryReport, type Outbox } from "../store/outbox.js";
+import type { StoredJob, TrendStore, WriteDayResult } from "../store/trend-store.js";
+
+const DAY_MS = 86_400_000;
+
+export interface DailyDeps {
+  logs: LogsClient;
+  /** Null when recovery-point look-ups are off. */
+  recovery: RecoveryPointsClient | null;
+  /** Null only for a dry run without a table target. */
+  store: TrendStore | null;
+  outbox: Outbox | null;
+  poster: Poster;
+}
+
+export interface DailyOptions {
+  /** The UTC day the digest is for (YYYY-MM-DD). */
+  date: string;
+  /** Nothing is stored or posted. */
+  dryRun?: boolean;
+  /** Human progress lines (stderr in the CLI, the invocation log in Azure). */
+  log?: (line: string) => void;
+  abortSignal?: AbortSignal;
+}
+
+export interface DayWritten {
+  date: string;
+  jobs: number;
+  complete: boolean;
+  /** Why a day was not written (e.g. a stored complete day kept over an incomplete re-read). */
+  skipped?: string;
+  result?: WriteDayResult;
+}
+
+export interface DailyResult {
+  date: string;
+  digest: Digest;
+  /** Today's classified jobs. */
+  jobs: ClassifiedJob[];
+  workspaces: WorkspaceReport[];
+  complete: boolean;
+  rowsRead: number;
+  rejected: number;
+  excluded: Partial<Record<string, number>>;
+  recoveryPoints: { lookedUp: number; matched: number; failed: number };
+  days: DayWritten[];
+  delivery: DeliveryReport | null;
+  dryRun: boolean;
+}
+
+/** Classifies the jobs that were read, using observed recovery points where found. */
+export function classifyWithPoints(
+  jobs: readonly BackupJob[],
+  config: Pick<Config, "linuxAppConsistentVms">,
+  points: ReadonlyMap<string, { point: ObservedPoint } | { error: string }>,
+): StoredJob[] {
+  const options = { linuxAppConsistentVms: config.linuxAppConsistentVms };
+  return jobs.map((job) => {
+    const found = points.get(job.jobId);
+    const point = found && "point" in found ? found.point : null;
+    return {
+      ...classifyJob(job, options, point),
+      workspaceId: job.workspaceId,
+      durationSec: job.durationSec,
+    };
+  });
+}
+
+export async function runDaily(config: Config, deps: DailyDeps, options: DailyOptions): Promise<DailyResult> {
+  const log = options.log ?? (() => undefined);
+  const { date } = options;
+  const dryRun = options.dryRun ?? false;
+  const firstDay = addDays(date, -config.lookbackDays);
+  const rangeStart = new Date(`${firstDay}T00:00:00.000Z`);
+  const rangeEnd = new Date(Date.parse(`${date}T00:00:00.000Z`) + DAY_MS);
+
+  log(
+    `Reading jobs that started ${firstDay} to ${date} from ${config.workspaceIds.length} workspace(s)` +
+      (config.lookbackDays > 0 ? ` (${config.lookbackDays} earlier day(s) re-read for late rows)` : ""),
+  );
+  const read = await queryJobs({
+    client: deps.logs,
+    workspaceIds: config.workspaceIds,
+    rangeStart,
+    rangeEnd,
+    onProgress: (p) => logProgress(p, log),
+    ...(options.abortSignal ? { abortSignal: options.abortSignal } : {}),
+  });
+  for (const w of read.workspaces) {
+    log(
+      `  workspace ${w.workspaceId}: ${w.status}, ${w.rowsRead} row(s)` +
+        (w.partialSplits ? `, ${w.partialSplits} split(s)` : "") +
+        (w.complete ? "" : ", INCOMPLETE") +
+        (w.error ? ` (${w.error})` : ""),
+    );
+  }
+
+  const points =
+    deps.recovery && config.recoveryPoints !== "off"
+      ? await lookupRecoveryPoints({
+          client: deps.recovery,
+          jobs: read.read.jobs,
+          mode: config.recoveryPoints,
+          ...(options.abortSignal ? { abortSignal: options.abortSignal } : {}),
+        })
+      : new Map<string, { point: ObservedPoint } | { error: string }>();
+  const recoveryPoints = { lookedUp: points.size, matched: 0, failed: 0 };
+  for (const p of points.values()) {
+    if ("point" in p) recoveryPoints.matched++;
+    else recoveryPoints.failed++;
+  }
+  if (points.size > 0) {
+    log(
+      `Recovery points: ${recoveryPoints.lookedUp} job(s) looked up, ${recoveryPoints.matched} matched` +
+        (recoveryPoints.failed ? `, ${recoveryPoints.failed} kept their inferred consistency` : ""),
+    );
+  }
+
+  const classified = classifyWithPoints(read.read.jobs, config, points);
+  const byDay = groupJobsByDay(classified);
+  const days: DayWritten[] = [];
+  for (let d = firstDay; d <= date; d = addDays(d, 1)) {
+    const jobs = byDay.get(d) ?? [];
+    days.push(
+      dryRun || !deps.store
+        ? { date: d, jobs: jobs.length, complete: read.complete, skipped: "dry run" }
+        : await storeDay(deps.store, d, jobs, read.complete, read.workspaces, log),
+    );
+  }
+
+  const today = byDay.get(date) ?? [];
+  const digest = await composeDigest({
+    date,
+    jobs: today,
+    store: deps.store,
+    workspaces: read.workspaces,
+    complete: read.complete,
+    rowsRejected: read.read.rejected.length,
+  });
+
+  let delivery: DeliveryReport | null = null;
+  if (!dryRun && config.webhookUrl && deps.outbox) {
+    delivery = await deliver({
+      outbox: deps.outbox,
+      poster: deps.poster,
+      items: [
+        {
+          kind: "digest",
+          key: date,
+          target: { url: config.webhookUrl, format: config.webhookFormat, secret: config.webhookSecret },
+          payload: renderDigest(config.webhookFormat, digest),
+        },
+      ],
+    });
+    logDelivery(delivery, log);
+  }
+
+  return {
+    date,
+    digest,
+    jobs: today,
+    workspaces: read.workspaces,
+    complete: read.complete,
+    rowsRead: read.read.rowsRead,
+    rejected: read.read.rejected.length,
+    excluded: read.read.excluded,
+    recoveryPoints,
+    days,
+    delivery,
+    dryRun,
+  };
+}
+
+/**
+ * Stores one day. An incomplete read never replaces a day already stored complete, and is stored marked
+ * incomplete otherwise (so it is never taken for a complete day).
+ */
+async function storeDay(
+  store: TrendStore,
+  date: string,
+  jobs: StoredJob[],
+  complete: boolean,
+  workspaces: readonly WorkspaceReport[],
+  log: (line: string) => void,
+): Promise<DayWritten> {
+  if (!complete) {
+    const stored = await store.readRun(date);
+    if (stored?.complete) {
+      log(`  ${date}: kept the stored complete day (this read was incomplete)`);
+      return { date, jobs: jobs.length, complete, skipped: "stored day is complete; this read was not" };
+    }
+  }
+  const result = await store.writeDay({
+    date,
+    jobs,
+    complete,
+    workspaces: workspaces.map((w) => ({
+      workspaceId: w.workspaceId,
+      ok: w.status !== "failed" && w.complete,
+    })),
+  });
+  log(
+    `  ${date}: stored ${jobs.length} job(s)${complete ? "" : " (marked incomplete)"} in ${result.transactions} transaction(s)`,
+  );
+  return { date, jobs: jobs.length, complete, result };
+}
+
+export interface ComposeDigestInput {
+  date: string;
+  jobs: readonly ClassifiedJob[];
+  store: TrendStore | null;
+  workspaces: readonly WorkspaceReport[];
+  complete: boolean;
+  rowsRejected: number;
+}
+
+/** Builds the digest of a day from its jobs and the stored history (trends, yesterday, VM states). */
+export async function composeDigest(input: ComposeDigestInput): Promise<Digest> {
+  const { date, store } = input;
+  const [trends, yesterday, states] = store
+    ? await Promise.all([
+        store.readTrends({ from: addDays(date, -30), to: addDays(date, -1) }),
+        store.readDayJobs(addDays(date, -1)),
+        collect(store.readVmStates()),
+      ])
+    : [[], [], []];
+  // VMs first seen after this day are not expected to have had a job on it.
+  const known = states.filter((s) => s.historyEnd !== "" && firstDayOf(s) <= date);
+  return buildDigest({
+    date,
+    jobs: input.jobs,
+    trends,
+    yesterday,
+    vmStates: known,
+    knownVms: known.map((s) => ({ vm: s.vm, vault: s.vault, lastJobAt: s.lastJobAt })),
+    coverage: {
+      workspacesQueried: input.workspaces.map((w) => w.workspaceId),
+      workspacesFailed: input.workspaces
+        .filter((w) => w.status === "failed")
+        .map((w) => ({ workspaceId: w.workspaceId, reason: w.error ?? "query failed" })),
+      vaultsKnown: [...new Set(known.map((s) => s.vault))],
+      partial: !input.complete,
+      rowsRejected: input.rowsRejected,
+    },
+    lookup: lookupCode,
+  });
+}
+
+function firstDayOf(state: { history: string; historyEnd: string }): string {
+  return addDays(state.historyEnd, -(state.history.length - 1));
+}
+
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of items) out.push(item);
+  return out;
+}
+
+function logProgress(p: QueryProgress, log: (line: string) => void): void {
+  const window = `${p.rangeStart.toISOString()}..${p.rangeEnd.toISOString()}`;
+  if (p.event === "split") log(`  ${p.workspaceId} ${p.queryName}: partial result, splitting ${window}`);
+  else if (p.event === "retry")
+    log(
+      `  ${p.workspaceId} ${p.queryName}: throttled or unavailable, retry ${p.attempt ?? ""} in ${p.delayMs ?? 0} ms`,
+    );
+  else if (p.event === "incomplete") log(`  ${p.workspaceId} ${p.queryName}: still partial at ${window}`);
+  else if (p.event === "failed") log(`  ${p.workspaceId} ${p.queryName}: failed (${p.message ?? "error"})`);
+}
+
+function logDelivery(report: DeliveryReport, log: (line: string) => void): void {
+  for (const p of report.posted) log(`Posted the ${p.kind} for ${p.key} (HTTP ${p.status})`);
+  for (const p of report.alreadyPosted)
+    log(`The ${p.kind} for ${p.key} was already posted: not posted again`);
+  for (const p of report.inFlight) log(`The ${p.kind} for ${p.key} is being posted by another run`);
+  for (const f of report.failed)
+    log(`The ${f.kind} for ${f.key} was not delivered (${f.error}); it will be retried on the next run`);
+}
+
+/** Yesterday in UTC, as the default day of a run. */
+export function yesterdayUtc(nowMs: number = Date.now()): string {
+  return utcDay(new Date(nowMs - DAY_MS).toISOString());
+}

@@ -1,0 +1,71 @@
+/**
+ * The composition root: builds the adapters the pipelines need from validated settings. The only place that
+ * picks credentials and clients; triggers and commands call it and hand the result to the pipelines.
+ */
+import type { TokenCredential } from "@azure/core-auth";
+import { DefaultAzureCredential } from "@azure/identity";
+import type { Config } from "../config.js";
+import { createPoster, type Poster, type PosterOptions } from "../delivery/poster.js";
+import { createLogsClient, type RetryOptions } from "../logs/query.js";
+import { createRecoveryPointsClient } from "../recovery/recovery-points.js";
+import { Outbox } from "../store/outbox.js";
+import { openTables } from "../store/tables.js";
+import { TrendStore } from "../store/trend-store.js";
+import type { DailyDeps } from "./daily.js";
+
+export interface DepsOptions {
+  /** Defaults to DefaultAzureCredential (managed identity in Azure; AZURE_TOKEN_CREDENTIALS narrows it). */
+  credential?: TokenCredential;
+  /** Extra CA (PEM) trusted by the Log Analytics, ARM and Table clients: for local endpoints only. */
+  tlsCa?: string;
+  /** Keep table names apart (tests, demo). */
+  tablePrefix?: string;
+  /** Skip opening Table Storage (a dry run needs only to read). */
+  withoutStore?: boolean;
+  logsRetry?: RetryOptions;
+  poster?: PosterOptions;
+}
+
+export interface Deps extends DailyDeps {
+  credential: TokenCredential;
+}
+
+let defaultCredential: TokenCredential | null = null;
+
+/** One DefaultAzureCredential per process (its token cache is then shared by every client). */
+export function azureCredential(): TokenCredential {
+  defaultCredential ??= new DefaultAzureCredential();
+  return defaultCredential;
+}
+
+export async function openDeps(config: Config, options: DepsOptions = {}): Promise<Deps> {
+  const credential = options.credential ?? azureCredential();
+  const ca = options.tlsCa;
+  const logs = createLogsClient({
+    endpoint: config.logsEndpoint,
+    scope: config.logsScope,
+    credential,
+    ...(ca ? { tlsCa: ca } : {}),
+    ...(options.logsRetry ? { retry: options.logsRetry } : {}),
+  });
+  const recovery =
+    config.recoveryPoints === "off"
+      ? null
+      : createRecoveryPointsClient({
+          endpoint: config.armEndpoint,
+          credential,
+          ...(ca ? { tlsCa: ca } : {}),
+        });
+  let store: TrendStore | null = null;
+  let outbox: Outbox | null = null;
+  if (config.tables && !options.withoutStore) {
+    const tableOptions = {
+      ...(options.tablePrefix ? { tablePrefix: options.tablePrefix } : {}),
+      ...(ca ? { ca } : {}),
+    };
+    store = await TrendStore.open(config.tables, credential, tableOptions);
+    outbox = await Outbox.open(openTables(config.tables, credential, tableOptions));
+  }
+  const poster: Poster = createPoster(options.poster);
+  return { credential, logs, recovery, store, outbox, poster };
+}
