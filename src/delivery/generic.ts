@@ -90,17 +90,22 @@ export function genericDigest(d: Digest, options: GenericOptions = {}): Rendered
     d.persisting.noJobToday.length,
     d.topCodes.length,
   );
-  let vmRows = d.vms.length;
+  const fits = (vmRows: number, listRows: number): boolean =>
+    byteLength(render(vmRows, listRows)) <= maxBytes;
+  if (fits(d.vms.length, longest)) {
+    return { format: "generic", contentType: "application/json", body: render(d.vms.length, longest) };
+  }
+  // Too large: the lists get at most half of the budget, the per-VM rows (problems first) as many as fit.
   let listRows = longest;
-  let body = render(vmRows, listRows);
-  while (byteLength(body) > maxBytes && vmRows > 0) {
-    vmRows = Math.floor(vmRows / 2);
-    body = render(vmRows, listRows);
+  while (listRows > 0 && byteLength(render(0, listRows)) > maxBytes / 2) listRows = Math.floor(listRows / 2);
+  let lo = 0;
+  let hi = d.vms.length;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (fits(mid, listRows)) lo = mid;
+    else hi = mid - 1;
   }
-  while (byteLength(body) > maxBytes && listRows > 0) {
-    listRows = Math.floor(listRows / 2);
-    body = render(vmRows, listRows);
-  }
+  const body = render(lo, listRows);
   return { format: "generic", contentType: "application/json", body };
 }
 
