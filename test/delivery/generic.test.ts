@@ -1,5 +1,7 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
@@ -16,19 +18,22 @@ import { DAY, largeDigest, smallDigest } from "./sample.js";
 
 type Verify = (raw: string, headers: IncomingHttpHeaders, secret: string, toleranceSec?: number) => boolean;
 
-/** The verification recipe exactly as docs/webhooks.md gives it (the import line is supplied here). */
-function documentedVerifier(): Verify {
+/** The verification recipe exactly as docs/webhooks.md gives it, loaded as an ES module. */
+async function documentedVerifier(): Promise<Verify> {
   const doc = readFileSync("docs/webhooks.md", "utf8");
   const block = [...doc.matchAll(/```js\n([\s\S]*?)```/g)]
     .map((m) => m[1] ?? "")
     .find((b) => b.includes("function verifyPulseSignature"));
   if (!block) throw new Error("docs/webhooks.md has no verifyPulseSignature snippet");
-  const body = block.replace(/^import .*$/gm, "").replace(/^export /gm, "");
-  return new Function("createHmac", "timingSafeEqual", "Buffer", `${body}\nreturn verifyPulseSignature;`)(
-    createHmac,
-    timingSafeEqual,
-    Buffer,
-  ) as Verify;
+  const dir = mkdtempSync(join(tmpdir(), "pulse-doc-"));
+  const file = join(dir, "verify.mjs");
+  writeFileSync(file, block);
+  try {
+    const mod = (await import(pathToFileURL(file).href)) as { verifyPulseSignature: Verify };
+    return mod.verifyPulseSignature;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 describe("generic JSON payload", () => {
@@ -89,8 +94,8 @@ describe("generic JSON payload", () => {
 });
 
 describe("HMAC signature", () => {
-  it("matches the documented recipe, and a changed body or old timestamp fails", () => {
-    const verify = documentedVerifier();
+  it("matches the documented recipe, and a changed body or old timestamp fails", async () => {
+    const verify = await documentedVerifier();
     const body = genericDigest(smallDigest()).body;
     const now = Math.floor(Date.now() / 1000);
     const h = signatureHeaders(body, "s3cret", now);
@@ -121,7 +126,7 @@ describe("HMAC signature", () => {
   });
 
   it("a loopback receiver using only the documented recipe accepts what the poster sends", async () => {
-    const verify = documentedVerifier();
+    const verify = await documentedVerifier();
     const verdicts: boolean[] = [];
     const server = createServer((req, res) => {
       let raw = "";
