@@ -312,6 +312,7 @@ export async function queryJobs(options: QueryJobsOptions): Promise<QueryJobsRes
   if (!(rangeStart.getTime() < rangeEnd.getTime())) {
     throw new Error("queryJobs: rangeStart must be before rangeEnd");
   }
+  options.abortSignal?.throwIfAborted();
   const limit = limiter(
     Math.max(1, Math.min(options.concurrency ?? MAX_CONCURRENT_QUERIES, MAX_CONCURRENT_QUERIES)),
   );
@@ -336,6 +337,7 @@ export async function queryJobs(options: QueryJobsOptions): Promise<QueryJobsRes
       endTime: new Date(end.getTime() + ARRIVAL_MARGIN_MS),
     };
     for (let n = 1; ; n++) {
+      options.abortSignal?.throwIfAborted();
       try {
         return await limit(() =>
           client.sdk.queryWorkspace(state.report.workspaceId, text, timespan, {

@@ -6,7 +6,7 @@ import {
   SAMPLE_WORKSPACES,
   type ConsistencyCounts,
 } from "../../src/demo/estate.js";
-import { classifyJob } from "../../src/domain/classify.js";
+import { classifyCode, classifyJob } from "../../src/domain/classify.js";
 import type { Consistency } from "../../src/domain/model.js";
 import { JOB_QUERY_COLUMNS } from "../../src/logs/columns.js";
 import { normaliseTable } from "../../src/logs/normalise.js";
@@ -94,6 +94,10 @@ describe("the sample estate", () => {
     ]);
     expect(jobsOf(estate.notable.scriptTimeouts).at(-1)?.code).toBe("Pre-ScriptTimeout");
     expect(jobsOf(estate.notable.unknownCode).at(-1)?.code).toBe(estate.unknownCode);
+    expect(classifyCode(estate.unknownCode)).toMatchObject({
+      errorCode: estate.unknownCode,
+      errorCategory: "unknown",
+    });
     const codes = new Set(estate.jobs.map((j) => j.code));
     expect(codes).toContain("ExtensionSnapshotFailedNoNetwork");
     expect(estate.vms.filter((vm) => vm.reportedOs === "").map((vm) => vm.name)).toEqual(

@@ -280,6 +280,21 @@ describe("queryJobs against the local Log Analytics endpoint", () => {
     });
   });
 
+  it("stops when cancelled", async () => {
+    await withLogsEndpoint(estate.logsProvider(), async (logs) => {
+      const c = client(logs);
+      const read = queryJobs({
+        client: c.client,
+        workspaceIds: BOTH,
+        rangeStart: dayStart,
+        rangeEnd: dayEnd,
+        abortSignal: AbortSignal.abort(),
+      });
+      await expect(read).rejects.toThrow(/abort/i);
+      expect(logs.requests).toHaveLength(0);
+    });
+  });
+
   it("keeps at most five queries in flight across all workspaces", async () => {
     const provider: LogsProvider = () => ({ columns: JOB_QUERY_COLUMNS.map((c) => ({ ...c })), rows: [] });
     await withLogsEndpoint(
