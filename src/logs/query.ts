@@ -159,15 +159,14 @@ function isRetryable(error: unknown): boolean {
 
 /** Retry-After (seconds or HTTP date; also the `-ms` variants) of a failed response, in ms. */
 export function retryAfterMs(error: unknown, nowMs = Date.now()): number | null {
-  const get = (error as ErrorShape | null)?.response?.headers?.get;
-  if (typeof get !== "function") return null;
-  const headers = (error as ErrorShape).response?.headers;
+  const headers = (error as ErrorShape | null)?.response?.headers;
+  const header = (name: string): string | undefined => headers?.get?.(name)?.trim() || undefined;
   for (const name of ["retry-after-ms", "x-ms-retry-after-ms"]) {
-    const v = Number(get.call(headers, name));
-    if (Number.isFinite(v) && v >= 0 && get.call(headers, name) !== undefined) return v;
+    const ms = Number(header(name) ?? Number.NaN);
+    if (Number.isFinite(ms) && ms >= 0) return ms;
   }
-  const raw = get.call(headers, "retry-after");
-  if (raw === undefined || raw.trim() === "") return null;
+  const raw = header("retry-after");
+  if (raw === undefined) return null;
   const seconds = Number(raw);
   if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
   const date = Date.parse(raw);

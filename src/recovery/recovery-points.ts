@@ -9,9 +9,10 @@
  */
 import { RecoveryServicesBackupClient } from "@azure/arm-recoveryservicesbackup";
 import type { TokenCredential } from "@azure/core-auth";
+import type { RecoveryPointMode } from "../config.js";
 import type { BackupJob, ObservedPoint } from "../domain/model.js";
 
-export type RecoveryPointMode = "off" | "warnings" | "all";
+export type { RecoveryPointMode };
 
 export interface RecoveryPointsClientOptions {
   /** ARM endpoint (`PULSE_ARM_ENDPOINT`), e.g. `https://management.azure.com`. */
@@ -185,7 +186,7 @@ async function listPoints(
   return points;
 }
 
-function runEndMs(job: BackupJob): number {
+function runEndMs(job: Pick<BackupJob, "startMs" | "durationSec">): number {
   return job.durationSec === null ? job.startMs + UNKNOWN_DURATION_MS : job.startMs + job.durationSec * 1000;
 }
 
@@ -196,7 +197,7 @@ export function matchPoint(
   slackMs = DEFAULT_SLACK_MS,
 ): ObservedPoint | null {
   const from = job.startMs - slackMs;
-  const to = runEndMs(job as BackupJob) + slackMs;
+  const to = runEndMs(job) + slackMs;
   let best: ObservedPoint | null = null;
   for (const p of points) {
     if (p.timeMs < from || p.timeMs > to) continue;
