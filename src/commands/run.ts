@@ -9,7 +9,7 @@ import { loadConfig, redact, SettingError, type Config } from "../config.js";
 import { htmlDigest } from "../delivery/html.js";
 import { terminalDigest } from "../delivery/terminal.js";
 import { isDate } from "../domain/trends.js";
-import { openDeps } from "../pipeline/deps.js";
+import { openDeps, type DepsOptions } from "../pipeline/deps.js";
 import { runDaily, yesterdayUtc, type DailyResult } from "../pipeline/daily.js";
 import { writeChunk, type CommandIo } from "./io.js";
 
@@ -61,7 +61,11 @@ export function runSucceeded(result: DailyResult): boolean {
   return result.complete && (result.delivery === null || result.delivery.failed.length === 0);
 }
 
-export async function runRun(args: string[], io: CommandIo): Promise<number> {
+/**
+ * `depsOptions` reaches openDeps: a credential, the CA of local endpoints, a table prefix, retry settings
+ * (tests and embedders; the command line passes none).
+ */
+export async function runRun(args: string[], io: CommandIo, depsOptions: DepsOptions = {}): Promise<number> {
   const fail = (message: string): number => {
     io.stderr.write(`backup-pulse run: ${message}\n`);
     return 2;
@@ -98,7 +102,7 @@ export async function runRun(args: string[], io: CommandIo): Promise<number> {
 
   const dryRun = values["dry-run"] ?? false;
   const log = (line: string): void => void io.stderr.write(`${redact(line, io.env)}\n`);
-  const deps = await openDeps(config, { withoutStore: dryRun && !config.tables });
+  const deps = await openDeps(config, { ...depsOptions, withoutStore: dryRun && !config.tables });
   const result = await runDaily(config, deps, { date, dryRun, log });
 
   if (values.format === "json") await writeChunk(io.stdout, JSON.stringify(result.digest, null, 2) + "\n");

@@ -6,7 +6,7 @@
 import type { Config } from "../config.js";
 import { lookupCode } from "../domain/catalogue.js";
 import { classifyJob } from "../domain/classify.js";
-import { buildDigest, type Digest } from "../domain/digest.js";
+import { buildDigest, type CoverageInput, type Digest } from "../domain/digest.js";
 import type { BackupJob, ClassifiedJob, ObservedPoint } from "../domain/model.js";
 import { addDays, groupJobsByDay, utcDay } from "../domain/trends.js";
 import { renderDigest } from "../delivery/render.js";
@@ -14,7 +14,7 @@ import type { Poster } from "../delivery/poster.js";
 import { queryJobs, type LogsClient, type QueryProgress, type WorkspaceReport } from "../logs/query.js";
 import { lookupRecoveryPoints, type RecoveryPointsClient } from "../recovery/recovery-points.js";
 import { deliver, type DeliveryReport, type Outbox } from "../store/outbox.js";
-import type { StoredJob, TrendStore, WriteDayResult } from "../store/trend-store.js";
+import type { RunRecord, StoredJob, TrendStore, WriteDayResult } from "../store/trend-store.js";
 
 const DAY_MS = 86_400_000;
 
@@ -220,16 +220,20 @@ async function storeDay(
   return { date, jobs: jobs.length, complete, result };
 }
 
-export interface ComposeDigestInput {
+/** What was read for the day: the workspaces of this run, or the stored run record of an earlier run. */
+export type DigestCoverageSource =
+  { workspaces: readonly WorkspaceReport[]; complete: boolean; rowsRejected: number } | { run: RunRecord };
+
+export type ComposeDigestInput = {
   date: string;
   jobs: readonly ClassifiedJob[];
   store: TrendStore | null;
-  workspaces: readonly WorkspaceReport[];
-  complete: boolean;
-  rowsRejected: number;
-}
+} & DigestCoverageSource;
 
-/** Builds the digest of a day from its jobs and the stored history (trends, yesterday, VM states). */
+/**
+ * Builds the digest of a day from its jobs and the stored history (trends, yesterday, VM states). The VM
+ * states are the latest stored: for an earlier day, streaks are those known now.
+ */
 export async function composeDigest(input: ComposeDigestInput): Promise<Digest> {
   const { date, store } = input;
   const [trends, yesterday, states] = store
@@ -249,16 +253,46 @@ export async function composeDigest(input: ComposeDigestInput): Promise<Digest> 
     vmStates: known,
     knownVms: known.map((s) => ({ vm: s.vm, vault: s.vault, lastJobAt: s.lastJobAt })),
     coverage: {
-      workspacesQueried: input.workspaces.map((w) => w.workspaceId),
-      workspacesFailed: input.workspaces
-        .filter((w) => w.status === "failed")
-        .map((w) => ({ workspaceId: w.workspaceId, reason: w.error ?? "query failed" })),
+      ...("run" in input ? coverageOfRun(input.run) : coverageOfRead(input)),
       vaultsKnown: [...new Set(known.map((s) => s.vault))],
-      partial: !input.complete,
-      rowsRejected: input.rowsRejected,
     },
     lookup: lookupCode,
   });
+}
+
+function coverageOfRead(read: {
+  workspaces: readonly WorkspaceReport[];
+  complete: boolean;
+  rowsRejected: number;
+}): Omit<CoverageInput, "vaultsKnown"> {
+  return {
+    workspacesQueried: read.workspaces.map((w) => w.workspaceId),
+    workspacesFailed: read.workspaces
+      .filter((w) => w.status === "failed")
+      .map((w) => ({ workspaceId: w.workspaceId, reason: w.error ?? "query failed" })),
+    partial: !read.complete,
+    rowsRejected: read.rowsRejected,
+  };
+}
+
+/**
+ * Coverage as the run record kept it: the failed workspaces by ID, the others by count only (the digest
+ * shows how many workspaces were queried, not which), and no count of rejected rows.
+ */
+export function coverageOfRun(run: RunRecord): Omit<CoverageInput, "vaultsKnown"> {
+  const when = run.runAt ? ` on the run of ${run.runAt}` : "";
+  return {
+    workspacesQueried: [
+      ...run.failedWorkspaceIds,
+      ...Array.from({ length: run.workspacesOk }, (_, i) => `workspace ${i + 1} read`),
+    ],
+    workspacesFailed: run.failedWorkspaceIds.map((workspaceId) => ({
+      workspaceId,
+      reason: `not read completely${when} (the reason is in that run's log)`,
+    })),
+    partial: !run.complete,
+    rowsRejected: 0,
+  };
 }
 
 function firstDayOf(state: { history: string; historyEnd: string }): string {

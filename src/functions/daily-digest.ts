@@ -1,0 +1,104 @@
+/**
+ * Timer function `dailyDigest`: once a day (PULSE_DIGEST_SCHEDULE, NCRONTAB) it runs the daily job for
+ * yesterday (UTC), exactly as `backup-pulse run` does: query, classify, store, digest, deliver.
+ *
+ * A bad setting is logged naming the setting and fails the invocation before any I/O. A run that read a
+ * workspace incompletely, or whose digest was not delivered, also fails the invocation, so the Functions
+ * host records it; the outbox posts an undelivered digest on the next run, never twice.
+ */
+import { app, type InvocationContext, type Timer } from "@azure/functions";
+import { DEFAULTS, loadConfig, redact, SettingError, type Config, type Env } from "../config.js";
+import { runSucceeded } from "../commands/run.js";
+import { openDeps, type DepsOptions } from "../pipeline/deps.js";
+import { runDaily, yesterdayUtc, type DailyResult } from "../pipeline/daily.js";
+
+export const DIGEST_SCHEDULE_SETTING = "PULSE_DIGEST_SCHEDULE";
+
+/**
+ * The timer's schedule: the `%PULSE_DIGEST_SCHEDULE%` binding expression (the host reads the app setting)
+ * when the setting exists, else the documented default, so an app without the setting still indexes.
+ */
+export function digestScheduleBinding(env: Env = process.env): string {
+  return env[DIGEST_SCHEDULE_SETTING]?.trim() ? `%${DIGEST_SCHEDULE_SETTING}%` : DEFAULTS.digestSchedule;
+}
+
+export interface DailyDigestOptions {
+  /** Settings (default: the app settings, read at each invocation). */
+  env?: Env;
+  /** Passed to openDeps (credential, CA of local endpoints, table prefix, retries). */
+  deps?: DepsOptions;
+  /** The clock, for "yesterday". */
+  now?: () => number;
+}
+
+/** Builds the timer handler. The registered one uses the app settings and managed identity. */
+export function createDailyDigestTimer(
+  options: DailyDigestOptions = {},
+): (timer: Timer, context: InvocationContext) => Promise<void> {
+  return async (timer, context) => {
+    const env = options.env ?? process.env;
+    let config: Config;
+    try {
+      config = loadConfig(env, { requireRunSettings: true });
+    } catch (error) {
+      if (error instanceof SettingError) {
+        context.error(`backup-pulse cannot run: ${error.message}. Fix this app setting and restart the app.`);
+      }
+      throw error;
+    }
+
+    const date = yesterdayUtc(options.now?.() ?? Date.now());
+    const log = (line: string): void => context.log(redact(line, env));
+    log(`Daily digest for ${date}${timer.isPastDue ? " (this run is late: the timer was past due)" : ""}`);
+
+    let result: DailyResult;
+    try {
+      const deps = await openDeps(config, options.deps);
+      result = await runDaily(config, deps, { date, log });
+    } catch (error) {
+      const message = redact(error instanceof Error ? error.message : String(error), env);
+      context.error(`The daily run for ${date} failed: ${message}`);
+      throw new Error(`The daily run for ${date} failed: ${message}`, { cause: error });
+    }
+
+    const summary = summarise(result);
+    log(summary);
+    if (!runSucceeded(result)) {
+      const reasons: string[] = [];
+      const failed = result.workspaces.filter((w) => w.status === "failed" || !w.complete);
+      if (!result.complete) {
+        reasons.push(
+          `${failed.length} workspace(s) were not read completely (${failed.map((w) => w.workspaceId).join(", ")})`,
+        );
+      }
+      const undelivered = result.delivery?.failed.length ?? 0;
+      if (undelivered > 0) reasons.push("the digest was not delivered (it is retried on the next run)");
+      const message = `The daily run for ${date} did not finish cleanly: ${reasons.join("; ")}`;
+      context.error(message);
+      throw new Error(message);
+    }
+  };
+}
+
+/** One line a person can read in the invocation log. */
+export function summarise(result: DailyResult): string {
+  const c = result.digest.headline.counts;
+  const delivery = result.delivery
+    ? result.delivery.posted.length > 0
+      ? "digest posted"
+      : result.delivery.alreadyPosted.length > 0
+        ? "digest already posted earlier"
+        : result.delivery.failed.length > 0
+          ? "digest NOT delivered"
+          : "digest being posted by another run"
+    : "no webhook set: digest not posted";
+  return (
+    `${result.date}: ${c.jobs} job(s) on ${c.vms} VM(s), ${c.failed} failed, ` +
+    `${c.completedWithWarnings} with warnings, ${c.degraded} below the expected consistency; ` +
+    `${result.workspaces.length} workspace(s)${result.complete ? "" : " (INCOMPLETE)"}; ${delivery}`
+  );
+}
+
+export const dailyDigestTimer = createDailyDigestTimer();
+
+app.timer("dailyDigest", { schedule: digestScheduleBinding(), handler: dailyDigestTimer });
