@@ -1,13 +1,13 @@
 /**
  * `backup-pulse classify --input FILE [--format json|table]`: classify an exported query result offline.
  */
-import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { loadConfig, SettingError } from "../config.js";
 import { lookupCode } from "../domain/catalogue.js";
 import { classifyJob, summarise, type ClassifySummary } from "../domain/classify.js";
 import type { ClassifiedJob, ClassifyOptions, ReadResult } from "../domain/model.js";
-import { InputError, readExport, type ExportFormat } from "../logs/formats.js";
+import { InputError, type ExportFormat, type ExportRead } from "../logs/formats.js";
+import { readExportFile } from "../logs/formats-stream.js";
 import { writeChunk, type CommandIo } from "./io.js";
 
 export const CLASSIFY_USAGE = `Usage: backup-pulse classify --input FILE [--format json|table]
@@ -176,11 +176,15 @@ class FileUnreadable extends Error {
   override name = "FileUnreadable";
 }
 
-async function readText(file: string): Promise<string> {
+/** Reads and parses the file; a file that cannot be opened at all becomes FileUnreadable. */
+async function readInput(file: string): Promise<ExportRead> {
   try {
-    return await readFile(file, "utf8");
+    return await readExportFile(file);
   } catch (error) {
-    throw new FileUnreadable(fileProblem(error, file));
+    if (error instanceof InputError) throw error;
+    const code = (error as { code?: unknown } | null)?.code;
+    if (typeof code === "string") throw new FileUnreadable(fileProblem(error, file));
+    throw error;
   }
 }
 
@@ -234,8 +238,7 @@ export async function runClassify(args: string[], io: CommandIo): Promise<number
   let report: ClassifyReport;
   let exportFormat: ExportFormat;
   try {
-    // The text is passed straight on, so its memory can go once parsed.
-    const read = readExport(await readText(values.input));
+    const read = await readInput(values.input);
     exportFormat = read.format;
     report = classifyRead(read, options);
   } catch (error) {

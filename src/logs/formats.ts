@@ -23,7 +23,7 @@ const FORMATS_HINT =
   "expected a Log Analytics REST response (tables/columns/rows), the JSON array that " +
   "`az monitor log-analytics query` prints, or the portal's CSV export";
 
-function missingMessage(missing: string[], what: string): string {
+export function missingMessage(missing: string[], what: string): string {
   return `${what} lacks the job columns ${missing.join("; ")} (${FORMATS_HINT})`;
 }
 
@@ -182,7 +182,7 @@ function readCsv(text: string, reader: JobReader): void {
   reader.addTable(columns, records.slice(1));
 }
 
-function jsonProblem(error: unknown, text: string): InputError {
+export function jsonProblem(error: unknown, text: string): InputError {
   const message = error instanceof Error ? error.message : String(error);
   if (/end of (JSON )?input|Unterminated string/i.test(message) || !/[}\]]\s*$/.test(text)) {
     return new InputError("The JSON ends early: the file looks truncated (export it again)");

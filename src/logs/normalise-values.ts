@@ -40,11 +40,16 @@ function digits(s: string, from: number, count: number): number {
   return v;
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function daysInMonth(y: number, mo: number): number {
+  if (mo === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0)) return 29;
+  return DAYS_IN_MONTH[mo - 1] ?? 0;
+}
+
 function utc(y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number): number | null {
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59) return null;
-  const t = Date.UTC(y, mo - 1, d, h, mi, s, ms);
-  // Reject dates such as 02-31 that Date.UTC would roll over.
-  return new Date(t).getUTCDate() === d ? t : null;
+  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h > 23 || mi > 59 || s > 59) return null;
+  return Date.UTC(y, mo - 1, d, h, mi, s, ms);
 }
 
 /** `YYYY-MM-DDTHH:MM:SS[.fffffff]Z` (or a space instead of T; Z optional): the common case, no regex. */

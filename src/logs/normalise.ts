@@ -161,6 +161,7 @@ function readStatus(text: string): RowStatus | null {
 }
 
 function readOs(text: string): OsType {
+  if (text === "Windows" || text === "Linux") return text;
   if (text === "") return "unknown";
   const lower = text.toLowerCase();
   return lower === "windows" ? "Windows" : lower === "linux" ? "Linux" : "unknown";
@@ -173,7 +174,8 @@ function show(value: string): string {
 }
 
 function isVmWorkload(plan: Plan, row: readonly unknown[]): boolean {
-  const management = first(row, plan.management).toLowerCase();
+  const managementText = first(row, plan.management);
+  const management = managementText === "IaaSVM" ? "iaasvm" : managementText.toLowerCase();
   if (management !== "") {
     if (management !== "iaasvm" && management !== "azureiaasvm") return false;
   } else {
@@ -185,18 +187,25 @@ function isVmWorkload(plan: Plan, row: readonly unknown[]): boolean {
       if (dsType !== "" && !dsType.endsWith("/virtualmachines")) return false;
     }
   }
+  if (plan.itemType.length === 0) return true;
   const itemType = first(row, plan.itemType).toLowerCase();
   return itemType === "" || itemType === "vm";
 }
 
 /** Order matters for the counts: a SQL log backup is counted as a log backup, a MAB restore as not-backup. */
 function exclusionOf(plan: Plan, row: readonly unknown[], status: RowStatus): ExclusionReason | null {
-  const operation = first(row, plan.operation).toLowerCase();
-  if (operation !== "" && operation !== "backup") return "not-backup";
-  const subType = first(row, plan.subType).toLowerCase();
-  if (subType === "log" || subType === "recovery point_log") return "log-backup";
+  const operation = first(row, plan.operation);
+  if (operation !== "" && operation !== "Backup" && operation.toLowerCase() !== "backup") return "not-backup";
+  const subType = first(row, plan.subType);
+  if (subType !== "") {
+    const lower = subType.toLowerCase();
+    if (lower === "log" || lower === "recovery point_log") return "log-backup";
+  }
   if (!isVmWorkload(plan, row)) return "not-vm";
-  if (first(row, plan.state).toLowerCase() === "deleted") return "deleted";
+  if (plan.state.length > 0) {
+    const state = first(row, plan.state);
+    if (state !== "" && state !== "Active" && state.toLowerCase() === "deleted") return "deleted";
+  }
   if (status === "in-progress") return "in-progress";
   return null;
 }
@@ -212,14 +221,20 @@ function containerFromInstanceId(instanceId: string): string {
   return m?.[1] ? m[1].toLowerCase() : "";
 }
 
-interface Candidate {
-  row: readonly unknown[];
-  plan: Plan;
-  rowNumber: number;
+/** A job that won deduplication so far but is left out (only its time and reason are kept). */
+interface ExcludedWinner {
   timeGeneratedMs: number;
-  startMs: number;
-  status: RowStatus;
-  workspaceId: string | null;
+  excluded: ExclusionReason;
+}
+
+type Winner = BackupJob | ExcludedWinner;
+
+/** A legacy job whose name or OS may come from a `BackupItem`/`ProtectedContainer` record read later. */
+interface PendingNames {
+  job: BackupJob;
+  key: string;
+  itemId: string;
+  containerId: string;
 }
 
 export interface TableOptions {
@@ -243,7 +258,8 @@ export interface JobReader {
 }
 
 export function createJobReader(options: { firstRowNumber?: number } = {}): JobReader {
-  const winners = new Map<string, Candidate>();
+  const winners = new Map<string, Winner>();
+  const pending: PendingNames[] = [];
   const rejected: RejectedRow[] = [];
   const excluded: Partial<Record<ExclusionReason, number>> = {};
   /** Names and OS from legacy `BackupItem` and `ProtectedContainer` records, to describe legacy jobs. */
@@ -277,6 +293,8 @@ export function createJobReader(options: { firstRowNumber?: number } = {}): JobR
     const plan = planFor(Array.isArray(columns) ? columns : []);
     const workspaceId = tableOptions.workspaceId ?? null;
     const missing = REQUIRED.filter((f) => plan[f].length === 0);
+    const legacy =
+      plan.schemaVersion.length > 0 || plan.containerId.some((i) => /_s$/i.test(cleanName(columns[i])));
     for (const rawRow of rows) {
       rowNumber++;
       rowsRead++;
@@ -346,7 +364,27 @@ export function createJobReader(options: { firstRowNumber?: number } = {}): JobR
         duplicates++;
         if (previous.timeGeneratedMs > timeGeneratedMs) continue;
       }
-      winners.set(key, { row, plan, rowNumber, timeGeneratedMs, startMs, status, workspaceId });
+      // The job is built (or its exclusion decided) now, so the row itself need not be kept.
+      const reason = exclusionOf(plan, row, status);
+      if (reason !== null) {
+        winners.set(key, { timeGeneratedMs, excluded: reason });
+        continue;
+      }
+      const job = toJob(
+        plan,
+        row,
+        jobId,
+        status === "in-progress" ? "Completed" : status,
+        startMs,
+        timeGeneratedMs,
+        workspaceId,
+      );
+      winners.set(key, job);
+      if (legacy && (job.vm === "unknown" || job.os === "unknown" || job.container === null)) {
+        const itemId = first(row, plan.itemId).toLowerCase();
+        const containerId = first(row, plan.containerId).toLowerCase();
+        if (itemId !== "" || containerId !== "") pending.push({ job, key, itemId, containerId });
+      }
     }
   }
 
@@ -368,49 +406,68 @@ export function createJobReader(options: { firstRowNumber?: number } = {}): JobR
     addTable(columns, rows, tableOptions);
   }
 
-  function toJob(c: Candidate): BackupJob {
-    const { row, plan } = c;
-    const containerId = containers.size > 0 ? first(row, plan.containerId).toLowerCase() : "";
-    const record = containerId !== "" ? containers.get(containerId) : undefined;
-    const container =
-      first(row, plan.container) ||
-      containerFromInstanceId(first(row, plan.instanceId)) ||
-      record?.name ||
-      "";
+  function toJob(
+    plan: Plan,
+    row: readonly unknown[],
+    jobId: string,
+    status: JobStatus,
+    startMs: number,
+    timeGeneratedMs: number,
+    workspaceId: string | null,
+  ): BackupJob {
+    const container = first(row, plan.container) || containerFromInstanceId(first(row, plan.instanceId));
     const itemId = first(row, plan.itemId);
     const vm =
       first(row, plan.itemName) ||
       (container !== "" ? lastSegment(container, ";") : "") ||
       first(row, plan.containerFriendlyName) ||
-      (itemId !== "" ? (itemNames.get(itemId.toLowerCase()) ?? "") : "") ||
       "unknown";
     const vaultId = first(row, plan.vaultId);
     const vault = first(row, plan.vault) || (vaultId !== "" ? lastSegment(vaultId, "/") : "") || "unknown";
     const code = first(row, plan.code);
     return {
-      jobId: first(row, plan.jobId),
+      jobId,
       vm,
       vault,
       vaultId: vaultId === "" ? null : vaultId,
       container: container === "" ? null : container,
       itemId: itemId === "" ? null : itemId,
-      os: readOs(first(row, plan.os) || record?.os || ""),
-      status: c.status === "in-progress" ? "Completed" : c.status,
-      startMs: c.startMs,
+      os: readOs(first(row, plan.os)),
+      status,
+      startMs,
       durationSec: cellNumber(firstCell(row, plan.duration)),
-      code: code === "" || code.toLowerCase() === "success" ? null : code,
-      timeGeneratedMs: c.timeGeneratedMs,
-      crashOnlyPolicy: first(row, plan.snapshotConsistency).toLowerCase() === "onlycrashconsistent",
-      workspaceId: c.workspaceId,
+      code: code === "" || code === "Success" || code.toLowerCase() === "success" ? null : code,
+      timeGeneratedMs,
+      crashOnlyPolicy:
+        plan.snapshotConsistency.length > 0 &&
+        first(row, plan.snapshotConsistency).toLowerCase() === "onlycrashconsistent",
+      workspaceId,
     };
   }
 
+  /** Fills names and OS of legacy jobs from the item and container records of the same export. */
+  function resolvePending(): void {
+    for (const p of pending) {
+      if (winners.get(p.key) !== p.job) continue;
+      const record = p.containerId !== "" ? containers.get(p.containerId) : undefined;
+      if (p.job.container === null && record && record.name !== "") p.job.container = record.name;
+      if (p.job.os === "unknown" && record) p.job.os = readOs(record.os);
+      if (p.job.vm === "unknown") {
+        p.job.vm =
+          (p.itemId !== "" ? itemNames.get(p.itemId) : undefined) ||
+          (p.job.container !== null ? lastSegment(p.job.container, ";") : "") ||
+          "unknown";
+      }
+    }
+    pending.length = 0;
+  }
+
   function finish(): ReadResult {
+    resolvePending();
     const jobs: BackupJob[] = [];
-    for (const c of winners.values()) {
-      const reason = exclusionOf(c.plan, c.row, c.status);
-      if (reason !== null) exclude(reason);
-      else jobs.push(toJob(c));
+    for (const w of winners.values()) {
+      if ("excluded" in w) exclude(w.excluded);
+      else jobs.push(w);
     }
     return { jobs, rejected, excluded, rowsRead, duplicates };
   }

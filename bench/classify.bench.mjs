@@ -1,0 +1,192 @@
+// Benchmark: read + normalise + classify a 1,000,000-job Log Analytics REST response, against
+// JSON.parse of the same file alone. Each step runs in its own process (peak RSS measured separately).
+// Targets: read + classify within 2x the parse time, peak RSS under 1.5 GB.
+// Environment: BENCH_JOBS (default 1000000), BENCH_KEEP=1 keeps the generated file.
+import { execFileSync } from "node:child_process";
+import { createWriteStream, mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { once } from "node:events";
+import { JOB_QUERY_COLUMNS } from "../dist/logs/columns.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const JOBS = Number(process.env.BENCH_JOBS ?? 1_000_000);
+
+// A deterministic pseudo-random generator, so every run reads the same file.
+let seed = 0x2f6e2b1;
+function random() {
+  seed ^= seed << 13;
+  seed ^= seed >>> 17;
+  seed ^= seed << 5;
+  return (seed >>> 0) / 4294967296;
+}
+const pick = (list) => list[Math.floor(random() * list.length)];
+
+const SUB = "3f2c8a51-6b0e-4f4c-9d7a-2b1e5c7d9a10";
+const VAULTS = Array.from({ length: 20 }, (_, i) => {
+  const name = `rsv-${["prod", "dev", "test", "dr"][i % 4]}-${["weu", "neu", "eus", "wus", "sea"][i % 5]}-${i}`;
+  return {
+    name,
+    id: `/subscriptions/${SUB}/resourceGroups/rg-backup-${i}/providers/Microsoft.RecoveryServices/vaults/${name}`,
+  };
+});
+const VMS = Array.from({ length: 25_000 }, (_, i) => {
+  const linux = i % 3 === 0;
+  const role = pick(linux ? ["lx-web", "lx-db", "lx-app"] : ["web", "sql", "app", "dc", "file"]);
+  const name = `vm-${role}-${String(i).padStart(5, "0")}`;
+  const rg = `rg-${role}-${i % 50}`;
+  return {
+    name,
+    os: i % 97 === 0 ? "" : linux ? "Linux" : "Windows",
+    vault: VAULTS[i % VAULTS.length],
+    item: `${((i * 2654435761) >>> 0).toString(16).padStart(8, "0")}-item-${i}`,
+    container: `iaasvmcontainerv2;${rg};${name}`,
+    linux,
+  };
+});
+const WIN_WARN = ["ExtensionFailedVssWriterInBadState", "ExtensionFailedVssServiceInBadState"];
+const LX_WARN = ["Pre-ScriptExecutionFailed", "Post-ScriptTimeout", "Pre-ScriptTimeout"];
+const FAIL = [
+  "UserErrorGuestAgentStatusUnavailable",
+  "ExtensionSnapshotFailedNoNetwork",
+  "UserErrorVmNotInDesirableState",
+  "BackUpOperationFailedV2",
+  "UserErrorFsFreezeFailed",
+  "320001",
+  "UserErrorSomethingUndocumented",
+];
+const DAY0 = Date.UTC(2026, 10, 1);
+
+function guid(n) {
+  const hex = (n >>> 0).toString(16).padStart(8, "0");
+  return `${hex}-${(n % 65536).toString(16).padStart(4, "0")}-4a7e-9c3d-${n.toString(16).padStart(12, "0")}`;
+}
+function laDate(ms, frac) {
+  // Log Analytics prints 7-digit fractions.
+  return new Date(ms).toISOString().slice(0, 19) + "." + String(frac).padStart(7, "0") + "Z";
+}
+
+async function generate(file) {
+  const out = createWriteStream(file);
+  const write = async (s) => {
+    if (!out.write(s)) await once(out, "drain");
+  };
+  await write(`{"tables":[{"name":"PrimaryResult","columns":${JSON.stringify(JOB_QUERY_COLUMNS)},"rows":[\n`);
+  let rows = 0;
+  let chunk = [];
+  const push = async (row) => {
+    chunk.push(JSON.stringify(row));
+    rows++;
+    if (chunk.length >= 5000) {
+      await write((rows > chunk.length ? ",\n" : "") + chunk.join(",\n"));
+      chunk = [];
+    }
+  };
+  for (let n = 1; n <= JOBS; n++) {
+    const vm = VMS[n % VMS.length];
+    const start = DAY0 + Math.floor(random() * 30 * 86_400_000);
+    const duration = 300 + Math.floor(random() * 5400);
+    const r = random();
+    let status = "Completed";
+    let code = "Success";
+    let op = "Backup";
+    let sub = "";
+    let mgmt = "IaaSVM";
+    if (r < 0.12) {
+      status = "CompletedWithWarnings";
+      code = pick(vm.linux ? LX_WARN : WIN_WARN);
+    } else if (r < 0.2) {
+      status = "Failed";
+      code = pick(FAIL);
+    } else if (r < 0.205) {
+      status = "Cancelled";
+      code = "";
+    } else if (r < 0.22) {
+      sub = "Log";
+      mgmt = "AzureWorkload";
+    } else if (r < 0.23) {
+      op = "Restore";
+    } else if (r < 0.24) {
+      mgmt = "MAB";
+    }
+    const id = guid(n);
+    const base = [
+      id,
+      laDate(start, n % 10_000_000),
+      duration,
+      status,
+      code,
+      op,
+      sub,
+      mgmt,
+      vm.vault.name,
+      vm.vault.id,
+      vm.item,
+      vm.name,
+      vm.container,
+      vm.os,
+    ];
+    const finished = start + duration * 1000 + 25 * 60_000;
+    if (random() < 0.05) {
+      // An in-progress row sent before the final one.
+      await push([
+        laDate(start + 20 * 60_000, 1),
+        base[0],
+        base[1],
+        null,
+        "InProgress",
+        "",
+        ...base.slice(5),
+      ]);
+    }
+    await push([laDate(finished, n % 9_999_999), ...base]);
+    if (random() < 0.02) await push([laDate(finished, n % 9_999_999), ...base]); // re-sent row
+  }
+  await write((chunk.length > 0 ? (rows > chunk.length ? ",\n" : "") + chunk.join(",\n") : "") + "\n]}]}\n");
+  out.end();
+  await once(out, "finish");
+  return rows;
+}
+
+function runStep(step, file) {
+  const stdout = execFileSync(process.execPath, [join(here, "classify.mjs"), step, file], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+    maxBuffer: 1 << 20,
+  });
+  return JSON.parse(stdout.trim().split("\n").at(-1));
+}
+
+const dir = mkdtempSync(join(tmpdir(), "pulse-bench-"));
+const file = join(dir, "jobs.json");
+try {
+  const t0 = performance.now();
+  const rows = await generate(file);
+  const sizeMb = statSync(file).size / 1e6;
+  console.log(
+    `generated ${JOBS.toLocaleString("en-US")} jobs in ${rows.toLocaleString("en-US")} rows, ` +
+      `${sizeMb.toFixed(0)} MB, in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
+  const parse = runStep("parse", file);
+  const classify = runStep("classify", file);
+  const rate = (s) => Math.round((s.rows / s.ms) * 1000).toLocaleString("en-US");
+  console.log(
+    `(a) read + JSON.parse:            ${String(parse.ms).padStart(6)} ms  ${rate(parse).padStart(10)} rows/s  peak RSS ${parse.peakRssMb} MB`,
+  );
+  console.log(
+    `(b) read + normalise + classify:  ${String(classify.ms).padStart(6)} ms  ${rate(classify).padStart(10)} rows/s  peak RSS ${classify.peakRssMb} MB` +
+      `  (${classify.jobs.toLocaleString("en-US")} jobs classified)`,
+  );
+  const ratio = classify.ms / parse.ms;
+  console.log(
+    `ratio (b)/(a): ${ratio.toFixed(2)}x time (target <= 2x), peak RSS ${classify.peakRssMb} MB (target < 1536 MB)`,
+  );
+  if (ratio > 2 || classify.peakRssMb >= 1536) {
+    console.log("TARGET MISSED");
+    process.exitCode = 1;
+  }
+} finally {
+  if (process.env.BENCH_KEEP === "1") console.log(`kept ${file}`);
+  else rmSync(dir, { recursive: true, force: true });
+}

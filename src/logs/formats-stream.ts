@@ -1,0 +1,250 @@
+/**
+ * Reads an export FILE without holding all of it in memory when it is a Log Analytics REST response:
+ * the file is read in chunks, each table's rows are parsed a batch at a time and handed to the job reader,
+ * and only the small rest of the document (names, columns) is kept. Any other format (az JSON, CSV) is
+ * read whole by readExport. Errors are the same InputErrors readExport raises.
+ */
+import { open } from "node:fs/promises";
+import { StringDecoder } from "node:string_decoder";
+import { createJobReader, missingJobColumns } from "./normalise.js";
+import { InputError, jsonProblem, missingMessage, readExport, type ExportRead } from "./formats.js";
+
+const CHUNK_BYTES = 8 << 20;
+/** Rows are parsed in batches of about this many characters. */
+const BATCH_CHARS = 4 << 20;
+
+const QUOTE = 34;
+const BACKSLASH = 92;
+
+/** Index of the quote that closes a string whose content starts at `from`, or -1 if not in `text`. */
+function closingQuote(text: string, from: number): number {
+  let q = text.indexOf('"', from);
+  while (q >= 0) {
+    let backslashes = 0;
+    for (let k = q - 1; k >= from && text.charCodeAt(k) === BACKSLASH; k--) backslashes++;
+    if (backslashes % 2 === 0) return q;
+    q = text.indexOf('"', q + 1);
+  }
+  return -1;
+}
+
+function columnsOf(tableHeader: string): string[] | null {
+  try {
+    const table = JSON.parse(`${tableHeader}[]}`) as { columns?: unknown };
+    if (!Array.isArray(table.columns)) return null;
+    return table.columns.map((c: unknown) =>
+      typeof c === "string"
+        ? c
+        : c !== null && typeof c === "object" && typeof (c as { name?: unknown }).name === "string"
+          ? (c as { name: string }).name
+          : "",
+    );
+  } catch {
+    return null;
+  }
+}
+
+class NotStreamable extends Error {}
+
+/**
+ * Reads an export file (any of the three formats). REST responses are streamed; the result is the same
+ * as `readExport` on the file's text.
+ */
+export interface ReadFileOptions {
+  /** Bytes read at a time (default 8 MiB). */
+  chunkBytes?: number;
+  /** Rows are parsed in batches of about this many characters (default 4 Mi). */
+  batchChars?: number;
+}
+
+export async function readExportFile(path: string, options: ReadFileOptions = {}): Promise<ExportRead> {
+  const handle = await open(path, "r");
+  try {
+    const first = Buffer.alloc(64);
+    const { bytesRead } = await handle.read(first, 0, first.length, 0);
+    const head = first
+      .subarray(0, bytesRead)
+      .toString("utf8")
+      .replace(/^\ufeff/, "");
+    if (!/^\s*\{\s*"tables"\s*:/.test(head)) {
+      return readExport(await handle.readFile({ encoding: "utf8" }));
+    }
+    try {
+      return await streamRest(handle, options.chunkBytes ?? CHUNK_BYTES, options.batchChars ?? BATCH_CHARS);
+    } catch (error) {
+      if (!(error instanceof NotStreamable)) throw error;
+      return readExport(await handle.readFile({ encoding: "utf8" }));
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+async function streamRest(
+  handle: Awaited<ReturnType<typeof open>>,
+  chunkBytes: number,
+  batchChars: number,
+): Promise<ExportRead> {
+  const reader = createJobReader();
+  const decoder = new StringDecoder("utf8");
+  const buffer = Buffer.alloc(Math.max(16, chunkBytes));
+  let position = 0;
+
+  // Scanner state, kept across chunks.
+  let depth = 0;
+  let skeleton = ""; // the document without the contents of the rows arrays
+  let tableStart = -1; // index in `skeleton` of the current table object
+  let lastKey = ""; // the last short string read at table-object depth
+  let columns: string[] | null = null; // of the table whose rows are being read
+  let inRows = false;
+  let carry = ""; // rows text not yet parsed (starts at a row boundary)
+  let tablesUsed = 0;
+  let firstMissing: string[] = [];
+  let bom = true;
+
+  const flushRows = (text: string): void => {
+    const start = text.indexOf("[");
+    if (start < 0 || columns === null) return;
+    let rows: unknown;
+    try {
+      rows = JSON.parse(`[${text.slice(start)}]`);
+    } catch (error) {
+      throw jsonProblem(error, text);
+    }
+    reader.addTable(columns, rows as unknown[][]);
+  };
+
+  for (;;) {
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
+    position += bytesRead;
+    let text = bytesRead > 0 ? decoder.write(buffer.subarray(0, bytesRead)) : decoder.end();
+    if (bom) {
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      bom = false;
+    }
+    if (carry !== "") {
+      text = carry + text;
+      carry = "";
+    }
+    const n = text.length;
+    let i = 0;
+    let segmentStart = 0; // start of the skeleton text not yet appended
+    let rowsStart = 0; // start of unparsed rows text (inside a rows array)
+    let lastRowEnd = -1;
+    let carryFrom = -1;
+    while (i < n) {
+      if (inRows) {
+        // Inside a rows array: depth 4 between rows, deeper inside a row.
+        const c = text.charCodeAt(i);
+        if (c === QUOTE) {
+          const q = closingQuote(text, i + 1);
+          if (q < 0) {
+            i = n;
+            break;
+          }
+          i = q + 1;
+          continue;
+        }
+        if (c === 91 || c === 123) depth++;
+        else if (c === 93 || c === 125) {
+          depth--;
+          if (depth === 4) {
+            lastRowEnd = i + 1;
+            if (lastRowEnd - rowsStart >= batchChars) {
+              flushRows(text.slice(rowsStart, lastRowEnd));
+              rowsStart = lastRowEnd;
+            }
+          } else if (depth === 3) {
+            // End of the rows array.
+            if (lastRowEnd > rowsStart) flushRows(text.slice(rowsStart, lastRowEnd));
+            inRows = false;
+            columns = null;
+            skeleton += "]";
+            segmentStart = i + 1;
+          }
+        }
+        i++;
+        continue;
+      }
+      // Outside rows: copy to the skeleton, track depth and keys.
+      const c = text.charCodeAt(i);
+      if (c === QUOTE) {
+        const q = closingQuote(text, i + 1);
+        if (q < 0) {
+          // A string split across chunks: read it again with the next chunk.
+          carryFrom = i;
+          break;
+        }
+        if (depth === 3 && q - i <= 16) lastKey = text.slice(i + 1, q);
+        i = q + 1;
+        continue;
+      }
+      if (c === 123 || c === 91) {
+        depth++;
+        if (depth === 3 && c === 123) tableStart = skeleton.length + (i - segmentStart);
+        if (depth === 4 && c === 91 && lastKey === "rows") {
+          skeleton += text.slice(segmentStart, i + 1);
+          if (tableStart < 0) throw new NotStreamable();
+          const header = skeleton.slice(tableStart, skeleton.length - 1);
+          columns = columnsOf(header);
+          if (columns === null) throw new NotStreamable();
+          const missing = missingJobColumns(columns);
+          if (missing.length > 0) {
+            if (tablesUsed === 0 && firstMissing.length === 0) firstMissing = missing;
+            columns = null;
+          } else {
+            tablesUsed++;
+          }
+          inRows = true;
+          rowsStart = i + 1;
+          lastRowEnd = -1;
+        }
+      } else if (c === 125 || c === 93) {
+        depth--;
+      } else if (c === 58 || c === 44 || c <= 32) {
+        // separators and whitespace keep the last key
+      } else if (depth === 3) {
+        lastKey = "";
+      }
+      i++;
+    }
+    if (inRows) {
+      // Parse the complete rows now; the incomplete one is read again with the next chunk.
+      if (lastRowEnd > rowsStart) {
+        flushRows(text.slice(rowsStart, lastRowEnd));
+        rowsStart = lastRowEnd;
+      }
+      carry = text.slice(rowsStart);
+      depth = 4;
+    } else if (carryFrom >= 0) {
+      skeleton += text.slice(segmentStart, carryFrom);
+      carry = text.slice(carryFrom);
+    } else {
+      skeleton += text.slice(segmentStart);
+    }
+    if (bytesRead === 0) break;
+    if (skeleton.length > 64 << 20) throw new NotStreamable();
+  }
+
+  if (inRows || carry !== "" || depth !== 0) {
+    throw new InputError("The JSON ends early: the file looks truncated (export it again)");
+  }
+  let document: unknown;
+  try {
+    document = JSON.parse(skeleton);
+  } catch (error) {
+    throw jsonProblem(error, skeleton);
+  }
+  if (
+    document === null ||
+    typeof document !== "object" ||
+    !Array.isArray((document as { tables?: unknown }).tables)
+  ) {
+    throw new NotStreamable();
+  }
+  if (tablesUsed === 0) {
+    if (firstMissing.length > 0) throw new InputError(missingMessage(firstMissing, "The result table"));
+    throw new NotStreamable();
+  }
+  return { ...reader.finish(), format: "rest" };
+}
