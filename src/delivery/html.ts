@@ -42,6 +42,7 @@ header p{margin:4px 0 0}
 .kpi .label{font-size:13px;color:#536071}
 .kpi .value{font-size:26px;font-weight:700;margin:2px 0}
 .kpi .cmp{font-size:12.5px;color:#536071}
+.vault{display:block;color:#536071;font-size:12.5px}
 .good{color:#1f7a3d}.bad{color:#b42318}.flat{color:#536071}
 .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(280px,1fr));gap:10px;margin-bottom:16px}
 .chart{background:#fff;border-radius:10px;padding:12px 14px;box-shadow:0 1px 2px rgba(16,24,40,.08)}
@@ -57,7 +58,7 @@ code{font:13px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;overflow-wra
 .more{color:#536071;font-style:italic;margin:6px 0 0}
 footer{color:#536071;font-size:13px;padding:4px 2px 24px}
 a{color:#0b5cad}
-@media (max-width:520px){.kpi .value{font-size:22px}th,td{padding:5px 4px;font-size:13px}.hide-narrow{display:none}}
+@media (max-width:520px){main{padding:10px}header h1{font-size:19px}.kpi .value{font-size:22px}th,td{padding:5px 4px;font-size:13px}th{font-size:11.5px;letter-spacing:0}}
 `;
 
 function arrowClass(c: Comparison, dir: Comparison["vsYesterday"]): string {
@@ -135,12 +136,17 @@ export function rateChart(
   );
 }
 
-function tableHtml(headers: string[], rows: string[][], total: number, narrowHide: number[] = []): string {
-  const cls = (i: number): string => (narrowHide.includes(i) ? ` class="hide-narrow"` : "");
-  const head = `<tr>${headers.map((h, i) => `<th${cls(i)}>${e(h)}</th>`).join("")}</tr>`;
-  const body = rows.map((r) => `<tr>${r.map((c, i) => `<td${cls(i)}>${c}</td>`).join("")}</tr>`).join("");
+function tableHtml(headers: string[], rows: string[][], total: number, widths: number[]): string {
+  const cols = `<colgroup>${widths.map((w) => `<col style="width:${w}%">`).join("")}</colgroup>`;
+  const head = `${cols}<tr>${headers.map((h) => `<th>${e(h)}</th>`).join("")}</tr>`;
+  const body = rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join("")}</tr>`).join("");
   const more = total > rows.length ? `<p class="more">${e(moreLine(total - rows.length))}</p>` : "";
   return `<table>${head}${body}</table>${more}`;
+}
+
+/** A VM's name with its vault below it. */
+function vmCell(v: { vm: string; vault: string }): string {
+  return `<code>${e(v.vm)}</code><span class="vault">${e(v.vault)}</span>`;
 }
 
 /** The digest as a complete HTML document. */
@@ -149,7 +155,7 @@ export function htmlDigest(d: Digest, options: HtmlOptions = {}): string {
   const h = d.headline;
   const parts: string[] = [];
   parts.push(
-    `<header class="${h.status}"><h1>Backup pulse · ${e(d.date)}</h1>` +
+    `<header class="${h.status}"><h1>Backup pulse · <span style="white-space:nowrap">${e(d.date)}</span></h1>` +
       `<div class="status" data-status="${h.status}">${e(STATUS_LABEL[h.status])}</div>` +
       `<p>${e(h.statusReason)}</p></header>`,
   );
@@ -178,32 +184,29 @@ export function htmlDigest(d: Digest, options: HtmlOptions = {}): string {
       (changes.length === 0
         ? `<p>Nothing changed.</p>`
         : tableHtml(
-            ["VM", "Vault", "Change", "Detail"],
-            changes
-              .slice(0, max)
-              .map((c) => [`<code>${e(c.vm)}</code>`, e(c.vault), e(kindLabel[c.kind]), e(changeText(c))]),
+            ["VM", "Change", "Detail"],
+            changes.slice(0, max).map((c) => [vmCell(c), e(kindLabel[c.kind]), e(changeText(c))]),
             changes.length,
-            [1],
+            [33, 25, 42],
           )) +
       `</section>`,
   );
 
   const p = d.persisting;
   const persisting: string[][] = [
-    ...p.failing.map((s) => [`<code>${e(s.vm)}</code>`, e(s.vault), e(`Failing ${s.days} days in a row`)]),
+    ...p.failing.map((s) => [vmCell(s), e(`Failing ${s.days} days in a row`)]),
     ...p.belowExpected.map((s) => [
-      `<code>${e(s.vm)}</code>`,
-      e(s.vault),
+      vmCell(s),
       e(`Below ${s.expectedConsistency ?? "expected"} consistency for ${s.days} days`),
     ]),
-    ...p.noJobToday.map((m) => [`<code>${e(m.vm)}</code>`, e(m.vault), "No backup job today"]),
+    ...p.noJobToday.map((m) => [vmCell(m), "No backup job today"]),
   ];
   parts.push(
     `<section><h2>What persists</h2><p class="sub">${count(p.failing.length)} failing for days · ` +
       `${count(p.belowExpected.length)} below expected consistency · ${count(p.noJobToday.length)} with no job today</p>` +
       (persisting.length === 0
         ? `<p>Nothing outstanding.</p>`
-        : tableHtml(["VM", "Vault", "Problem"], persisting.slice(0, max), persisting.length, [1])) +
+        : tableHtml(["VM", "Problem"], persisting.slice(0, max), persisting.length, [50, 50])) +
       `</section>`,
   );
 
@@ -221,6 +224,7 @@ export function htmlDigest(d: Digest, options: HtmlOptions = {}): string {
               `${e(c.action)} <a href="${e(c.docUrl)}">Docs</a>`,
             ]),
           d.topCodes.length,
+          [34, 9, 9, 48],
         ) +
         `</section>`,
     );

@@ -223,21 +223,24 @@ function digestBody(d: Digest, lim: Limits): { body: Element[]; actions: Element
           text(`**${clip(c.code, 80)}** · ${count(c.jobs)} job(s) on ${count(c.vms)} VM(s) · ${c.category}`, {
             size: "Small",
           }),
-          text(clip(c.action, 220), { size: "Small", isSubtle: true, spacing: "None" }),
+          text(`${clip(c.action, 220)} [How to fix](${c.docUrl})`, {
+            size: "Small",
+            isSubtle: true,
+            spacing: "None",
+          }),
         ],
         selectAction: { type: "Action.OpenUrl", url: c.docUrl, title: `Docs: ${clip(c.code, 30)}` },
       });
     }
     if (d.topCodes.length > shown.length)
       body.push(text(moreLine(d.topCodes.length - shown.length), { isSubtle: true }));
-    for (const c of shown.slice(0, 3)) actions.push(openUrl(`Fix ${c.code}`, c.docUrl));
   }
 
   body.push(heading("Coverage"));
   body.push(text(coverageText(d), { size: "Small" }));
   for (const n of d.notes) body.push(text(n, { size: "Small", isSubtle: true }));
   actions.push(openUrl("Troubleshooting guide", TROUBLESHOOT_URL));
-  actions.push(openUrl("About consistency", CONSISTENCY_DOC_URL));
+  actions.push(openUrl("About snapshot consistency", CONSISTENCY_DOC_URL));
   return { body, actions };
 }
 

@@ -23,10 +23,13 @@ export function count(n: number | null): string {
   return Math.round(n).toLocaleString("en-US");
 }
 
-/** "98.2%  ▼ yesterday 99.0% · = 7-day 98.1%" */
+/** "98.2% · ▼ yesterday 99.0% · = 7-day avg 98.1%" */
 export function compared(c: Comparison, asRate: boolean): string {
   const f = asRate ? percent : count;
-  return `${f(c.value)}  ${DIRECTION_MARK[c.vsYesterday]} yesterday ${f(c.yesterday)} · ${DIRECTION_MARK[c.vs7d]} 7-day ${f(c.average7d)}`;
+  return (
+    `${f(c.value)} · ${DIRECTION_MARK[c.vsYesterday]} yesterday ${f(c.yesterday)} · ` +
+    `${DIRECTION_MARK[c.vs7d]} 7-day avg ${f(c.average7d)}`
+  );
 }
 
 export const CONSISTENCY_LABEL: Record<Consistency | ExpectedConsistency, string> = {

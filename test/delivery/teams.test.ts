@@ -91,10 +91,17 @@ describe("Teams Workflows payload", () => {
 
   it("links the docs of the top error codes with Action.OpenUrl", () => {
     const card = JSON.parse(small.body).attachments[0].content;
+    const codeLinks = card.body
+      .filter((e: { selectAction?: unknown }) => e.selectAction)
+      .map((e: { selectAction: { type: string; url: string } }) => e.selectAction);
+    expect(codeLinks[0]).toEqual({
+      type: "Action.OpenUrl",
+      url: "https://learn.microsoft.com/azure/backup/backup-azure-troubleshoot-vm-backup-fails-snapshot-timeout",
+      title: expect.stringMatching(/^Docs: UserErrorGuestAgent/),
+    });
+    expect(small.body).toContain("[How to fix](https://learn.microsoft.com/");
     const titles = card.actions.map((a: { title: string }) => a.title);
-    expect(titles).toContain("Fix UserErrorGuestAgentStatusUnavailable");
-    expect(titles).toContain("Troubleshooting guide");
-    expect(card.actions.every((a: { type: string }) => a.type === "Action.OpenUrl")).toBe(true);
+    expect(titles).toEqual(["Troubleshooting guide", "About snapshot consistency"]);
   });
 
   it("shows NO DATA without figures that could pass for green", () => {
