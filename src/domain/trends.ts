@@ -248,7 +248,10 @@ export function summariseVmDay(date: string, jobs: readonly ClassifiedJob[]): Vm
   let bestBelow: ClassifiedJob | null = null;
   let lastGood: ClassifiedJob | null = null;
   let unknownPoint = false;
-  const trend = emptyTrend(date, `vm:${first.vm.trim()}`);
+  // Display names as in buildDailyTrends: the smallest spelling, whatever the order of the jobs.
+  const vm = displayName(jobs.map((j) => j.vm));
+  const vault = displayName(jobs.map((j) => j.vault));
+  const trend = emptyTrend(date, `vm:${vm}`);
   for (const job of jobs) {
     assertOnDay(job, date);
     countJob(trend, job);
@@ -268,8 +271,8 @@ export function summariseVmDay(date: string, jobs: readonly ClassifiedJob[]): Vm
   else if (unknownPoint) mark = "U";
   return {
     date,
-    vm: last.vm.trim(),
-    vault: last.vault.trim(),
+    vm,
+    vault,
     mark,
     trend,
     lastJobAt: new Date(Date.parse(last.start)).toISOString(),

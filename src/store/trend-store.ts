@@ -416,7 +416,7 @@ function partitionBatches(
   return chunk(role, partition, actions);
 }
 
-/** Runs `fn` over `items` with at most `limit` at a time; the first failure is thrown after all settle. */
+/** Runs `fn` over `items` with at most `limit` at a time; after a failure no new item starts, and the first failure is thrown once the running ones settle. */
 async function mapLimit<T>(
   items: readonly T[],
   limit: number,
@@ -425,7 +425,7 @@ async function mapLimit<T>(
   let next = 0;
   let failure: { error: unknown } | null = null;
   const worker = async (): Promise<void> => {
-    while (next < items.length) {
+    while (next < items.length && !failure) {
       const item = items[next++] as T;
       try {
         await fn(item);
