@@ -44,6 +44,8 @@ export interface DayWritten {
   complete: boolean;
   /** Why a day was not written (e.g. a stored complete day kept over an incomplete re-read). */
   skipped?: string;
+  /** True when the stored complete day was kept because this read was incomplete. */
+  keptStored?: boolean;
   result?: WriteDayResult;
 }
 
@@ -144,14 +146,26 @@ export async function runDaily(config: Config, deps: DailyDeps, options: DailyOp
   }
 
   const today = byDay.get(date) ?? [];
-  const digest = await composeDigest({
-    date,
-    jobs: today,
-    store: deps.store,
-    workspaces: read.workspaces,
-    complete: read.complete,
-    rowsRejected: read.read.rejected.length,
-  });
+  // When an incomplete read left the stored complete day in place, the digest is that day's: a partial read
+  // must not replace what was already known, in the store or in a digest still waiting in the outbox.
+  const keptRun = days[days.length - 1]?.keptStored && deps.store ? await deps.store.readRun(date) : null;
+  const digest =
+    keptRun && deps.store
+      ? await composeDigest({
+          date,
+          jobs: await deps.store.readDayJobs(date),
+          store: deps.store,
+          run: keptRun,
+        })
+      : await composeDigest({
+          date,
+          jobs: today,
+          store: deps.store,
+          workspaces: read.workspaces,
+          complete: read.complete,
+          rowsRejected: read.read.rejected.length,
+        });
+  if (keptRun) log(`The digest shows the stored complete day ${date}, not this incomplete read`);
 
   let delivery: DeliveryReport | null = null;
   if (!dryRun && config.webhookUrl && deps.outbox) {
@@ -202,7 +216,13 @@ async function storeDay(
     const stored = await store.readRun(date);
     if (stored?.complete) {
       log(`  ${date}: kept the stored complete day (this read was incomplete)`);
-      return { date, jobs: jobs.length, complete, skipped: "stored day is complete; this read was not" };
+      return {
+        date,
+        jobs: jobs.length,
+        complete,
+        skipped: "stored day is complete; this read was not",
+        keptStored: true,
+      };
     }
   }
   const result = await store.writeDay({

@@ -157,8 +157,12 @@ export async function startLocalRun(options: LocalRunOptions = {}): Promise<Loca
       for (const name of [...Object.values(TABLE_NAMES), OUTBOX_TABLE]) {
         const client: TableClient = tables.table(name);
         let n = 0;
-        for await (const _ of client.listEntities()) n++;
-        counts[name] = n;
+        try {
+          for await (const _ of client.listEntities()) n++;
+        } catch (error) {
+          if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+        }
+        counts[name] = n; // 0 also when the table was never created
       }
       return counts;
     },
