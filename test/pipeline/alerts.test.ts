@@ -519,3 +519,52 @@ describe("alerts on hand-made rows", () => {
     expect(w.logs.requests).toEqual([]);
   });
 });
+
+describe("the alert state table", () => {
+  let stores = 0;
+  async function freshState(): Promise<AlertStateStore> {
+    const tables = openTables({ kind: "connection", connectionString }, undefined, {
+      tablePrefix: `alertstate${process.pid}s${stores++}`,
+    });
+    return AlertStateStore.open(tables);
+  }
+
+  it("moves the checkpoint only forwards", async () => {
+    const state = await freshState();
+    expect(await state.readCheckpoint()).toBeNull();
+    const later = {
+      evaluatedToMs: Date.parse("2026-11-25T03:00:00Z"),
+      lastTimeGeneratedMs: null,
+      ranAt: "x",
+    };
+    await state.advanceCheckpoint(later);
+    const earlier = { ...later, evaluatedToMs: Date.parse("2026-11-25T02:00:00Z") };
+    expect(await state.advanceCheckpoint(earlier)).toEqual(later);
+    expect(await state.readCheckpoint()).toEqual(later);
+    // Two runs at once: the later one wins whatever the order the writes land in.
+    const a = { ...later, evaluatedToMs: later.evaluatedToMs + HOUR, lastTimeGeneratedMs: 1 };
+    const b = { ...later, evaluatedToMs: later.evaluatedToMs + 2 * HOUR, lastTimeGeneratedMs: 2 };
+    await Promise.all([state.advanceCheckpoint(a), state.advanceCheckpoint(b)]);
+    expect(await state.readCheckpoint()).toEqual(b);
+  });
+
+  it("records and reads back firings for any names, in batches of at most 100", async () => {
+    const state = await freshState();
+    const alerts = Array.from({ length: 250 }, (_, i) => ({
+      key: alertKey("vss", "Vault#1", `vm/${i}?|x`),
+      jobId: `job-${i}`,
+      rule: "vss",
+      vault: "Vault#1",
+      vm: `vm/${i}?|x`,
+    }));
+    await state.recordFired(alerts, Date.parse("2026-11-25T03:00:00Z"));
+    expect(await state.listFired()).toHaveLength(250);
+    const some = await state.readFired([alerts[7]!.key, alerts[249]!.key, alertKey("vss", "v", "never")]);
+    expect([...some.keys()]).toEqual(expect.arrayContaining([alerts[7]!.key, alerts[249]!.key]));
+    expect(some.size).toBe(2);
+    expect(some.get(alerts[249]!.key)).toEqual({
+      ...alerts[249],
+      firedAtMs: Date.parse("2026-11-25T03:00:00Z"),
+    });
+  });
+});
