@@ -42,7 +42,7 @@ export function createDailyDigestTimer(
       config = loadConfig(env, { requireRunSettings: true });
     } catch (error) {
       if (error instanceof SettingError) {
-        context.error(`backup-pulse cannot run: ${error.message}. Fix this app setting and restart the app.`);
+        context.error(`backup-pulse cannot run: ${error.message}. Correct this app setting.`);
       }
       throw error;
     }

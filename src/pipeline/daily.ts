@@ -308,7 +308,7 @@ export function coverageOfRun(run: RunRecord): Omit<CoverageInput, "vaultsKnown"
     ],
     workspacesFailed: run.failedWorkspaceIds.map((workspaceId) => ({
       workspaceId,
-      reason: `not read completely${when} (the reason is in that run's log)`,
+      reason: `not read completely${when}; the reason is in that run's log`,
     })),
     partial: !run.complete,
     rowsRejected: 0,

@@ -1,0 +1,71 @@
+/**
+ * What the Functions host indexes: the names, triggers, schedules, routes, methods and auth levels the
+ * function files register (the host itself cannot run here, so `app` is replaced by recorders).
+ */
+import { readdirSync } from "node:fs";
+import { app } from "@azure/functions";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+
+vi.mock("@azure/functions", async (original) => {
+  const actual = await original<typeof import("@azure/functions")>();
+  return { ...actual, app: { ...actual.app, timer: vi.fn(), http: vi.fn(), storageQueue: vi.fn() } };
+});
+
+const saved = process.env.PULSE_DIGEST_SCHEDULE;
+beforeAll(() => {
+  process.env.PULSE_DIGEST_SCHEDULE = "0 30 6 * * *";
+});
+afterAll(() => {
+  if (saved === undefined) delete process.env.PULSE_DIGEST_SCHEDULE;
+  else process.env.PULSE_DIGEST_SCHEDULE = saved;
+});
+
+describe("function registrations", () => {
+  it("dailyDigest is a timer on the PULSE_DIGEST_SCHEDULE app setting, calling the exported handler", async () => {
+    const mod = await import("../../src/functions/daily-digest.js");
+    expect(app.timer).toHaveBeenCalledWith("dailyDigest", {
+      schedule: "%PULSE_DIGEST_SCHEDULE%",
+      handler: mod.dailyDigestTimer,
+    });
+  });
+
+  it("trends and report are GET-only HTTP functions at /api/trends and /api/report behind a function key", async () => {
+    const trends = await import("../../src/functions/trends.js");
+    const report = await import("../../src/functions/report.js");
+    expect(app.http).toHaveBeenCalledWith("trends", {
+      methods: ["GET"],
+      authLevel: "function",
+      route: "trends",
+      handler: trends.trendsHttp,
+    });
+    expect(app.http).toHaveBeenCalledWith("report", {
+      methods: ["GET"],
+      authLevel: "function",
+      route: "report",
+      handler: report.reportHttp,
+    });
+  });
+
+  it("every file the host loads registers at least one function, and each name once", async () => {
+    const files = readdirSync(new URL("../../src/functions/", import.meta.url)).filter((f) =>
+      f.endsWith(".ts"),
+    );
+    const registered = (): string[] =>
+      [...vi.mocked(app.timer).mock.calls, ...vi.mocked(app.http).mock.calls].map((c) => c[0]);
+    for (const f of files) {
+      vi.resetModules();
+      vi.mocked(app.timer).mockClear();
+      vi.mocked(app.http).mockClear();
+      await import(`../../src/functions/${f.replace(/\.ts$/, ".js")}`);
+      expect(registered().length, f).toBeGreaterThan(0);
+      expect(new Set(registered()).size, f).toBe(registered().length);
+    }
+  });
+
+  it("falls back to the default schedule when the app setting is absent, so the app still indexes", async () => {
+    const { digestScheduleBinding } = await import("../../src/functions/daily-digest.js");
+    expect(digestScheduleBinding({})).toBe("0 0 7 * * *");
+    expect(digestScheduleBinding({ PULSE_DIGEST_SCHEDULE: "  " })).toBe("0 0 7 * * *");
+    expect(digestScheduleBinding({ PULSE_DIGEST_SCHEDULE: "0 0 5 * * 1-5" })).toBe("%PULSE_DIGEST_SCHEDULE%");
+  });
+});
