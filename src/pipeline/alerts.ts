@@ -162,23 +162,17 @@ export async function runAlerts(
     ? { url: config.webhookUrl, format: config.webhookFormat, secret: config.webhookSecret }
     : null;
 
-  const checkpoint = deps.state ? await deps.state.readCheckpoint() : null;
-  const { sinceMs, source } = resolveSince(options.since, checkpoint, nowMs, log);
-  const historyMs = (historyNeeded(rules) + 1) * DAY_MS;
-  const windowStartMs = Math.min(sinceMs, nowMs - historyMs);
-  const base = {
-    since: new Date(sinceMs).toISOString(),
-    sinceSource: source,
-    until: new Date(nowMs).toISOString(),
-    windowStart: new Date(windowStartMs).toISOString(),
-    rules: formatAlertRules(rules),
-    dryRun,
-  };
-
   if (formatAlertRules(rules) === "off") {
     log("PULSE_ALERT_RULES is off: no alerts are evaluated.");
+    const at = new Date(nowMs).toISOString();
+    const since = options.since?.toISOString() ?? at;
     return {
-      ...base,
+      since,
+      sinceSource: options.since ? "option" : "checkpoint",
+      until: at,
+      windowStart: since,
+      rules: "off",
+      dryRun,
       alerts: [],
       suppressed: 0,
       alreadySent: 0,
@@ -192,6 +186,20 @@ export async function runAlerts(
       checkpointAdvanced: false,
     };
   }
+
+  const checkpoint = deps.state ? await deps.state.readCheckpoint() : null;
+  const { sinceMs, source } = resolveSince(options.since, checkpoint, nowMs, log);
+  const historyMs = (historyNeeded(rules) + 1) * DAY_MS;
+  const windowStartMs = Math.min(sinceMs, nowMs - historyMs);
+  const base = {
+    since: new Date(sinceMs).toISOString(),
+    sinceSource: source,
+    until: new Date(nowMs).toISOString(),
+    windowStart: new Date(windowStartMs).toISOString(),
+    rules: formatAlertRules(rules),
+    dryRun,
+  };
+
   if (sinceMs >= nowMs) {
     throw new Error(`The start of the evaluation (${base.since}) must be before its time (${base.until})`);
   }
