@@ -11,7 +11,6 @@ import type { CommandIo } from "../../src/commands/io.js";
 import { startLocalTablesWithOAuth } from "../../src/demo/azurite-oauth.js";
 import { SAMPLE_WORKSPACES } from "../../src/demo/estate.js";
 import { managedIdentityTokenFor } from "../../src/demo/token-endpoint.js";
-import { addDays } from "../../src/domain/trends.js";
 import { createLogsClient } from "../../src/logs/query.js";
 import { openDeps } from "../../src/pipeline/deps.js";
 import { runDaily } from "../../src/pipeline/daily.js";
@@ -96,7 +95,18 @@ describe("late rows", () => {
     const after = await run.trends(first, second);
     expect(trendCounts(after[0])).toEqual(expectedTrend(run.expected(first)));
     expect(after[1]?.jobs).toBe(arrivedBy(run.estate, second, run.estate.dailyRunMs(second)).jobs);
-    expect(addDays(first, 1)).toBe(second);
+    // The late jobs themselves: stored on the day they started, not on the day their rows arrived.
+    const firstRunMs = run.estate.dailyRunMs(first);
+    const late = run.estate.jobs
+      .filter((j) => j.date === first && j.status !== null)
+      .filter((j) => !j.rows.some((r) => r.status !== "InProgress" && r.timeGeneratedMs <= firstRunMs))
+      .map((j) => j.jobId);
+    const store = (await run.deps()).store!;
+    const firstIds = new Set((await store.readDayJobs(first)).map((j) => j.jobId));
+    const secondIds = new Set((await store.readDayJobs(second)).map((j) => j.jobId));
+    expect(late.length).toBeGreaterThan(0);
+    expect(late.filter((id) => firstIds.has(id))).toEqual(late);
+    expect(late.filter((id) => secondIds.has(id))).toEqual([]);
   });
 });
 
