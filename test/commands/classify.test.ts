@@ -175,14 +175,4 @@ describe("dispatcher", () => {
     expect(await main(["classify", "--input", fixture("rest-getjobs.json")], io)).toBe(0);
     expect((JSON.parse(io.out()) as JsonOutput).jobs).toHaveLength(4);
   });
-
-  it("demo classifies the bundled sample and prints the table view", async () => {
-    const io = capture();
-    expect(await main(["demo"], io)).toBe(0);
-    expect(io.out()).toMatch(
-      /^Sample export \(Log Analytics REST response\): 78 rows, 41 VM backup jobs classified/,
-    );
-    expect(io.out()).toMatch(/Degraded jobs \(12\)/);
-    expect(io.out()).toMatch(/Top codes/);
-  });
 });
