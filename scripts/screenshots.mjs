@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * Renders a sample digest as the HTML page and as the Teams card (drawn by the adaptivecards library, in
+ * Renders the demo's digest as the HTML page and as the Teams card (drawn by the adaptivecards library, in
  * headless Chromium) and saves docs/digest.png and docs/teams-card.png.
  *
  *   npm run build && node scripts/screenshots.mjs
@@ -154,7 +154,16 @@ function sampleInput() {
   };
 }
 
-const digest = buildDigest(sampleInput());
+// The digest the demo writes for its last day (the embedded sample estate through the whole pipeline);
+// SAMPLE=1 renders the small hand-made digest above instead.
+const digest =
+  process.env.SAMPLE === "1"
+    ? buildDigest(sampleInput())
+    : await (async () => {
+        const { runDemo } = await import("../dist/demo/run-demo.js");
+        const demo = await runDemo({ endDate: DAY });
+        return demo.results[demo.results.length - 1].digest;
+      })();
 const card = JSON.parse(teamsDigest(digest).body).attachments[0].content;
 
 /** A host config close to Teams' light theme. */
