@@ -165,6 +165,16 @@ export function loadConfig(env: Env = process.env, options: LoadOptions = {}): C
     throw new SettingError("PULSE_LOOKBACK_DAYS", `"${lookbackRaw}" must be a whole number from 0 to 14`);
   }
 
+  const linuxAppConsistentVms = list(get(env, "PULSE_LINUX_APP_CONSISTENT_VMS"));
+  for (const pattern of linuxAppConsistentVms) {
+    if (!/^[A-Za-z0-9_.*-]{1,80}$/.test(pattern)) {
+      throw new SettingError(
+        "PULSE_LINUX_APP_CONSISTENT_VMS",
+        `"${pattern.slice(0, 80)}" is not a VM name or *-pattern (letters, digits, - _ . and *)`,
+      );
+    }
+  }
+
   return {
     workspaceIds,
     logsEndpoint: httpsUrl(env, "PULSE_LOGS_ENDPOINT", DEFAULTS.logsEndpoint),
@@ -177,7 +187,7 @@ export function loadConfig(env: Env = process.env, options: LoadOptions = {}): C
     webhookSecret: get(env, "PULSE_WEBHOOK_SECRET") ?? null,
     digestSchedule: ncrontab(env, "PULSE_DIGEST_SCHEDULE", DEFAULTS.digestSchedule),
     alertSchedule: ncrontab(env, "PULSE_ALERT_SCHEDULE", DEFAULTS.alertSchedule),
-    linuxAppConsistentVms: list(get(env, "PULSE_LINUX_APP_CONSISTENT_VMS")),
+    linuxAppConsistentVms,
     lookbackDays,
     alertRules: get(env, "PULSE_ALERT_RULES") ?? null,
   };

@@ -51,3 +51,15 @@ describe("loadConfig", () => {
     expect(text).not.toContain("zzz");
   });
 });
+
+describe("PULSE_LINUX_APP_CONSISTENT_VMS", () => {
+  it("accepts names and *-patterns, and names the setting for anything else", () => {
+    expect(loadConfig({ PULSE_LINUX_APP_CONSISTENT_VMS: "vm-pg-*, db01" }).linuxAppConsistentVms).toEqual([
+      "vm-pg-*",
+      "db01",
+    ]);
+    expect(() => loadConfig({ PULSE_LINUX_APP_CONSISTENT_VMS: "vm/01" })).toThrow(
+      /^PULSE_LINUX_APP_CONSISTENT_VMS: "vm\/01" is not a VM name/,
+    );
+  });
+});

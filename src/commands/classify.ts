@@ -37,16 +37,7 @@ Exit codes: 0 classified, 1 failed, 2 bad usage, file or setting.
 /** Checks and reads the one setting classify uses. */
 export function classifyOptionsFromEnv(env: CommandIo["env"]): ClassifyOptions {
   const name = "PULSE_LINUX_APP_CONSISTENT_VMS";
-  const config = loadConfig({ [name]: env[name] });
-  for (const pattern of config.linuxAppConsistentVms) {
-    if (!/^[A-Za-z0-9_.*-]{1,80}$/.test(pattern)) {
-      throw new SettingError(
-        name,
-        `"${pattern.slice(0, 80)}" is not a VM name or *-pattern (letters, digits, - _ . and *)`,
-      );
-    }
-  }
-  return { linuxAppConsistentVms: config.linuxAppConsistentVms };
+  return { linuxAppConsistentVms: loadConfig({ [name]: env[name] }).linuxAppConsistentVms };
 }
 
 export interface ClassifyReport {
