@@ -21,9 +21,9 @@ interface ReferenceEntry {
   docUrl: string;
 }
 
-/** The reference list the catalogue is built from (shared with every developer and CI at ../shared). */
+/** The reference list of Azure VM backup codes the catalogue is built from (a copy kept as a fixture). */
 const REFERENCE = JSON.parse(
-  readFileSync(new URL("../../../shared/reference/error-codes.json", import.meta.url), "utf8"),
+  readFileSync(new URL("../fixtures/reference/error-codes.json", import.meta.url), "utf8"),
 ) as ReferenceEntry[];
 
 /** The interface's category vocabulary for the reference's longer names. */
