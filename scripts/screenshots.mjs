@@ -11,7 +11,8 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 import { chromium } from "playwright-core";
-import { buildDigest, addDays } from "../dist/domain/digest.js";
+import { buildDigest } from "../dist/domain/digest.js";
+import { addDays } from "../dist/domain/trends.js";
 import { htmlDigest } from "../dist/delivery/html.js";
 import { teamsDigest } from "../dist/delivery/teams.js";
 

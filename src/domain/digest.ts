@@ -13,6 +13,7 @@ import type {
   JobStatus,
   OsType,
 } from "./model.js";
+import { addDays } from "./trends.js";
 
 export type DigestStatus = "healthy" | "attention" | "failing" | "no-data";
 /** Direction of a figure against a reference: rendered as ▲ ▼ = (and "–" when there is nothing to compare). */
@@ -233,12 +234,6 @@ export const CONSISTENCY_DOC_URL =
 export const OFFLINE_VM_NOTE =
   "A VM that was stopped when its backup ran gets a crash-consistent point. That point is safe when the VM " +
   "was shut down cleanly: nothing was left in memory.";
-
-const DAY_MS = 86_400_000;
-
-export function addDays(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
-}
 
 function vmKey(vault: string, vm: string): string {
   return `${vault.toLowerCase()}|${vm.toLowerCase()}`;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { addDays, buildDigest, OFFLINE_VM_NOTE, TROUBLESHOOT_URL } from "../../src/domain/digest.js";
+import { buildDigest, OFFLINE_VM_NOTE, TROUBLESHOOT_URL } from "../../src/domain/digest.js";
+import { addDays } from "../../src/domain/trends.js";
 import type { ClassifiedJob } from "../../src/domain/model.js";
 import { DAY, job, lookup, smallDigest, smallInput, trend } from "../delivery/sample.js";
 
