@@ -9,7 +9,7 @@
  * invocation so the host records it; the outbox posts an undelivered message on the next run, never twice.
  */
 import { app, type InvocationContext, type Timer } from "@azure/functions";
-import { DEFAULTS, loadConfig, redact, SettingError, type Config, type Env } from "../config.js";
+import { DEFAULTS, redact, type Env } from "../config.js";
 import { parseAlertRules } from "../domain/alert-rules.js";
 import {
   alertsSucceeded,
@@ -18,6 +18,14 @@ import {
   type AlertDepsOptions,
   type AlertRunResult,
 } from "../pipeline/alerts.js";
+import {
+  failUnclean,
+  redactedLog,
+  runOrFail,
+  scheduleBinding,
+  timerSettings,
+  unreadWorkspaces,
+} from "./shared/timer.js";
 
 export const ALERT_SCHEDULE_SETTING = "PULSE_ALERT_SCHEDULE";
 
@@ -26,7 +34,7 @@ export const ALERT_SCHEDULE_SETTING = "PULSE_ALERT_SCHEDULE";
  * the setting exists, else the documented default, so an app without the setting still indexes.
  */
 export function alertScheduleBinding(env: Env = process.env): string {
-  return env[ALERT_SCHEDULE_SETTING]?.trim() ? `%${ALERT_SCHEDULE_SETTING}%` : DEFAULTS.alertSchedule;
+  return scheduleBinding(ALERT_SCHEDULE_SETTING, DEFAULTS.alertSchedule, env);
 }
 
 export interface AlertsTimerOptions {
@@ -44,31 +52,19 @@ export function createAlertsTimer(
 ): (timer: Timer, context: InvocationContext) => Promise<void> {
   return async (timer, context) => {
     const env = options.env ?? process.env;
-    let config: Config;
-    try {
-      config = loadConfig(env, { requireRunSettings: true });
-      parseAlertRules(config.alertRules);
-    } catch (error) {
-      if (error instanceof SettingError) {
-        context.error(
-          `backup-pulse alerts cannot run: ${error.message}. Fix this app setting and restart the app.`,
-        );
-      }
-      throw error;
-    }
+    const config = timerSettings(env, context, {
+      check: (c) => parseAlertRules(c.alertRules),
+      advice: (problem) =>
+        `backup-pulse alerts cannot run: ${problem}. Fix this app setting and restart the app.`,
+    });
 
-    const log = (line: string): void => context.log(redact(line, env));
+    const log = redactedLog(context, env);
     if (timer.isPastDue) log("This alert evaluation is late: the timer was past due.");
 
-    let result: AlertRunResult;
-    try {
+    const result = await runOrFail(context, env, "The alert evaluation", async () => {
       const deps = await openAlertDeps(config, options.deps);
-      result = await runAlerts(config, deps, { ...(options.now ? { now: options.now() } : {}), log });
-    } catch (error) {
-      const message = redact(error instanceof Error ? error.message : String(error), env);
-      context.error(`The alert evaluation failed: ${message}`);
-      throw new Error(`The alert evaluation failed: ${message}`, { cause: error });
-    }
+      return runAlerts(config, deps, { ...(options.now ? { now: options.now() } : {}), log });
+    });
 
     for (const a of result.alerts) {
       context.warn(redact(`Alert [${a.rule}] ${a.title}: ${a.detail}`, env));
@@ -77,17 +73,12 @@ export function createAlertsTimer(
     if (!alertsSucceeded(result)) {
       const reasons: string[] = [];
       if (!result.complete) {
-        const failed = result.workspaces.filter((w) => w.status === "failed" || !w.complete);
-        reasons.push(
-          `${failed.length} workspace(s) were not read completely (${failed.map((w) => w.workspaceId).join(", ")}); the next run reads them again`,
-        );
+        reasons.push(`${unreadWorkspaces(result.workspaces)}; the next run reads them again`);
       }
       if ((result.delivery?.failed.length ?? 0) > 0) {
         reasons.push("the alert message was not delivered (it is retried on the next run)");
       }
-      const message = `The alert evaluation did not finish cleanly: ${reasons.join("; ")}`;
-      context.error(message);
-      throw new Error(message);
+      failUnclean(context, "The alert evaluation", reasons);
     }
   };
 }

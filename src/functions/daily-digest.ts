@@ -7,10 +7,18 @@
  * host records it; the outbox posts an undelivered digest on the next run, never twice.
  */
 import { app, type InvocationContext, type Timer } from "@azure/functions";
-import { DEFAULTS, loadConfig, redact, SettingError, type Config, type Env } from "../config.js";
+import { DEFAULTS, type Env } from "../config.js";
 import { runSucceeded } from "../commands/run.js";
 import { openDeps, type DepsOptions } from "../pipeline/deps.js";
 import { runDaily, yesterdayUtc, type DailyResult } from "../pipeline/daily.js";
+import {
+  failUnclean,
+  redactedLog,
+  runOrFail,
+  scheduleBinding,
+  timerSettings,
+  unreadWorkspaces,
+} from "./shared/timer.js";
 
 export const DIGEST_SCHEDULE_SETTING = "PULSE_DIGEST_SCHEDULE";
 
@@ -19,7 +27,7 @@ export const DIGEST_SCHEDULE_SETTING = "PULSE_DIGEST_SCHEDULE";
  * when the setting exists, else the documented default, so an app without the setting still indexes.
  */
 export function digestScheduleBinding(env: Env = process.env): string {
-  return env[DIGEST_SCHEDULE_SETTING]?.trim() ? `%${DIGEST_SCHEDULE_SETTING}%` : DEFAULTS.digestSchedule;
+  return scheduleBinding(DIGEST_SCHEDULE_SETTING, DEFAULTS.digestSchedule, env);
 }
 
 export interface DailyDigestOptions {
@@ -37,45 +45,27 @@ export function createDailyDigestTimer(
 ): (timer: Timer, context: InvocationContext) => Promise<void> {
   return async (timer, context) => {
     const env = options.env ?? process.env;
-    let config: Config;
-    try {
-      config = loadConfig(env, { requireRunSettings: true });
-    } catch (error) {
-      if (error instanceof SettingError) {
-        context.error(`backup-pulse cannot run: ${error.message}. Correct this app setting.`);
-      }
-      throw error;
-    }
+    const config = timerSettings(env, context, {
+      advice: (problem) => `backup-pulse cannot run: ${problem}. Correct this app setting.`,
+    });
 
     const date = yesterdayUtc(options.now?.() ?? Date.now());
-    const log = (line: string): void => context.log(redact(line, env));
+    const log = redactedLog(context, env);
     log(`Daily digest for ${date}${timer.isPastDue ? " (this run is late: the timer was past due)" : ""}`);
 
-    let result: DailyResult;
-    try {
+    const result = await runOrFail(context, env, `The daily run for ${date}`, async () => {
       const deps = await openDeps(config, options.deps);
-      result = await runDaily(config, deps, { date, log });
-    } catch (error) {
-      const message = redact(error instanceof Error ? error.message : String(error), env);
-      context.error(`The daily run for ${date} failed: ${message}`);
-      throw new Error(`The daily run for ${date} failed: ${message}`, { cause: error });
-    }
+      return runDaily(config, deps, { date, log });
+    });
 
     const summary = summarise(result);
     log(summary);
     if (!runSucceeded(result)) {
       const reasons: string[] = [];
-      const failed = result.workspaces.filter((w) => w.status === "failed" || !w.complete);
-      if (!result.complete) {
-        reasons.push(
-          `${failed.length} workspace(s) were not read completely (${failed.map((w) => w.workspaceId).join(", ")})`,
-        );
-      }
+      if (!result.complete) reasons.push(unreadWorkspaces(result.workspaces));
       const undelivered = result.delivery?.failed.length ?? 0;
       if (undelivered > 0) reasons.push("the digest was not delivered (it is retried on the next run)");
-      const message = `The daily run for ${date} did not finish cleanly: ${reasons.join("; ")}`;
-      context.error(message);
-      throw new Error(message);
+      failUnclean(context, `The daily run for ${date}`, reasons);
     }
   };
 }
