@@ -5,10 +5,9 @@
  * Shared-key access (the connection string) keeps working on the same server.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { AZURITE_ACCOUNT, AZURITE_KEY } from "./azurite.js";
+import { AZURITE_ACCOUNT, AZURITE_KEY, startAzuriteTableServer, type RunningTableServer } from "./azurite.js";
 import { loopbackTls } from "./tls.js";
 
 export interface LocalTablesWithOAuth {
@@ -22,51 +21,21 @@ export interface LocalTablesWithOAuth {
   close(): Promise<void>;
 }
 
-interface AzuriteTableServer {
-  start(): Promise<void>;
-  close(): Promise<void>;
-  getHttpServerAddress(): string;
-}
-
 export async function startLocalTablesWithOAuth(): Promise<LocalTablesWithOAuth> {
   const { cert, key, ca } = loopbackTls();
   // Azurite reads the certificate and key from files when the server is created; they are removed at once after.
   const dir = mkdtempSync(join(tmpdir(), "backup-pulse-azurite-"));
   const certPath = join(dir, "cert.pem");
   const keyPath = join(dir, "key.pem");
-  let server: AzuriteTableServer;
+  let server: RunningTableServer;
   try {
     writeFileSync(certPath, cert);
     writeFileSync(keyPath, key, { mode: 0o600 });
-    const require = createRequire(import.meta.url);
-    /* eslint-disable @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call */
-    const TableServer = require("azurite/dist/src/table/TableServer").default;
-    const TableConfiguration = require("azurite/dist/src/table/TableConfiguration").default;
-    const config = new TableConfiguration(
-      "127.0.0.1",
-      0,
-      5,
-      "unused.json",
-      false,
-      false,
-      undefined,
-      undefined,
-      false,
-      false,
-      certPath,
-      keyPath,
-      "",
-      "basic",
-      false,
-      true,
-    );
-    server = new TableServer(config);
-    /* eslint-enable @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call */
-    await server.start();
+    server = await startAzuriteTableServer({ certPath, keyPath });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  const port = Number(new URL(server.getHttpServerAddress()).port);
+  const port = server.port;
   const url = `https://127.0.0.1:${port}/${AZURITE_ACCOUNT}`;
   return {
     url,

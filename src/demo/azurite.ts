@@ -22,7 +22,22 @@ interface AzuriteTableServer {
   getHttpServerAddress(): string;
 }
 
-export async function startLocalTables(): Promise<LocalTables> {
+/** Certificate and key files for HTTPS with OAuth ("basic"); Azurite reads them when the server starts. */
+export interface AzuriteHttpsFiles {
+  certPath: string;
+  keyPath: string;
+}
+
+export interface RunningTableServer {
+  port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts Azurite's Table server in memory on a random loopback port: plain HTTP with shared-key access, or,
+ * given `https`, HTTPS that also accepts OAuth tokens.
+ */
+export async function startAzuriteTableServer(https?: AzuriteHttpsFiles): Promise<RunningTableServer> {
   const require = createRequire(import.meta.url);
   /* eslint-disable @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call */
   const TableServer = require("azurite/dist/src/table/TableServer").default;
@@ -38,17 +53,22 @@ export async function startLocalTables(): Promise<LocalTables> {
     undefined,
     false,
     false,
+    https?.certPath ?? "",
+    https?.keyPath ?? "",
     "",
-    "",
-    "",
-    undefined,
+    https ? "basic" : undefined,
     false,
     true,
   );
   const server: AzuriteTableServer = new TableServer(config);
   /* eslint-enable @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call */
   await server.start();
-  const port = Number(new URL(server.getHttpServerAddress()).port);
+  return { port: Number(new URL(server.getHttpServerAddress()).port), close: () => server.close() };
+}
+
+export async function startLocalTables(): Promise<LocalTables> {
+  const server = await startAzuriteTableServer();
+  const port = server.port;
   const connectionString =
     `DefaultEndpointsProtocol=http;AccountName=${AZURITE_ACCOUNT};AccountKey=${AZURITE_KEY};` +
     `TableEndpoint=http://127.0.0.1:${port}/${AZURITE_ACCOUNT};`;
