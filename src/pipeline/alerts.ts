@@ -38,7 +38,9 @@ const DAY_MS = 24 * HOUR_MS;
 /** Without a checkpoint (first run), jobs whose rows arrived in this last stretch count as new. */
 export const FIRST_RUN_WINDOW_MS = HOUR_MS;
 /** How far before the checkpoint rows still count as new (late ingestion into Log Analytics). */
-export const INGESTION_OVERLAP_MS = 15 * 60_000;
+/** Jobs that started this many days before now at least are read, whatever the rules. */
+export const MIN_WINDOW_DAYS = 2;
+export const INGESTION_OVERLAP_MS = 60 * 60_000;
 /** A checkpoint older than this is not caught up in full: only this much is read (and said so). */
 export const MAX_CATCH_UP_MS = 7 * DAY_MS;
 
@@ -189,7 +191,8 @@ export async function runAlerts(
 
   const checkpoint = deps.state ? await deps.state.readCheckpoint() : null;
   const { sinceMs, source } = resolveSince(options.since, checkpoint, nowMs, log);
-  const historyMs = (historyNeeded(rules) + 1) * DAY_MS;
+  // At least two days: a long backup (an initial one of a large VM) that fails is still read as new.
+  const historyMs = Math.max(MIN_WINDOW_DAYS, historyNeeded(rules) + 1) * DAY_MS;
   const windowStartMs = Math.min(sinceMs, nowMs - historyMs);
   const base = {
     since: new Date(sinceMs).toISOString(),

@@ -83,7 +83,7 @@ describe("alerts timer registration", () => {
 describe("alerts timer handler", () => {
   it("reads the jobs since its previous run, posts the alerts once and logs each one", async () => {
     const run = await estateRun();
-    // The previous run, at noon: the checkpoint it leaves is where the next run starts (less the overlap).
+    // The previous run, at noon: the checkpoint it leaves is where the next run starts (less the hour of overlap).
     await handlerAt(run, "2026-11-24T12:00:00Z")(timer, context());
     const posts = run.hook.requests;
 
@@ -97,7 +97,7 @@ describe("alerts timer handler", () => {
       true,
     );
     expect(warned.some((t) => t.includes(`[vss] ${run.estate.notable.vssWarnings}`))).toBe(true);
-    const summary = ctx.lines.find((l) => l.text.startsWith("Alerts since 2026-11-24T11:45:00.000Z"));
+    const summary = ctx.lines.find((l) => l.text.startsWith("Alerts since 2026-11-24T11:00:00.000Z"));
     expect(summary?.text).toContain(`${payload.alerts.length} alert(s)`);
     expect(summary?.text).toContain("alerts posted");
 
