@@ -14,7 +14,15 @@
  */
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { bearerToken, delay, InFlightGauge, listenLoopback, readBody, sendJson } from "./loopback-server.js";
+import {
+  bearerToken,
+  delay,
+  FaultQueue,
+  InFlightGauge,
+  listenLoopback,
+  readBody,
+  sendJson,
+} from "./loopback-server.js";
 
 export const RECOVERY_POINT_TYPE =
   "Microsoft.RecoveryServices/vaults/backupFabrics/protectionContainers/protectedItems/recoveryPoints";
@@ -218,14 +226,12 @@ function pointResource(itemPath: string, point: LocalRecoveryPoint): unknown {
 export async function startArmEndpoint(options: ArmEndpointOptions): Promise<ArmEndpoint> {
   const requests: RecordedArmRequest[] = [];
   const gauge = new InFlightGauge();
-  const anyQueue: ArmFault[] = [];
-  const itemQueues = new Map<string, ArmFault[]>();
+  const faults = new FaultQueue<ArmFault>();
   let expectedToken = options.expectedToken;
   const pageSize = Math.max(1, options.pageSize ?? 200);
   let origin = "";
 
-  const takeFault = (item: string | null): ArmFault | undefined =>
-    (item === null ? undefined : itemQueues.get(item.toLowerCase())?.shift()) ?? anyQueue.shift();
+  const takeFault = (item: string | null): ArmFault | undefined => faults.take(item?.toLowerCase() ?? null);
 
   const answer = async (req: IncomingMessage, url: URL, record: RecordedArmRequest): Promise<Answer> => {
     const token = bearerToken(req);
@@ -357,18 +363,11 @@ export async function startArmEndpoint(options: ArmEndpointOptions): Promise<Arm
     get maxInFlight() {
       return gauge.max;
     },
-    failNext(faults, target = {}) {
-      const list = Array.isArray(faults) ? faults : [faults];
-      if (target.item === undefined) {
-        anyQueue.push(...list);
-        return;
-      }
-      const key = target.item.toLowerCase();
-      itemQueues.set(key, [...(itemQueues.get(key) ?? []), ...list]);
+    failNext(next, target = {}) {
+      faults.add(next, target.item?.toLowerCase());
     },
     clearFaults() {
-      anyQueue.length = 0;
-      itemQueues.clear();
+      faults.clear();
     },
     setExpectedToken(token) {
       expectedToken = token;

@@ -16,6 +16,7 @@ import {
   bearerToken,
   BodyTooLargeError,
   delay,
+  FaultQueue,
   InFlightGauge,
   listenLoopback,
   readBody,
@@ -342,8 +343,7 @@ interface QueryCall {
 export async function startLogsEndpoint(options: LogsEndpointOptions): Promise<LogsEndpoint> {
   const requests: RecordedLogsRequest[] = [];
   const gauge = new InFlightGauge();
-  const anyQueue: LogsFault[] = [];
-  const workspaceQueues = new Map<string, LogsFault[]>();
+  const faults = new FaultQueue<LogsFault>();
   const brokenWorkspaces = new Map<string, LogsFault>();
   let expectedToken = options.expectedToken;
   const limits: Limits = {
@@ -352,13 +352,8 @@ export async function startLogsEndpoint(options: LogsEndpointOptions): Promise<L
   };
 
   const takeFault = (workspaceId: string | null): LogsFault | undefined => {
-    if (workspaceId !== null) {
-      const broken = brokenWorkspaces.get(workspaceId);
-      if (broken !== undefined) return broken;
-      const queued = workspaceQueues.get(workspaceId)?.shift();
-      if (queued !== undefined) return queued;
-    }
-    return anyQueue.shift();
+    const broken = workspaceId === null ? undefined : brokenWorkspaces.get(workspaceId);
+    return broken ?? faults.take(workspaceId);
   };
 
   const runQuery = async (call: QueryCall): Promise<Answer & { parsed: ParsedQueryText }> => {
@@ -536,7 +531,7 @@ export async function startLogsEndpoint(options: LogsEndpointOptions): Promise<L
       return;
     }
     // A fault queued for any workspace answers the whole batch request, as a gateway would.
-    const wholeFault = anyQueue.shift();
+    const wholeFault = faults.takeAny();
     if (wholeFault !== undefined) {
       const answer = faultAnswer(wholeFault);
       record(req, path, false, {}, null, answer);
@@ -597,15 +592,8 @@ export async function startLogsEndpoint(options: LogsEndpointOptions): Promise<L
     get maxInFlight() {
       return gauge.max;
     },
-    failNext(faults, target = {}) {
-      const list = Array.isArray(faults) ? faults : [faults];
-      if (target.workspaceId === undefined) {
-        anyQueue.push(...list);
-        return;
-      }
-      const queue = workspaceQueues.get(target.workspaceId) ?? [];
-      queue.push(...list);
-      workspaceQueues.set(target.workspaceId, queue);
+    failNext(next, target = {}) {
+      faults.add(next, target.workspaceId);
     },
     failWorkspace(workspaceId, fault = "insufficient-access") {
       brokenWorkspaces.set(workspaceId, fault);
@@ -614,8 +602,7 @@ export async function startLogsEndpoint(options: LogsEndpointOptions): Promise<L
       brokenWorkspaces.delete(workspaceId);
     },
     clearFaults() {
-      anyQueue.length = 0;
-      workspaceQueues.clear();
+      faults.clear();
       brokenWorkspaces.clear();
     },
     setExpectedToken(token) {

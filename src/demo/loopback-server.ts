@@ -112,3 +112,37 @@ export function bearerToken(req: IncomingMessage): string | null {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? "");
   return match?.[1] ?? null;
 }
+
+/**
+ * Faults a test queued for the next requests: for one target (a workspace, an item) or for any request.
+ * Each fault answers one request; a target's own faults come before those for any request.
+ */
+export class FaultQueue<Fault> {
+  private readonly any: Fault[] = [];
+  private readonly byTarget = new Map<string, Fault[]>();
+
+  /** Queues `faults` for `target`, or for any request when there is no target. */
+  add(faults: Fault | Fault[], target?: string): void {
+    const list = Array.isArray(faults) ? faults : [faults];
+    if (target === undefined) {
+      this.any.push(...list);
+      return;
+    }
+    this.byTarget.set(target, [...(this.byTarget.get(target) ?? []), ...list]);
+  }
+
+  /** The next fault for a request to `target` (null: a request without one), if any. */
+  take(target: string | null): Fault | undefined {
+    return (target === null ? undefined : this.byTarget.get(target)?.shift()) ?? this.any.shift();
+  }
+
+  /** The next fault queued for any request, if any. */
+  takeAny(): Fault | undefined {
+    return this.any.shift();
+  }
+
+  clear(): void {
+    this.any.length = 0;
+    this.byTarget.clear();
+  }
+}
