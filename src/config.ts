@@ -141,6 +141,24 @@ export function loadConfig(env: Env = process.env, options: LoadOptions = {}): C
     if (!/(AccountName|TableEndpoint|UseDevelopmentStorage|SharedAccessSignature)=/i.test(conn)) {
       throw new SettingError("PULSE_TABLES_CONNECTION", "is not a storage connection string");
     }
+    const endpoint = /(?:^|;)\s*TableEndpoint=([^;]+)/i.exec(conn)?.[1]?.trim();
+    if (endpoint !== undefined) {
+      let url: URL | null = null;
+      try {
+        url = new URL(endpoint);
+      } catch {
+        url = null;
+      }
+      if (
+        !url ||
+        !(url.protocol === "https:" || (url.protocol === "http:" && isLoopbackHost(url.hostname)))
+      ) {
+        throw new SettingError(
+          "PULSE_TABLES_CONNECTION",
+          "its TableEndpoint must be an https URL (http is allowed only for loopback hosts such as Azurite)",
+        );
+      }
+    }
     tables = { kind: "connection", connectionString: conn };
   } else if (tablesUrl) {
     tables = { kind: "url", url: httpsUrl(env, "PULSE_TABLES_URL", tablesUrl) };
@@ -175,9 +193,17 @@ export function loadConfig(env: Env = process.env, options: LoadOptions = {}): C
     }
   }
 
+  const logsEndpoint = httpsUrl(env, "PULSE_LOGS_ENDPOINT", DEFAULTS.logsEndpoint);
+  if (!/\/v1$/.test(logsEndpoint)) {
+    throw new SettingError(
+      "PULSE_LOGS_ENDPOINT",
+      `"${logsEndpoint}" must end in /v1 (e.g. ${DEFAULTS.logsEndpoint})`,
+    );
+  }
+
   return {
     workspaceIds,
-    logsEndpoint: httpsUrl(env, "PULSE_LOGS_ENDPOINT", DEFAULTS.logsEndpoint),
+    logsEndpoint,
     logsScope: get(env, "PULSE_LOGS_SCOPE") ?? DEFAULTS.logsScope,
     armEndpoint: httpsUrl(env, "PULSE_ARM_ENDPOINT", DEFAULTS.armEndpoint),
     recoveryPoints: recovery,

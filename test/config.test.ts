@@ -63,3 +63,32 @@ describe("PULSE_LINUX_APP_CONSISTENT_VMS", () => {
     );
   });
 });
+
+describe("endpoints", () => {
+  it("requires the Log Analytics endpoint to end in /v1", () => {
+    expect(() => loadConfig({ PULSE_LOGS_ENDPOINT: "https://api.loganalytics.io" })).toThrow(
+      /^PULSE_LOGS_ENDPOINT: .* must end in \/v1/,
+    );
+    expect(loadConfig({ PULSE_LOGS_ENDPOINT: "https://api.loganalytics.us/v1/" }).logsEndpoint).toBe(
+      "https://api.loganalytics.us/v1",
+    );
+  });
+
+  it("refuses a plain-http table endpoint except on loopback, without echoing the connection string", () => {
+    const key = "AccountKey=c2VjcmV0";
+    let message = "";
+    try {
+      loadConfig({
+        PULSE_TABLES_CONNECTION: `AccountName=a;${key};TableEndpoint=http://tables.example.com/a;`,
+      });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/^PULSE_TABLES_CONNECTION: its TableEndpoint must be an https URL/);
+    expect(message).not.toContain("c2VjcmV0");
+    expect(
+      loadConfig({ PULSE_TABLES_CONNECTION: `AccountName=a;${key};TableEndpoint=http://127.0.0.1:10002/a;` })
+        .tables?.kind,
+    ).toBe("connection");
+  });
+});
