@@ -4,12 +4,12 @@
  */
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { ALERTS_USAGE, runAlertsCommand } from "../../src/commands/alerts.js";
-import type { CommandIo } from "../../src/commands/io.js";
 import type { GenericAlertPayload } from "../../src/delivery/generic.js";
 import type { AlertRunResult } from "../../src/pipeline/alerts.js";
 import { ALERT_STATE_TABLE } from "../../src/store/alert-state.js";
 import { openTables } from "../../src/store/tables.js";
 import { startLocalRun, type LocalRun } from "../pipeline/local-run.js";
+import { captureIo } from "../support/capture-io.js";
 
 const connectionString = inject("tablesConnection");
 const NOW = new Date("2026-11-25T03:00:00Z");
@@ -33,20 +33,8 @@ async function estateRun(env: Record<string, string | undefined> = {}): Promise<
   return run;
 }
 
-function io(env: Record<string, string>): CommandIo & { out: () => string; err: () => string } {
-  let out = "";
-  let err = "";
-  return {
-    env,
-    stdout: { write: (s: string) => void (out += s) },
-    stderr: { write: (s: string) => void (err += s) },
-    out: () => out,
-    err: () => err,
-  };
-}
-
 async function alerts(run: LocalRun, args: string[], env: Record<string, string> = run.env) {
-  const c = io(env);
+  const c = captureIo(env);
   const code = await runAlertsCommand(args, c, { now: () => NOW, deps: run.depsOptions });
   return { code, out: c.out(), err: c.err() };
 }
@@ -63,7 +51,7 @@ function noSecrets(text: string, env: Record<string, string>): void {
 
 describe("backup-pulse alerts", () => {
   it("--help prints the usage and exits 0", async () => {
-    const c = io({});
+    const c = captureIo({});
     expect(await runAlertsCommand(["--help"], c)).toBe(0);
     expect(c.out()).toBe(ALERTS_USAGE);
     expect(c.out()).toContain("--since ISO-8601");
@@ -77,14 +65,14 @@ describe("backup-pulse alerts", () => {
     [["--format", "csv"], "--format must be text or json"],
     [["--bogus"], "Unknown option"],
   ])("exits 2 on bad usage %j", async (args, message) => {
-    const c = io({});
+    const c = captureIo({});
     expect(await runAlertsCommand(args, c, { now: () => NOW })).toBe(2);
     expect(c.err()).toContain(message);
     expect(c.out()).toBe("");
   });
 
   it("exits 2 naming a missing setting", async () => {
-    const c = io({ PULSE_TABLES_CONNECTION: connectionString });
+    const c = captureIo({ PULSE_TABLES_CONNECTION: connectionString });
     expect(await runAlertsCommand([], c, { now: () => NOW })).toBe(2);
     expect(c.err()).toMatch(/^backup-pulse alerts: PULSE_WORKSPACE_IDS: is required/);
   });

@@ -5,22 +5,10 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { runClassify } from "../../src/commands/classify.js";
 import { main } from "../../src/commands/index.js";
-import type { CommandIo } from "../../src/commands/io.js";
+import { captureIo } from "../support/capture-io.js";
 
 const fixture = (name: string): string =>
   fileURLToPath(new URL(`../fixtures/exports/${name}`, import.meta.url));
-
-function capture(env: Record<string, string> = {}): CommandIo & { out: () => string; err: () => string } {
-  let out = "";
-  let err = "";
-  return {
-    stdout: { write: (s: string) => void (out += s) },
-    stderr: { write: (s: string) => void (err += s) },
-    env,
-    out: () => out,
-    err: () => err,
-  };
-}
 
 interface JsonOutput {
   jobs: Record<string, unknown>[];
@@ -31,7 +19,7 @@ interface JsonOutput {
 
 describe("classify --format json", () => {
   it("prints {jobs, rejected} as the interface specifies, for the portal CSV", async () => {
-    const io = capture();
+    const io = captureIo();
     const code = await runClassify(["--input", fixture("portal-resource-specific.csv")], io);
     expect(code).toBe(0);
     const out = JSON.parse(io.out()) as JsonOutput;
@@ -74,7 +62,7 @@ describe("classify --format json", () => {
   });
 
   it("honours PULSE_LINUX_APP_CONSISTENT_VMS", async () => {
-    const io = capture({ PULSE_LINUX_APP_CONSISTENT_VMS: "vm-app-*, vm-DB-lx02" });
+    const io = captureIo({ PULSE_LINUX_APP_CONSISTENT_VMS: "vm-app-*, vm-DB-lx02" });
     expect(await runClassify(["-i", fixture("rest-resource-specific.json")], io)).toBe(0);
     const byVm = new Map((JSON.parse(io.out()) as JsonOutput).jobs.map((j) => [j.vm, j]));
     expect(byVm.get("vm-app-lx01")).toMatchObject({
@@ -91,7 +79,7 @@ describe("classify --format json", () => {
   });
 
   it("needs no other setting, and ignores unrelated bad ones", async () => {
-    const io = capture({ PULSE_WEBHOOK_FORMAT: "fax", PULSE_WORKSPACE_IDS: "nope" });
+    const io = captureIo({ PULSE_WEBHOOK_FORMAT: "fax", PULSE_WORKSPACE_IDS: "nope" });
     expect(await runClassify(["--input", fixture("rest-getjobs.json")], io)).toBe(0);
     expect((JSON.parse(io.out()) as JsonOutput).jobs).toHaveLength(4);
   });
@@ -99,7 +87,7 @@ describe("classify --format json", () => {
 
 describe("classify --format table", () => {
   it("shows counts, degraded jobs, top codes with what to do, and rejected rows", async () => {
-    const io = capture();
+    const io = captureIo();
     expect(
       await runClassify(["--input", fixture("rest-resource-specific.json"), "--format", "table"], io),
     ).toBe(0);
@@ -144,7 +132,7 @@ describe("usage and bad input: exit 2 with one clear line", () => {
   ];
   for (const [name, args, env, message] of cases) {
     it(name, async () => {
-      const io = capture(env);
+      const io = captureIo(env);
       expect(await runClassify(args, io)).toBe(2);
       expect(io.out()).toBe("");
       expect(io.err()).toMatch(message);
@@ -154,7 +142,7 @@ describe("usage and bad input: exit 2 with one clear line", () => {
   }
 
   it("--help prints the usage and exits 0", async () => {
-    const io = capture();
+    const io = captureIo();
     expect(await runClassify(["--help"], io)).toBe(0);
     expect(io.out()).toMatch(/Usage: backup-pulse classify --input FILE \[--format json\|table\]/);
   });
@@ -162,16 +150,16 @@ describe("usage and bad input: exit 2 with one clear line", () => {
 
 describe("dispatcher", () => {
   it("routes classify, lists every command, and rejects unknown ones with exit 2", async () => {
-    const help = capture();
+    const help = captureIo();
     expect(await main(["--help"], help)).toBe(0);
     for (const c of ["run", "demo", "classify", "trends", "alerts"])
       expect(help.out()).toMatch(`backup-pulse ${c}`);
-    const none = capture();
+    const none = captureIo();
     expect(await main([], none)).toBe(2);
-    const bad = capture();
+    const bad = captureIo();
     expect(await main(["frobnicate"], bad)).toBe(2);
     expect(bad.err()).toMatch(/Unknown command "frobnicate"/);
-    const io = capture();
+    const io = captureIo();
     expect(await main(["classify", "--input", fixture("rest-getjobs.json")], io)).toBe(0);
     expect((JSON.parse(io.out()) as JsonOutput).jobs).toHaveLength(4);
   });

@@ -1,29 +1,14 @@
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { runTrends } from "../../src/commands/trends.js";
-import type { CommandIo } from "../../src/commands/io.js";
 import type { ClassifiedJob } from "../../src/domain/model.js";
 import { startLocalTablesWithOAuth } from "../../src/demo/azurite-oauth.js";
 import { TrendStore } from "../../src/store/trend-store.js";
+import { captureIo } from "../support/capture-io.js";
 import { sharedLocalAzure, withEnv } from "../support/local-azure.js";
 
 const connectionString = inject("tablesConnection");
 const prefix = `cmdtrends${process.pid}`;
 const NOW = () => new Date("2026-11-25T07:00:00Z"); // yesterday = 2026-11-24
-
-function io(env: Record<string, string> = { PULSE_TABLES_CONNECTION: connectionString }): CommandIo & {
-  out: () => string;
-  err: () => string;
-} {
-  let out = "";
-  let err = "";
-  return {
-    env,
-    stdout: { write: (s: string) => void (out += s) },
-    stderr: { write: (s: string) => void (err += s) },
-    out: () => out,
-    err: () => err,
-  };
-}
 
 function job(date: string, over: Partial<ClassifiedJob> = {}): ClassifiedJob {
   return {
@@ -70,7 +55,7 @@ describe("backup-pulse trends", () => {
       await TrendStore.open({ kind: "connection", connectionString }, undefined, { tablePrefix: prefix }),
     );
   });
-  const run = (args: string[], c = io()) =>
+  const run = (args: string[], c = captureIo({ PULSE_TABLES_CONNECTION: connectionString })) =>
     runTrends(args, c, { now: NOW, tables: { tablePrefix: prefix } }).then((code) => ({ code, c }));
 
   it("prints the last 30 days up to yesterday as a JSON array, oldest first", async () => {
@@ -158,10 +143,10 @@ describe("backup-pulse trends", () => {
   });
 
   it("exits 2 naming the setting when no table target is set, before any I/O", async () => {
-    const none = await run([], io({}));
+    const none = await run([], captureIo({}));
     expect(none.code).toBe(2);
     expect(none.c.err()).toMatch(/PULSE_TABLES_CONNECTION or PULSE_TABLES_URL is required/);
-    const bad = await run([], io({ PULSE_TABLES_URL: "http://tables.example.net" }));
+    const bad = await run([], captureIo({ PULSE_TABLES_URL: "http://tables.example.net" }));
     expect(bad.code).toBe(2);
     expect(bad.c.err()).toMatch(/^backup-pulse trends: PULSE_TABLES_URL: must be an https URL/);
   });
@@ -189,7 +174,7 @@ describe("backup-pulse trends", () => {
         workspaces: [],
       });
       const { identityEnv } = sharedLocalAzure();
-      const c = io({ PULSE_TABLES_URL: tables.url });
+      const c = captureIo({ PULSE_TABLES_URL: tables.url });
       const code = await withEnv(
         { ...identityEnv, AZURE_TOKEN_CREDENTIALS: "ManagedIdentityCredential" },
         () =>

@@ -5,11 +5,11 @@
 import { HttpRequest, InvocationContext, type HttpResponseInit } from "@azure/functions";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { runTrends } from "../../src/commands/trends.js";
-import type { CommandIo } from "../../src/commands/io.js";
 import { AZURITE_KEY } from "../../src/demo/azurite.js";
 import type { DailyTrend } from "../../src/domain/model.js";
 import { createTrendsHandler, lazyReadStore } from "../../src/functions/trends.js";
 import { TrendStore, type StoredJob } from "../../src/store/trend-store.js";
+import { captureIo } from "../support/capture-io.js";
 
 const connection = inject("tablesConnection");
 const tablePrefix = `fntrends${process.pid}`;
@@ -78,14 +78,9 @@ async function get(query: string, h = handler, ctx = context()): Promise<HttpRes
 }
 
 async function cli(args: string[]): Promise<{ code: number; out: string }> {
-  let out = "";
-  const io: CommandIo = {
-    env,
-    stdout: { write: (s: string) => void (out += s) },
-    stderr: { write: () => undefined },
-  };
+  const io = captureIo(env);
   const code = await runTrends(args, io, { tables: { tablePrefix }, now: () => new Date(NOW) });
-  return { code, out };
+  return { code, out: io.out() };
 }
 
 function errorOf(response: HttpResponseInit): string {

@@ -7,13 +7,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { runRun } from "../../src/commands/run.js";
-import type { CommandIo } from "../../src/commands/io.js";
 import { startLocalTablesWithOAuth } from "../../src/demo/azurite-oauth.js";
 import { SAMPLE_WORKSPACES } from "../../src/demo/estate.js";
 import { managedIdentityTokenFor } from "../../src/demo/token-endpoint.js";
 import { createLogsClient } from "../../src/logs/query.js";
 import { openDeps } from "../../src/pipeline/deps.js";
 import { runDaily } from "../../src/pipeline/daily.js";
+import { captureIo } from "../support/capture-io.js";
 import { sharedLocalAzure, staticCredential, withEnv } from "../support/local-azure.js";
 import {
   arrivedBy,
@@ -30,18 +30,6 @@ const NO_LOOKUPS = { PULSE_RECOVERY_POINTS: "off" };
 
 const outDir = mkdtempSync(join(tmpdir(), "backup-pulse-run-"));
 afterAll(() => rmSync(outDir, { recursive: true, force: true }));
-
-function io(env: Record<string, string | undefined>): CommandIo & { out: () => string; err: () => string } {
-  let out = "";
-  let err = "";
-  return {
-    env,
-    stdout: { write: (s: string) => void (out += s) },
-    stderr: { write: (s: string) => void (err += s) },
-    out: () => out,
-    err: () => err,
-  };
-}
 
 const open: LocalRun[] = [];
 afterEach(async () => {
@@ -222,7 +210,7 @@ describe("reading Log Analytics", () => {
     const [day] = run.estate.days as [string];
     run.setNow(ALL_ROWS);
     run.logs.failWorkspace(SAMPLE_WORKSPACES.legacy);
-    const cli = io(run.env);
+    const cli = captureIo(run.env);
     const code = await runRun(
       ["--date", day, "--format", "json", "--html", join(outDir, "failing.html")],
       cli,
@@ -322,7 +310,7 @@ describe("bad settings", () => {
     async (_, change, setting) => {
       const run = await localRun({ days: 1 });
       const env = { ...run.env, ...change };
-      const cli = io(env);
+      const cli = captureIo(env);
       const code = await runRun(["--date", run.estate.days[0]!, "--html", join(outDir, "never.html")], cli, {
         ...run.depsOptions,
       });
