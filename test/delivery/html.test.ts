@@ -1,24 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
 import { escapeHtml, htmlDigest } from "../../src/delivery/html.js";
-import { buildDigest } from "../../src/domain/digest.js";
-import { DAY, largeDigest, lookup, smallDigest } from "./sample.js";
+import { DAY, largeDigest, noDataDigest, smallDigest } from "./sample.js";
 import { launchChromium, skipBrowser } from "./browser.js";
 
 const small = htmlDigest(smallDigest());
 const large = htmlDigest(largeDigest());
-const noData = htmlDigest(
-  buildDigest({
-    date: DAY,
-    jobs: [],
-    trends: [],
-    yesterday: [],
-    vmStates: [],
-    knownVms: [],
-    coverage: { workspacesQueried: ["w"] },
-    lookup,
-  }),
-);
+const noData = htmlDigest(noDataDigest(["w"]));
 
 describe("HTML digest (static)", () => {
   it("is self-contained: no script, stylesheet link, image or remote URL is loaded", () => {

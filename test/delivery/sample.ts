@@ -172,6 +172,20 @@ export function smallDigest(over: Partial<DigestInput> = {}): Digest {
   return buildDigest(smallInput(over));
 }
 
+/** The digest of a day on which no job arrived from the workspaces queried. */
+export function noDataDigest(workspacesQueried: string[]): Digest {
+  return buildDigest({
+    date: DAY,
+    jobs: [],
+    trends: [],
+    yesterday: [],
+    vmStates: [],
+    knownVms: [],
+    coverage: { workspacesQueried },
+    lookup,
+  });
+}
+
 const LONG = "x".repeat(40);
 
 /** 20,000 VMs in 40 vaults, 2,000 failing with 300 distinct codes, long names with markup characters. */

@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { SLACK_LIMITS, slackAlerts, slackDigest, slackEscape } from "../../src/delivery/slack.js";
 import type { AlertView } from "../../src/delivery/alert.js";
-import { buildDigest } from "../../src/domain/digest.js";
-import { DAY, largeDigest, lookup, smallDigest } from "./sample.js";
+import { DAY, largeDigest, noDataDigest, smallDigest } from "./sample.js";
 
 interface Block {
   type: string;
@@ -77,17 +76,7 @@ describe("Slack Block Kit payload", () => {
   });
 
   it("NO DATA is said plainly", () => {
-    const d = buildDigest({
-      date: DAY,
-      jobs: [],
-      trends: [],
-      yesterday: [],
-      vmStates: [],
-      knownVms: [],
-      coverage: { workspacesQueried: [] },
-      lookup,
-    });
-    const p = slackDigest(d);
+    const p = slackDigest(noDataDigest([]));
     expect(problems(p.body)).toEqual([]);
     expect(JSON.parse(p.body).text).toContain("NO DATA");
   });

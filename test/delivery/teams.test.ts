@@ -4,8 +4,7 @@ import { Ajv } from "ajv";
 import type { Browser } from "playwright-core";
 import { teamsAlerts, teamsDigest, TEAMS_BUDGET_BYTES } from "../../src/delivery/teams.js";
 import { renderAlert, renderDigest, type AlertView } from "../../src/delivery/render.js";
-import { buildDigest } from "../../src/domain/digest.js";
-import { DAY, largeDigest, lookup, smallDigest } from "./sample.js";
+import { DAY, largeDigest, noDataDigest, smallDigest } from "./sample.js";
 import { launchChromium, skipBrowser } from "./browser.js";
 
 const schema = JSON.parse(readFileSync("test/delivery/adaptive-card-subset.schema.json", "utf8"));
@@ -13,18 +12,7 @@ const validate = new Ajv({ allErrors: true }).compile(schema);
 
 const small = teamsDigest(smallDigest());
 const large = teamsDigest(largeDigest());
-const noData = teamsDigest(
-  buildDigest({
-    date: DAY,
-    jobs: [],
-    trends: [],
-    yesterday: [],
-    vmStates: [],
-    knownVms: [],
-    coverage: { workspacesQueried: ["w"] },
-    lookup,
-  }),
-);
+const noData = teamsDigest(noDataDigest(["w"]));
 const alerts: AlertView[] = Array.from({ length: 400 }, (_, i) => ({
   rule: "consecutive-failures",
   vm: `vm-${i}-${"y".repeat(50)}`,

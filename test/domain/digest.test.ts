@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { buildDigest, OFFLINE_VM_NOTE, TROUBLESHOOT_URL } from "../../src/domain/digest.js";
 import { addDays } from "../../src/domain/trends.js";
 import type { ClassifiedJob } from "../../src/domain/model.js";
-import { DAY, job, lookup, smallDigest, smallInput, trend } from "../delivery/sample.js";
+import { DAY, job, lookup, noDataDigest, smallDigest, smallInput, trend } from "../delivery/sample.js";
 
 describe("buildDigest: the headline", () => {
   const d = smallDigest();
@@ -197,16 +197,7 @@ describe("buildDigest: status", () => {
   });
 
   it("is NO DATA, never healthy, when no job arrived", () => {
-    const d = buildDigest({
-      date: DAY,
-      jobs: [],
-      trends: [],
-      yesterday: [],
-      vmStates: [],
-      knownVms: [],
-      coverage: { workspacesQueried: [] },
-      lookup,
-    });
+    const d = noDataDigest([]);
     expect(d.headline.status).toBe("no-data");
     expect(d.headline.statusReason).toContain(DAY);
   });
