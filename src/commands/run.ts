@@ -102,7 +102,7 @@ export async function runRun(args: string[], io: CommandIo, depsOptions: DepsOpt
 
   const dryRun = values["dry-run"] ?? false;
   const log = (line: string): void => void io.stderr.write(`${redact(line, io.env)}\n`);
-  const deps = await openDeps(config, { ...depsOptions, withoutStore: dryRun && !config.tables });
+  const deps = await openDeps(config, { ...depsOptions, readOnly: dryRun });
   const result = await runDaily(config, deps, { date, dryRun, log });
 
   if (values.format === "json") await writeChunk(io.stdout, JSON.stringify(result.digest, null, 2) + "\n");

@@ -20,8 +20,10 @@ export interface DepsOptions {
   tlsCa?: string;
   /** Keep table names apart (tests, demo). */
   tablePrefix?: string;
-  /** Skip opening Table Storage (a dry run needs only to read). */
+  /** Skip opening Table Storage. */
   withoutStore?: boolean;
+  /** Open Table Storage for reading only: no table is created and no outbox is opened (a dry run). */
+  readOnly?: boolean;
   logsRetry?: RetryOptions;
   poster?: PosterOptions;
 }
@@ -63,8 +65,11 @@ export async function openDeps(config: Config, options: DepsOptions = {}): Promi
       ...(options.tablePrefix ? { tablePrefix: options.tablePrefix } : {}),
       ...(ca ? { ca } : {}),
     };
-    store = await TrendStore.open(config.tables, credential, tableOptions);
-    outbox = await Outbox.open(openTables(config.tables, credential, tableOptions));
+    store = await TrendStore.open(config.tables, credential, {
+      ...tableOptions,
+      ...(options.readOnly ? { createTables: false } : {}),
+    });
+    if (!options.readOnly) outbox = await Outbox.open(openTables(config.tables, credential, tableOptions));
   }
   const poster: Poster = createPoster(options.poster);
   return { credential, logs, recovery, store, outbox, poster };
