@@ -207,22 +207,44 @@ export async function runDaily(config: Config, deps: DailyDeps, options: DailyOp
 async function storeDay(
   store: TrendStore,
   date: string,
-  jobs: StoredJob[],
+  read: StoredJob[],
   complete: boolean,
   workspaces: readonly WorkspaceReport[],
   log: (line: string) => void,
 ): Promise<DayWritten> {
-  if (!complete) {
-    const stored = await store.readRun(date);
-    if (stored?.complete) {
-      log(`  ${date}: kept the stored complete day (this read was incomplete)`);
-      return {
-        date,
-        jobs: jobs.length,
-        complete,
-        skipped: "stored day is complete; this read was not",
-        keptStored: true,
-      };
+  const stored = await store.readRun(date);
+  const keep = (why: string, line: string): DayWritten => {
+    log(`  ${date}: ${line}`);
+    return { date, jobs: read.length, complete, skipped: why, keptStored: true };
+  };
+  if (!complete && stored?.complete) {
+    return keep(
+      "stored day is complete; this read was not",
+      "kept the stored complete day (this read was incomplete)",
+    );
+  }
+  if (read.length === 0 && stored && stored.jobs > 0) {
+    // Rows past the workspace's retention read as nothing: the stored history outlives them.
+    return keep(
+      "this read found no job for a stored day",
+      `kept the ${stored.jobs} stored job(s): this read found none (past the workspace's retention?)`,
+    );
+  }
+  let jobs = read;
+  if (!complete && stored) {
+    // Both reads are incomplete: keep what the earlier one stored from the workspaces this one could not read.
+    const unread = new Set(
+      workspaces.filter((w) => w.status === "failed" || !w.complete).map((w) => w.workspaceId),
+    );
+    const seen = new Set(read.map((j) => j.jobId));
+    const carried = (await store.readDayJobs(date)).filter(
+      (j) => j.workspaceId && unread.has(j.workspaceId) && !seen.has(j.jobId),
+    );
+    if (carried.length > 0) {
+      jobs = [...read, ...carried];
+      log(
+        `  ${date}: kept ${carried.length} stored job(s) of workspace(s) this read could not read completely`,
+      );
     }
   }
   const result = await store.writeDay({
