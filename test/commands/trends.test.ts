@@ -4,6 +4,7 @@ import type { ClassifiedJob } from "../../src/domain/model.js";
 import { startLocalTablesWithOAuth } from "../../src/demo/azurite-oauth.js";
 import { TrendStore } from "../../src/store/trend-store.js";
 import { captureIo } from "../support/capture-io.js";
+import { classifiedJob } from "../support/jobs.js";
 import { sharedLocalAzure, withEnv } from "../support/local-azure.js";
 
 const connectionString = inject("tablesConnection");
@@ -11,21 +12,12 @@ const prefix = `cmdtrends${process.pid}`;
 const NOW = () => new Date("2026-11-25T07:00:00Z"); // yesterday = 2026-11-24
 
 function job(date: string, over: Partial<ClassifiedJob> = {}): ClassifiedJob {
-  return {
+  return classifiedJob({
     jobId: `${date}-${over.vm ?? "vm-app-01"}-${over.status ?? "Completed"}`,
-    vm: "vm-app-01",
     vault: "vault-a",
-    os: "Windows",
-    status: "Completed",
     start: `${date}T02:00:00Z`,
-    consistency: "application",
-    consistencySource: "inferred",
-    expectedConsistency: "application",
-    degraded: false,
-    errorCode: null,
-    errorCategory: null,
     ...over,
-  };
+  });
 }
 
 async function seed(store: TrendStore): Promise<void> {

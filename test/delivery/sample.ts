@@ -5,24 +5,16 @@
 import { buildDigest, type CodeLookup, type Digest, type DigestInput } from "../../src/domain/digest.js";
 import { addDays } from "../../src/domain/trends.js";
 import type { ClassifiedJob, DailyTrend } from "../../src/domain/model.js";
+import { classifiedJob } from "../support/jobs.js";
 
 export const DAY = "2026-11-24";
 
 export function job(over: Partial<ClassifiedJob> & { vm: string }): ClassifiedJob {
-  return {
+  return classifiedJob({
     jobId: `job-${over.vm}-${over.start ?? DAY}`,
-    vault: "rsv-prod",
-    os: "Windows",
-    status: "Completed",
     start: `${DAY}T01:00:00.000Z`,
-    consistency: "application",
-    consistencySource: "inferred",
-    expectedConsistency: "application",
-    degraded: false,
-    errorCode: null,
-    errorCategory: null,
     ...over,
-  };
+  });
 }
 
 export function trend(date: string, over: Partial<DailyTrend> = {}): DailyTrend {

@@ -11,6 +11,7 @@ import {
   type AlertRuleSet,
 } from "../../src/domain/alert-rules.js";
 import type { ClassifiedJob } from "../../src/domain/model.js";
+import { classifiedJob } from "../support/jobs.js";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -20,21 +21,11 @@ let seq = 0;
 /** A Windows VM's job, `hoursAfterT0` after T0; a clean success unless told otherwise. */
 function job(hoursAfterT0: number, overrides: Partial<ClassifiedJob> = {}): ClassifiedJob {
   seq++;
-  return {
+  return classifiedJob({
     jobId: `job-${seq}`,
-    vm: "vm-app-01",
-    vault: "rsv-prod",
-    os: "Windows",
-    status: "Completed",
     start: new Date(T0 + hoursAfterT0 * HOUR).toISOString(),
-    consistency: "application",
-    consistencySource: "inferred",
-    expectedConsistency: "application",
-    degraded: false,
-    errorCode: null,
-    errorCategory: null,
     ...overrides,
-  };
+  });
 }
 
 function failed(hoursAfterT0: number, overrides: Partial<ClassifiedJob> = {}): ClassifiedJob {

@@ -6,6 +6,7 @@ import { HttpRequest, InvocationContext, type HttpResponseInit } from "@azure/fu
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { createReportHandler, REPORT_CSP } from "../../src/functions/report.js";
 import { TrendStore, type StoredJob } from "../../src/store/trend-store.js";
+import { classifiedJob } from "../support/jobs.js";
 
 const connection = inject("tablesConnection");
 const tablePrefix = `fnreport${process.pid}`;
@@ -13,21 +14,13 @@ const NOW = Date.parse("2026-11-25T09:00:00Z"); // yesterday = 2026-11-24
 const FAILED_WORKSPACE = "c4e5f6a7-b8c9-4d0e-8f1a-2b3c4d5e6f70";
 
 function job(date: string, vm: string, over: Partial<StoredJob> = {}): StoredJob {
-  return {
+  return classifiedJob({
     jobId: `${date}-${vm}`,
     vm,
-    vault: "rsv-prod",
-    os: "Windows",
-    status: "Completed",
     start: `${date}T20:00:00Z`,
-    consistency: "application",
     consistencySource: "observed",
-    expectedConsistency: "application",
-    degraded: false,
-    errorCode: null,
-    errorCategory: null,
     ...over,
-  };
+  });
 }
 
 beforeAll(async () => {

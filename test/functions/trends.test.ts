@@ -10,6 +10,7 @@ import type { DailyTrend } from "../../src/domain/model.js";
 import { createTrendsHandler, lazyReadStore } from "../../src/functions/trends.js";
 import { TrendStore, type StoredJob } from "../../src/store/trend-store.js";
 import { captureIo } from "../support/capture-io.js";
+import { classifiedJob } from "../support/jobs.js";
 
 const connection = inject("tablesConnection");
 const tablePrefix = `fntrends${process.pid}`;
@@ -18,21 +19,7 @@ const NOW = Date.parse("2026-11-25T07:00:00Z"); // yesterday = 2026-11-24
 const DAYS = ["2026-10-20", "2026-11-20", "2026-11-23", "2026-11-24"];
 
 function job(date: string, over: Partial<StoredJob> = {}): StoredJob {
-  return {
-    jobId: `${date}-${over.vm ?? "vm-app-01"}`,
-    vm: "vm-app-01",
-    vault: "rsv-prod",
-    os: "Windows",
-    status: "Completed",
-    start: `${date}T20:00:00Z`,
-    consistency: "application",
-    consistencySource: "inferred",
-    expectedConsistency: "application",
-    degraded: false,
-    errorCode: null,
-    errorCategory: null,
-    ...over,
-  };
+  return classifiedJob({ jobId: `${date}-${over.vm ?? "vm-app-01"}`, start: `${date}T20:00:00Z`, ...over });
 }
 
 beforeAll(async () => {
