@@ -2,13 +2,14 @@
  * The `alerts` timer function: its registration, and its handler called with a real InvocationContext
  * against the local services (sample estate over the local Log Analytics endpoint, Azurite, loopback webhook).
  */
-import { InvocationContext, app, type Timer } from "@azure/functions";
+import { InvocationContext, app } from "@azure/functions";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { DEFAULTS, SettingError } from "../../src/config.js";
 import type { GenericAlertPayload } from "../../src/delivery/generic.js";
 import { alertScheduleBinding, createAlertsTimer } from "../../src/functions/alerts.js";
 import { withEnv } from "../support/local-azure.js";
 import { startLocalRun, type LocalRun } from "../pipeline/local-run.js";
+import { onTimeTimer } from "../support/functions.js";
 
 vi.mock("@azure/functions", async (original) => {
   const m = await original<typeof import("@azure/functions")>();
@@ -19,12 +20,6 @@ const open: LocalRun[] = [];
 afterEach(async () => {
   await Promise.all(open.splice(0).map((r) => r.close()));
 });
-
-const timer: Timer = {
-  isPastDue: false,
-  schedule: { adjustForDST: true },
-  scheduleStatus: { last: "", next: "", lastUpdated: "" },
-};
 
 function context(): InvocationContext & { lines: { level: string; text: string }[] } {
   const lines: { level: string; text: string }[] = [];
@@ -84,11 +79,11 @@ describe("alerts timer handler", () => {
   it("reads the jobs since its previous run, posts the alerts once and logs each one", async () => {
     const run = await estateRun();
     // The previous run, at noon: the checkpoint it leaves is where the next run starts (less the hour of overlap).
-    await handlerAt(run, "2026-11-24T12:00:00Z")(timer, context());
+    await handlerAt(run, "2026-11-24T12:00:00Z")(onTimeTimer, context());
     const posts = run.hook.requests;
 
     const ctx = context();
-    await handlerAt(run, "2026-11-25T03:00:00Z")(timer, ctx);
+    await handlerAt(run, "2026-11-25T03:00:00Z")(onTimeTimer, ctx);
     expect(run.hook.requests).toBe(posts + 1);
     const payload = run.hook.received.at(-1) as unknown as GenericAlertPayload;
     const warned = ctx.lines.filter((l) => l.level === "warning").map((l) => l.text);
@@ -103,7 +98,7 @@ describe("alerts timer handler", () => {
 
     // The next hour: nothing new, nothing posted, nothing warned.
     const quiet = context();
-    await handlerAt(run, "2026-11-25T04:00:00Z")(timer, quiet);
+    await handlerAt(run, "2026-11-25T04:00:00Z")(onTimeTimer, quiet);
     expect(run.hook.requests).toBe(posts + 1);
     expect(quiet.lines.filter((l) => l.level === "warning")).toEqual([]);
   });
@@ -111,7 +106,7 @@ describe("alerts timer handler", () => {
   it("without a webhook, the alerts are only logged", async () => {
     const run = await estateRun({ PULSE_WEBHOOK_URL: undefined });
     const ctx = context();
-    await handlerAt(run, "2026-11-24T23:59:00Z")(timer, ctx);
+    await handlerAt(run, "2026-11-24T23:59:00Z")(onTimeTimer, ctx);
     const warned = ctx.lines.filter((l) => l.level === "warning");
     expect(warned.length).toBeGreaterThan(0);
     expect(ctx.lines.some((l) => l.text.includes("no webhook set: alerts logged only"))).toBe(true);
@@ -122,7 +117,7 @@ describe("alerts timer handler", () => {
     const run = await estateRun();
     const ctx = context();
     const handler = handlerAt(run, "2026-11-25T03:00:00Z", { ...run.env, PULSE_ALERT_RULES: "vss,pager" });
-    await expect(handler(timer, ctx)).rejects.toThrow(SettingError);
+    await expect(handler(onTimeTimer, ctx)).rejects.toThrow(SettingError);
     expect(ctx.lines).toEqual([
       {
         level: "error",
@@ -137,17 +132,17 @@ describe("alerts timer handler", () => {
 
   it("fails the invocation when the webhook does not take the alerts; the next invocation delivers them", async () => {
     const run = await estateRun();
-    await handlerAt(run, "2026-11-24T12:00:00Z")(timer, context());
+    await handlerAt(run, "2026-11-24T12:00:00Z")(onTimeTimer, context());
     run.hook.answer(503);
     const ctx = context();
-    await expect(handlerAt(run, "2026-11-25T03:00:00Z")(timer, ctx)).rejects.toThrow(
+    await expect(handlerAt(run, "2026-11-25T03:00:00Z")(onTimeTimer, ctx)).rejects.toThrow(
       /did not finish cleanly: the alert message was not delivered/,
     );
     expect(ctx.lines.some((l) => l.level === "error")).toBe(true);
     expect(ctx.lines.map((l) => l.text).join("\n")).not.toContain(run.hook.url);
 
     run.hook.answer(200);
-    await handlerAt(run, "2026-11-25T04:00:00Z")(timer, context());
+    await handlerAt(run, "2026-11-25T04:00:00Z")(onTimeTimer, context());
     expect(run.hook.received).toHaveLength(1);
   });
 });

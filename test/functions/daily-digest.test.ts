@@ -2,28 +2,15 @@
  * The `dailyDigest` timer handler, called as the host calls it (Timer + InvocationContext), against the sample
  * estate on the local Log Analytics endpoint, Azurite and a loopback webhook.
  */
-import { InvocationContext, type Timer } from "@azure/functions";
+import type { InvocationContext } from "@azure/functions";
 import { afterEach, describe, expect, it } from "vitest";
 import { SettingError } from "../../src/config.js";
 import { SAMPLE_WORKSPACES } from "../../src/demo/estate.js";
 import { createDailyDigestTimer } from "../../src/functions/daily-digest.js";
 import { startLocalRun, type LocalRun } from "../pipeline/local-run.js";
+import { onTimeTimer, recordingContext, type RecordingContext } from "../support/functions.js";
 
-const timer: Timer = {
-  isPastDue: false,
-  schedule: { adjustForDST: true },
-  scheduleStatus: { last: "", next: "", lastUpdated: "" },
-};
-
-function context(): InvocationContext & { lines: [string, string][] } {
-  const lines: [string, string][] = [];
-  const ctx = new InvocationContext({
-    invocationId: "digest-test",
-    functionName: "dailyDigest",
-    logHandler: (level, ...args) => lines.push([level, args.map(String).join(" ")]),
-  });
-  return Object.assign(ctx, { lines });
-}
+const context = (): RecordingContext => recordingContext("dailyDigest", "digest-test");
 
 const open: LocalRun[] = [];
 afterEach(async () => {
@@ -48,7 +35,7 @@ async function setUp(env: Record<string, string | undefined> = {}): Promise<{
     settings: Record<string, string | undefined> = run.env,
   ): Promise<void> =>
     createDailyDigestTimer({ env: settings, deps: run.depsOptions, now: () => run.estate.dailyRunMs(day) })(
-      timer,
+      onTimeTimer,
       ctx,
     );
   return { run, day, fire };

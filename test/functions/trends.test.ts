@@ -2,7 +2,7 @@
  * The `trends` HTTP function, called as the host calls it (HttpRequest + InvocationContext), reading a trend
  * store in Azurite. Its JSON and CSV are compared with what `backup-pulse trends` prints for the same range.
  */
-import { HttpRequest, InvocationContext, type HttpResponseInit } from "@azure/functions";
+import { HttpRequest, type HttpResponseInit } from "@azure/functions";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { runTrends } from "../../src/commands/trends.js";
 import { AZURITE_KEY } from "../../src/demo/azurite.js";
@@ -10,6 +10,7 @@ import type { DailyTrend } from "../../src/domain/model.js";
 import { createTrendsHandler, lazyReadStore } from "../../src/functions/trends.js";
 import { TrendStore, type StoredJob } from "../../src/store/trend-store.js";
 import { captureIo } from "../support/capture-io.js";
+import { recordingContext, type RecordingContext } from "../support/functions.js";
 import { classifiedJob } from "../support/jobs.js";
 
 const connection = inject("tablesConnection");
@@ -50,15 +51,7 @@ beforeAll(async () => {
 
 const handler = createTrendsHandler({ env, tables: { tablePrefix }, now: () => NOW });
 
-function context(): InvocationContext & { lines: [string, string][] } {
-  const lines: [string, string][] = [];
-  const ctx = new InvocationContext({
-    invocationId: "test",
-    functionName: "trends",
-    logHandler: (level, ...args) => lines.push([level, args.map(String).join(" ")]),
-  });
-  return Object.assign(ctx, { lines });
-}
+const context = (): RecordingContext => recordingContext("trends");
 
 async function get(query: string, h = handler, ctx = context()): Promise<HttpResponseInit> {
   return h(new HttpRequest({ method: "GET", url: `http://localhost/api/trends${query}` }), ctx);
