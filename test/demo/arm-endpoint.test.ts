@@ -11,6 +11,7 @@ import {
   type RecoveryPointsProvider,
 } from "../../src/demo/arm-endpoint.js";
 import { loopbackTls } from "../../src/demo/tls.js";
+import { staticCredential } from "../support/local-azure.js";
 
 const SUB = "00000000-1111-2222-3333-444444444444";
 const RG = "rg-backup";
@@ -29,18 +30,10 @@ function points(count: number, dayIso = "2026-11-24"): LocalRecoveryPoint[] {
 
 const known: RecoveryPointsProvider = (ref) => (ref.item === ITEM ? points(5) : null);
 
-function credential(token = "arm-token"): TokenCredential & { scopes: string[] } {
-  const scopes: string[] = [];
-  return {
-    scopes,
-    getToken: (scope) => {
-      scopes.push(...(Array.isArray(scope) ? scope : [scope]));
-      return Promise.resolve({ token, expiresOnTimestamp: Date.now() + 3_600_000 });
-    },
-  };
-}
-
-function client(ep: ArmEndpoint, cred: TokenCredential = credential()): RecoveryServicesBackupClient {
+function client(
+  ep: ArmEndpoint,
+  cred: TokenCredential = staticCredential("arm-token"),
+): RecoveryServicesBackupClient {
   return new RecoveryServicesBackupClient(cred, SUB, {
     endpoint: ep.endpoint,
     credentialScopes: ["https://management.azure.com/.default"],
@@ -97,7 +90,7 @@ describe("local ARM recovery-points endpoint with the real RecoveryServicesBacku
       },
       pageSize: 2,
     });
-    const cred = credential();
+    const cred = staticCredential("arm-token");
     const found = await list(ep, ITEM, undefined, cred);
     expect(found.map((p) => p.name)).toEqual(["1000", "1001", "1002", "1003", "1004"]);
     expect(found[0]).toMatchObject({
@@ -165,7 +158,7 @@ describe("local ARM recovery-points endpoint with the real RecoveryServicesBacku
       expectedToken: "mi-token-for-arm",
     });
     await expect(list(ep)).rejects.toMatchObject({ statusCode: 401, code: "InvalidAuthenticationToken" });
-    await expect(list(ep, ITEM, undefined, credential("mi-token-for-arm"))).rejects.toMatchObject({
+    await expect(list(ep, ITEM, undefined, staticCredential("mi-token-for-arm"))).rejects.toMatchObject({
       statusCode: 403,
       code: "AuthorizationFailed",
     });

@@ -1,6 +1,5 @@
 import { request } from "node:https";
 import { LogsQueryClient, LogsQueryResultStatus, type LogsQueryResult } from "@azure/monitor-query-logs";
-import type { TokenCredential } from "@azure/core-auth";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   parseQueryText,
@@ -9,6 +8,7 @@ import {
   type LogsProvider,
 } from "../../src/demo/logs-endpoint.js";
 import { loopbackTls } from "../../src/demo/tls.js";
+import { staticCredential } from "../support/local-azure.js";
 
 const WS = "11111111-2222-3333-4444-555555555555";
 const QUERY = [
@@ -21,19 +21,8 @@ const QUERY = [
   "| where JobStartDateTime >= dayStart",
 ].join("\n");
 
-function credential(token = "test-token"): TokenCredential & { scopes: string[] } {
-  const scopes: string[] = [];
-  return {
-    scopes,
-    getToken: (scope) => {
-      scopes.push(...(Array.isArray(scope) ? scope : [scope]));
-      return Promise.resolve({ token, expiresOnTimestamp: Date.now() + 3_600_000 });
-    },
-  };
-}
-
 function client(endpoint: string, token?: string): LogsQueryClient {
-  return new LogsQueryClient(credential(token), {
+  return new LogsQueryClient(staticCredential(token ?? "test-token"), {
     endpoint,
     tlsOptions: { ca: loopbackTls().ca },
     retryOptions: { maxRetries: 2, retryDelayInMs: 20, maxRetryDelayInMs: 50 },
@@ -319,7 +308,7 @@ describe("local Log Analytics endpoint with the real LogsQueryClient", () => {
       [true, "ws-b", 403],
     ]);
 
-    const wrong = new LogsQueryClient(credential(), {
+    const wrong = new LogsQueryClient(staticCredential("test-token"), {
       endpoint: ep.endpoint.replace(/\/v1$/, ""),
       tlsOptions: { ca: loopbackTls().ca },
     });
