@@ -6,9 +6,7 @@ import { afterEach, describe, expect, inject, it } from "vitest";
 import { ALERTS_USAGE, runAlertsCommand } from "../../src/commands/alerts.js";
 import type { GenericAlertPayload } from "../../src/delivery/generic.js";
 import type { AlertRunResult } from "../../src/pipeline/alerts.js";
-import { ALERT_STATE_TABLE } from "../../src/store/alert-state.js";
-import { openTables } from "../../src/store/tables.js";
-import { startLocalRun, type LocalRun } from "../pipeline/local-run.js";
+import { alertCheckpointError, startAlertEstateRun, type LocalRun } from "../pipeline/local-run.js";
 import { captureIo } from "../support/capture-io.js";
 
 const connectionString = inject("tablesConnection");
@@ -23,11 +21,7 @@ afterEach(async () => {
 });
 
 async function estateRun(env: Record<string, string | undefined> = {}): Promise<LocalRun> {
-  const run = await startLocalRun({
-    endDate: "2026-11-24",
-    days: 3,
-    env: { PULSE_RECOVERY_POINTS: "off", ...env },
-  });
+  const run = await startAlertEstateRun(env);
   open.push(run);
   run.setNow(NOW.getTime());
   return run;
@@ -90,16 +84,7 @@ describe("backup-pulse alerts", () => {
     expect(run.logs.requests).toEqual([]);
     expect(run.hook.requests).toBe(0);
     // Nothing was created in Table Storage either.
-    const tables = openTables({ kind: "connection", connectionString }, undefined, {
-      tablePrefix: run.tablePrefix,
-    });
-    const missing = await tables
-      .table(ALERT_STATE_TABLE)
-      .getEntity("checkpoint", "alerts")
-      .then(
-        () => null,
-        (e: unknown) => e as { statusCode?: number; message?: string },
-      );
+    const missing = await alertCheckpointError(run.tablePrefix);
     expect(missing?.message).toContain("TableNotFound");
   });
 

@@ -8,7 +8,7 @@ import { DEFAULTS, SettingError } from "../../src/config.js";
 import type { GenericAlertPayload } from "../../src/delivery/generic.js";
 import { alertScheduleBinding, createAlertsTimer } from "../../src/functions/alerts.js";
 import { withEnv } from "../support/local-azure.js";
-import { startLocalRun, type LocalRun } from "../pipeline/local-run.js";
+import { startAlertEstateRun, type LocalRun } from "../pipeline/local-run.js";
 import { onTimeTimer } from "../support/functions.js";
 
 vi.mock("@azure/functions", async (original) => {
@@ -32,11 +32,7 @@ function context(): InvocationContext & { lines: { level: string; text: string }
 }
 
 async function estateRun(env: Record<string, string | undefined> = {}): Promise<LocalRun> {
-  const run = await startLocalRun({
-    endDate: "2026-11-24",
-    days: 3,
-    env: { PULSE_RECOVERY_POINTS: "off", ...env },
-  });
+  const run = await startAlertEstateRun(env);
   open.push(run);
   return run;
 }

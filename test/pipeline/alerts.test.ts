@@ -19,12 +19,13 @@ import {
   type AlertRunOptions,
   type AlertRunResult,
 } from "../../src/pipeline/alerts.js";
-import { ALERT_STATE_TABLE, AlertStateStore } from "../../src/store/alert-state.js";
+import { AlertStateStore } from "../../src/store/alert-state.js";
 import { openTables } from "../../src/store/tables.js";
 import { staticCredential } from "../support/local-azure.js";
 import {
+  alertCheckpointError,
   FAST_LOGS_RETRY,
-  startLocalRun,
+  startAlertEstateRun,
   startWebhookReceiver,
   type LocalRun,
   type WebhookReceiver,
@@ -43,11 +44,7 @@ const VSS = "ExtensionFailedVssWriterInBadState";
 // The sample estate
 
 async function estateRun(env: Record<string, string | undefined> = {}): Promise<LocalRun> {
-  const run = await startLocalRun({
-    endDate: "2026-11-24",
-    days: 3,
-    env: { PULSE_RECOVERY_POINTS: "off", ...env },
-  });
+  const run = await startAlertEstateRun(env);
   closers.push(() => run.close());
   return run;
 }
@@ -487,14 +484,7 @@ describe("alerts on hand-made rows", () => {
     w.serveUntil("2026-11-24T02:00:00Z");
     const result = await runAlerts(w.config, deps, { now: new Date("2026-11-24T02:00:00Z"), dryRun: true });
     expect(result.alerts).toHaveLength(2);
-    const tables = openTables({ kind: "connection", connectionString }, undefined, { tablePrefix: prefix });
-    const missing = await tables
-      .table(ALERT_STATE_TABLE)
-      .getEntity("checkpoint", "alerts")
-      .then(
-        () => null,
-        (e: unknown) => e as { statusCode?: number; message?: string },
-      );
+    const missing = await alertCheckpointError(prefix);
     expect(missing?.statusCode).toBe(404);
     expect(missing?.message).toContain("TableNotFound");
   });

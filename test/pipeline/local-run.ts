@@ -15,6 +15,7 @@ import type { Digest } from "../../src/domain/digest.js";
 import type { DailyTrend } from "../../src/domain/model.js";
 import { openDeps, type Deps, type DepsOptions } from "../../src/pipeline/deps.js";
 import { runDaily, type DailyResult } from "../../src/pipeline/daily.js";
+import { ALERT_STATE_TABLE } from "../../src/store/alert-state.js";
 import { OUTBOX_TABLE } from "../../src/store/outbox.js";
 import { openTables } from "../../src/store/tables.js";
 import { TABLE_NAMES } from "../../src/store/trend-store.js";
@@ -175,6 +176,30 @@ export async function startLocalRun(options: LocalRunOptions = {}): Promise<Loca
       await Promise.all([logs.close(), arm.close(), hook.close()]);
     },
   };
+}
+
+/** The estate of the alert tests: its three days up to 2026-11-24, with no recovery-point look-ups. */
+export function startAlertEstateRun(env: Record<string, string | undefined> = {}): Promise<LocalRun> {
+  return startLocalRun({ endDate: "2026-11-24", days: 3, env: { PULSE_RECOVERY_POINTS: "off", ...env } });
+}
+
+/**
+ * How reading the alert checkpoint from the tables of `tablePrefix` fails, or null when it is there. A run
+ * that must create nothing leaves a 404 `TableNotFound`.
+ */
+export function alertCheckpointError(
+  tablePrefix: string,
+): Promise<{ statusCode?: number; message?: string } | null> {
+  const tables = openTables({ kind: "connection", connectionString: inject("tablesConnection") }, undefined, {
+    tablePrefix,
+  });
+  return tables
+    .table(ALERT_STATE_TABLE)
+    .getEntity("checkpoint", "alerts")
+    .then(
+      () => null,
+      (e: unknown) => e as { statusCode?: number; message?: string },
+    );
 }
 
 /**
