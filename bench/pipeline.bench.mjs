@@ -3,7 +3,8 @@
 // in Azurite (its own process, as Table Storage is a separate service). Recovery-point look-ups are off.
 // Targets on a 2-core machine: under 60 s, under 1 GB peak RSS, at most one table transaction per 100
 // entities per partition.
-// Environment: BENCH_PIPELINE_JOBS (default 100000).
+// Environment: BENCH_PIPELINE_JOBS (default 100000); BENCH_AZURITE_NODE_ARGS: extra Node options for the Azurite
+// process, e.g. "--cpu-prof --cpu-prof-dir=prof" (profile this process with `node --cpu-prof bench/…`).
 import { spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { dirname, join } from "node:path";
@@ -38,6 +39,7 @@ async function startAzurite() {
   const child = spawn(
     process.execPath,
     [
+      ...(process.env.BENCH_AZURITE_NODE_ARGS ?? "").split(/\s+/).filter(Boolean),
       bin,
       "--inMemoryPersistence",
       "--disableTelemetry",

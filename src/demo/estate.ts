@@ -688,17 +688,52 @@ export interface GeneratedRows {
   rows: unknown[][];
   /** Distinct finished VM jobs among the rows. */
   jobs: number;
+  /** Vaults the jobs are spread over. */
+  vaults: number;
+}
+
+/** VMs per vault in the bulk rows: real vaults protect up to about a thousand VMs each. */
+export const BULK_VMS_PER_VAULT = 1000;
+
+const BULK_SUBSCRIPTIONS = [
+  "3d2c1b0a-9f8e-4d7c-8b6a-5f4e3d2c1b0a",
+  "7e6d5c4b-3a29-4180-9f7e-6d5c4b3a2918",
+  "b1a2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d",
+  "c9d8e7f6-a5b4-4c3d-9e2f-1a0b9c8d7e6f",
+];
+const BULK_REGIONS = ["weu", "neu", "eus", "sea"];
+
+/**
+ * The vaults of a bulk estate of `vms` VMs: one per {@link BULK_VMS_PER_VAULT} VMs (at least one), spread
+ * over four subscriptions, each with one backup resource group per region. Deterministic.
+ */
+export function bulkVaults(vms: number): EstateVault[] {
+  const count = Math.max(1, Math.ceil(vms / BULK_VMS_PER_VAULT));
+  return Array.from({ length: count }, (_, v) => {
+    const subscriptionId = BULK_SUBSCRIPTIONS[v % BULK_SUBSCRIPTIONS.length] as string;
+    const region = BULK_REGIONS[Math.floor(v / BULK_SUBSCRIPTIONS.length) % BULK_REGIONS.length] as string;
+    const resourceGroup = `rg-backup-${region}`;
+    const name = `rsv-${region}-${String(v + 1).padStart(3, "0")}`;
+    return {
+      name,
+      resourceGroup,
+      subscriptionId,
+      id: vaultId(subscriptionId, resourceGroup, name),
+      workspaceId: SAMPLE_WORKSPACES.main,
+      legacy: false,
+    };
+  });
 }
 
 /**
- * `n` Azure VM backup jobs that started on `date` (default 2026-11-24) in one vault family of one workspace,
- * in the `jobs` query's columns, with a realistic mix (about 3% warnings, 2% failures, 30% earlier
- * in-progress rows, 3% re-sent rows). Deterministic for a seed.
+ * `n` Azure VM backup jobs (one per VM) that started on `date` (default 2026-11-24), from the vaults of
+ * {@link bulkVaults} (VMs dealt out to them in turn), in the `jobs` query's columns, with a realistic mix
+ * (about 3% warnings, 2% failures, 30% earlier in-progress rows, 3% re-sent rows). Deterministic for a seed.
  */
 export function generateJobRows(n: number, options: { date?: string; seed?: number } = {}): GeneratedRows {
   const rand = seededRandom(options.seed ?? 7);
   const dayMs = parseDate(options.date ?? "2026-11-24");
-  const vaults = makeVaults().filter((v) => !v.legacy);
+  const vaults = bulkVaults(n);
   const rows: unknown[][] = [];
   for (let i = 0; i < n; i++) {
     const vault = vaults[i % vaults.length] as EstateVault;
@@ -741,5 +776,5 @@ export function generateJobRows(n: number, options: { date?: string; seed?: numb
     if (rand() < 0.03)
       rows.push([new Date(tg + 2 * HOUR_MS).toISOString(), ...base, durationSec, status, code, ...tail]);
   }
-  return { columns: COLUMNS, rows, jobs: n };
+  return { columns: COLUMNS, rows, jobs: n, vaults: vaults.length };
 }

@@ -5,6 +5,10 @@
  * Writes are idempotent: deterministic keys, upserts (Replace) in transactions of at most 100 actions per
  * partition, and the rows a re-run no longer produces are deleted, so a day always holds exactly its latest
  * result. Counts are stored as Int32 (durations as Double) and read back as plain numbers.
+ *
+ * The per-VM and per-job tables of a day are split by vault (PartitionKey `<date>|<vault>`): a partition
+ * then holds one vault's day (about a thousand rows at most), which Table Storage writes and looks up
+ * quickly, while a day across the fleet is still one PartitionKey range (`<date>|` up to `<date>}`).
  */
 import {
   odata,
@@ -78,6 +82,11 @@ export interface WriteDayResult {
   entities: number;
   /** Transactions per table (by base name, e.g. `PulseJobs`). */
   transactionsByTable: Record<string, number>;
+  /**
+   * Partitions written (table and PartitionKey). Each gets ceil(its entities / 100) transactions, so
+   * `transactions` is at most `entities / 100 + partitions`.
+   */
+  partitions: number;
 }
 
 export interface RunRecord {
@@ -115,6 +124,8 @@ type Action = TransactionAction;
 
 /** Row keys. Names are case-insensitive in Azure: keys are lower case, display names are columns. */
 const keys = {
+  /** PartitionKey of a vault's day in `PulseVmDaily` and `PulseJobs`. */
+  dayVault: (date: string, vault: string) => `${date}|${tableKey(nameKey(vault))}`,
   scope: (kind: "vault" | "code", name: string) => `${kind}:${tableKey(nameKey(name))}`,
   vmPrefix: (vm: string) => `${tableKey(nameKey(vm))}|`,
   vmDay: (vm: string, vault: string) => `${tableKey(nameKey(vm))}|${tableKey(nameKey(vault))}`,
@@ -157,6 +168,10 @@ export class TrendStore {
    * Stores one UTC day: aggregates, VM days, job facts, VM states and the run record. Running it again
    * with the same jobs changes nothing; with other jobs the day becomes exactly the new result. Days must
    * be written one after another (not concurrently), since VM states read what earlier days left.
+   *
+   * The day is written partition by partition (the day's aggregates, then per vault its jobs, VM days and
+   * VM states), at most `concurrency` partitions at a time, so only the rows of the partitions in flight
+   * are held in memory.
    */
   async writeDay(input: WriteDayInput): Promise<WriteDayResult> {
     const { date } = input;
@@ -166,101 +181,175 @@ export class TrendStore {
     const vmDays = summariseVmDays(date, jobs);
 
     const [oldDaily, oldVmDays, oldJobs] = await Promise.all([
-      this.listRows("daily", odata`PartitionKey eq ${date}`, ["RowKey"]),
-      this.listRows("vmDaily", odata`PartitionKey eq ${date}`, ["RowKey", "vm", "vault"]),
-      this.listRows("jobs", odata`PartitionKey eq ${date}`, ["RowKey"]),
+      this.listRows("daily", odata`PartitionKey eq ${date}`, ["PartitionKey", "RowKey"]),
+      this.listRows("vmDaily", dayRangeFilter(date), ["PartitionKey", "RowKey", "vm", "vault"]),
+      this.listRows("jobs", dayRangeFilter(date), ["PartitionKey", "RowKey"]),
     ]);
+
+    // The day by vault: what is written now, and what was stored before (to be replaced).
+    const vaults = new Map<string, VaultDay>();
+    const vaultDay = (vaultKey: string): VaultDay => {
+      let v = vaults.get(vaultKey);
+      if (!v) {
+        v = { jobs: [], vmDays: [], oldJobs: [], oldVmDays: [], touched: new Map() };
+        vaults.set(vaultKey, v);
+      }
+      return v;
+    };
+    for (const row of oldJobs) vaultDay(vaultOfPartition(row.partitionKey)).oldJobs.push(row);
+    for (const row of oldVmDays) {
+      // A VM that had jobs before a re-run: its state is re-derived even when it has none now.
+      const vm = str(row.vm) ?? "";
+      const vault = str(row.vault) ?? "";
+      const v = vaultDay(vaultOfPartition(row.partitionKey));
+      v.oldVmDays.push(row);
+      vaultDay(keys.vault(vault)).touched.set(keys.vm(vm), { vm, vault, day: null });
+    }
+    for (const j of jobs) vaultDay(keys.vault(j.vault)).jobs.push(j);
+    for (const d of vmDays) {
+      const v = vaultDay(keys.vault(d.vault));
+      v.vmDays.push(d);
+      v.touched.set(keys.vm(d.vm), { vm: d.vm, vault: d.vault, day: d });
+    }
 
     const dailyRows = trends.map((t) => ({
       partitionKey: date,
       rowKey: t.kind === "all" ? "all" : keys.scope(t.kind === "code" ? "code" : "vault", t.key),
       ...trendColumns(t.trend),
     }));
-    const vmRows = vmDays.map((d) => vmDayRow(d));
-    const jobRows = jobs.map((j) => jobRow(date, j));
-
-    const batches: Batch[] = [
-      ...partitionBatches("daily", date, dailyRows, oldDaily),
-      ...partitionBatches("vmDaily", date, vmRows, oldVmDays),
-      ...partitionBatches("jobs", date, jobRows, oldJobs),
+    const writes: PartitionWrite[] = [
+      { role: "daily", partition: date, actions: () => replaceActions(dailyRows, oldDaily) },
     ];
-
-    // VMs whose state this day touches: those with jobs now, and those that had jobs before the re-run.
-    const touched = new Map<string, { vm: string; vault: string; day: VmDay | null }>();
-    for (const row of oldVmDays) {
-      const vm = str(row.vm) ?? "";
-      const vault = str(row.vault) ?? "";
-      touched.set(keys.vmDay(vm, vault), { vm, vault, day: null });
+    for (const [vk, v] of vaults) {
+      const dayPartition = `${date}|${vk}`;
+      writes.push(
+        {
+          role: "jobs",
+          partition: dayPartition,
+          actions: () =>
+            replaceActions(
+              v.jobs.map((j) => jobRow(date, j)),
+              v.oldJobs,
+            ),
+        },
+        {
+          role: "vmDaily",
+          partition: dayPartition,
+          actions: () =>
+            replaceActions(
+              v.vmDays.map((d) => vmDayRow(d)),
+              v.oldVmDays,
+            ),
+        },
+        {
+          role: "vmState",
+          partition: vk,
+          actions: () => this.stateActions(date, vk, [...v.touched.values()]),
+        },
+      );
     }
-    for (const d of vmDays) touched.set(keys.vmDay(d.vm, d.vault), { vm: d.vm, vault: d.vault, day: d });
-    batches.push(...(await this.stateBatches(date, [...touched.values()])));
 
-    const result: WriteDayResult = { transactions: 0, entities: 0, transactionsByTable: {} };
-    await this.send(batches, result);
+    const result: WriteDayResult = { transactions: 0, entities: 0, transactionsByTable: {}, partitions: 0 };
+    await mapLimit(writes, this.concurrency, (w) => this.writePartition(w, result));
 
     // The run record goes last: it says the day was stored completely.
     const run = runRow(input, jobs, vmDays);
-    await this.send(partitionBatches("runs", RUN_PARTITION, [run], []), result);
+    await this.writePartition(
+      {
+        role: "runs",
+        partition: RUN_PARTITION,
+        actions: () => [["upsert", run as TableEntity<Row>, "Replace"]],
+      },
+      result,
+    );
     return result;
   }
 
-  private async stateBatches(
+  /** The new states of a vault's VMs touched by the day (upserts, or deletes of states nothing is left of). */
+  private async stateActions(
     date: string,
-    touched: readonly { vm: string; vault: string; day: VmDay | null }[],
-  ): Promise<Batch[]> {
-    const vaultKeys = [...new Set(touched.map((t) => keys.vault(t.vault)))];
+    vaultKey: string,
+    touched: readonly TouchedVm[],
+  ): Promise<Action[]> {
     const prevStates = new Map<string, VmState>();
-    await mapLimit(vaultKeys, this.concurrency, async (vk) => {
-      for (const row of await this.listRows("vmState", odata`PartitionKey eq ${vk}`)) {
-        prevStates.set(`${vk}/${str(row.rowKey) ?? ""}`, stateFromRow(row));
-      }
-    });
-    const actions = new Map<string, Action[]>();
-    const push = (pk: string, action: Action): void => {
-      const list = actions.get(pk);
-      if (list) list.push(action);
-      else actions.set(pk, [action]);
-    };
-    await mapLimit(touched, this.concurrency, async (t) => {
-      const pk = keys.vault(t.vault);
+    for (const row of await this.listRows("vmState", odata`PartitionKey eq ${vaultKey}`)) {
+      prevStates.set(str(row.rowKey) ?? "", stateFromRow(row));
+    }
+    const actions: Action[] = [];
+    for (const t of touched) {
       const rk = keys.vm(t.vm);
-      const prev = prevStates.get(`${pk}/${rk}`) ?? null;
+      const prev = prevStates.get(rk) ?? null;
       let step = nextVmState(prev, date, t.day, t);
       if (step.missing) {
         const lookup = new Map<string, VmDay | null>();
         for (const d of step.missing) lookup.set(d, await this.readVmDay(d, t.vm, t.vault));
         step = nextVmState(prev, date, t.day, t, lookup);
       }
-      if (step.state)
-        push(pk, ["upsert", { partitionKey: pk, rowKey: rk, ...stateColumns(step.state) }, "Replace"]);
-      else if (prev) push(pk, ["delete", { partitionKey: pk, rowKey: rk }]);
-    });
-    const batches: Batch[] = [];
-    for (const [pk, list] of actions) batches.push(...chunk("vmState", pk, list));
-    return batches;
+      const key = { partitionKey: vaultKey, rowKey: rk };
+      if (step.state) actions.push(writeAction({ ...key, ...stateColumns(step.state) }, prev !== null));
+      else if (prev) actions.push(["delete", key]);
+    }
+    return actions;
   }
 
   private async readVmDay(date: string, vm: string, vault: string): Promise<VmDay | null> {
-    const row = await this.getRow("vmDaily", date, keys.vmDay(vm, vault));
+    const row = await this.getRow("vmDaily", keys.dayVault(date, vault), keys.vmDay(vm, vault));
     return row ? vmDayFromRow(row) : null;
   }
 
-  private async send(batches: readonly Batch[], result: WriteDayResult): Promise<void> {
-    await mapLimit(batches, this.concurrency, async (b) => {
-      try {
-        await this.client(b.role).submitTransaction(b.actions);
-      } catch (error) {
-        throw new Error(
-          `Storing ${b.actions.length} rows of ${TABLE_NAMES[b.role]} (partition ${b.partition}) failed: ${describe(error)}`,
-          { cause: error },
-        );
-      }
+  /** Sends one partition's actions in transactions of at most 100, one after another. */
+  private async writePartition(write: PartitionWrite, result: WriteDayResult): Promise<void> {
+    const actions = await write.actions();
+    if (actions.length === 0) return;
+    result.partitions += 1;
+    for (let i = 0; i < actions.length; i += MAX_ACTIONS) {
+      await this.submit(write, actions.slice(i, i + MAX_ACTIONS), result);
+    }
+  }
+
+  /**
+   * One transaction. Creates and updates are chosen from the rows listed before writing; when the partition
+   * changed in between (another run wrote the same day), the transaction fails as a whole and is sent once
+   * more as upserts, with the deletes made one by one (a row already gone is fine).
+   */
+  private async submit(write: PartitionWrite, actions: Action[], result: WriteDayResult): Promise<void> {
+    const client = this.client(write.role);
+    const count = (): void => {
       this.transactionsSent += 1;
       result.transactions += 1;
-      result.entities += b.actions.length;
-      const name = TABLE_NAMES[b.role];
+      const name = TABLE_NAMES[write.role];
       result.transactionsByTable[name] = (result.transactionsByTable[name] ?? 0) + 1;
-    });
+    };
+    try {
+      try {
+        await client.submitTransaction(actions);
+        count();
+      } catch (error) {
+        if (!isConflict(error)) throw error;
+        count();
+        const upserts = actions.flatMap((a): Action[] =>
+          a[0] === "delete" ? [] : [["upsert", a[1] as TableEntity<Row>, "Replace"]],
+        );
+        if (upserts.length > 0) {
+          await client.submitTransaction(upserts);
+          count();
+        }
+        for (const a of actions) {
+          if (a[0] !== "delete") continue;
+          try {
+            await client.deleteEntity(a[1].partitionKey, a[1].rowKey);
+          } catch (e) {
+            if (!isNotFound(e)) throw e;
+          }
+        }
+      }
+    } catch (error) {
+      throw new Error(
+        `Storing ${actions.length} rows of ${TABLE_NAMES[write.role]} (partition ${write.partition}) failed: ${describe(error)}`,
+        { cause: error },
+      );
+    }
+    result.entities += actions.length;
   }
 
   // -------------------------------------------------------------------------------------------- reading
@@ -287,12 +376,13 @@ export class TrendStore {
     let scope: string;
     if (query.vm !== undefined) {
       scope = `vm:${query.vm.trim()}`;
+      const days = odata`PartitionKey ge ${`${from}|`} and PartitionKey lt ${`${to}}`}`;
       const filter =
         query.vault !== undefined
-          ? odata`PartitionKey ge ${from} and PartitionKey le ${to} and RowKey eq ${keys.vmDay(query.vm, query.vault)}`
-          : vmRangeFilter(from, to, keys.vmPrefix(query.vm));
+          ? `${days} and ${odata`RowKey eq ${keys.vmDay(query.vm, query.vault)}`}`
+          : `${days} and ${rowKeyPrefixFilter(keys.vmPrefix(query.vm))}`;
       for (const row of await this.listRows("vmDaily", filter)) {
-        const date = str(row.partitionKey) ?? "";
+        const date = dateOfPartition(row.partitionKey);
         const t = trendFromRow(date, `vm:${str(row.vm) ?? query.vm}`, row);
         const seen = byDate.get(date);
         if (seen) addTrend(seen, t);
@@ -320,14 +410,14 @@ export class TrendStore {
     return [...byDate.values()].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
   }
 
-  /** The stored jobs of one day, ordered by vault, VM and job ID. */
+  /** The stored jobs of one day, vault by vault, then by VM and job ID. */
   async readDayJobs(date: string): Promise<StoredJob[]> {
-    return (await this.listRows("jobs", odata`PartitionKey eq ${date}`)).map(jobFromRow);
+    return (await this.listRows("jobs", dayRangeFilter(date))).map(jobFromRow);
   }
 
-  /** The stored VM days of one day (one per VM and vault). */
+  /** The stored VM days of one day (one per VM and vault), vault by vault. */
   async readVmDays(date: string): Promise<VmDay[]> {
-    return (await this.listRows("vmDaily", odata`PartitionKey eq ${date}`)).map(vmDayFromRow);
+    return (await this.listRows("vmDaily", dayRangeFilter(date))).map(vmDayFromRow);
   }
 
   /** Every VM's state, vault by vault. */
@@ -378,42 +468,93 @@ function isNotFound(error: unknown): boolean {
   return error instanceof RestError && error.statusCode === 404;
 }
 
-/** `RowKey` starting with `prefix` within a date range (`|` is followed by `}` in code-point order). */
-function vmRangeFilter(from: string, to: string, prefix: string): string {
+/**
+ * Every partition of one day in the tables keyed `<date>|<vault>`: from `<date>|` up to, not including,
+ * `<date>}` (`}` follows `|` in code-point order, and a vault key never holds a raw `|`).
+ */
+function dayRangeFilter(date: string): string {
+  return odata`PartitionKey ge ${`${date}|`} and PartitionKey lt ${`${date}}`}`;
+}
+
+/** `RowKey` starting with `prefix`, which ends in the `|` separator. */
+function rowKeyPrefixFilter(prefix: string): string {
   const end = `${prefix.slice(0, -1)}}`;
-  return odata`PartitionKey ge ${from} and PartitionKey le ${to} and RowKey ge ${prefix} and RowKey lt ${end}`;
+  return odata`RowKey ge ${prefix} and RowKey lt ${end}`;
+}
+
+/** The vault key of a `<date>|<vault>` PartitionKey. */
+function vaultOfPartition(partitionKey: unknown): string {
+  const pk = str(partitionKey) ?? "";
+  return pk.slice(pk.indexOf("|") + 1);
+}
+
+/** The day of a `<date>|<vault>` (or plain `<date>`) PartitionKey. */
+function dateOfPartition(partitionKey: unknown): string {
+  const pk = str(partitionKey) ?? "";
+  const bar = pk.indexOf("|");
+  return bar < 0 ? pk : pk.slice(0, bar);
 }
 
 // ------------------------------------------------------------------------------------------------ batches
 
-interface Batch {
+/** One partition of one table to write; its actions are built only when it is written. */
+interface PartitionWrite {
   role: TableRole;
   partition: string;
-  actions: Action[];
+  actions: () => Action[] | Promise<Action[]>;
 }
 
-function chunk(role: TableRole, partition: string, actions: readonly Action[]): Batch[] {
-  const out: Batch[] = [];
-  for (let i = 0; i < actions.length; i += MAX_ACTIONS) {
-    out.push({ role, partition, actions: actions.slice(i, i + MAX_ACTIONS) });
+interface TouchedVm {
+  vm: string;
+  vault: string;
+  day: VmDay | null;
+}
+
+/** One vault's share of a day. */
+interface VaultDay {
+  jobs: StoredJob[];
+  vmDays: VmDay[];
+  /** Rows of the day stored before (keys, and `vm`/`vault` for VM days). */
+  oldJobs: Row[];
+  oldVmDays: Row[];
+  /** VMs whose state the day changes, by VM key. */
+  touched: Map<string, TouchedVm>;
+}
+
+/**
+ * Writing a whole row: an insert for a row not stored yet, a replace for a stored one. (Both are what an
+ * upsert does; saying which spares the service a look-up. Table Storage bills them alike.)
+ */
+function writeAction(row: Row, exists: boolean): Action {
+  const entity = row as TableEntity<Row>;
+  return exists ? ["update", entity, "Replace"] : ["create", entity];
+}
+
+/**
+ * Replaces one partition: writes of `rows`, plus deletes of the `existing` rows (all of the same
+ * partition) that `rows` no longer has.
+ */
+function replaceActions(rows: readonly Row[], existing: readonly Row[]): Action[] {
+  const stored = new Set(existing.map((r) => str(r.rowKey) ?? ""));
+  const fresh = new Set<string>();
+  const actions: Action[] = [];
+  for (const r of rows) {
+    const rk = str(r.rowKey) ?? "";
+    fresh.add(rk);
+    actions.push(writeAction(r, stored.has(rk)));
   }
-  return out;
-}
-
-/** Upserts of `rows` plus deletes of the `existing` rows of the partition that `rows` no longer has. */
-function partitionBatches(
-  role: TableRole,
-  partition: string,
-  rows: readonly Row[],
-  existing: readonly Row[],
-): Batch[] {
-  const fresh = new Set(rows.map((r) => str(r.rowKey)));
-  const actions: Action[] = rows.map((r): Action => ["upsert", r as TableEntity<Row>, "Replace"]);
   for (const old of existing) {
+    const pk = str(old.partitionKey);
     const rk = str(old.rowKey);
-    if (rk !== null && !fresh.has(rk)) actions.push(["delete", { partitionKey: partition, rowKey: rk }]);
+    if (pk !== null && rk !== null && !fresh.has(rk))
+      actions.push(["delete", { partitionKey: pk, rowKey: rk }]);
   }
-  return chunk(role, partition, actions);
+  return actions;
+}
+
+/** 409 (a row to insert exists) or 404 (a row to replace or delete is gone): the partition changed. */
+function isConflict(error: unknown): boolean {
+  return error instanceof RestError && (error.statusCode === 409 || error.statusCode === 404);
 }
 
 /** Runs `fn` over `items` with at most `limit` at a time; after a failure no new item starts, and the first failure is thrown once the running ones settle. */
@@ -497,7 +638,7 @@ function trendFromRow(date: string, scope: string, row: Row): DailyTrend {
 
 function vmDayRow(d: VmDay): Row {
   return {
-    partitionKey: d.date,
+    partitionKey: keys.dayVault(d.date, d.vault),
     rowKey: keys.vmDay(d.vm, d.vault),
     vm: d.vm,
     vault: d.vault,
@@ -514,7 +655,7 @@ function vmDayRow(d: VmDay): Row {
 }
 
 function vmDayFromRow(row: Row): VmDay {
-  const date = str(row.partitionKey) ?? "";
+  const date = dateOfPartition(row.partitionKey);
   return {
     date,
     vm: str(row.vm) ?? "",
@@ -533,7 +674,7 @@ function vmDayFromRow(row: Row): VmDay {
 
 function jobRow(date: string, j: StoredJob): Row {
   return {
-    partitionKey: date,
+    partitionKey: keys.dayVault(date, j.vault),
     rowKey: keys.job(j),
     jobId: j.jobId,
     vm: j.vm,

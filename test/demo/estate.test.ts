@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { LogsProviderRows, LogsProviderResult } from "../../src/demo/logs-endpoint.js";
 import {
   buildEstate,
+  bulkVaults,
   generateJobRows,
   SAMPLE_WORKSPACES,
   type ConsistencyCounts,
@@ -194,5 +195,29 @@ describe("the sample estate", () => {
     expect(new Set(read.jobs.map((j) => new Date(j.startMs).toISOString().slice(0, 10)))).toEqual(
       new Set(["2026-11-24"]),
     );
+  });
+
+  it("spreads the bulk jobs over one vault per thousand VMs, in several subscriptions, the same every time", () => {
+    const bulk = generateJobRows(2500);
+    const read = normaliseTable(
+      bulk.columns.map((c) => c.name),
+      bulk.rows,
+    );
+    const perVault = new Map<string, number>();
+    for (const j of read.jobs) perVault.set(j.vault, (perVault.get(j.vault) ?? 0) + 1);
+    expect(bulk.vaults).toBe(3);
+    expect([...perVault.values()].sort()).toEqual([833, 833, 834]);
+    // each vault's ARM ID names its own subscription and resource group
+    const ids = new Set(read.jobs.map((j) => j.vaultId?.toLowerCase()));
+    expect(ids.size).toBe(3);
+    for (const j of read.jobs) expect(j.vaultId?.toLowerCase()).toMatch(new RegExp(`/vaults/${j.vault}$`));
+    expect(generateJobRows(2500).rows).toEqual(bulk.rows);
+
+    const fleet = bulkVaults(100_000);
+    expect(fleet).toHaveLength(100);
+    expect(new Set(fleet.map((v) => v.name.toLowerCase())).size).toBe(100);
+    expect(new Set(fleet.map((v) => v.subscriptionId)).size).toBe(4);
+    expect(new Set(fleet.map((v) => `${v.subscriptionId}/${v.resourceGroup}`)).size).toBe(16);
+    expect(bulkVaults(1)).toHaveLength(1);
   });
 });
