@@ -114,12 +114,17 @@ export interface ScopedTrend {
 }
 
 /**
- * The aggregates of one UTC day: `all`, one `vault:NAME` per vault, one `vm:NAME` per VM name and one
- * `code:CODE` per error/warning code (clean successes have no code). Names are grouped case-insensitively;
- * the display name is the smallest spelling seen, so the result does not depend on job order.
- * Every job must start on `date` (see {@link groupJobsByDay}).
+ * The aggregates of one UTC day: `all`, one `vault:NAME` per vault, one `vm:NAME` per VM name (unless
+ * `vms` is false) and one `code:CODE` per error/warning code (clean successes have no code). Names are
+ * grouped case-insensitively; the display name is the smallest spelling seen, so the result does not depend
+ * on job order. Every job must start on `date` (see {@link groupJobsByDay}).
  */
-export function buildDailyTrends(date: string, jobs: readonly ClassifiedJob[]): ScopedTrend[] {
+export function buildDailyTrends(
+  date: string,
+  jobs: readonly ClassifiedJob[],
+  options: { vms?: boolean } = {},
+): ScopedTrend[] {
+  const vms = options.vms ?? true;
   const all = emptyTrend(date, "all");
   const groups = new Map<string, { kind: ScopeKind; key: string; names: string[]; trend: DailyTrend }>();
   const add = (kind: ScopeKind, name: string, job: ClassifiedJob): void => {
@@ -137,7 +142,7 @@ export function buildDailyTrends(date: string, jobs: readonly ClassifiedJob[]): 
     assertOnDay(job, date);
     countJob(all, job);
     add("vault", job.vault, job);
-    add("vm", job.vm, job);
+    if (vms) add("vm", job.vm, job);
     if (job.errorCode) add("code", job.errorCode, job);
   }
   const order: Record<ScopeKind, number> = { all: 0, vault: 1, vm: 2, code: 3 };

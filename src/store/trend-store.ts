@@ -40,6 +40,7 @@ import {
   summariseVmDays,
   TREND_COUNTERS,
   type DayMark,
+  type ScopedTrend,
   type VmDay,
   type VmState,
 } from "../domain/trends.js";
@@ -82,6 +83,8 @@ export interface WriteDayResult {
   entities: number;
   /** Transactions per table (by base name, e.g. `PulseJobs`). */
   transactionsByTable: Record<string, number>;
+  /** Entities upserted or deleted per table (by base name). */
+  entitiesByTable: Record<string, number>;
   /**
    * Partitions written (table and PartitionKey). Each gets ceil(its entities / 100) transactions, so
    * `transactions` is at most `entities / 100 + partitions`.
@@ -177,8 +180,7 @@ export class TrendStore {
     const { date } = input;
     if (!isDate(date)) throw new RangeError(`"${date}" is not a date (YYYY-MM-DD)`);
     const jobs = latestPerJobId(input.jobs);
-    const trends = buildDailyTrends(date, jobs).filter((t) => t.kind !== "vm");
-    const vmDays = summariseVmDays(date, jobs);
+    const trends = buildDailyTrends(date, jobs, { vms: false });
 
     const [oldDaily, oldVmDays, oldJobs] = await Promise.all([
       this.listRows("daily", odata`PartitionKey eq ${date}`, ["PartitionKey", "RowKey"]),
@@ -186,110 +188,109 @@ export class TrendStore {
       this.listRows("jobs", dayRangeFilter(date), ["PartitionKey", "RowKey"]),
     ]);
 
-    // The day by vault: what is written now, and what was stored before (to be replaced).
+    // The day by vault: its jobs now, and the rows stored before (to be replaced).
     const vaults = new Map<string, VaultDay>();
     const vaultDay = (vaultKey: string): VaultDay => {
       let v = vaults.get(vaultKey);
       if (!v) {
-        v = { jobs: [], vmDays: [], oldJobs: [], oldVmDays: [], touched: new Map() };
+        v = { jobs: [], oldJobs: [], oldVmDays: [] };
         vaults.set(vaultKey, v);
       }
       return v;
     };
     for (const row of oldJobs) vaultDay(vaultOfPartition(row.partitionKey)).oldJobs.push(row);
-    for (const row of oldVmDays) {
-      // A VM that had jobs before a re-run: its state is re-derived even when it has none now.
-      const vm = str(row.vm) ?? "";
-      const vault = str(row.vault) ?? "";
-      const v = vaultDay(vaultOfPartition(row.partitionKey));
-      v.oldVmDays.push(row);
-      vaultDay(keys.vault(vault)).touched.set(keys.vm(vm), { vm, vault, day: null });
-    }
+    for (const row of oldVmDays) vaultDay(vaultOfPartition(row.partitionKey)).oldVmDays.push(row);
     for (const j of jobs) vaultDay(keys.vault(j.vault)).jobs.push(j);
-    for (const d of vmDays) {
-      const v = vaultDay(keys.vault(d.vault));
-      v.vmDays.push(d);
-      v.touched.set(keys.vm(d.vm), { vm: d.vm, vault: d.vault, day: d });
-    }
 
-    const dailyRows = trends.map((t) => ({
-      partitionKey: date,
-      rowKey: t.kind === "all" ? "all" : keys.scope(t.kind === "code" ? "code" : "vault", t.key),
-      ...trendColumns(t.trend),
-    }));
-    const writes: PartitionWrite[] = [
-      { role: "daily", partition: date, actions: () => replaceActions(dailyRows, oldDaily) },
+    const result: WriteDayResult = {
+      transactions: 0,
+      entities: 0,
+      transactionsByTable: {},
+      entitiesByTable: {},
+      partitions: 0,
+    };
+    let vms = 0;
+    const tasks: (() => Promise<void>)[] = [
+      () =>
+        this.writePartition(
+          "daily",
+          date,
+          planRows(trends, dailyRowKey, (t) => dailyRow(date, t), oldDaily),
+          result,
+        ),
     ];
     for (const [vk, v] of vaults) {
-      const dayPartition = `${date}|${vk}`;
-      writes.push(
-        {
-          role: "jobs",
-          partition: dayPartition,
-          actions: () =>
-            replaceActions(
-              v.jobs.map((j) => jobRow(date, j)),
-              v.oldJobs,
-            ),
-        },
-        {
-          role: "vmDaily",
-          partition: dayPartition,
-          actions: () =>
-            replaceActions(
-              v.vmDays.map((d) => vmDayRow(d)),
-              v.oldVmDays,
-            ),
-        },
-        {
-          role: "vmState",
-          partition: vk,
-          actions: () => this.stateActions(date, vk, [...v.touched.values()]),
-        },
-      );
+      tasks.push(async () => {
+        const vmDays = summariseVmDays(date, v.jobs);
+        vms += vmDays.length;
+        const dayPartition = `${date}|${vk}`;
+        await this.writePartition(
+          "jobs",
+          dayPartition,
+          planRows(v.jobs, keys.job, (j) => jobRow(date, j), v.oldJobs),
+          result,
+        );
+        await this.writePartition(
+          "vmDaily",
+          dayPartition,
+          planRows(vmDays, (d) => keys.vmDay(d.vm, d.vault), vmDayRow, v.oldVmDays),
+          result,
+        );
+        // VMs whose state the day changes: those with jobs now, and those that had jobs before a re-run.
+        const touched = new Map<string, TouchedVm>();
+        for (const row of v.oldVmDays) {
+          const vm = str(row.vm) ?? "";
+          touched.set(keys.vm(vm), { vm, vault: str(row.vault) ?? "", day: null });
+        }
+        for (const d of vmDays) touched.set(keys.vm(d.vm), { vm: d.vm, vault: d.vault, day: d });
+        await this.writePartition("vmState", vk, await this.planStates(date, vk, touched), result);
+      });
     }
-
-    const result: WriteDayResult = { transactions: 0, entities: 0, transactionsByTable: {}, partitions: 0 };
-    await mapLimit(writes, this.concurrency, (w) => this.writePartition(w, result));
+    // A vault at a time per task, so only the rows of the vaults in flight are held in memory.
+    await mapLimit(tasks, this.concurrency, (task) => task());
 
     // The run record goes last: it says the day was stored completely.
-    const run = runRow(input, jobs, vmDays);
+    const run = runRow(input, jobs, vms);
     await this.writePartition(
-      {
-        role: "runs",
-        partition: RUN_PARTITION,
-        actions: () => [["upsert", run as TableEntity<Row>, "Replace"]],
-      },
+      "runs",
+      RUN_PARTITION,
+      [{ rowKey: date, stored: false, make: () => run }],
       result,
     );
     return result;
   }
 
-  /** The new states of a vault's VMs touched by the day (upserts, or deletes of states nothing is left of). */
-  private async stateActions(
+  /** The new states of a vault's touched VMs: writes, or deletes of states nothing is left of. */
+  private async planStates(
     date: string,
     vaultKey: string,
-    touched: readonly TouchedVm[],
-  ): Promise<Action[]> {
+    touched: ReadonlyMap<string, TouchedVm>,
+  ): Promise<PlannedRow[]> {
     const prevStates = new Map<string, VmState>();
     for (const row of await this.listRows("vmState", odata`PartitionKey eq ${vaultKey}`)) {
       prevStates.set(str(row.rowKey) ?? "", stateFromRow(row));
     }
-    const actions: Action[] = [];
-    for (const t of touched) {
-      const rk = keys.vm(t.vm);
-      const prev = prevStates.get(rk) ?? null;
+    const plan: PlannedRow[] = [];
+    for (const [rowKey, t] of touched) {
+      const prev = prevStates.get(rowKey) ?? null;
       let step = nextVmState(prev, date, t.day, t);
       if (step.missing) {
         const lookup = new Map<string, VmDay | null>();
         for (const d of step.missing) lookup.set(d, await this.readVmDay(d, t.vm, t.vault));
         step = nextVmState(prev, date, t.day, t, lookup);
       }
-      const key = { partitionKey: vaultKey, rowKey: rk };
-      if (step.state) actions.push(writeAction({ ...key, ...stateColumns(step.state) }, prev !== null));
-      else if (prev) actions.push(["delete", key]);
+      const state = step.state;
+      if (state) {
+        plan.push({
+          rowKey,
+          stored: prev !== null,
+          make: () => ({ partitionKey: vaultKey, rowKey, ...stateColumns(state) }),
+        });
+      } else if (prev) {
+        plan.push({ rowKey, stored: true, make: null });
+      }
     }
-    return actions;
+    return plan;
   }
 
   private async readVmDay(date: string, vm: string, vault: string): Promise<VmDay | null> {
@@ -297,13 +298,27 @@ export class TrendStore {
     return row ? vmDayFromRow(row) : null;
   }
 
-  /** Sends one partition's actions in transactions of at most 100, one after another. */
-  private async writePartition(write: PartitionWrite, result: WriteDayResult): Promise<void> {
-    const actions = await write.actions();
-    if (actions.length === 0) return;
+  /**
+   * Sends one partition's rows in transactions of at most 100, one after another. Each transaction's
+   * entities are built just before it is sent.
+   */
+  private async writePartition(
+    role: TableRole,
+    partition: string,
+    plan: readonly PlannedRow[],
+    result: WriteDayResult,
+  ): Promise<void> {
+    if (plan.length === 0) return;
     result.partitions += 1;
-    for (let i = 0; i < actions.length; i += MAX_ACTIONS) {
-      await this.submit(write, actions.slice(i, i + MAX_ACTIONS), result);
+    for (let i = 0; i < plan.length; i += MAX_ACTIONS) {
+      const actions = plan
+        .slice(i, i + MAX_ACTIONS)
+        .map((p): Action =>
+          p.make
+            ? writeAction(p.make(), p.stored)
+            : ["delete", { partitionKey: partition, rowKey: p.rowKey }],
+        );
+      await this.submit(role, partition, actions, result);
     }
   }
 
@@ -312,12 +327,17 @@ export class TrendStore {
    * changed in between (another run wrote the same day), the transaction fails as a whole and is sent once
    * more as upserts, with the deletes made one by one (a row already gone is fine).
    */
-  private async submit(write: PartitionWrite, actions: Action[], result: WriteDayResult): Promise<void> {
-    const client = this.client(write.role);
+  private async submit(
+    role: TableRole,
+    partition: string,
+    actions: Action[],
+    result: WriteDayResult,
+  ): Promise<void> {
+    const client = this.client(role);
     const count = (): void => {
       this.transactionsSent += 1;
       result.transactions += 1;
-      const name = TABLE_NAMES[write.role];
+      const name = TABLE_NAMES[role];
       result.transactionsByTable[name] = (result.transactionsByTable[name] ?? 0) + 1;
     };
     try {
@@ -345,11 +365,13 @@ export class TrendStore {
       }
     } catch (error) {
       throw new Error(
-        `Storing ${actions.length} rows of ${TABLE_NAMES[write.role]} (partition ${write.partition}) failed: ${describe(error)}`,
+        `Storing ${actions.length} rows of ${TABLE_NAMES[role]} (partition ${partition}) failed: ${describe(error)}`,
         { cause: error },
       );
     }
     result.entities += actions.length;
+    const name = TABLE_NAMES[role];
+    result.entitiesByTable[name] = (result.entitiesByTable[name] ?? 0) + actions.length;
   }
 
   // -------------------------------------------------------------------------------------------- reading
@@ -497,11 +519,14 @@ function dateOfPartition(partitionKey: unknown): string {
 
 // ------------------------------------------------------------------------------------------------ batches
 
-/** One partition of one table to write; its actions are built only when it is written. */
-interface PartitionWrite {
-  role: TableRole;
-  partition: string;
-  actions: () => Action[] | Promise<Action[]>;
+/**
+ * One row of a partition to write: `make` builds its entity (when its transaction is sent), or is null to
+ * delete the stored row. `stored` says whether the row was listed before writing.
+ */
+interface PlannedRow {
+  rowKey: string;
+  stored: boolean;
+  make: (() => Row) | null;
 }
 
 interface TouchedVm {
@@ -510,15 +535,11 @@ interface TouchedVm {
   day: VmDay | null;
 }
 
-/** One vault's share of a day. */
+/** One vault's share of a day: its jobs now, and its rows stored before (keys; `vm`/`vault` for VM days). */
 interface VaultDay {
   jobs: StoredJob[];
-  vmDays: VmDay[];
-  /** Rows of the day stored before (keys, and `vm`/`vault` for VM days). */
   oldJobs: Row[];
   oldVmDays: Row[];
-  /** VMs whose state the day changes, by VM key. */
-  touched: Map<string, TouchedVm>;
 }
 
 /**
@@ -531,25 +552,25 @@ function writeAction(row: Row, exists: boolean): Action {
 }
 
 /**
- * Replaces one partition: writes of `rows`, plus deletes of the `existing` rows (all of the same
- * partition) that `rows` no longer has.
+ * Replaces one partition: `items` written (as `toRow` makes them), plus deletes of the `existing` rows of
+ * the partition that the items no longer have.
  */
-function replaceActions(rows: readonly Row[], existing: readonly Row[]): Action[] {
+function planRows<T>(
+  items: readonly T[],
+  rowKeyOf: (item: T) => string,
+  toRow: (item: T) => Row,
+  existing: readonly Row[],
+): PlannedRow[] {
   const stored = new Set(existing.map((r) => str(r.rowKey) ?? ""));
+  const plan: PlannedRow[] = [];
   const fresh = new Set<string>();
-  const actions: Action[] = [];
-  for (const r of rows) {
-    const rk = str(r.rowKey) ?? "";
-    fresh.add(rk);
-    actions.push(writeAction(r, stored.has(rk)));
+  for (const item of items) {
+    const rowKey = rowKeyOf(item);
+    fresh.add(rowKey);
+    plan.push({ rowKey, stored: stored.has(rowKey), make: () => toRow(item) });
   }
-  for (const old of existing) {
-    const pk = str(old.partitionKey);
-    const rk = str(old.rowKey);
-    if (pk !== null && rk !== null && !fresh.has(rk))
-      actions.push(["delete", { partitionKey: pk, rowKey: rk }]);
-  }
-  return actions;
+  for (const rowKey of stored) if (!fresh.has(rowKey)) plan.push({ rowKey, stored: true, make: null });
+  return plan;
 }
 
 /** 409 (a row to insert exists) or 404 (a row to replace or delete is gone): the partition changed. */
@@ -623,6 +644,14 @@ const CONSISTENCIES: readonly Consistency[] = ["application", "file-system", "cr
 const EXPECTED: readonly ExpectedConsistency[] = ["application", "file-system", "crash", "unknown"];
 const OSES: readonly OsType[] = ["Windows", "Linux", "unknown"];
 const MARKS: readonly DayMark[] = ["-", "X", "A", "F", "C", "f", "c", "U"];
+
+function dailyRowKey(t: ScopedTrend): string {
+  return t.kind === "all" ? "all" : keys.scope(t.kind === "code" ? "code" : "vault", t.key);
+}
+
+function dailyRow(date: string, t: ScopedTrend): Row {
+  return { partitionKey: date, rowKey: dailyRowKey(t), ...trendColumns(t.trend) };
+}
 
 function trendColumns(t: DailyTrend): Row {
   const row: Row = { scope: t.scope };
@@ -751,7 +780,7 @@ function stateFromRow(row: Row): VmState {
   };
 }
 
-function runRow(input: WriteDayInput, jobs: readonly StoredJob[], vmDays: readonly VmDay[]): Row {
+function runRow(input: WriteDayInput, jobs: readonly StoredJob[], vms: number): Row {
   const failed = input.workspaces.filter((w) => !w.ok).map((w) => w.workspaceId);
   return {
     partitionKey: RUN_PARTITION,
@@ -760,7 +789,7 @@ function runRow(input: WriteDayInput, jobs: readonly StoredJob[], vmDays: readon
     runAt: input.runAt ?? new Date(),
     jobs: jobs.length,
     vaults: new Set(jobs.map((j) => nameKey(j.vault))).size,
-    vms: vmDays.length,
+    vms,
     failed: jobs.filter((j) => j.status === "Failed").length,
     degraded: jobs.filter((j) => j.degraded).length,
     workspacesOk: input.workspaces.length - failed.length,
