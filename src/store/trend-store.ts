@@ -254,7 +254,7 @@ export class TrendStore {
     await this.writePartition(
       "runs",
       RUN_PARTITION,
-      [{ rowKey: date, stored: false, make: () => run }],
+      [{ rowKey: date, stored: null, make: () => run }],
       result,
     );
     return result;
@@ -521,11 +521,12 @@ function dateOfPartition(partitionKey: unknown): string {
 
 /**
  * One row of a partition to write: `make` builds its entity (when its transaction is sent), or is null to
- * delete the stored row. `stored` says whether the row was listed before writing.
+ * delete the stored row. `stored` says whether the row was found stored when the partition was listed
+ * (null: not listed).
  */
 interface PlannedRow {
   rowKey: string;
-  stored: boolean;
+  stored: boolean | null;
   make: (() => Row) | null;
 }
 
@@ -543,12 +544,14 @@ interface VaultDay {
 }
 
 /**
- * Writing a whole row: an insert for a row not stored yet, a replace for a stored one. (Both are what an
- * upsert does; saying which spares the service a look-up. Table Storage bills them alike.)
+ * Writing a whole row: an insert for a row known not to be stored, a replace for one known to be stored,
+ * an upsert when that was not looked up. (An upsert does either; saying which spares the service a
+ * look-up. Table Storage bills them alike.)
  */
-function writeAction(row: Row, exists: boolean): Action {
+function writeAction(row: Row, stored: boolean | null): Action {
   const entity = row as TableEntity<Row>;
-  return exists ? ["update", entity, "Replace"] : ["create", entity];
+  if (stored === null) return ["upsert", entity, "Replace"];
+  return stored ? ["update", entity, "Replace"] : ["create", entity];
 }
 
 /**

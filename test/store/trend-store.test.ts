@@ -184,7 +184,7 @@ describe("TrendStore re-runs", () => {
   it("re-running a day with the same jobs changes no stored entity", async () => {
     const { store, prefix } = await freshStore();
     const jobs = [job(), failed({ vm: "vm-b" }), job({ vm: "vm-c", vault: "vault-b" })];
-    await store.writeDay({ date: "2026-11-24", jobs, complete: true, workspaces: ws });
+    const first = await store.writeDay({ date: "2026-11-24", jobs, complete: true, workspaces: ws });
     const before = await Promise.all(contentTables.map((t) => dump(prefix, t)));
     const again = await store.writeDay({
       date: "2026-11-24",
@@ -192,7 +192,9 @@ describe("TrendStore re-runs", () => {
       complete: true,
       workspaces: ws,
     });
-    expect(again.transactions).toBeGreaterThan(0);
+    // the same transactions again: stored rows are replaced, none is taken for new (no conflict to recover)
+    expect(again.transactions).toBe(first.transactions);
+    expect(again.transactionsByTable).toEqual(first.transactionsByTable);
     const after = await Promise.all(contentTables.map((t) => dump(prefix, t)));
     expect(after).toEqual(before);
     expect((await store.readTrends({ from: "2026-11-24", to: "2026-11-24" }))[0]?.jobs).toBe(3);
@@ -322,5 +324,145 @@ describe("TrendStore batches and keys", () => {
     expect(injected.map((x) => [x.scope, x.jobs])).toEqual([[`vault:${injection}`, 0]]);
     const vmInjected = await store.readTrends({ from: "2026-11-24", to: "2026-11-24", vm: injection });
     expect(vmInjected.map((x) => x.jobs)).toEqual([0]);
+  });
+});
+
+describe("TrendStore partitions: a day split by vault", () => {
+  const day = "2026-11-24";
+  /** PartitionKey → RowKeys of one table, as stored. */
+  async function partitions(prefix: string, table: string): Promise<Map<string, string[]>> {
+    const out = new Map<string, string[]>();
+    for (const row of (await dump(prefix, table)) as { partitionKey: string; rowKey: string }[]) {
+      out.set(row.partitionKey, [...(out.get(row.partitionKey) ?? []), row.rowKey]);
+    }
+    return out;
+  }
+
+  it("stores each vault's day in its own partition and reads a day across vaults back whole", async () => {
+    const { store, prefix } = await freshStore();
+    const odd = "Vault/Prod#1";
+    const jobs = [
+      job({ vault: "vault-a", vm: "vm-1", start: `${day}T01:00:00Z` }),
+      job({ vault: "vault-a", vm: "vm-2", start: `${day}T02:00:00Z` }),
+      failed({ vault: "vault-b", vm: "vm-1", start: `${day}T03:00:00Z` }),
+      job({ vault: odd, vm: "vm-3", start: `${day}T04:00:00Z` }),
+    ];
+    // neighbouring days must stay out of the day's range
+    for (const d of ["2026-11-23", "2026-11-25"]) {
+      await store.writeDay({
+        date: d,
+        jobs: [job({ vault: "vault-a", vm: "vm-1", start: `${d}T01:00:00Z` })],
+        complete: true,
+        workspaces: ws,
+      });
+    }
+    await store.writeDay({ date: day, jobs, complete: true, workspaces: ws });
+
+    expect(
+      [...(await partitions(prefix, TABLE_NAMES.jobs)).keys()].filter((pk) => pk.startsWith(day)),
+    ).toEqual([`${day}|vault%2Fprod%231`, `${day}|vault-a`, `${day}|vault-b`]);
+    expect((await partitions(prefix, TABLE_NAMES.vmDaily)).get(`${day}|vault-a`)).toEqual([
+      "vm-1|vault-a",
+      "vm-2|vault-a",
+    ]);
+    const stored = await store.readDayJobs(day);
+    expect(stored.map((j) => j.jobId).sort()).toEqual(jobs.map((j) => j.jobId).sort());
+    expect((await store.readVmDays(day)).map((d) => `${d.vault}/${d.vm}/${d.date}`).sort()).toEqual(
+      [`${odd}/vm-3/${day}`, `vault-a/vm-1/${day}`, `vault-a/vm-2/${day}`, `vault-b/vm-1/${day}`].sort(),
+    );
+    // a VM's history spans its vaults' partitions; with a vault, only that vault's rows
+    const vm1 = await store.readTrends({ from: "2026-11-23", to: "2026-11-25", vm: "VM-1" });
+    expect(vm1.map((t) => [t.date, t.jobs, t.failed])).toEqual([
+      ["2026-11-23", 1, 0],
+      [day, 2, 1],
+      ["2026-11-25", 1, 0],
+    ]);
+    const vm1b = await store.readTrends({
+      from: "2026-11-23",
+      to: "2026-11-25",
+      vm: "vm-1",
+      vault: "VAULT-B",
+    });
+    expect(vm1b.map((t) => [t.date, t.jobs, t.failed])).toEqual([
+      ["2026-11-23", 0, 0],
+      [day, 1, 1],
+      ["2026-11-25", 0, 0],
+    ]);
+    expect(await store.readVmState("vm-3", odd)).toMatchObject({ history: "A", historyEnd: day });
+  });
+
+  it("a re-run that moves a job to another vault removes its row from the old vault's partition", async () => {
+    const { store, prefix } = await freshStore();
+    const moved = job({ vault: "vault-a", vm: "vm-move", start: `${day}T01:00:00Z` });
+    const stays = job({ vault: "vault-a", vm: "vm-stay", start: `${day}T02:00:00Z` });
+    await store.writeDay({ date: day, jobs: [moved, stays], complete: true, workspaces: ws });
+    const rerun = [{ ...moved, vault: "vault-b" }, stays];
+    await store.writeDay({ date: day, jobs: rerun, complete: true, workspaces: ws });
+
+    const jobs = await partitions(prefix, TABLE_NAMES.jobs);
+    expect(jobs.get(`${day}|vault-a`)).toEqual([`vault-a|vm-stay|${stays.jobId}`]);
+    expect(jobs.get(`${day}|vault-b`)).toEqual([`vault-b|vm-move|${moved.jobId}`]);
+    expect((await partitions(prefix, TABLE_NAMES.vmDaily)).get(`${day}|vault-a`)).toEqual([
+      "vm-stay|vault-a",
+    ]);
+    expect(await store.readVmState("vm-move", "vault-a")).toBeNull();
+    expect(await store.readVmState("vm-move", "vault-b")).toMatchObject({ history: "A" });
+    // exactly what writing the new result once gives
+    const fresh = await freshStore();
+    await fresh.store.writeDay({ date: day, jobs: rerun, complete: true, workspaces: ws });
+    for (const t of contentTables) expect(await dump(prefix, t), t).toEqual(await dump(fresh.prefix, t));
+  });
+
+  it("sends at most one transaction per 100 entities of each partition, deletes included", async () => {
+    const { store } = await freshStore();
+    const sizes = { "vault-a": 150, "vault-b": 100, "vault-c": 1 };
+    const jobs = Object.entries(sizes).flatMap(([vault, n]) =>
+      Array.from({ length: n }, (_, i) => job({ vault, vm: `vm-${i}` })),
+    );
+    const first = await store.writeDay({ date: day, jobs, complete: true, workspaces: ws });
+    // ceil(150/100) + ceil(100/100) + ceil(1/100) per table
+    for (const t of [TABLE_NAMES.jobs, TABLE_NAMES.vmDaily, TABLE_NAMES.vmState]) {
+      expect(first.transactionsByTable[t], t).toBe(4);
+      expect(first.entitiesByTable[t], t).toBe(251);
+    }
+    expect(first.transactionsByTable[TABLE_NAMES.daily]).toBe(1);
+    expect(first.partitions).toBe(3 * 3 + 2); // three vaults in three tables, the daily rows, the run record
+    expect(first.transactions).toBe(14);
+
+    // the re-run drops 60 of vault-a's jobs: 90 replaced + 60 deleted in vault-a's partitions
+    const rerun = jobs.filter((j) => !(j.vault === "vault-a" && Number(j.vm.slice(3)) >= 90));
+    const again = await store.writeDay({ date: day, jobs: rerun, complete: true, workspaces: ws });
+    expect(again.entitiesByTable[TABLE_NAMES.jobs]).toBe(90 + 60 + 100 + 1);
+    expect(again.transactionsByTable[TABLE_NAMES.jobs]).toBe(2 + 1 + 1);
+    expect((await store.readDayJobs(day)).length).toBe(191);
+  });
+
+  it("writes many vaults at once safely, and two runs of the same day at the same time end as one", async () => {
+    const a = await freshStore();
+    const b = await TrendStore.open({ kind: "connection", connectionString }, undefined, {
+      tablePrefix: a.prefix,
+      concurrency: 16,
+    });
+    const jobs = Array.from({ length: 40 }, (_, v) =>
+      Array.from({ length: 3 }, (_, i) => (i === 2 ? failed : job)({ vault: `vault-${v}`, vm: `vm-${i}` })),
+    ).flat();
+    // both runs find the day empty and insert; the second one's inserts meet the first one's rows
+    await Promise.all([
+      a.store.writeDay({ date: day, jobs, complete: true, workspaces: ws }),
+      b.writeDay({ date: day, jobs, complete: true, workspaces: ws }),
+    ]);
+    const fresh = await freshStore();
+    await fresh.store.writeDay({ date: day, jobs, complete: true, workspaces: ws });
+    for (const t of contentTables) expect(await dump(a.prefix, t), t).toEqual(await dump(fresh.prefix, t));
+
+    // and two re-runs with fewer jobs at once: both delete the same rows
+    const fewer = jobs.filter((j) => j.vm !== "vm-1");
+    await Promise.all([
+      a.store.writeDay({ date: day, jobs: fewer, complete: true, workspaces: ws }),
+      b.writeDay({ date: day, jobs: fewer, complete: true, workspaces: ws }),
+    ]);
+    const fresher = await freshStore();
+    await fresher.store.writeDay({ date: day, jobs: fewer, complete: true, workspaces: ws });
+    for (const t of contentTables) expect(await dump(a.prefix, t), t).toEqual(await dump(fresher.prefix, t));
   });
 });
