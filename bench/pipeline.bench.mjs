@@ -4,7 +4,8 @@
 // services, so time, memory and CPU profiles of this process are the pipeline's own. Recovery-point look-ups
 // are off. Targets on a 2-core machine: under 60 s, under 1 GB peak RSS, at most one table transaction per 100
 // entities per partition.
-// Environment: BENCH_PIPELINE_JOBS (default 100000); BENCH_AZURITE_NODE_ARGS: extra Node options for the Azurite
+// Environment: BENCH_PIPELINE_JOBS (default 100000); BENCH_PIPELINE_RERUN=1 runs the day a second time (as the
+// look-back does every day) and reports that run too; BENCH_AZURITE_NODE_ARGS: extra Node options for the Azurite
 // process, e.g. "--cpu-prof --cpu-prof-dir=prof" (profile this process with `node --cpu-prof bench/…`).
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
@@ -140,7 +141,19 @@ async function bench() {
     // Each partition's entities go in transactions of 100 (the last one of a partition may be smaller).
     const batched =
       written !== undefined && written.transactions <= written.entities / 100 + written.partitions;
-    const ok = seconds < 60 && peak < 1024 ** 3 && stored === JOBS && batched;
+    let rerunOk = true;
+    if (process.env.BENCH_PIPELINE_RERUN === "1") {
+      const again = performance.now();
+      const second = await runDaily(config, deps, { date: DATE });
+      const rerunSeconds = (performance.now() - again) / 1000;
+      const w = second.days.find((d) => d.date === DATE)?.result;
+      rerunOk = second.jobs.length === JOBS && rerunSeconds < 60;
+      process.stdout.write(
+        `re-run of the day    ${rerunSeconds.toFixed(1)} s, ${w?.transactions ?? "?"} transactions for ` +
+          `${w?.entities ?? "?"} entities; peak RSS over both runs ${mb(process.resourceUsage().maxRSS * 1024)}\n`,
+      );
+    }
+    const ok = seconds < 60 && peak < 1024 ** 3 && stored === JOBS && batched && rerunOk;
     if (!ok) process.exitCode = 1;
   } finally {
     logs.close();

@@ -56,6 +56,8 @@ export const TABLE_NAMES = {
 type TableRole = keyof typeof TABLE_NAMES;
 
 const RUN_PARTITION = "run";
+/** RowKey prefix of a vault's row in `PulseDaily`. */
+const VAULT_SCOPE = "vault:";
 const MAX_ACTIONS = 100;
 
 /** A classified job with the facts only the reader knows (where it came from, how long it ran). */
@@ -129,7 +131,8 @@ type Action = TransactionAction;
 const keys = {
   /** PartitionKey of a vault's day in `PulseVmDaily` and `PulseJobs`. */
   dayVault: (date: string, vault: string) => `${date}|${tableKey(nameKey(vault))}`,
-  scope: (kind: "vault" | "code", name: string) => `${kind}:${tableKey(nameKey(name))}`,
+  scope: (kind: "vault" | "code", name: string) =>
+    `${kind === "vault" ? VAULT_SCOPE : "code:"}${tableKey(nameKey(name))}`,
   vmPrefix: (vm: string) => `${tableKey(nameKey(vm))}|`,
   vmDay: (vm: string, vault: string) => `${tableKey(nameKey(vm))}|${tableKey(nameKey(vault))}`,
   job: (j: ClassifiedJob) =>
@@ -172,36 +175,36 @@ export class TrendStore {
    * with the same jobs changes nothing; with other jobs the day becomes exactly the new result. Days must
    * be written one after another (not concurrently), since VM states read what earlier days left.
    *
-   * The day is written partition by partition (the day's aggregates, then per vault its jobs, VM days and
-   * VM states), at most `concurrency` partitions at a time, so only the rows of the partitions in flight
-   * are held in memory.
+   * Order, so that a run that fails half-way leaves nothing the next run cannot find:
+   * 1. the day's aggregates (`PulseDaily`), new and changed rows only. Its `vault:` rows thereby name
+   *    every vault that has rows of the day in `PulseJobs` and `PulseVmDaily`;
+   * 2. vault by vault (at most `concurrency` at a time, so only their rows are in memory): the vault's jobs,
+   *    VM days and VM states, each partition listed and then replaced (rows that did not change are not
+   *    written again);
+   * 3. the aggregates the day no longer has (e.g. a vault's row, once its partitions are emptied);
+   * 4. the run record, which says the day was stored completely.
    */
   async writeDay(input: WriteDayInput): Promise<WriteDayResult> {
     const { date } = input;
     if (!isDate(date)) throw new RangeError(`"${date}" is not a date (YYYY-MM-DD)`);
     const jobs = latestPerJobId(input.jobs);
     const trends = buildDailyTrends(date, jobs, { vms: false });
+    const oldDaily = byRowKey(await this.listRows("daily", odata`PartitionKey eq ${date}`));
 
-    const [oldDaily, oldVmDays, oldJobs] = await Promise.all([
-      this.listRows("daily", odata`PartitionKey eq ${date}`, ["PartitionKey", "RowKey"]),
-      this.listRows("vmDaily", dayRangeFilter(date), ["PartitionKey", "RowKey", "vm", "vault"]),
-      this.listRows("jobs", dayRangeFilter(date), ["PartitionKey", "RowKey"]),
-    ]);
+    // The day by vault: the vaults with jobs now, and those with rows stored before (to be replaced).
+    const vaults = new Map<string, { jobs: StoredJob[]; stored: boolean }>();
+    for (const rowKey of oldDaily.keys()) {
+      if (rowKey.startsWith(VAULT_SCOPE))
+        vaults.set(rowKey.slice(VAULT_SCOPE.length), { jobs: [], stored: true });
+    }
+    for (const j of jobs) {
+      const vk = keys.vault(j.vault);
+      const v = vaults.get(vk);
+      if (v) v.jobs.push(j);
+      else vaults.set(vk, { jobs: [j], stored: false });
+    }
 
-    // The day by vault: its jobs now, and the rows stored before (to be replaced).
-    const vaults = new Map<string, VaultDay>();
-    const vaultDay = (vaultKey: string): VaultDay => {
-      let v = vaults.get(vaultKey);
-      if (!v) {
-        v = { jobs: [], oldJobs: [], oldVmDays: [] };
-        vaults.set(vaultKey, v);
-      }
-      return v;
-    };
-    for (const row of oldJobs) vaultDay(vaultOfPartition(row.partitionKey)).oldJobs.push(row);
-    for (const row of oldVmDays) vaultDay(vaultOfPartition(row.partitionKey)).oldVmDays.push(row);
-    for (const j of jobs) vaultDay(keys.vault(j.vault)).jobs.push(j);
-
+    const written = new Set<string>();
     const result: WriteDayResult = {
       transactions: 0,
       entities: 0,
@@ -209,84 +212,79 @@ export class TrendStore {
       entitiesByTable: {},
       partitions: 0,
     };
-    let vms = 0;
-    const tasks: (() => Promise<void>)[] = [
-      () =>
-        this.writePartition(
-          "daily",
-          date,
-          planRows(trends, dailyRowKey, (t) => dailyRow(date, t), oldDaily),
-          result,
-        ),
-    ];
-    for (const [vk, v] of vaults) {
-      tasks.push(async () => {
-        const vmDays = summariseVmDays(date, v.jobs);
-        vms += vmDays.length;
-        const dayPartition = `${date}|${vk}`;
-        await this.writePartition(
-          "jobs",
-          dayPartition,
-          planRows(v.jobs, keys.job, (j) => jobRow(date, j), v.oldJobs),
-          result,
-        );
-        await this.writePartition(
-          "vmDaily",
-          dayPartition,
-          planRows(vmDays, (d) => keys.vmDay(d.vm, d.vault), vmDayRow, v.oldVmDays),
-          result,
-        );
-        // VMs whose state the day changes: those with jobs now, and those that had jobs before a re-run.
-        const touched = new Map<string, TouchedVm>();
-        for (const row of v.oldVmDays) {
-          const vm = str(row.vm) ?? "";
-          touched.set(keys.vm(vm), { vm, vault: str(row.vault) ?? "", day: null });
-        }
-        for (const d of vmDays) touched.set(keys.vm(d.vm), { vm: d.vm, vault: d.vault, day: d });
-        await this.writePartition("vmState", vk, await this.planStates(date, vk, touched), result);
-      });
-    }
-    // A vault at a time per task, so only the rows of the vaults in flight are held in memory.
-    await mapLimit(tasks, this.concurrency, (task) => task());
+    const write = async (role: TableRole, partition: string, plan: readonly PlannedRow[]): Promise<void> => {
+      if (plan.length === 0) return;
+      written.add(`${role}/${partition}`);
+      result.partitions = written.size;
+      await this.writePartition(role, partition, plan, result);
+    };
 
-    // The run record goes last: it says the day was stored completely.
-    const run = runRow(input, jobs, vms);
-    await this.writePartition(
-      "runs",
-      RUN_PARTITION,
-      [{ rowKey: date, stored: null, make: () => run }],
-      result,
+    const daily = planRows(trends, dailyRowKey, (t) => dailyRow(date, t), oldDaily);
+    await write(
+      "daily",
+      date,
+      daily.filter((p) => p.make !== null),
     );
+    let vms = 0;
+    await mapLimit([...vaults], this.concurrency, async ([vk, v]) => {
+      const vmDays = summariseVmDays(date, v.jobs);
+      vms += vmDays.length;
+      const dayPartition = `${date}|${vk}`;
+      const [oldJobs, oldVmDays] = v.stored
+        ? await Promise.all([
+            this.listRows("jobs", odata`PartitionKey eq ${dayPartition}`),
+            this.listRows("vmDaily", odata`PartitionKey eq ${dayPartition}`),
+          ])
+        : [[], []];
+      await write(
+        "jobs",
+        dayPartition,
+        planRows(v.jobs, keys.job, (j) => jobRow(date, j), byRowKey(oldJobs)),
+      );
+      const vmDayKey = (d: VmDay): string => keys.vmDay(d.vm, d.vault);
+      await write("vmDaily", dayPartition, planRows(vmDays, vmDayKey, vmDayRow, byRowKey(oldVmDays)));
+      // VMs whose state the day changes: those with jobs now, and those that had jobs before a re-run.
+      const touched = new Map<string, TouchedVm>();
+      for (const row of oldVmDays) {
+        const vm = str(row.vm) ?? "";
+        touched.set(keys.vm(vm), { vm, vault: str(row.vault) ?? "", day: null });
+      }
+      for (const d of vmDays) touched.set(keys.vm(d.vm), { vm: d.vm, vault: d.vault, day: d });
+      await write("vmState", vk, await this.planStates(date, vk, touched));
+    });
+    await write(
+      "daily",
+      date,
+      daily.filter((p) => p.make === null),
+    );
+
+    const run = runRow(input, jobs, vms);
+    await write("runs", RUN_PARTITION, [{ rowKey: date, stored: null, make: () => run }]);
     return result;
   }
 
-  /** The new states of a vault's touched VMs: writes, or deletes of states nothing is left of. */
+  /** The new states of a vault's touched VMs: writes of changed states, deletes of states nothing is left of. */
   private async planStates(
     date: string,
     vaultKey: string,
     touched: ReadonlyMap<string, TouchedVm>,
   ): Promise<PlannedRow[]> {
-    const prevStates = new Map<string, VmState>();
-    for (const row of await this.listRows("vmState", odata`PartitionKey eq ${vaultKey}`)) {
-      prevStates.set(str(row.rowKey) ?? "", stateFromRow(row));
-    }
+    const stored = byRowKey(await this.listRows("vmState", odata`PartitionKey eq ${vaultKey}`));
     const plan: PlannedRow[] = [];
     for (const [rowKey, t] of touched) {
-      const prev = prevStates.get(rowKey) ?? null;
+      const prevRow = stored.get(rowKey);
+      const prev = prevRow ? stateFromRow(prevRow) : null;
       let step = nextVmState(prev, date, t.day, t);
       if (step.missing) {
         const lookup = new Map<string, VmDay | null>();
         for (const d of step.missing) lookup.set(d, await this.readVmDay(d, t.vm, t.vault));
         step = nextVmState(prev, date, t.day, t, lookup);
       }
-      const state = step.state;
-      if (state) {
-        plan.push({
-          rowKey,
-          stored: prev !== null,
-          make: () => ({ partitionKey: vaultKey, rowKey, ...stateColumns(state) }),
-        });
-      } else if (prev) {
+      if (step.state) {
+        const row: Row = { partitionKey: vaultKey, rowKey, ...stateColumns(step.state) };
+        if (!prevRow || !sameEntity(row, prevRow))
+          plan.push({ rowKey, stored: prevRow !== undefined, make: () => row });
+      } else if (prevRow) {
         plan.push({ rowKey, stored: true, make: null });
       }
     }
@@ -309,7 +307,6 @@ export class TrendStore {
     result: WriteDayResult,
   ): Promise<void> {
     if (plan.length === 0) return;
-    result.partitions += 1;
     for (let i = 0; i < plan.length; i += MAX_ACTIONS) {
       const actions = plan
         .slice(i, i + MAX_ACTIONS)
@@ -504,12 +501,6 @@ function rowKeyPrefixFilter(prefix: string): string {
   return odata`RowKey ge ${prefix} and RowKey lt ${end}`;
 }
 
-/** The vault key of a `<date>|<vault>` PartitionKey. */
-function vaultOfPartition(partitionKey: unknown): string {
-  const pk = str(partitionKey) ?? "";
-  return pk.slice(pk.indexOf("|") + 1);
-}
-
 /** The day of a `<date>|<vault>` (or plain `<date>`) PartitionKey. */
 function dateOfPartition(partitionKey: unknown): string {
   const pk = str(partitionKey) ?? "";
@@ -536,13 +527,6 @@ interface TouchedVm {
   day: VmDay | null;
 }
 
-/** One vault's share of a day: its jobs now, and its rows stored before (keys; `vm`/`vault` for VM days). */
-interface VaultDay {
-  jobs: StoredJob[];
-  oldJobs: Row[];
-  oldVmDays: Row[];
-}
-
 /**
  * Writing a whole row: an insert for a row known not to be stored, a replace for one known to be stored,
  * an upsert when that was not looked up. (An upsert does either; saying which spares the service a
@@ -555,25 +539,53 @@ function writeAction(row: Row, stored: boolean | null): Action {
 }
 
 /**
- * Replaces one partition: `items` written (as `toRow` makes them), plus deletes of the `existing` rows of
- * the partition that the items no longer have.
+ * Replaces one partition: `items` written (as `toRow` makes them) where they are new or differ from the
+ * `stored` rows, plus deletes of the stored rows the items no longer have.
  */
 function planRows<T>(
   items: readonly T[],
   rowKeyOf: (item: T) => string,
   toRow: (item: T) => Row,
-  existing: readonly Row[],
+  stored: ReadonlyMap<string, Row>,
 ): PlannedRow[] {
-  const stored = new Set(existing.map((r) => str(r.rowKey) ?? ""));
   const plan: PlannedRow[] = [];
   const fresh = new Set<string>();
   for (const item of items) {
     const rowKey = rowKeyOf(item);
     fresh.add(rowKey);
-    plan.push({ rowKey, stored: stored.has(rowKey), make: () => toRow(item) });
+    const old = stored.get(rowKey);
+    if (old === undefined) plan.push({ rowKey, stored: false, make: () => toRow(item) });
+    else if (!sameEntity(toRow(item), old)) plan.push({ rowKey, stored: true, make: () => toRow(item) });
   }
-  for (const rowKey of stored) if (!fresh.has(rowKey)) plan.push({ rowKey, stored: true, make: null });
+  for (const rowKey of stored.keys()) if (!fresh.has(rowKey)) plan.push({ rowKey, stored: true, make: null });
   return plan;
+}
+
+function byRowKey(rows: readonly Row[]): Map<string, Row> {
+  return new Map(rows.map((r) => [str(r.rowKey) ?? "", r]));
+}
+
+/** Properties that are not the entity's content. */
+const METADATA = new Set(["partitionKey", "rowKey", "etag", "timestamp"]);
+
+/**
+ * True when the entity about to be written has exactly the properties and values of the stored one (as
+ * the SDK reads it back: DateTime as Date, numbers as numbers). Anything unsure counts as different.
+ */
+function sameEntity(fresh: Row, stored: Row): boolean {
+  const names = Object.keys(fresh).filter((k) => !METADATA.has(k));
+  if (names.length !== Object.keys(stored).filter((k) => !METADATA.has(k)).length) return false;
+  return names.every((k) => Object.hasOwn(stored, k) && comparable(fresh[k]) === comparable(stored[k]));
+}
+
+function comparable(value: unknown): unknown {
+  if (value instanceof Date) return `\u0000date:${value.toISOString()}`;
+  if (typeof value === "object" && value !== null && "type" in value && "value" in value) {
+    const { type, value: v } = value;
+    return type === "Double" || type === "Int32" ? Number(v) : { unsure: true };
+  }
+  if (typeof value === "object" && value !== null) return { unsure: true }; // never equal
+  return value;
 }
 
 /** 409 (a row to insert exists) or 404 (a row to replace or delete is gone): the partition changed. */

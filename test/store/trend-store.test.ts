@@ -192,9 +192,9 @@ describe("TrendStore re-runs", () => {
       complete: true,
       workspaces: ws,
     });
-    // the same transactions again: stored rows are replaced, none is taken for new (no conflict to recover)
-    expect(again.transactions).toBe(first.transactions);
-    expect(again.transactionsByTable).toEqual(first.transactionsByTable);
+    // nothing changed, so nothing but the run record is written again
+    expect(first.transactionsByTable[TABLE_NAMES.jobs]).toBe(2); // two vaults
+    expect(again.transactionsByTable).toEqual({ [TABLE_NAMES.runs]: 1 });
     const after = await Promise.all(contentTables.map((t) => dump(prefix, t)));
     expect(after).toEqual(before);
     expect((await store.readTrends({ from: "2026-11-24", to: "2026-11-24" }))[0]?.jobs).toBe(3);
@@ -429,12 +429,23 @@ describe("TrendStore partitions: a day split by vault", () => {
     expect(first.partitions).toBe(3 * 3 + 2); // three vaults in three tables, the daily rows, the run record
     expect(first.transactions).toBe(14);
 
-    // the re-run drops 60 of vault-a's jobs: 90 replaced + 60 deleted in vault-a's partitions
-    const rerun = jobs.filter((j) => !(j.vault === "vault-a" && Number(j.vm.slice(3)) >= 90));
+    // the re-run drops 60 of vault-a's jobs and finds the other 90 failed: 90 replaced + 60 deleted in
+    // vault-a's partition of PulseJobs; vault-b and vault-c did not change and are not written again
+    const rerun = jobs
+      .filter((j) => !(j.vault === "vault-a" && Number(j.vm.slice(3)) >= 90))
+      .map((j) =>
+        j.vault === "vault-a" ? { ...j, status: "Failed" as const, consistency: "none" as const } : j,
+      );
     const again = await store.writeDay({ date: day, jobs: rerun, complete: true, workspaces: ws });
-    expect(again.entitiesByTable[TABLE_NAMES.jobs]).toBe(90 + 60 + 100 + 1);
-    expect(again.transactionsByTable[TABLE_NAMES.jobs]).toBe(2 + 1 + 1);
-    expect((await store.readDayJobs(day)).length).toBe(191);
+    expect(again.entitiesByTable[TABLE_NAMES.jobs]).toBe(150);
+    expect(again.transactionsByTable[TABLE_NAMES.jobs]).toBe(2);
+    expect(again.entitiesByTable[TABLE_NAMES.vmDaily]).toBe(150);
+    expect(again.transactionsByTable[TABLE_NAMES.vmDaily]).toBe(2);
+    const stored = await store.readDayJobs(day);
+    expect(stored.length).toBe(191);
+    expect(stored.filter((j) => j.status === "Failed").map((j) => j.vault)).toEqual(
+      Array(90).fill("vault-a"),
+    );
   });
 
   it("writes many vaults at once safely, and two runs of the same day at the same time end as one", async () => {
