@@ -88,8 +88,8 @@ export interface WriteDayResult {
   /** Entities upserted or deleted per table (by base name). */
   entitiesByTable: Record<string, number>;
   /**
-   * Partitions written (table and PartitionKey). Each gets ceil(its entities / 100) transactions, so
-   * `transactions` is at most `entities / 100 + partitions`.
+   * Partitions written (table and PartitionKey). Each gets ceil(its entities / 100) transactions (the
+   * day's `PulseDaily` partition one more when a re-run also removes some of its rows).
    */
   partitions: number;
 }
@@ -120,7 +120,7 @@ export interface TrendQuery {
 export interface TrendStoreOptions extends TablesOptions {
   /** Create missing tables on open (default true). Readers pass false: they need no write permission. */
   createTables?: boolean;
-  /** Transactions sent at the same time (default 8). */
+  /** Vaults written at the same time, each one transaction at a time (default 8). */
   concurrency?: number;
 }
 
