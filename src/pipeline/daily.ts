@@ -141,7 +141,13 @@ export async function runDaily(config: Config, deps: DailyDeps, options: DailyOp
     days.push(
       dryRun || !deps.store
         ? { date: d, jobs: jobs.length, complete: read.complete, skipped: "dry run" }
-        : await storeDay(deps.store, d, jobs, read.complete, read.workspaces, log),
+        : await storeDay(
+            deps.store,
+            d,
+            jobs,
+            { complete: read.complete, workspaces: read.workspaces, rowsRejected: read.read.rejected.length },
+            log,
+          ),
     );
   }
 
@@ -208,10 +214,10 @@ async function storeDay(
   store: TrendStore,
   date: string,
   read: StoredJob[],
-  complete: boolean,
-  workspaces: readonly WorkspaceReport[],
+  outcome: { complete: boolean; workspaces: readonly WorkspaceReport[]; rowsRejected: number },
   log: (line: string) => void,
 ): Promise<DayWritten> {
+  const { complete, workspaces } = outcome;
   const stored = await store.readRun(date);
   const keep = (why: string, line: string): DayWritten => {
     log(`  ${date}: ${line}`);
@@ -255,6 +261,7 @@ async function storeDay(
       workspaceId: w.workspaceId,
       ok: w.status !== "failed" && w.complete,
     })),
+    rowsRejected: outcome.rowsRejected,
   });
   log(
     `  ${date}: stored ${jobs.length} job(s)${complete ? "" : " (marked incomplete)"} in ${result.transactions} transaction(s)`,
@@ -324,16 +331,19 @@ function coverageOfRead(read: {
 export function coverageOfRun(run: RunRecord): Omit<CoverageInput, "vaultsKnown"> {
   const when = run.runAt ? ` on the run of ${run.runAt}` : "";
   return {
-    workspacesQueried: [
-      ...run.failedWorkspaceIds,
-      ...Array.from({ length: run.workspacesOk }, (_, i) => `workspace ${i + 1} read`),
-    ],
+    workspacesQueried:
+      run.workspaceIds.length > 0
+        ? run.workspaceIds
+        : [
+            ...run.failedWorkspaceIds,
+            ...Array.from({ length: run.workspacesOk }, (_, i) => `workspace ${i + 1} read`),
+          ],
     workspacesFailed: run.failedWorkspaceIds.map((workspaceId) => ({
       workspaceId,
       reason: `not read completely${when}; the reason is in that run's log`,
     })),
     partial: !run.complete,
-    rowsRejected: 0,
+    rowsRejected: run.rowsRejected,
   };
 }
 

@@ -77,6 +77,8 @@ export interface WriteDayInput {
   workspaces: readonly WorkspaceOutcome[];
   /** When the run happened (default: now). */
   runAt?: Date;
+  /** Rows the run's read could not read (rejected), kept in the run record. */
+  rowsRejected?: number;
 }
 
 export interface WriteDayResult {
@@ -107,6 +109,10 @@ export interface RunRecord {
   workspacesFailed: number;
   /** IDs of the workspaces that failed. */
   failedWorkspaceIds: string[];
+  /** IDs of every workspace queried (empty for records written before this was kept). */
+  workspaceIds: string[];
+  /** Rows the run's read could not read (rejected), over its whole window. */
+  rowsRejected: number;
 }
 
 export interface TrendQuery {
@@ -810,11 +816,13 @@ function runRow(input: WriteDayInput, jobs: readonly StoredJob[], vms: number): 
     workspacesOk: input.workspaces.length - failed.length,
     workspacesFailed: failed.length,
     failedWorkspaceIds: failed.join(","),
+    workspaceIds: input.workspaces.map((w) => w.workspaceId).join(","),
+    rowsRejected: input.rowsRejected ?? 0,
   };
 }
 
 function runFromRow(row: Row): RunRecord {
-  const ids = str(row.failedWorkspaceIds) ?? "";
+  const list = (v: unknown): string[] => (str(v) ?? "").split(",").filter((id) => id !== "");
   return {
     date: str(row.rowKey) ?? "",
     complete: row.complete === true,
@@ -826,6 +834,8 @@ function runFromRow(row: Row): RunRecord {
     degraded: num(row.degraded),
     workspacesOk: num(row.workspacesOk),
     workspacesFailed: num(row.workspacesFailed),
-    failedWorkspaceIds: ids === "" ? [] : ids.split(","),
+    failedWorkspaceIds: list(row.failedWorkspaceIds),
+    workspaceIds: list(row.workspaceIds),
+    rowsRejected: num(row.rowsRejected),
   };
 }

@@ -96,6 +96,7 @@ describe("TrendStore against Azurite", () => {
       ],
       complete: false,
       workspaces: [...ws, { workspaceId: "22222222-2222-2222-2222-222222222222", ok: false }],
+      rowsRejected: 4,
     });
   });
 
@@ -166,6 +167,8 @@ describe("TrendStore against Azurite", () => {
       workspacesOk: 1,
       workspacesFailed: 1,
       failedWorkspaceIds: ["22222222-2222-2222-2222-222222222222"],
+      workspaceIds: ["11111111-1111-1111-1111-111111111111", "22222222-2222-2222-2222-222222222222"],
+      rowsRejected: 4,
     });
     expect(typeof run?.jobs).toBe("number");
     expect(await store.readRun("2026-01-01")).toBeNull();
