@@ -2,7 +2,6 @@
  * Wording shared by every digest and alert renderer, so that Teams, Slack, JSON and HTML say the same thing.
  */
 import type { Comparison, Digest, DigestStatus, Direction, VmChange } from "../domain/digest.js";
-import type { Consistency, ExpectedConsistency } from "../domain/model.js";
 
 export const STATUS_LABEL: Record<DigestStatus, string> = {
   healthy: "HEALTHY",
@@ -31,14 +30,6 @@ export function compared(c: Comparison, asRate: boolean): string {
     `${DIRECTION_MARK[c.vs7d]} 7-day avg ${f(c.average7d)}`
   );
 }
-
-export const CONSISTENCY_LABEL: Record<Consistency | ExpectedConsistency, string> = {
-  application: "application",
-  "file-system": "file-system",
-  crash: "crash",
-  none: "none",
-  unknown: "unknown",
-};
 
 /** Shortens a display string to `max` characters with an ellipsis. */
 export function clip(text: string, max: number): string {
