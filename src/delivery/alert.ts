@@ -12,6 +12,8 @@ export interface AlertView {
   detail: string;
   errorCode: string | null;
   action: string | null;
+  /** Further advice (e.g. the SQL Server copy-only VSS setting), each shown on its own line. */
+  hints?: readonly string[];
   docUrl: string | null;
 }
 

@@ -133,6 +133,7 @@ export function genericAlerts(
         detail: a.detail,
         errorCode: a.errorCode,
         action: a.action,
+        hints: a.hints ?? [],
         docUrl: a.docUrl,
       })),
     };

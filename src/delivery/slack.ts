@@ -190,6 +190,7 @@ export function slackAlerts(alerts: readonly AlertView[]): RenderedPayload {
         slackEscape(clip(a.detail, 400)),
       ];
       if (a.action) lines.push(`_What to do:_ ${slackEscape(clip(a.action, 300))}`);
+      for (const hint of a.hints ?? []) lines.push(`_Tip:_ ${slackEscape(clip(hint, 400))}`);
       if (a.docUrl) lines.push(`<${a.docUrl}|Troubleshooting doc>`);
       blocks.push(section(lines.join("\n")));
     }

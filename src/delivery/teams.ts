@@ -287,6 +287,8 @@ export function teamsAlerts(alerts: readonly AlertView[], options: TeamsOptions 
         text(clip(a.detail, 400), { size: "Small" }),
       ];
       if (a.action) items.push(text(`What to do: ${clip(a.action, 300)}`, { size: "Small", isSubtle: true }));
+      for (const hint of a.hints ?? [])
+        items.push(text(`Tip: ${clip(hint, 400)}`, { size: "Small", isSubtle: true }));
       if (a.docUrl) items.push({ type: "ActionSet", actions: [openUrl("Troubleshooting doc", a.docUrl)] });
       body.push({ type: "Container", separator: true, spacing: "Medium", items });
     }

@@ -109,7 +109,7 @@ export function alertBatchKey(alerts: readonly Pick<Alert, "key" | "jobId">[]): 
   return `alerts-${createHash("sha256").update(text, "utf8").digest("hex").slice(0, 24)}`;
 }
 
-/** What the renderers show of an alert: its advice hints go at the end of the detail. */
+/** What the renderers show of an alert. */
 export function alertView(alert: Alert): AlertView {
   return {
     rule: alert.rule,
@@ -118,9 +118,10 @@ export function alertView(alert: Alert): AlertView {
     jobId: alert.jobId,
     at: alert.at,
     title: alert.title,
-    detail: alert.hints.length > 0 ? `${alert.detail} ${alert.hints.join(" ")}` : alert.detail,
+    detail: alert.detail,
     errorCode: alert.errorCode,
     action: alert.action,
+    hints: alert.hints,
     docUrl: alert.docUrl,
   };
 }

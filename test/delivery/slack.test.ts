@@ -90,4 +90,11 @@ describe("Slack Block Kit payload", () => {
     expect(slackAlerts(alerts(500)).body).toMatch(/\+[\d,]+ more/);
     expect(JSON.parse(slackAlerts(alerts(1)).body).text).toContain("VSS writer failed on vm-0");
   });
+
+  it("shows an alert's hints on their own lines", () => {
+    const [first] = alerts(1);
+    const p = slackAlerts([{ ...first!, hints: ["Set USEVSSCOPYBACKUP to TRUE on SQL Server VMs."] }]);
+    expect(problems(p.body)).toEqual([]);
+    expect(p.body).toContain("_Tip:_ Set USEVSSCOPYBACKUP to TRUE on SQL Server VMs.");
+  });
 });

@@ -13,6 +13,8 @@ const validate = new Ajv({ allErrors: true }).compile(schema);
 const small = teamsDigest(smallDigest());
 const large = teamsDigest(largeDigest());
 const noData = teamsDigest(noDataDigest(["w"]));
+const COPY_ONLY_HINT =
+  'SQL Server VM: set HKLM\\SOFTWARE\\Microsoft\\BCDRAGENT USEVSSCOPYBACKUP = "TRUE" for copy-only VSS backups.';
 const alerts: AlertView[] = Array.from({ length: 400 }, (_, i) => ({
   rule: "consecutive-failures",
   vm: `vm-${i}-${"y".repeat(50)}`,
@@ -23,6 +25,7 @@ const alerts: AlertView[] = Array.from({ length: 400 }, (_, i) => ({
   detail: "The last three backup jobs of this VM failed: no new recovery point since 2026-11-21.",
   errorCode: "UserErrorGuestAgentStatusUnavailable",
   action: "Check that the VM guest agent runs and is up to date.",
+  hints: i % 2 === 0 ? [COPY_ONLY_HINT] : [],
   docUrl:
     "https://learn.microsoft.com/azure/backup/backup-azure-troubleshoot-vm-backup-fails-snapshot-timeout",
 }));
@@ -96,6 +99,13 @@ describe("Teams Workflows payload", () => {
     expect(noData.body).toContain("NO DATA");
     expect(noData.body).not.toContain('"Good"');
     expect(noData.body).not.toContain("HEALTHY");
+  });
+
+  it("shows an alert's hints whole, on their own lines, however long its detail", () => {
+    const long = { ...alerts[0], detail: "x".repeat(1_000), hints: [COPY_ONLY_HINT] } as AlertView;
+    const body = JSON.parse(teamsAlerts([long]).body) as unknown;
+    const texts = JSON.stringify(body);
+    expect(texts).toContain(JSON.stringify(`Tip: ${COPY_ONLY_HINT}`).slice(1, -1));
   });
 
   it("renderDigest / renderAlert pick the Teams renderer", () => {

@@ -129,7 +129,7 @@ describe("alerts on the sample estate", () => {
     expect(result.delivery?.posted).toEqual([{ kind: "alert", key: result.deliveryKey, status: 200 }]);
     const sqlVss = posted.alerts.find((a) => a.rule === "vss" && a.vm === run.estate.notable.vssWarnings);
     expect(sqlVss?.action).toContain("vssadmin list writers");
-    expect(sqlVss?.detail).toContain("USEVSSCOPYBACKUP");
+    expect(sqlVss?.hints?.join(" ")).toContain("USEVSSCOPYBACKUP");
 
     // Remembered: every alert key with its job, and the checkpoint at the run time.
     const state = deps.state as AlertStateStore;
