@@ -7,12 +7,16 @@ import type { Config } from "../config.js";
 import { lookupCode } from "../domain/catalogue.js";
 import { classifyJob } from "../domain/classify.js";
 import { buildDigest, type CoverageInput, type Digest } from "../domain/digest.js";
-import type { BackupJob, ClassifiedJob, ObservedPoint } from "../domain/model.js";
+import type { BackupJob, ClassifiedJob, Consistency, JobStatus, ObservedPoint } from "../domain/model.js";
 import { addDays, groupJobsByDay, utcDay } from "../domain/trends.js";
 import { renderDigest } from "../delivery/render.js";
 import type { Poster } from "../delivery/poster.js";
 import { queryJobs, type LogsClient, type QueryProgress, type WorkspaceReport } from "../logs/query.js";
-import { lookupRecoveryPoints, type RecoveryPointsClient } from "../recovery/recovery-points.js";
+import {
+  lookupRecoveryPoints,
+  type RecoveryPointLookup,
+  type RecoveryPointsClient,
+} from "../recovery/recovery-points.js";
 import { deliver, type DeliveryReport, type Outbox } from "../store/outbox.js";
 import type { RunRecord, StoredJob, TrendStore, WriteDayResult } from "../store/trend-store.js";
 
@@ -59,10 +63,35 @@ export interface DailyResult {
   rowsRead: number;
   rejected: number;
   excluded: Partial<Record<string, number>>;
-  recoveryPoints: { lookedUp: number; matched: number; failed: number };
+  /** Look-ups made, matched and failed on this run; reused: points read on an earlier run. */
+  recoveryPoints: { lookedUp: number; matched: number; failed: number; reused: number };
   days: DayWritten[];
   delivery: DeliveryReport | null;
   dryRun: boolean;
+}
+
+type StoredObservation = { consistency: Consistency; status: JobStatus };
+
+/** The recovery-point type that reads back as each observed level. */
+const POINT_TYPE: Record<Consistency, string> = {
+  application: "AppConsistent",
+  "file-system": "FileSystemConsistent",
+  crash: "CrashConsistent",
+  none: "None",
+  unknown: "Unknown",
+};
+
+/** Observed consistencies stored for the days from `firstDay` up to, not including, `date`. */
+async function observedBefore(
+  store: TrendStore,
+  firstDay: string,
+  date: string,
+): Promise<Map<string, StoredObservation>> {
+  const out = new Map<string, StoredObservation>();
+  for (let d = firstDay; d < date; d = addDays(d, 1)) {
+    for (const [jobId, seen] of await store.readObservedJobs(d)) out.set(jobId, seen);
+  }
+  return out;
 }
 
 /** Classifies the jobs that were read, using observed recovery points where found. */
@@ -112,24 +141,41 @@ export async function runDaily(config: Config, deps: DailyDeps, options: DailyOp
     );
   }
 
-  const points =
-    deps.recovery && config.recoveryPoints !== "off"
-      ? await lookupRecoveryPoints({
-          client: deps.recovery,
-          jobs: read.read.jobs,
-          mode: config.recoveryPoints,
-          ...(options.abortSignal ? { abortSignal: options.abortSignal } : {}),
-        })
-      : new Map<string, { point: ObservedPoint } | { error: string }>();
-  const recoveryPoints = { lookedUp: points.size, matched: 0, failed: 0 };
-  for (const p of points.values()) {
-    if ("point" in p) recoveryPoints.matched++;
-    else recoveryPoints.failed++;
-  }
-  if (points.size > 0) {
+  const points = new Map<string, RecoveryPointLookup>();
+  const recoveryPoints = { lookedUp: 0, matched: 0, failed: 0, reused: 0 };
+  if (deps.recovery && config.recoveryPoints !== "off") {
+    // Jobs of earlier days whose point was already read on a previous run keep what it said.
+    const known = deps.store
+      ? await observedBefore(deps.store, firstDay, date)
+      : new Map<string, StoredObservation>();
+    const toLookUp: BackupJob[] = [];
+    for (const job of read.read.jobs) {
+      const seen = known.get(job.jobId);
+      if (seen && seen.status === job.status) {
+        points.set(job.jobId, {
+          point: { recoveryPointType: POINT_TYPE[seen.consistency], timeMs: job.startMs },
+        });
+        recoveryPoints.reused++;
+      } else {
+        toLookUp.push(job);
+      }
+    }
+    const found = await lookupRecoveryPoints({
+      client: deps.recovery,
+      jobs: toLookUp,
+      mode: config.recoveryPoints,
+      ...(options.abortSignal ? { abortSignal: options.abortSignal } : {}),
+    });
+    for (const [jobId, p] of found) {
+      points.set(jobId, p);
+      recoveryPoints.lookedUp++;
+      if ("point" in p) recoveryPoints.matched++;
+      else recoveryPoints.failed++;
+    }
     log(
       `Recovery points: ${recoveryPoints.lookedUp} job(s) looked up, ${recoveryPoints.matched} matched` +
-        (recoveryPoints.failed ? `, ${recoveryPoints.failed} kept their inferred consistency` : ""),
+        (recoveryPoints.failed ? `, ${recoveryPoints.failed} kept their inferred consistency` : "") +
+        (recoveryPoints.reused ? `; ${recoveryPoints.reused} read on an earlier run` : ""),
     );
   }
 

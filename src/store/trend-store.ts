@@ -440,6 +440,26 @@ export class TrendStore {
     return (await this.listRows("jobs", dayRangeFilter(date))).map(jobFromRow);
   }
 
+  /**
+   * The jobs of one day whose consistency was observed on their recovery point: job ID → consistency (and
+   * status, so a job that changed since is looked up again). Lets a re-read skip look-ups already made.
+   */
+  async readObservedJobs(
+    date: string,
+  ): Promise<Map<string, { consistency: Consistency; status: JobStatus }>> {
+    const filter = `${dayRangeFilter(date)} and ${odata`consistencySource eq ${"observed"}`}`;
+    const rows = await this.listRows("jobs", filter, ["jobId", "consistency", "status"]);
+    return new Map(
+      rows.map((r) => [
+        str(r.jobId) ?? "",
+        {
+          consistency: oneOf(r.consistency, CONSISTENCIES, "unknown"),
+          status: oneOf(r.status, STATUSES, "Failed"),
+        },
+      ]),
+    );
+  }
+
   /** The stored VM days of one day (one per VM and vault), vault by vault. */
   async readVmDays(date: string): Promise<VmDay[]> {
     return (await this.listRows("vmDaily", dayRangeFilter(date))).map(vmDayFromRow);
