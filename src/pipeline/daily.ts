@@ -198,8 +198,8 @@ export async function runDaily(config: Config, deps: DailyDeps, options: DailyOp
   }
 
   const today = byDay.get(date) ?? [];
-  // When an incomplete read left the stored complete day in place, the digest is that day's: a partial read
-  // must not replace what was already known, in the store or in a digest still waiting in the outbox.
+  // When the stored day was kept (this read was incomplete, or found nothing), the digest is that day's: a
+  // lesser read must not replace what was already known, in the store or in a digest waiting in the outbox.
   const keptRun = days[days.length - 1]?.keptStored && deps.store ? await deps.store.readRun(date) : null;
   const digest =
     keptRun && deps.store
@@ -217,7 +217,7 @@ export async function runDaily(config: Config, deps: DailyDeps, options: DailyOp
           complete: read.complete,
           rowsRejected: read.read.rejected.length,
         });
-  if (keptRun) log(`The digest shows the stored complete day ${date}, not this incomplete read`);
+  if (keptRun) log(`The digest shows the stored day ${date}, which this read could not improve on`);
 
   let delivery: DeliveryReport | null = null;
   if (!dryRun && config.webhookUrl && deps.outbox) {
