@@ -14,25 +14,12 @@ import {
   type VmDay,
   type VmState,
 } from "../../src/domain/trends.js";
+import { classifiedJob } from "../support/jobs.js";
 
 let seq = 0;
 function job(over: Partial<ClassifiedJob> = {}): ClassifiedJob {
   seq += 1;
-  return {
-    jobId: `job-${seq}`,
-    vm: "vm-app-01",
-    vault: "vault-a",
-    os: "Windows",
-    status: "Completed",
-    start: "2026-11-24T02:00:00Z",
-    consistency: "application",
-    consistencySource: "inferred",
-    expectedConsistency: "application",
-    degraded: false,
-    errorCode: null,
-    errorCategory: null,
-    ...over,
-  };
+  return classifiedJob({ jobId: `job-${seq}`, vault: "vault-a", start: "2026-11-24T02:00:00Z", ...over });
 }
 const failed = (over: Partial<ClassifiedJob> = {}): ClassifiedJob =>
   job({

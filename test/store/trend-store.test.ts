@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, inject, it } from "vitest";
 import { TableClient } from "@azure/data-tables";
 import type { ClassifiedJob } from "../../src/domain/model.js";
 import { TABLE_NAMES, TrendStore, type StoredJob } from "../../src/store/trend-store.js";
+import { classifiedJob } from "../support/jobs.js";
 
 const connectionString = inject("tablesConnection");
 let seq = 0;
@@ -9,18 +10,11 @@ let seq = 0;
 function job(over: Partial<StoredJob> = {}): StoredJob {
   seq += 1;
   return {
-    jobId: `00000000-0000-0000-0000-${String(seq).padStart(12, "0")}`,
-    vm: "vm-app-01",
-    vault: "vault-a",
-    os: "Windows",
-    status: "Completed",
-    start: "2026-11-24T02:00:00Z",
-    consistency: "application",
-    consistencySource: "inferred",
-    expectedConsistency: "application",
-    degraded: false,
-    errorCode: null,
-    errorCategory: null,
+    ...classifiedJob({
+      jobId: `00000000-0000-0000-0000-${String(seq).padStart(12, "0")}`,
+      vault: "vault-a",
+      start: "2026-11-24T02:00:00Z",
+    }),
     workspaceId: "11111111-1111-1111-1111-111111111111",
     durationSec: 610,
     ...over,
