@@ -10,7 +10,7 @@ import { htmlDigest } from "../delivery/html.js";
 import { terminalDigest } from "../delivery/terminal.js";
 import { isDate } from "../domain/trends.js";
 import { openDeps, type DepsOptions } from "../pipeline/deps.js";
-import { runDaily, yesterdayUtc, type DailyResult } from "../pipeline/daily.js";
+import { runDaily, runSucceeded, yesterdayUtc, type DailyResult } from "../pipeline/daily.js";
 import { writeChunk, type CommandIo } from "./io.js";
 
 export const RUN_USAGE = `Usage: backup-pulse run [--date YYYY-MM-DD] [--dry-run] [--format text|json] [--html FILE]
@@ -54,11 +54,6 @@ export async function writeHtml(file: string, result: DailyResult): Promise<stri
   await mkdir(dirname(path), { recursive: true });
   await writeFile(path, htmlDigest(result.digest), "utf8");
   return path;
-}
-
-/** True when the run did all it should: every workspace read completely and the digest delivered. */
-export function runSucceeded(result: DailyResult): boolean {
-  return result.complete && (result.delivery === null || result.delivery.failed.length === 0);
 }
 
 /**

@@ -8,9 +8,8 @@
  */
 import { app, type InvocationContext, type Timer } from "@azure/functions";
 import { DEFAULTS, type Env } from "../config.js";
-import { runSucceeded } from "../commands/run.js";
 import { openDeps, type DepsOptions } from "../pipeline/deps.js";
-import { runDaily, yesterdayUtc, type DailyResult } from "../pipeline/daily.js";
+import { runDaily, runSucceeded, yesterdayUtc, type DailyResult } from "../pipeline/daily.js";
 import {
   failUnclean,
   redactedLog,
