@@ -5,10 +5,16 @@
  * - `loopbackCa`: the certificate to trust for the HTTPS stand-ins (`tlsOptions: { ca }`);
  * - `identityEndpoint` + `identityHeader`: a shared managed-identity token endpoint (set them as
  *   IDENTITY_ENDPOINT / IDENTITY_HEADER only inside a test, e.g. with `withEnv` from local-azure.ts).
- * Log Analytics and ARM stand-ins are cheap: each test starts its own with its own provider (local-azure.ts).
+ * - `sharedEstate`: a Log Analytics endpoint and an ARM endpoint serving the sample estate (its parameters are
+ *   given so a test can rebuild the same estate for its expectations), as the daily run at 07:00 UTC after
+ *   the estate's last day sees them.
+ * The stand-ins are cheap: tests that script faults or other data start their own (local-azure.ts).
  */
 import type { TestProject } from "vitest/node";
+import { startArmEndpoint } from "../../src/demo/arm-endpoint.js";
 import { startLocalTables } from "../../src/demo/azurite.js";
+import { buildEstate } from "../../src/demo/estate.js";
+import { startLogsEndpoint } from "../../src/demo/logs-endpoint.js";
 import { loopbackTls } from "../../src/demo/tls.js";
 import { startTokenEndpoint } from "../../src/demo/token-endpoint.js";
 
@@ -18,17 +24,30 @@ declare module "vitest" {
     loopbackCa: string;
     identityEndpoint: string;
     identityHeader: string;
+    sharedEstate: { endDate: string; days: number; logsEndpoint: string; armEndpoint: string };
   }
 }
+
+const SHARED_ESTATE = { endDate: "2026-11-24", days: 3 };
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const tables = await startLocalTables();
   const identity = await startTokenEndpoint();
+  const estate = buildEstate(SHARED_ESTATE);
+  const [logs, arm] = await Promise.all([
+    startLogsEndpoint({ provider: estate.logsProvider(estate.dailyRunMs(SHARED_ESTATE.endDate)) }),
+    startArmEndpoint({ provider: estate.armProvider }),
+  ]);
+  project.provide("sharedEstate", {
+    ...SHARED_ESTATE,
+    logsEndpoint: logs.endpoint,
+    armEndpoint: arm.endpoint,
+  });
   project.provide("tablesConnection", tables.connectionString);
   project.provide("loopbackCa", loopbackTls().ca);
   project.provide("identityEndpoint", identity.identityEndpoint);
   project.provide("identityHeader", identity.identityHeader);
   return async () => {
-    await Promise.all([tables.close(), identity.close()]);
+    await Promise.all([tables.close(), identity.close(), logs.close(), arm.close()]);
   };
 }
