@@ -14,7 +14,12 @@
  */
 import { JOB_QUERY_COLUMNS } from "../logs/columns.js";
 import type { LocalRecoveryPoint, RecoveryPointsProvider, RecoveryPointsRef } from "./arm-endpoint.js";
-import type { LogsProvider, LogsProviderRequest, LogsProviderResult } from "./logs-endpoint.js";
+import {
+  missingTable,
+  type LogsProvider,
+  type LogsProviderRequest,
+  type LogsProviderResult,
+} from "./logs-endpoint.js";
 
 // ---------------------------------------------------------------------------------------------------------
 // Seeded randomness
@@ -543,16 +548,6 @@ function expectedFor(date: string, all: EstateJob[], runMs: number, armMissing: 
 // Log Analytics provider
 
 const COLUMNS = JOB_QUERY_COLUMNS.map((c) => ({ name: c.name, type: c.type }));
-
-function missingTable(table: string): LogsProviderResult {
-  return {
-    error: {
-      status: 400,
-      code: "BadArgumentError",
-      message: `'where' operator: Failed to resolve table or column expression named '${table}'`,
-    },
-  };
-}
 
 function wireRow(job: EstateJob, row: EstateRow): unknown[] {
   const vm = job.vm;

@@ -188,6 +188,17 @@ function literalText(literal: string): string {
 }
 
 /** Reads the query name and the literal `let` parameters of a backup-pulse query. */
+/** What Log Analytics answers when a query names a table the workspace does not have (yet). */
+export function missingTable(table: string): LogsProviderResult {
+  return {
+    error: {
+      status: 400,
+      code: "BadArgumentError",
+      message: `'where' operator: Failed to resolve table or column expression named '${table}'`,
+    },
+  };
+}
+
 export function parseQueryText(query: string): ParsedQueryText {
   const firstLine = query.split(/\r?\n/).find((line) => line.trim() !== "") ?? "";
   const queryName = NAME_LINE.exec(firstLine)?.[1] ?? "";

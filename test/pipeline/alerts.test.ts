@@ -5,7 +5,12 @@
  */
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { loadConfig, SettingError, type Config } from "../../src/config.js";
-import { startLogsEndpoint, type LogsEndpoint, type LogsProvider } from "../../src/demo/logs-endpoint.js";
+import {
+  missingTable,
+  startLogsEndpoint,
+  type LogsEndpoint,
+  type LogsProvider,
+} from "../../src/demo/logs-endpoint.js";
 import type { Estate } from "../../src/demo/estate.js";
 import type { GenericAlertPayload } from "../../src/delivery/generic.js";
 import { alertKey } from "../../src/domain/alert-rules.js";
@@ -270,15 +275,7 @@ let worlds = 0;
 async function handWorld(rows: HandRow[], env: Record<string, string> = {}): Promise<HandWorld> {
   let nowMs = 0;
   const provider: LogsProvider = (request) => {
-    if (request.queryName !== "jobs") {
-      return {
-        error: {
-          status: 400,
-          code: "BadArgumentError",
-          message: "'where' operator: Failed to resolve table or column expression named 'AzureDiagnostics'",
-        },
-      };
-    }
+    if (request.queryName !== "jobs") return missingTable("AzureDiagnostics");
     const from = Date.parse(request.params.rangeStart ?? "");
     const to = Date.parse(request.params.rangeEnd ?? "");
     const served = rows.filter((r) => {
