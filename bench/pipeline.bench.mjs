@@ -14,9 +14,9 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadConfig } from "../dist/config.js";
 import { generateJobRows } from "../dist/demo/estate.js";
-import { startLogsEndpoint } from "../dist/demo/logs-endpoint.js";
-import { loopbackTls } from "../dist/demo/tls.js";
-import { AZURITE_ACCOUNT, AZURITE_KEY } from "../dist/demo/azurite.js";
+import { startLogsEndpoint } from "../dist/local/logs-endpoint.js";
+import { loopbackTls } from "../dist/local/tls.js";
+import { AZURITE_ACCOUNT, AZURITE_KEY } from "../dist/local/azurite.js";
 import { openDeps } from "../dist/pipeline/deps.js";
 import { runDaily } from "../dist/pipeline/daily.js";
 

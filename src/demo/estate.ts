@@ -13,13 +13,13 @@
  * AzureDiagnostics data of the third vault. Every value comes from a seeded generator: no Math.random.
  */
 import { JOB_QUERY_COLUMNS } from "../logs/columns.js";
-import type { LocalRecoveryPoint, RecoveryPointsProvider, RecoveryPointsRef } from "./arm-endpoint.js";
+import type { LocalRecoveryPoint, RecoveryPointsProvider, RecoveryPointsRef } from "../local/arm-endpoint.js";
 import {
   missingTable,
   type LogsProvider,
   type LogsProviderRequest,
   type LogsProviderResult,
-} from "./logs-endpoint.js";
+} from "../local/logs-endpoint.js";
 
 // ---------------------------------------------------------------------------------------------------------
 // Seeded randomness

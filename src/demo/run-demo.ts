@@ -7,11 +7,11 @@ import type { DailyTrend } from "../domain/model.js";
 import { addDays } from "../domain/trends.js";
 import { openDeps } from "../pipeline/deps.js";
 import { runDaily, type DailyResult } from "../pipeline/daily.js";
-import { startArmEndpoint } from "./arm-endpoint.js";
-import { startLocalTables } from "./azurite.js";
+import { startArmEndpoint } from "../local/arm-endpoint.js";
+import { startLocalTables } from "../local/azurite.js";
 import { buildEstate, type Estate } from "./estate.js";
-import { startLogsEndpoint, type LogsProvider } from "./logs-endpoint.js";
-import { loopbackTls } from "./tls.js";
+import { startLogsEndpoint, type LogsProvider } from "../local/logs-endpoint.js";
+import { loopbackTls } from "../local/tls.js";
 
 export interface DemoOptions {
   /** Last day of the sample estate (default: yesterday, UTC). */

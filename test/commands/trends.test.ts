@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { runTrends } from "../../src/commands/trends.js";
 import type { ClassifiedJob } from "../../src/domain/model.js";
-import { startLocalTablesWithOAuth } from "../../src/demo/azurite-oauth.js";
+import { startLocalTablesWithOAuth } from "../../src/local/azurite-oauth.js";
 import { TrendStore } from "../../src/store/trend-store.js";
 import { captureIo } from "../support/capture-io.js";
 import { classifiedJob } from "../support/jobs.js";

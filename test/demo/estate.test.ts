@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { LogsProviderRows, LogsProviderResult } from "../../src/demo/logs-endpoint.js";
+import type { LogsProviderRows, LogsProviderResult } from "../../src/local/logs-endpoint.js";
 import {
   buildEstate,
   bulkVaults,

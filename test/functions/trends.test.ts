@@ -5,7 +5,7 @@
 import { HttpRequest, type HttpResponseInit } from "@azure/functions";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { runTrends } from "../../src/commands/trends.js";
-import { AZURITE_KEY } from "../../src/demo/azurite.js";
+import { AZURITE_KEY } from "../../src/local/azurite.js";
 import type { DailyTrend } from "../../src/domain/model.js";
 import { createTrendsHandler, lazyReadStore } from "../../src/functions/trends.js";
 import { TrendStore, type StoredJob } from "../../src/store/trend-store.js";

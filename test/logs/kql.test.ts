@@ -10,7 +10,7 @@ import {
   renderQuery,
   renderQueryText,
 } from "../../src/logs/kql.js";
-import { parseQueryText } from "../../src/demo/logs-endpoint.js";
+import { parseQueryText } from "../../src/local/logs-endpoint.js";
 
 const TEMPLATE = [
   "// backup-pulse:probe",

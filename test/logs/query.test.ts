@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { buildEstate, SAMPLE_WORKSPACES } from "../../src/demo/estate.js";
-import type { LogsEndpoint, LogsProvider } from "../../src/demo/logs-endpoint.js";
-import { loopbackTls } from "../../src/demo/tls.js";
+import type { LogsEndpoint, LogsProvider } from "../../src/local/logs-endpoint.js";
+import { loopbackTls } from "../../src/local/tls.js";
 import { JOB_QUERY_COLUMNS } from "../../src/logs/columns.js";
 import { renderQueryText } from "../../src/logs/kql.js";
 import {

@@ -10,7 +10,7 @@ import {
   startLogsEndpoint,
   type LogsEndpoint,
   type LogsProvider,
-} from "../../src/demo/logs-endpoint.js";
+} from "../../src/local/logs-endpoint.js";
 import type { Estate } from "../../src/demo/estate.js";
 import type { GenericAlertPayload } from "../../src/delivery/generic.js";
 import { alertKey } from "../../src/domain/alert-rules.js";

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { parseRecoveryPointFilter, type ArmEndpoint } from "../../src/demo/arm-endpoint.js";
+import { parseRecoveryPointFilter, type ArmEndpoint } from "../../src/local/arm-endpoint.js";
 import { buildEstate, SAMPLE_WORKSPACES } from "../../src/demo/estate.js";
-import type { LogsProviderRows } from "../../src/demo/logs-endpoint.js";
-import { loopbackTls } from "../../src/demo/tls.js";
+import type { LogsProviderRows } from "../../src/local/logs-endpoint.js";
+import { loopbackTls } from "../../src/local/tls.js";
 import { classifyJob } from "../../src/domain/classify.js";
 import type { BackupJob } from "../../src/domain/model.js";
 import { JOB_QUERY_COLUMNS } from "../../src/logs/columns.js";

@@ -11,12 +11,12 @@
  * The stand-ins are cheap: tests that script faults or other data start their own (local-azure.ts).
  */
 import type { TestProject } from "vitest/node";
-import { startArmEndpoint } from "../../src/demo/arm-endpoint.js";
-import { startLocalTables } from "../../src/demo/azurite.js";
+import { startArmEndpoint } from "../../src/local/arm-endpoint.js";
+import { startLocalTables } from "../../src/local/azurite.js";
 import { buildEstate } from "../../src/demo/estate.js";
-import { startLogsEndpoint } from "../../src/demo/logs-endpoint.js";
-import { loopbackTls } from "../../src/demo/tls.js";
-import { startTokenEndpoint } from "../../src/demo/token-endpoint.js";
+import { startLogsEndpoint } from "../../src/local/logs-endpoint.js";
+import { loopbackTls } from "../../src/local/tls.js";
+import { startTokenEndpoint } from "../../src/local/token-endpoint.js";
 
 declare module "vitest" {
   export interface ProvidedContext {

@@ -14,19 +14,19 @@ import {
   type ArmEndpoint,
   type ArmEndpointOptions,
   type RecoveryPointsProvider,
-} from "../../src/demo/arm-endpoint.js";
+} from "../../src/local/arm-endpoint.js";
 import {
   startLogsEndpoint,
   type LogsEndpoint,
   type LogsEndpointOptions,
   type LogsProvider,
-} from "../../src/demo/logs-endpoint.js";
-import { loopbackTls } from "../../src/demo/tls.js";
+} from "../../src/local/logs-endpoint.js";
+import { loopbackTls } from "../../src/local/tls.js";
 import {
   startTokenEndpoint,
   type TokenEndpoint,
   type TokenEndpointOptions,
-} from "../../src/demo/token-endpoint.js";
+} from "../../src/local/token-endpoint.js";
 
 /** Client options that trust the loopback certificate (`tlsOptions: { ca }`), for any Azure SDK client. */
 export function trustLoopback(): { tlsOptions: { ca: string } } {

@@ -6,8 +6,8 @@ import {
   startLogsEndpoint,
   type LogsEndpoint,
   type LogsProvider,
-} from "../../src/demo/logs-endpoint.js";
-import { loopbackTls } from "../../src/demo/tls.js";
+} from "../../src/local/logs-endpoint.js";
+import { loopbackTls } from "../../src/local/tls.js";
 import { staticCredential } from "../support/local-azure.js";
 
 const WS = "11111111-2222-3333-4444-555555555555";

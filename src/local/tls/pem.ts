@@ -1,7 +1,7 @@
 /**
  * The loopback-only TLS fixture (self-signed, CN localhost, SAN DNS:localhost + IP:127.0.0.1, valid 10 years),
  * embedded as text so that it is available from dist/ as well. The same PEM files sit next to this module
- * (cert.pem, key.pem); test/demo/tls.test.ts checks that both copies agree. Regenerate with:
+ * (cert.pem, key.pem); test/local/tls.test.ts checks that both copies agree. Regenerate with:
  *
  *   openssl req -x509 -newkey rsa:2048 -nodes -keyout key.pem -out cert.pem -days 3650 \
  *     -subj "/CN=localhost" -addext "subjectAltName=DNS:localhost,IP:127.0.0.1"

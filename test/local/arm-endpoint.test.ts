@@ -9,8 +9,8 @@ import {
   type ArmEndpoint,
   type LocalRecoveryPoint,
   type RecoveryPointsProvider,
-} from "../../src/demo/arm-endpoint.js";
-import { loopbackTls } from "../../src/demo/tls.js";
+} from "../../src/local/arm-endpoint.js";
+import { loopbackTls } from "../../src/local/tls.js";
 import { staticCredential } from "../support/local-azure.js";
 
 const SUB = "00000000-1111-2222-3333-444444444444";

@@ -3,15 +3,15 @@ import { DefaultAzureCredential, ManagedIdentityCredential } from "@azure/identi
 import { LogsQueryClient } from "@azure/monitor-query-logs";
 import { TableClient } from "@azure/data-tables";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startLocalTablesWithOAuth, type LocalTablesWithOAuth } from "../../src/demo/azurite-oauth.js";
-import { startLogsEndpoint } from "../../src/demo/logs-endpoint.js";
+import { startLocalTablesWithOAuth, type LocalTablesWithOAuth } from "../../src/local/azurite-oauth.js";
+import { startLogsEndpoint } from "../../src/local/logs-endpoint.js";
 import {
   managedIdentityTokenFor,
   startTokenEndpoint,
   STORAGE_RESOURCE,
   type TokenEndpoint,
-} from "../../src/demo/token-endpoint.js";
-import { loopbackTls } from "../../src/demo/tls.js";
+} from "../../src/local/token-endpoint.js";
+import { loopbackTls } from "../../src/local/tls.js";
 import { withEnv } from "../support/local-azure.js";
 
 const LOGS_SCOPE = "https://api.loganalytics.io/.default";

@@ -1,14 +1,14 @@
 import { readFileSync } from "node:fs";
 import { X509Certificate, createPrivateKey } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { loopbackTls } from "../../src/demo/tls.js";
+import { loopbackTls } from "../../src/local/tls.js";
 
 describe("loopbackTls", () => {
   const { cert, key, ca } = loopbackTls();
 
   it("embeds the same certificate and key as the PEM fixtures next to it", () => {
-    expect(cert).toBe(readFileSync(new URL("../../src/demo/tls/cert.pem", import.meta.url), "utf8"));
-    expect(key).toBe(readFileSync(new URL("../../src/demo/tls/key.pem", import.meta.url), "utf8"));
+    expect(cert).toBe(readFileSync(new URL("../../src/local/tls/cert.pem", import.meta.url), "utf8"));
+    expect(key).toBe(readFileSync(new URL("../../src/local/tls/key.pem", import.meta.url), "utf8"));
     expect(ca).toBe(cert);
   });
 
