@@ -6,6 +6,7 @@
 import { parseArgs } from "node:util";
 import { redact, SettingError, type Config } from "../config.js";
 import { parseAlertRules, type Alert } from "../domain/alert-rules.js";
+import { visible, visibleLines } from "../domain/visible-text.js";
 import {
   alertsSucceeded,
   openAlertDeps,
@@ -63,7 +64,7 @@ export interface AlertsCommandOptions {
   deps?: AlertDepsOptions;
 }
 
-/** The alerts as a person reads them in a terminal. */
+/** The alerts as a person reads them in a terminal (names as received, hidden characters shown as escapes). */
 export function formatAlertsText(result: AlertRunResult): string {
   const lines: string[] = [];
   const head =
@@ -76,7 +77,7 @@ export function formatAlertsText(result: AlertRunResult): string {
   if (result.suppressed) quiet.push(`${result.suppressed} within the cooldown`);
   if (result.alreadySent) quiet.push(`${result.alreadySent} already posted for the same job`);
   if (quiet.length) lines.push("", `Not posted again: ${quiet.join(", ")}.`);
-  return lines.join("\n") + "\n";
+  return visibleLines(lines) + "\n";
 }
 
 function alertLines(a: Alert): string[] {
@@ -128,7 +129,7 @@ export async function runAlertsCommand(
   }
 
   const dryRun = values["dry-run"] ?? false;
-  const log = (line: string): void => void io.stderr.write(`${redact(line, io.env)}\n`);
+  const log = (line: string): void => void io.stderr.write(`${visible(redact(line, io.env))}\n`);
   let result: AlertRunResult;
   try {
     const deps = await openAlertDeps(config, { ...options.deps, dryRun });

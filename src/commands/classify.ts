@@ -6,6 +6,7 @@ import { loadConfig, SettingError } from "../config.js";
 import { lookupCode } from "../domain/catalogue.js";
 import { classifyJob, summarise, type ClassifySummary } from "../domain/classify.js";
 import type { ClassifiedJob, ClassifyOptions, ReadResult } from "../domain/model.js";
+import { visible, visibleLines } from "../domain/visible-text.js";
 import { InputError, type ExportFormat, type ExportRead } from "../logs/formats.js";
 import { readExportFile } from "../logs/formats-stream.js";
 import { writeChunk, type CommandIo } from "./io.js";
@@ -70,7 +71,7 @@ function excludedTotal(read: ReadResult): number {
   return Object.values(read.excluded).reduce((a, b) => a + (b ?? 0), 0);
 }
 
-/** The readable terminal summary. */
+/** The readable terminal summary. Names, codes and reasons are shown with `visible` (the file is untrusted). */
 export function renderTable(report: ClassifyReport, source: { name: string; format?: ExportFormat }): string {
   const { read, summary, jobs } = report;
   const lines: string[] = [];
@@ -96,7 +97,7 @@ export function renderTable(report: ClassifyReport, source: { name: string; form
   const categories = Object.entries(summary.byCategory).sort((a, b) => b[1] - a[1]);
   if (categories.length > 0) {
     lines.push("Error category          jobs");
-    for (const [category, n] of categories) lines.push(`  ${pad(category, 22)}${n}`);
+    for (const [category, n] of categories) lines.push(`  ${pad(visible(category), 22)}${n}`);
     lines.push("");
   }
 
@@ -114,8 +115,9 @@ export function renderTable(report: ClassifyReport, source: { name: string; form
     );
     for (const j of shown) {
       lines.push(
-        `  ${pad(j.start.slice(0, 16).replace("T", " "), 18)}${pad(j.vm, 24)}${pad(j.vault, 20)}` +
-          `${pad(j.status, 23)}${pad(`${j.consistency} / ${j.expectedConsistency}`, 26)}${j.errorCode ?? "-"}`,
+        `  ${pad(visible(j.start.slice(0, 16).replace("T", " ")), 18)}${pad(visible(j.vm), 24)}` +
+          `${pad(visible(j.vault), 20)}${pad(j.status, 23)}` +
+          `${pad(`${j.consistency} / ${j.expectedConsistency}`, 26)}${j.errorCode ?? "-"}`,
       );
     }
     if (degraded.length > shown.length) lines.push(`  ... and ${degraded.length - shown.length} more`);
@@ -142,7 +144,7 @@ export function renderTable(report: ClassifyReport, source: { name: string; form
     if (read.rejected.length > 20) lines.push(`  ... and ${read.rejected.length - 20} more`);
     lines.push("");
   }
-  return lines.join("\n");
+  return visibleLines(lines);
 }
 
 /** Writes `{jobs, rejected, excluded, summary}` in chunks, so a large result needs no single huge string. */

@@ -9,6 +9,7 @@ import { loadConfig, redact, SettingError, type Config } from "../config.js";
 import { htmlDigest } from "../delivery/html.js";
 import { terminalDigest } from "../delivery/terminal.js";
 import { isDate } from "../domain/trends.js";
+import { visible } from "../domain/visible-text.js";
 import { openDeps, type DepsOptions } from "../pipeline/deps.js";
 import { runDaily, runSucceeded, yesterdayUtc, type DailyResult } from "../pipeline/daily.js";
 import { writeChunk, type CommandIo } from "./io.js";
@@ -96,7 +97,7 @@ export async function runRun(args: string[], io: CommandIo, depsOptions: DepsOpt
   }
 
   const dryRun = values["dry-run"] ?? false;
-  const log = (line: string): void => void io.stderr.write(`${redact(line, io.env)}\n`);
+  const log = (line: string): void => void io.stderr.write(`${visible(redact(line, io.env))}\n`);
   const deps = await openDeps(config, { ...depsOptions, readOnly: dryRun });
   const result = await runDaily(config, deps, { date, dryRun, log });
 

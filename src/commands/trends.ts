@@ -7,6 +7,7 @@ import { DefaultAzureCredential } from "@azure/identity";
 import { loadConfig, redact, SettingError } from "../config.js";
 import type { DailyTrend } from "../domain/model.js";
 import { addDays, daysBetween, isDate, TREND_COUNTERS } from "../domain/trends.js";
+import { visible, visibleLines } from "../domain/visible-text.js";
 import { TrendStore, type TrendStoreOptions } from "../store/trend-store.js";
 import { writeChunk, type CommandIo } from "./io.js";
 
@@ -150,7 +151,7 @@ function percent(part: number, whole: number): string {
   return whole === 0 ? "-" : `${Math.round((part / whole) * 100)}%`;
 }
 
-/** A readable table: counts per day with success and application-consistency rates. */
+/** A readable table: counts per day with success and application-consistency rates; names shown with `visible`. */
 export function renderTrendTable(trends: readonly DailyTrend[]): string {
   const head = [
     "date",
@@ -169,8 +170,8 @@ export function renderTrendTable(trends: readonly DailyTrend[]): string {
     "app %",
   ];
   const rows = trends.map((t) => [
-    t.date,
-    t.scope,
+    visible(t.date),
+    visible(t.scope),
     String(t.jobs),
     String(t.completed),
     String(t.completedWithWarnings),
@@ -190,5 +191,5 @@ export function renderTrendTable(trends: readonly DailyTrend[]): string {
       .map((c, i) => (i < 2 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0)))
       .join("  ")
       .trimEnd();
-  return [line(head), ...rows.map(line)].join("\n") + "\n";
+  return visibleLines([line(head), ...rows.map(line)]) + "\n";
 }

@@ -1,8 +1,14 @@
 /**
  * Slack incoming webhook: Block Kit within Slack's limits (≤ 50 blocks, ≤ 3,000 characters per section text,
  * about 12,000 characters of blocks in all) plus a plain-text `text` fallback for notifications.
+ *
+ * Names and codes come from Azure or an export, as anyone wrote them. Slack mrkdwn has no escape for `*`,
+ * `_`, `~` or a backtick, so they are set in inline code spans, where Slack applies no formatting; `&`, `<` and
+ * `>` are escaped everywhere (also in the top-level `text`), so nothing becomes a link or a mention; and every
+ * mrkdwn object is `verbatim`, so Slack does not turn bare URLs or channel names into links either.
  */
 import { TROUBLESHOOT_URL, type Digest } from "../domain/digest.js";
+import { visible } from "../domain/visible-text.js";
 import type { AlertView, RenderedPayload } from "./alert.js";
 import {
   STATUS_LABEL,
@@ -39,14 +45,52 @@ export function slackEscape(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
-const name = (s: string): string => slackEscape(clipName(s));
+/** An untrusted value in an inline code span: shown literally (a backtick in it is shown as `ˋ`). */
+export function slackCode(s: string): string {
+  return `\`${slackEscape(visible(s)).replace(/`/g, "ˋ")}\``;
+}
+
+const name = (s: string): string => slackCode(clipName(s));
+
+const NAME_CHAR = /[\p{L}\p{N}_-]/u;
+const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/**
+ * Product text with untrusted values in it (an alert's title, a change's code): escaped, and each value,
+ * where it stands as a whole word, set in a code span.
+ */
+export function slackWithNames(text: string, values: readonly (string | null | undefined)[]): string {
+  const names = [...new Set(values.filter((v): v is string => typeof v === "string" && v.trim() !== ""))];
+  const plain = (t: string): string => slackEscape(visible(t));
+  if (names.length === 0) return plain(text);
+  const pattern = new RegExp(
+    names
+      .sort((a, b) => b.length - a.length)
+      .map(escapeRegExp)
+      .join("|"),
+    "g",
+  );
+  let out = "";
+  let last = 0;
+  for (const m of text.matchAll(pattern)) {
+    const end = m.index + m[0].length;
+    if (NAME_CHAR.test(text[m.index - 1] ?? "") || NAME_CHAR.test(text[end] ?? "")) continue;
+    out += plain(text.slice(last, m.index)) + slackCode(m[0]);
+    last = end;
+  }
+  return out + plain(text.slice(last));
+}
+
+function mrkdwn(markdown: string): { type: "mrkdwn"; text: string; verbatim: true } {
+  return { type: "mrkdwn", text: clip(markdown, SLACK_LIMITS.sectionChars), verbatim: true };
+}
 
 function section(markdown: string): Block {
-  return { type: "section", text: { type: "mrkdwn", text: clip(markdown, SLACK_LIMITS.sectionChars) } };
+  return { type: "section", text: mrkdwn(markdown) };
 }
 
 function context(markdown: string): Block {
-  return { type: "context", elements: [{ type: "mrkdwn", text: clip(markdown, SLACK_LIMITS.sectionChars) }] };
+  return { type: "context", elements: [mrkdwn(markdown)] };
 }
 
 /** A titled list in one section: as many lines as fit in `maxLines` and the section limit, then "+N more". */
@@ -78,7 +122,8 @@ function fit(build: (lines: number) => Block[], text: string): RenderedPayload {
     blocks = build(lines);
     if (blocks.length <= SLACK_LIMITS.blocks && blocksLength(blocks) <= SLACK_LIMITS.totalBlockChars) break;
   }
-  const message: SlackMessage = { text: clip(text, SLACK_LIMITS.textChars), blocks };
+  // The notification text is escaped as the blocks are: a name in it can neither mention nor link.
+  const message: SlackMessage = { text: clip(slackEscape(visible(text)), SLACK_LIMITS.textChars), blocks };
   return { format: "slack", contentType: "application/json", body: JSON.stringify(message) };
 }
 
@@ -99,10 +144,7 @@ export function slackDigest(d: Digest): RenderedPayload {
       section(slackEscape(h.statusReason)),
     ];
     if (h.status !== "no-data") {
-      const field = (title: string, value: string): Block => ({
-        type: "mrkdwn",
-        text: `*${title}*\n${value}`,
-      });
+      const field = (title: string, value: string): Block => mrkdwn(`*${title}*\n${value}`);
       blocks.push({
         type: "section",
         fields: [
@@ -123,7 +165,8 @@ export function slackDigest(d: Digest): RenderedPayload {
         listSection(
           `What changed: ${count(d.changes.newFailures.length)} new failure(s), ${count(d.changes.downgrades.length)} downgrade(s), ${count(d.changes.recoveries.length)} recovered`,
           changes.map(
-            (c) => `• \`${name(c.vm)}\` (${name(c.vault)}): ${slackEscape(clip(changeText(c), 90))}`,
+            (c) =>
+              `• ${name(c.vm)} (${name(c.vault)}): ${slackWithNames(clip(changeText(c), 90), [c.errorCode])}`,
           ),
           maxLines,
         ),
@@ -131,12 +174,12 @@ export function slackDigest(d: Digest): RenderedPayload {
     }
     const p = d.persisting;
     const persisting = [
-      ...p.failing.map((s) => `• \`${name(s.vm)}\` (${name(s.vault)}): failing ${s.days} days in a row`),
+      ...p.failing.map((s) => `• ${name(s.vm)} (${name(s.vault)}): failing ${s.days} days in a row`),
       ...p.belowExpected.map(
         (s) =>
-          `• \`${name(s.vm)}\` (${name(s.vault)}): below ${s.expectedConsistency ?? "expected"} consistency ${s.days} days`,
+          `• ${name(s.vm)} (${name(s.vault)}): below ${s.expectedConsistency ?? "expected"} consistency ${s.days} days`,
       ),
-      ...p.noJobToday.map((m) => `• \`${name(m.vm)}\` (${name(m.vault)}): no backup job today`),
+      ...p.noJobToday.map((m) => `• ${name(m.vm)} (${name(m.vault)}): no backup job today`),
     ];
     if (persisting.length > 0 && maxLines > 0) {
       blocks.push(
@@ -153,7 +196,7 @@ export function slackDigest(d: Digest): RenderedPayload {
           "Top error codes: what to do",
           d.topCodes.map(
             (c) =>
-              `• *${slackEscape(clip(c.code, 80))}*: ${count(c.jobs)} job(s) on ${count(c.vms)} VM(s), ${c.category}. ` +
+              `• *${slackCode(clip(c.code, 80))}*: ${count(c.jobs)} job(s) on ${count(c.vms)} VM(s), ${c.category}. ` +
               `${slackEscape(clip(c.action, 160))} <${c.docUrl}|docs>`,
           ),
           Math.min(maxLines, 8),
@@ -184,10 +227,11 @@ export function slackAlerts(alerts: readonly AlertView[]): RenderedPayload {
     ];
     const shown = alerts.slice(0, Math.max(1, maxLines));
     for (const a of shown) {
+      const names = [a.vm, a.vault, a.jobId, a.errorCode];
       const lines = [
-        `*${slackEscape(clip(a.title, 200))}*`,
-        `VM \`${name(a.vm)}\` in ${name(a.vault)} · ${slackEscape(a.at)}${a.errorCode ? ` · ${slackEscape(clip(a.errorCode, 80))}` : ""}`,
-        slackEscape(clip(a.detail, 400)),
+        `*${slackWithNames(clip(a.title, 200), names)}*`,
+        `VM ${name(a.vm)} in ${name(a.vault)} · ${slackEscape(visible(a.at))}${a.errorCode ? ` · ${slackCode(clip(a.errorCode, 80))}` : ""}`,
+        slackWithNames(clip(a.detail, 400), names),
       ];
       if (a.action) lines.push(`_What to do:_ ${slackEscape(clip(a.action, 300))}`);
       for (const hint of a.hints ?? []) lines.push(`_Tip:_ ${slackEscape(clip(hint, 400))}`);

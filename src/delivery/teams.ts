@@ -2,8 +2,13 @@
  * Microsoft Teams (Workflows "When a Teams webhook request is received"): an Adaptive Card 1.5 in the
  * message envelope the standard flow template loops over. Always under the ~28 KB message limit: lists are
  * cut with "+N more", the headline never is.
+ *
+ * Teams renders Markdown in TextBlocks (also inside Table cells) and in FactSet titles and values: every
+ * string that comes from Azure or an export (VM, vault and job names, codes, times, alert titles and details)
+ * goes through `teamsText`, so a name is shown as written and can never become a link, a list or emphasis.
  */
 import { TROUBLESHOOT_URL, CONSISTENCY_DOC_URL, type Digest, type DigestStatus } from "../domain/digest.js";
+import { visible } from "../domain/visible-text.js";
 import { byteLength, type AlertView, type RenderedPayload } from "./alert.js";
 import {
   STATUS_LABEL,
@@ -13,6 +18,7 @@ import {
   compared,
   count,
   coverageText,
+  defangUrls,
   moreLine,
   summaryLine,
 } from "./text.js";
@@ -58,6 +64,24 @@ const STATUS_STYLE: Record<DigestStatus, string> = {
   failing: "attention",
   "no-data": "attention",
 };
+
+/**
+ * An untrusted string as Adaptive Card Markdown that shows it literally: hidden characters shown as escapes
+ * (`visible`), Markdown punctuation backslash-escaped (CommonMark), an `_` only where it could start or end
+ * emphasis (so `vm_sql_01` stays readable), a leading list marker escaped, `{` escaped so `{{DATE(…)}}` is
+ * not evaluated, and `scheme://` defanged so that no host turns it into a link.
+ */
+export function teamsText(s: string): string {
+  const escaped = defangUrls(visible(s))
+    .replace(/[\\`*[\]<>{}~&]/g, "\\$&")
+    .replace(/_/g, (u, at: number, all: string) =>
+      /[\p{L}\p{N}]/u.test(all[at - 1] ?? "") && /[\p{L}\p{N}]/u.test(all[at + 1] ?? "") ? u : "\\_",
+    );
+  return escaped.replace(
+    /^(\s*)([-+]|\d+[.)])(?=\s|$)/,
+    (_m, space: string, marker: string) => `${space}${marker.replace(/[-+.)]$/, "\\$&")}`,
+  );
+}
 
 function text(t: string, extra: Element = {}): Element {
   return { type: "TextBlock", text: t, wrap: true, ...extra };
@@ -162,7 +186,7 @@ function headline(d: Digest): Element[] {
 function digestBody(d: Digest, lim: Limits): { body: Element[]; actions: Element[] } {
   const body = headline(d);
   const actions: Element[] = [];
-  const name = (s: string): string => clipName(s);
+  const name = (s: string): string => teamsText(clipName(s));
 
   const changes = [...d.changes.newFailures, ...d.changes.downgrades, ...d.changes.recoveries];
   if (changes.length > 0 && lim.rows > 0) {
@@ -179,7 +203,7 @@ function digestBody(d: Digest, lim: Limits): { body: Element[]; actions: Element
       table(
         ["VM", "Vault", "Change"],
         [3, 3, 4],
-        shown.map((c) => [name(c.vm), name(c.vault), clip(changeText(c), 90)]),
+        shown.map((c) => [name(c.vm), name(c.vault), teamsText(clip(changeText(c), 90))]),
       ),
     );
     if (changes.length > shown.length)
@@ -220,16 +244,23 @@ function digestBody(d: Digest, lim: Limits): { body: Element[]; actions: Element
         type: "Container",
         spacing: "Small",
         items: [
-          text(`**${clip(c.code, 80)}** · ${count(c.jobs)} job(s) on ${count(c.vms)} VM(s) · ${c.category}`, {
-            size: "Small",
-          }),
+          text(
+            `**${teamsText(clip(c.code, 80))}** · ${count(c.jobs)} job(s) on ${count(c.vms)} VM(s) · ${c.category}`,
+            {
+              size: "Small",
+            },
+          ),
           text(`${clip(c.action, 220)} [How to fix](${c.docUrl})`, {
             size: "Small",
             isSubtle: true,
             spacing: "None",
           }),
         ],
-        selectAction: { type: "Action.OpenUrl", url: c.docUrl, title: `Docs: ${clip(c.code, 30)}` },
+        selectAction: {
+          type: "Action.OpenUrl",
+          url: c.docUrl,
+          title: `Docs: ${defangUrls(visible(clip(c.code, 30)))}`,
+        },
       });
     }
     if (d.topCodes.length > shown.length)
@@ -274,17 +305,17 @@ export function teamsAlerts(alerts: readonly AlertView[], options: TeamsOptions 
     const shown = alerts.slice(0, n);
     for (const a of shown) {
       const items: Element[] = [
-        text(clip(a.title, 200), { weight: "Bolder", color: "Attention" }),
+        text(teamsText(clip(a.title, 200)), { weight: "Bolder", color: "Attention" }),
         {
           type: "FactSet",
           facts: [
-            { title: "VM", value: clip(a.vm, 80) },
-            { title: "Vault", value: clip(a.vault, 80) },
-            { title: "When", value: a.at },
-            ...(a.errorCode ? [{ title: "Code", value: clip(a.errorCode, 80) }] : []),
+            { title: "VM", value: teamsText(clip(a.vm, 80)) },
+            { title: "Vault", value: teamsText(clip(a.vault, 80)) },
+            { title: "When", value: teamsText(a.at) },
+            ...(a.errorCode ? [{ title: "Code", value: teamsText(clip(a.errorCode, 80)) }] : []),
           ],
         },
-        text(clip(a.detail, 400), { size: "Small" }),
+        text(teamsText(clip(a.detail, 400)), { size: "Small" }),
       ];
       if (a.action) items.push(text(`What to do: ${clip(a.action, 300)}`, { size: "Small", isSubtle: true }));
       for (const hint of a.hints ?? [])

@@ -1,8 +1,11 @@
 /**
  * The digest as plain text for a terminal (`backup-pulse run`, `backup-pulse demo`): the same wording as the
  * chat renderers, in the order a person reads it: status, headline figures, changes, what persists, codes.
+ * Every line goes through `visible`, so escape sequences and bidi or zero-width characters in names are shown,
+ * not obeyed.
  */
 import type { Digest, VmChange, VmStreak } from "../domain/digest.js";
+import { visibleLines } from "../domain/visible-text.js";
 import {
   changeText,
   clipName,
@@ -70,7 +73,8 @@ export function terminalDigest(d: Digest): string {
     );
   }
   for (const note of d.notes) lines.push(`Note: ${note}`);
-  return lines.join("\n") + "\n";
+  // Names and codes are printed as received: hidden and terminal-steering characters are shown as escapes.
+  return visibleLines(lines) + "\n";
 }
 
 const BARS = "▁▂▃▄▅▆▇█";

@@ -31,6 +31,14 @@ export function compared(c: Comparison, asRate: boolean): string {
   );
 }
 
+/**
+ * `scheme://` in an untrusted string shown as `scheme[:]//`, so that no chat client turns a name into a link
+ * (names of VMs, vaults and codes never contain `://`).
+ */
+export function defangUrls(text: string): string {
+  return text.replace(/([a-z][a-z0-9+.-]*):\/\//gi, "$1[:]//");
+}
+
 /** Shortens a display string to `max` characters with an ellipsis. */
 export function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`;
