@@ -98,6 +98,10 @@ function httpsUrl(env: Env, name: SettingName, fallback: string, secret = false)
   if (url.protocol !== "https:" && !(url.protocol === "http:" && isLoopbackHost(url.hostname))) {
     throw new SettingError(name, "must be an https URL (http is allowed only for loopback hosts)");
   }
+  if (url.username !== "" || url.password !== "") {
+    // Nothing can send it (fetch refuses such a URL), and it is not shown: it may be a password.
+    throw new SettingError(name, "must not carry a user name or password (user:pass@ before the host)");
+  }
   return raw.replace(/\/+$/, "");
 }
 

@@ -38,6 +38,29 @@ describe("loadConfig", () => {
     expect(loadConfig({ PULSE_WEBHOOK_URL: "http://127.0.0.1:9/hook" }).webhookUrl?.port).toBe("9");
   });
 
+  it("refuses a URL with user:pass@ at settings time, naming the setting without echoing the secret", () => {
+    for (const name of [
+      "PULSE_WEBHOOK_URL",
+      "PULSE_LOGS_ENDPOINT",
+      "PULSE_ARM_ENDPOINT",
+      "PULSE_TABLES_URL",
+    ]) {
+      const url = `https://hookuser:hookpass@hooks.example.com/${name === "PULSE_LOGS_ENDPOINT" ? "v1" : "x"}`;
+      let message = "";
+      try {
+        loadConfig({ [name]: url });
+      } catch (e) {
+        expect(e).toBeInstanceOf(SettingError);
+        message = (e as Error).message;
+      }
+      expect(message).toBe(`${name}: must not carry a user name or password (user:pass@ before the host)`);
+      expect(message).not.toMatch(/hookuser|hookpass|example/);
+    }
+    expect(() => loadConfig({ PULSE_WEBHOOK_URL: "https://hookuser@hooks.example.com/x" })).toThrow(
+      /PULSE_WEBHOOK_URL: must not carry a user name/,
+    );
+  });
+
   it("rejects unknown enum values and bad schedules", () => {
     expect(() => loadConfig({ PULSE_RECOVERY_POINTS: "some" })).toThrow(/PULSE_RECOVERY_POINTS/);
     expect(() => loadConfig({ PULSE_WEBHOOK_FORMAT: "email" })).toThrow(/PULSE_WEBHOOK_FORMAT/);
