@@ -16,6 +16,7 @@ import {
 } from "@azure/monitor-query-logs";
 import type { TokenCredential } from "@azure/core-auth";
 import type { ExclusionReason, ReadResult } from "../domain/model.js";
+import { serviceCode, serviceMessage } from "./error-text.js";
 import { renderQuery, type QueryName } from "./kql.js";
 import { createJobReader } from "./normalise.js";
 
@@ -181,17 +182,16 @@ export function backoffMs(retry: Required<RetryOptions>, attempt: number, error:
   return Math.round(ceiling / 2 + retry.random() * (ceiling / 2));
 }
 
-function firstLine(text: string): string {
-  return (text.split("\n")[0] ?? "").slice(0, 300);
-}
-
-/** A short message for people: status, service code and what to do; never credentials or tokens. */
+/**
+ * A short message for people: status, service code, a short sanitised service message and what to do; never
+ * credentials, tokens or the raw answer.
+ */
 export function describeQueryError(error: unknown): string {
   const e = error as ErrorShape | null;
   if (e?.name === "AbortError") return "cancelled";
   const status = statusOf(error);
-  const code = typeof e?.code === "string" ? e.code : null;
-  const message = typeof e?.message === "string" ? firstLine(e.message) : String(error);
+  const code = serviceCode(e?.code);
+  const message = serviceMessage(typeof e?.message === "string" ? e.message : String(error));
   const head = [status, code].filter((x) => x !== null).join(" ");
   let hint = "";
   if (status === 401 || status === 403) {
@@ -388,7 +388,7 @@ export async function queryJobs(options: QueryJobsOptions): Promise<QueryJobsRes
     const span = end.getTime() - start.getTime();
     if (span / 2 >= minWindowMs) {
       state.report.partialSplits++;
-      progress({ ...base, event: "split", message: result.partialError.message });
+      progress({ ...base, event: "split", message: serviceMessage(result.partialError.message ?? "") });
       const mid = new Date(start.getTime() + Math.floor(span / 2 / 1000) * 1000);
       await Promise.all([readWindow(state, name, start, mid), readWindow(state, name, mid, end)]);
       return;
@@ -396,7 +396,7 @@ export async function queryJobs(options: QueryJobsOptions): Promise<QueryJobsRes
     // Still partial at the smallest window: keep what came, but the read is not complete.
     state.report.complete = false;
     const rows = addTables(state, result.partialTables);
-    const message = `the ${name} query for ${start.toISOString()}–${end.toISOString()} returned only part of its rows even after splitting (${firstLine(result.partialError.message ?? "")})`;
+    const message = `the ${name} query for ${start.toISOString()}–${end.toISOString()} returned only part of its rows even after splitting (${serviceMessage(result.partialError.message ?? "")})`;
     state.errors.push(message);
     progress({ ...base, event: "incomplete", rows, message });
   }
