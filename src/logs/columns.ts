@@ -22,3 +22,14 @@ export const JOB_QUERY_COLUMNS = [
 ] as const;
 
 export type JobQueryColumn = (typeof JOB_QUERY_COLUMNS)[number]["name"];
+
+/**
+ * The two columns the `jobs-legacy` query adds after JOB_QUERY_COLUMNS. They are empty on job rows; at most one
+ * extra row (with every job column empty) fills them when backup fields of the window's AzureDiagnostics
+ * records were stored in the `AdditionalFields` property bag because that table had reached its 500 columns:
+ * how many records, and the backup fields one of them carries there.
+ */
+export const LEGACY_SIGNAL_COLUMNS = [
+  { name: "AdditionalFieldsRows", type: "long" },
+  { name: "AdditionalFieldsKeys", type: "dynamic" },
+] as const;

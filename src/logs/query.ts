@@ -18,6 +18,12 @@ import type { TokenCredential } from "@azure/core-auth";
 import type { ExclusionReason, ReadResult } from "../domain/model.js";
 import { serviceCode, serviceMessage } from "./error-text.js";
 import { renderQuery, type QueryName } from "./kql.js";
+import {
+  describeLegacySignal,
+  mergeLegacySignals,
+  takeLegacySignal,
+  type LegacyFieldsSignal,
+} from "./legacy-signal.js";
 import { createJobReader } from "./normalise.js";
 
 // ---------------------------------------------------------------------------------------------------------
@@ -255,6 +261,11 @@ export interface WorkspaceReport {
   partialSplits: number;
   /** Queries whose source table does not exist in the workspace (e.g. no AzureDiagnostics). */
   missingTables: string[];
+  /**
+   * Backup report records whose fields AzureDiagnostics keeps in AdditionalFields (its 500-column limit):
+   * the workspace is then failed, with a message that says so.
+   */
+  legacyFieldsInAdditionalFields?: LegacyFieldsSignal;
 }
 
 export interface QueryJobsOptions {
@@ -282,6 +293,8 @@ export interface QueryJobsResult {
 
 /** Rows may arrive up to two days after a job starts (the `2d` in the KQL files). */
 const ARRIVAL_MARGIN_MS = 2 * 86_400_000;
+/** Backup item and container records are read from up to seven days before the window (the `7d`). */
+const LOOKUP_MARGIN_MS = 7 * 86_400_000;
 export const MAX_CONCURRENT_QUERIES = 5;
 const DEFAULT_MIN_WINDOW_MS = 15 * 60_000;
 
@@ -304,6 +317,7 @@ interface WorkspaceState {
   report: WorkspaceReport;
   errors: string[];
   reader: ReturnType<typeof createJobReader>;
+  legacySignal: LegacyFieldsSignal | null;
 }
 
 export async function queryJobs(options: QueryJobsOptions): Promise<QueryJobsResult> {
@@ -332,7 +346,7 @@ export async function queryJobs(options: QueryJobsOptions): Promise<QueryJobsRes
   ): Promise<LogsQueryResult> {
     const text = renderQuery(name, { rangeStart: start, rangeEnd: end });
     const timespan = {
-      startTime: new Date(start.getTime() - ARRIVAL_MARGIN_MS),
+      startTime: new Date(start.getTime() - LOOKUP_MARGIN_MS),
       endTime: new Date(end.getTime() + ARRIVAL_MARGIN_MS),
     };
     for (let n = 1; ; n++) {
@@ -366,12 +380,11 @@ export async function queryJobs(options: QueryJobsOptions): Promise<QueryJobsRes
   function addTables(state: WorkspaceState, tables: readonly LogsTable[]): number {
     let rows = 0;
     for (const table of tables) {
-      state.reader.addTable(
-        table.columnDescriptors.map((c) => c.name ?? ""),
-        table.rows,
-        { workspaceId: state.report.workspaceId },
-      );
-      rows += table.rows.length;
+      const columns = table.columnDescriptors.map((c) => c.name ?? "");
+      const split = takeLegacySignal(columns, table.rows);
+      state.legacySignal = mergeLegacySignals(state.legacySignal, split.signal);
+      state.reader.addTable(columns, split.rows, { workspaceId: state.report.workspaceId });
+      rows += split.rows.length;
     }
     state.report.rowsRead += rows;
     return rows;
@@ -438,6 +451,7 @@ export async function queryJobs(options: QueryJobsOptions): Promise<QueryJobsRes
     },
     errors: [],
     reader: createJobReader(),
+    legacySignal: null,
   }));
 
   await Promise.all(states.flatMap((state) => [readQuery(state, "jobs"), readQuery(state, "jobs-legacy")]));
@@ -445,6 +459,13 @@ export async function queryJobs(options: QueryJobsOptions): Promise<QueryJobsRes
 
   const byWorkspace = new Map<string, ReadResult>();
   for (const state of states) {
+    if (state.legacySignal) {
+      // Backup data is there but cannot be read: a problem to fix, not a quiet workspace.
+      state.report.legacyFieldsInAdditionalFields = state.legacySignal;
+      state.report.status = "failed";
+      state.report.complete = false;
+      state.errors.push(describeLegacySignal(state.legacySignal));
+    }
     byWorkspace.set(state.report.workspaceId, state.reader.finish());
     if (state.report.status !== "failed" && state.report.rowsRead > 0) state.report.status = "ok";
     if (state.errors.length > 0) state.report.error = state.errors.join("; ");

@@ -4,12 +4,13 @@ import {
   buildEstate,
   bulkVaults,
   generateJobRows,
+  SAMPLE_ADDITIONAL_FIELDS,
   SAMPLE_WORKSPACES,
   type ConsistencyCounts,
 } from "../../src/demo/estate.js";
 import { classifyCode, classifyJob } from "../../src/domain/classify.js";
 import type { Consistency } from "../../src/domain/model.js";
-import { JOB_QUERY_COLUMNS } from "../../src/logs/columns.js";
+import { JOB_QUERY_COLUMNS, LEGACY_SIGNAL_COLUMNS } from "../../src/logs/columns.js";
 import { normaliseTable } from "../../src/logs/normalise.js";
 
 const END = "2026-11-24";
@@ -132,6 +133,46 @@ describe("the sample estate", () => {
     expect(mainLegacy).toMatchObject({
       error: { status: 400, message: expect.stringContaining("'AzureDiagnostics'") },
     });
+  });
+
+  it("answers the legacy query with its two signal columns, empty on every job row", () => {
+    const provider = estate.logsProvider();
+    const legacy = rowsOf(provider(dayRequest(SAMPLE_WORKSPACES.legacy, "jobs-legacy", END)));
+    const main = rowsOf(provider(dayRequest(SAMPLE_WORKSPACES.main, "jobs", END)));
+    expect(legacy.columns).toEqual([...JOB_QUERY_COLUMNS, ...LEGACY_SIGNAL_COLUMNS]);
+    expect(main.columns).toEqual([...JOB_QUERY_COLUMNS]);
+    expect(legacy.rows.length).toBeGreaterThan(50);
+    for (const row of legacy.rows) {
+      expect(row).toHaveLength(JOB_QUERY_COLUMNS.length + 2);
+      expect(row.slice(-2)).toEqual([null, null]);
+      expect(row[1]).toMatch(/^[0-9a-f-]{36}$/);
+    }
+  });
+
+  it("with AzureDiagnostics full, answers no legacy job but one signal row counting the window's records", () => {
+    const request = dayRequest(SAMPLE_WORKSPACES.legacy, "jobs-legacy", END);
+    const full = rowsOf(estate.logsProvider(undefined, { azureDiagnosticsFull: true })(request));
+    expect(full.columns).toEqual([...JOB_QUERY_COLUMNS, ...LEGACY_SIGNAL_COLUMNS]);
+    // every backup report record generated within two days either side of the day carries its fields there
+    const dayStart = Date.parse(`${END}T00:00:00Z`);
+    const records = estate.jobs
+      .filter((j) => j.vm.vault.legacy)
+      .flatMap((j) => j.rows)
+      .filter(
+        (r) =>
+          r.timeGeneratedMs >= dayStart - 2 * 86_400_000 && r.timeGeneratedMs <= dayStart + 3 * 86_400_000,
+      );
+    expect(records.length).toBeGreaterThan(50);
+    expect(full.rows).toEqual([
+      [...JOB_QUERY_COLUMNS.map(() => null), records.length, SAMPLE_ADDITIONAL_FIELDS],
+    ]);
+    // the resource-specific workspace is not affected
+    const main = rowsOf(
+      estate.logsProvider(undefined, { azureDiagnosticsFull: true })(
+        dayRequest(SAMPLE_WORKSPACES.main, "jobs", END),
+      ),
+    );
+    expect(main.rows.length).toBeGreaterThan(100);
   });
 
   it("its expected figures are what the normaliser and the classifier make of its rows, day by day", () => {

@@ -112,7 +112,7 @@ describe("the job queries", () => {
       expect(text).toContain("summarize arg_max(TimeGenerated, *) by JobUniqueId");
     }
     // A workspace whose AzureDiagnostics holds other services' logs but no backup reports has no SchemaVersion_s.
-    expect(loadQuery("jobs-legacy")).toContain('columnifexists("SchemaVersion_s", "") == "V2"');
+    expect(loadQuery("jobs-legacy")).toContain('column_ifexists("SchemaVersion_s", "") == "V2"');
     expect(loadQuery("jobs-legacy")).not.toMatch(/[^"]SchemaVersion_s ==/);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildEstate, SAMPLE_WORKSPACES } from "../../src/demo/estate.js";
+import { buildEstate, SAMPLE_ADDITIONAL_FIELDS, SAMPLE_WORKSPACES } from "../../src/demo/estate.js";
 import type { LogsEndpoint, LogsProvider } from "../../src/local/logs-endpoint.js";
 import { loopbackTls } from "../../src/local/tls.js";
 import { JOB_QUERY_COLUMNS } from "../../src/logs/columns.js";
@@ -96,13 +96,14 @@ describe("queryJobs against the local Log Analytics endpoint", () => {
       expect(
         legacyJobs.every((j) => j.vault === "RSV-LEGACY-NEU" && j.workspaceId === SAMPLE_WORKSPACES.legacy),
       ).toBe(true);
-      // what went over the wire: the configured scope's token, the day as parameters, a timespan with the late-row margin
+      // what went over the wire: the configured scope's token, the day as parameters, a timespan with the
+      // look-up margin before the day (item and container records of the 7 days before) and the late-row margin after
       expect(new Set(credential.scopes)).toEqual(new Set([SCOPE]));
       expect(logs.requests).toHaveLength(4);
       for (const r of logs.requests) {
         expect(r.authorization).toBe("Bearer token-for-logs");
         expect(r.params).toEqual({ rangeStart: dayStart.toISOString(), rangeEnd: dayEnd.toISOString() });
-        expect(r.timespan).toBe("2026-11-22T00:00:00.000Z/2026-11-27T00:00:00.000Z");
+        expect(r.timespan).toBe("2026-11-17T00:00:00.000Z/2026-11-27T00:00:00.000Z");
       }
       expect(new Set(logs.requests.map((r) => `${r.workspaceId}:${r.queryName}`)).size).toBe(4);
     });
@@ -268,6 +269,65 @@ describe("queryJobs against the local Log Analytics endpoint", () => {
         ["empty", 2],
         ["empty", 0],
       ]);
+    });
+  });
+
+  it("a workspace whose AzureDiagnostics keeps backup fields in AdditionalFields is a clear failure, not 'no data'", async () => {
+    await withLogsEndpoint(estate.logsProvider(undefined, { azureDiagnosticsFull: true }), async (logs) => {
+      const { read, workspaces, complete } = await readDay(logs).result;
+      expect(complete).toBe(false);
+      expect(workspaces[0]).toMatchObject({
+        workspaceId: SAMPLE_WORKSPACES.main,
+        status: "ok",
+        complete: true,
+      });
+      const legacy = workspaces[1];
+      expect(legacy).toMatchObject({
+        workspaceId: SAMPLE_WORKSPACES.legacy,
+        status: "failed",
+        complete: false,
+      });
+      expect(legacy?.legacyFieldsInAdditionalFields).toEqual({
+        rows: expect.any(Number),
+        fields: [...SAMPLE_ADDITIONAL_FIELDS].sort(),
+      });
+      expect(legacy?.legacyFieldsInAdditionalFields?.rows).toBeGreaterThan(50);
+      expect(legacy?.error).toMatch(
+        /^AzureDiagnostics has reached its 500-column limit: \d+ Azure Backup report record\(s\) keep backup fields \(BackupItemUniqueId, BackupManagementType, ProtectedContainerUniqueId, SchemaVersion\) in its AdditionalFields column.*resource-specific mode/,
+      );
+      // the signal is a row of the legacy query's answer: no extra query, and no row rejected
+      expect(logs.requests).toHaveLength(4);
+      expect(read.rejected).toEqual([]);
+      expect(read.jobs.every((j) => j.workspaceId === SAMPLE_WORKSPACES.main)).toBe(true);
+    });
+  });
+
+  it("job rows that come with the signal row are still read, and the workspace is failed", async () => {
+    const base = estate.logsProvider();
+    const provider: LogsProvider = async (request) => {
+      const answer = await base(request);
+      if ("error" in answer || request.queryName !== "jobs-legacy") return answer;
+      const signal = [
+        ...JOB_QUERY_COLUMNS.map(() => null),
+        12,
+        ["ProtectedContainerName", "ProtectedContainerOSType"],
+      ];
+      return { ...answer, rows: [...answer.rows, signal] };
+    };
+    await withLogsEndpoint(provider, async (logs) => {
+      const { byWorkspace, workspaces } = await readDay(logs, [SAMPLE_WORKSPACES.legacy]).result;
+      const legacy = byWorkspace.get(SAMPLE_WORKSPACES.legacy);
+      expect(legacy?.jobs.length).toBeGreaterThan(50);
+      expect(legacy?.rejected).toEqual([]);
+      expect(workspaces[0]).toMatchObject({
+        status: "failed",
+        complete: false,
+        legacyFieldsInAdditionalFields: {
+          rows: 12,
+          fields: ["ProtectedContainerName", "ProtectedContainerOSType"],
+        },
+      });
+      expect(workspaces[0]?.error).toMatch(/12 Azure Backup report record\(s\)/);
     });
   });
 
