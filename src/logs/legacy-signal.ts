@@ -14,6 +14,7 @@ export interface LegacyFieldsSignal {
 }
 
 const [ROWS, KEYS] = LEGACY_SIGNAL_COLUMNS.map((c) => c.name);
+const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 
 function keysOf(cell: unknown): string[] {
   let value = cell;
@@ -24,7 +25,9 @@ function keysOf(cell: unknown): string[] {
       return [];
     }
   }
-  return Array.isArray(value) ? value.filter((k): k is string => typeof k === "string") : [];
+  if (!Array.isArray(value)) return [];
+  // Field names only (the query asks for known ones); anything else in the answer never reaches a message.
+  return value.filter((k): k is string => typeof k === "string" && FIELD_NAME.test(k)).slice(0, 40);
 }
 
 /**

@@ -302,7 +302,7 @@ describe("queryJobs against the local Log Analytics endpoint", () => {
     });
   });
 
-  it("job rows that come with the signal row are still read, and the workspace is failed", async () => {
+  it("job rows that come with the signal row are still read, the workspace is failed, and only field names reach its message", async () => {
     const base = estate.logsProvider();
     const provider: LogsProvider = async (request) => {
       const answer = await base(request);
@@ -310,7 +310,7 @@ describe("queryJobs against the local Log Analytics endpoint", () => {
       const signal = [
         ...JOB_QUERY_COLUMNS.map(() => null),
         12,
-        ["ProtectedContainerName", "ProtectedContainerOSType"],
+        ["ProtectedContainerName", "ProtectedContainerOSType", "<b>https://x</b>"],
       ];
       return { ...answer, rows: [...answer.rows, signal] };
     };
