@@ -10,6 +10,7 @@
 import { RecoveryServicesBackupClient } from "@azure/arm-recoveryservicesbackup";
 import type { TokenCredential } from "@azure/core-auth";
 import type { RecoveryPointMode } from "../config.js";
+import { BudgetError, deadlineOptions, DeadlineError } from "../deadline.js";
 import type { BackupJob, ObservedPoint } from "../domain/model.js";
 
 export type { RecoveryPointMode };
@@ -22,7 +23,13 @@ export interface RecoveryPointsClientOptions {
   tlsCa?: string;
   /** SDK retry settings (the SDK retries 5xx with back-off and honours Retry-After on 429). */
   retry?: { maxRetries?: number; retryDelayInMs?: number; maxRetryDelayInMs?: number };
+  /** Longest time one ARM request (answer and body) may take. Default 60,000 ms. */
+  requestTimeoutInMs?: number;
+  /** The run's signal: when it aborts, no further request is sent and those in flight are cancelled. */
+  abortSignal?: AbortSignal;
 }
+
+export const ARM_REQUEST_TIMEOUT_MS = 60_000;
 
 /** ARM clients per subscription (the SDK binds a client to one subscription). */
 export interface RecoveryPointsClient {
@@ -43,6 +50,10 @@ export function createRecoveryPointsClient(options: RecoveryPointsClientOptions)
           $host: endpoint,
           ...(options.tlsCa ? { tlsOptions: { ca: options.tlsCa } } : {}),
           ...(options.retry ? { retryOptions: options.retry } : {}),
+          ...deadlineOptions({
+            requestTimeoutInMs: options.requestTimeoutInMs ?? ARM_REQUEST_TIMEOUT_MS,
+            ...(options.abortSignal ? { abortSignal: options.abortSignal } : {}),
+          }),
         });
         clients.set(key, client);
       }
@@ -145,6 +156,8 @@ function describeError(error: unknown): string {
   const e = error as { statusCode?: unknown; code?: unknown; message?: unknown; name?: unknown };
   const status = typeof e.statusCode === "number" ? e.statusCode : null;
   const code = typeof e.code === "string" ? e.code : null;
+  if (error instanceof DeadlineError) return `ARM gave ${error.message}: the consistency stays inferred`;
+  if (error instanceof BudgetError) return "not looked up: the run's time budget ran out";
   if (e.name === "AbortError") return "the look-up was cancelled";
   if (status === 404) return `ARM does not know this protected item (404${code ? ` ${code}` : ""})`;
   if (status === 403 || status === 401) {
@@ -237,6 +250,11 @@ export async function lookupRecoveryPoints(
   const workers = Math.max(1, Math.min(options.concurrency ?? 4, queue.length));
   const work = async (): Promise<void> => {
     for (let group = queue.shift(); group; group = queue.shift()) {
+      if (options.abortSignal?.aborted) {
+        const message = describeError(new BudgetError());
+        for (const job of group.jobs) result.set(job.jobId, { error: message });
+        continue;
+      }
       const startMs = Math.min(...group.jobs.map((j) => j.startMs)) - slackMs;
       const endMs = Math.max(...group.jobs.map(runEndMs)) + slackMs;
       try {

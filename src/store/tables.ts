@@ -5,13 +5,20 @@
 import { TableClient, TableServiceClient, type TableServiceClientOptions } from "@azure/data-tables";
 import type { TokenCredential } from "@azure/core-auth";
 import { isLoopbackHost, type TablesTarget } from "../config.js";
+import { deadlineOptions } from "../deadline.js";
 
 export interface TablesOptions {
   /** Prepended to every table name (letters and digits only), e.g. to keep test runs apart. */
   tablePrefix?: string;
   /** Extra certificate authority (PEM) to trust, e.g. for a local HTTPS emulator. */
   ca?: string;
+  /** Longest time one table request (answer and body) may take. Default 30,000 ms. */
+  requestTimeoutInMs?: number;
+  /** The run's signal: when it aborts, no further table request is sent and those in flight are cancelled. */
+  abortSignal?: AbortSignal;
 }
+
+export const TABLE_REQUEST_TIMEOUT_MS = 30_000;
 
 /** Opens tables of one storage account; `table(name)` gives a client for a (prefixed) table. */
 export interface Tables {
@@ -37,7 +44,12 @@ function connectionEndpoint(connectionString: string): string {
   return `${protocol}://${parts.get("accountname") ?? "unknown"}.table.${parts.get("endpointsuffix") ?? "core.windows.net"}`;
 }
 
-function clientOptions(endpoint: string, ca: string | undefined): TableServiceClientOptions {
+function clientOptions(endpoint: string, options: TablesOptions): TableServiceClientOptions {
+  const deadline = deadlineOptions({
+    requestTimeoutInMs: options.requestTimeoutInMs ?? TABLE_REQUEST_TIMEOUT_MS,
+    ...(options.abortSignal ? { abortSignal: options.abortSignal } : {}),
+  });
+  const ca = options.ca;
   let url: URL;
   try {
     url = new URL(endpoint);
@@ -46,8 +58,9 @@ function clientOptions(endpoint: string, ca: string | undefined): TableServiceCl
       "The Table Storage endpoint in the settings is not a valid URL: check the table endpoint",
     );
   }
-  if (url.protocol === "https:") return ca ? { tlsOptions: { ca } } : {};
-  if (url.protocol === "http:" && isLoopbackHost(url.hostname)) return { allowInsecureConnection: true };
+  if (url.protocol === "https:") return ca ? { ...deadline, tlsOptions: { ca } } : deadline;
+  if (url.protocol === "http:" && isLoopbackHost(url.hostname))
+    return { ...deadline, allowInsecureConnection: true };
   throw new Error(
     `The Table Storage endpoint ${url.protocol}//${url.host} must use https (http is allowed only for loopback hosts such as Azurite)`,
   );
@@ -68,14 +81,14 @@ export function openTables(
   let endpoint: string;
   if (target.kind === "connection") {
     endpoint = connectionEndpoint(target.connectionString).replace(/\/+$/, "");
-    const opts = clientOptions(endpoint, options.ca);
+    const opts = clientOptions(endpoint, options);
     make = (name) => TableClient.fromConnectionString(target.connectionString, name, opts);
     service = TableServiceClient.fromConnectionString(target.connectionString, opts);
   } else {
     if (!credential)
       throw new Error("PULSE_TABLES_URL needs an Azure credential (managed identity) to sign in");
     endpoint = target.url.replace(/\/+$/, "");
-    const opts = clientOptions(endpoint, options.ca);
+    const opts = clientOptions(endpoint, options);
     make = (name) => new TableClient(endpoint, name, credential, opts);
     service = new TableServiceClient(endpoint, credential, opts);
   }
