@@ -6,6 +6,7 @@
 import { parseArgs } from "node:util";
 import { redact, SettingError, type Config } from "../config.js";
 import { parseAlertRules, type Alert } from "../domain/alert-rules.js";
+import { DAY_MS } from "../domain/days.js";
 import { visible, visibleLines } from "../domain/visible-text.js";
 import {
   alertsSucceeded,
@@ -19,7 +20,6 @@ import { runConfig, UsageError } from "./run.js";
 
 /** The longest look-back `--since` accepts. */
 export const MAX_SINCE_DAYS = 30;
-const DAY_MS = 86_400_000;
 
 export const ALERTS_USAGE = `Usage: backup-pulse alerts [--since ISO-8601] [--dry-run] [--format text|json]
 

@@ -8,7 +8,7 @@ import { parseArgs } from "node:util";
 import { loadConfig, redact, SettingError, type Config } from "../config.js";
 import { htmlDigest } from "../delivery/html.js";
 import { terminalDigest } from "../delivery/terminal.js";
-import { isDate } from "../domain/trends.js";
+import { isDate } from "../domain/days.js";
 import { visible } from "../domain/visible-text.js";
 import { openDeps, type DepsOptions } from "../pipeline/deps.js";
 import { runDaily, runSucceeded, yesterdayUtc, type DailyResult } from "../pipeline/daily.js";

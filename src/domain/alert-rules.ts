@@ -12,6 +12,7 @@
  */
 import { SettingError } from "../config.js";
 import { CONSISTENCY_DOC_URL, hintsFor, isVssCode, lookupCode, type CatalogueEntry } from "./catalogue.js";
+import { DAY_MS, HOUR_MS, MINUTE_MS } from "./days.js";
 import type { ClassifiedJob } from "./model.js";
 
 export type AlertRuleName = "consecutive-failures" | "consistency-downgrade" | "vss";
@@ -27,9 +28,6 @@ export interface AlertRuleSet {
   cooldownMs: number;
 }
 
-const MINUTE_MS = 60_000;
-const HOUR_MS = 60 * MINUTE_MS;
-const DAY_MS = 24 * HOUR_MS;
 const MAX_COOLDOWN_MS = 30 * DAY_MS;
 const DEFAULT_CONSECUTIVE = 2;
 const MAX_CONSECUTIVE = 100;

@@ -8,7 +8,7 @@
  */
 import { app, type HttpResponseInit } from "@azure/functions";
 import { htmlDigest } from "../delivery/html.js";
-import { isDate } from "../domain/trends.js";
+import { isDate } from "../domain/days.js";
 import { composeDigest, yesterdayUtc } from "../pipeline/daily.js";
 import {
   FUNCTION_KEY_PARAMETER,

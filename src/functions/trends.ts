@@ -15,7 +15,7 @@ import type { TokenCredential } from "@azure/core-auth";
 import { MAX_RANGE_DAYS, renderCsv } from "../commands/trends.js";
 import { loadConfig, redact, SettingError, type Env } from "../config.js";
 import type { DailyTrend } from "../domain/model.js";
-import { addDays, daysBetween, isDate } from "../domain/trends.js";
+import { addDays, daysBetween, isDate } from "../domain/days.js";
 import { azureCredential } from "../pipeline/deps.js";
 import { TrendStore, type TrendQuery, type TrendStoreOptions } from "../store/trend-store.js";
 

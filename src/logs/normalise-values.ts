@@ -150,8 +150,3 @@ export function cellDateMs(cell: unknown): number | null {
   if (typeof cell === "number") return Number.isFinite(cell) ? cell : null;
   return null;
 }
-
-/** `YYYY-MM-DD` (UTC) of an epoch-ms instant. */
-export function utcDay(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
-}

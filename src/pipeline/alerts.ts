@@ -23,6 +23,7 @@ import {
   type Alert,
   type AlertRuleSet,
 } from "../domain/alert-rules.js";
+import { DAY_MS, HOUR_MS } from "../domain/days.js";
 import type { ClassifiedJob, ObservedPoint } from "../domain/model.js";
 import { queryJobs, type LogsClient, type WorkspaceReport } from "../logs/query.js";
 import { lookupRecoveryPoints, type RecoveryPointsClient } from "../recovery/recovery-points.js";
@@ -31,9 +32,6 @@ import { deliver, flushPending, Outbox, type DeliveryReport, type DeliveryTarget
 import { openTables } from "../store/tables.js";
 import { classifyWithPoints } from "./daily.js";
 import { openDeps, type DepsOptions } from "./deps.js";
-
-const HOUR_MS = 3_600_000;
-const DAY_MS = 24 * HOUR_MS;
 
 /** Without a checkpoint (first run), jobs whose rows arrived in this last stretch count as new. */
 export const FIRST_RUN_WINDOW_MS = HOUR_MS;

@@ -8,7 +8,8 @@ import { lookupCode } from "../domain/catalogue.js";
 import { classifyJob } from "../domain/classify.js";
 import { buildDigest, type CoverageInput, type Digest } from "../domain/digest.js";
 import type { BackupJob, ClassifiedJob, Consistency, JobStatus, ObservedPoint } from "../domain/model.js";
-import { addDays, groupJobsByDay, utcDay } from "../domain/trends.js";
+import { addDays, DAY_MS, utcDay } from "../domain/days.js";
+import { groupJobsByDay } from "../domain/trends.js";
 import { renderDigest } from "../delivery/render.js";
 import type { Poster } from "../delivery/poster.js";
 import { queryJobs, type LogsClient, type QueryProgress, type WorkspaceReport } from "../logs/query.js";
@@ -19,8 +20,6 @@ import {
 } from "../recovery/recovery-points.js";
 import { deliver, type DeliveryReport, type Outbox } from "../store/outbox.js";
 import type { RunRecord, StoredJob, TrendStore, WriteDayResult } from "../store/trend-store.js";
-
-const DAY_MS = 86_400_000;
 
 export interface DailyDeps {
   logs: LogsClient;

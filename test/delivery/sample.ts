@@ -3,7 +3,7 @@
  * (20,000 VMs, 2,000 failing, 300 distinct codes, long names) for the size limits.
  */
 import { buildDigest, type CodeLookup, type Digest, type DigestInput } from "../../src/domain/digest.js";
-import { addDays } from "../../src/domain/trends.js";
+import { addDays } from "../../src/domain/days.js";
 import type { ClassifiedJob, DailyTrend } from "../../src/domain/model.js";
 import { classifiedJob } from "../support/jobs.js";
 

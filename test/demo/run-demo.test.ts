@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runDemoCommand } from "../../src/commands/demo.js";
 import { runDemo } from "../../src/demo/run-demo.js";
-import { addDays } from "../../src/domain/trends.js";
+import { addDays } from "../../src/domain/days.js";
 import { captureIo } from "../support/capture-io.js";
 
 const END = "2026-11-24";

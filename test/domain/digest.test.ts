@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { buildDigest, OFFLINE_VM_NOTE, TROUBLESHOOT_URL } from "../../src/domain/digest.js";
-import { addDays } from "../../src/domain/trends.js";
+import { addDays } from "../../src/domain/days.js";
 import type { ClassifiedJob } from "../../src/domain/model.js";
 import { DAY, job, lookup, noDataDigest, smallDigest, smallInput, trend } from "../delivery/sample.js";
 

@@ -1,19 +1,16 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import type { ClassifiedJob } from "../../src/domain/model.js";
+import { buildDailyTrends, groupJobsByDay } from "../../src/domain/trends.js";
+import { summariseVmDay, summariseVmDays, type VmDay } from "../../src/domain/vm-day.js";
 import {
-  buildDailyTrends,
-  groupJobsByDay,
   HISTORY_DAYS,
   markOn,
   nextVmState,
   setMark,
   streaks,
-  summariseVmDay,
-  summariseVmDays,
-  type VmDay,
   type VmState,
-} from "../../src/domain/trends.js";
+} from "../../src/domain/vm-state.js";
 import { classifiedJob } from "../support/jobs.js";
 
 let seq = 0;

@@ -1,0 +1,45 @@
+/**
+ * What changed since yesterday, per VM: new failures, recoveries and downgrades below the expected
+ * consistency. Pure.
+ */
+import type { ClassifiedJob } from "../model.js";
+import { byVaultVm, isFailure, latestPerVm, type DigestDay } from "./day.js";
+import type { YesterdayOutcome } from "./input.js";
+import type { ChangeKind, Digest, VmChange } from "./model.js";
+
+function change(kind: ChangeKind, j: ClassifiedJob): VmChange {
+  return {
+    kind,
+    vm: j.vm,
+    vault: j.vault,
+    os: j.os,
+    status: j.status,
+    consistency: j.consistency,
+    expectedConsistency: j.expectedConsistency,
+    errorCode: j.errorCode,
+    errorCategory: j.errorCategory,
+  };
+}
+
+/** Each VM's latest job today against its latest outcome yesterday. */
+export function dayChanges(day: DigestDay, yesterday: readonly YesterdayOutcome[]): Digest["changes"] {
+  const yesterdayByVm = latestPerVm(yesterday);
+  const newFailures: VmChange[] = [];
+  const recoveries: VmChange[] = [];
+  const downgrades: VmChange[] = [];
+  for (const [k, j] of day.byVm) {
+    const y = yesterdayByVm.get(k);
+    if (isFailure(j.status)) {
+      if (!y || !isFailure(y.status)) newFailures.push(change("new-failure", j));
+    } else {
+      if (y && isFailure(y.status)) recoveries.push(change("recovery", j));
+      if (j.degraded && !(y && y.degraded === true && !isFailure(y.status))) {
+        downgrades.push(change("downgrade", j));
+      }
+    }
+  }
+  newFailures.sort(byVaultVm);
+  recoveries.sort(byVaultVm);
+  downgrades.sort(byVaultVm);
+  return { newFailures, recoveries, downgrades };
+}

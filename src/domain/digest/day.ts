@@ -1,0 +1,103 @@
+/**
+ * The day as the digest's sections see it: the counts of its jobs, and each VM's latest job. Pure.
+ */
+import type { ClassifiedJob, DailyTrend, JobStatus } from "../model.js";
+import { vmKey } from "../names.js";
+import type { DigestHeadline } from "./model.js";
+
+/** The figures compared from day to day. */
+export interface DayCounts {
+  jobs: number;
+  succeeded: number;
+  application: number;
+  fileSystem: number;
+  crash: number;
+  none: number;
+}
+
+export interface DigestDay {
+  date: string;
+  jobs: readonly ClassifiedJob[];
+  counts: DigestHeadline["counts"];
+  figures: DayCounts;
+  /** The latest job of each VM, by {@link vmKey}. */
+  byVm: Map<string, ClassifiedJob>;
+  /** How many jobs each VM ran, by {@link vmKey}. */
+  jobsPerVm: Map<string, number>;
+}
+
+export const isFailure = (s: JobStatus): boolean => s === "Failed" || s === "Cancelled";
+
+export function rate(part: number, whole: number): number | null {
+  return whole > 0 ? part / whole : null;
+}
+
+export const byVaultVm = (a: { vm: string; vault: string }, b: { vm: string; vault: string }): number =>
+  a.vault.localeCompare(b.vault) || a.vm.localeCompare(b.vm);
+
+/** The latest job of each VM (by start; on a tie the later one in the list). */
+export function latestPerVm<T extends { vm: string; vault: string; start?: string }>(
+  items: readonly T[],
+): Map<string, T> {
+  const out = new Map<string, T>();
+  for (const it of items) {
+    const k = vmKey(it.vm, it.vault);
+    const prev = out.get(k);
+    if (!prev || (it.start ?? "") >= (prev.start ?? "")) out.set(k, it);
+  }
+  return out;
+}
+
+export function countsOfTrend(t: DailyTrend): DayCounts {
+  return {
+    jobs: t.jobs,
+    succeeded: t.completed + t.completedWithWarnings,
+    application: t.application,
+    fileSystem: t.fileSystem,
+    crash: t.crash,
+    none: t.none,
+  };
+}
+
+/** Today's jobs counted, and each VM's latest job. */
+export function readDay(date: string, jobs: readonly ClassifiedJob[]): DigestDay {
+  const byVm = latestPerVm(jobs);
+  const counts = {
+    jobs: jobs.length,
+    vms: byVm.size,
+    completed: 0,
+    completedWithWarnings: 0,
+    failed: 0,
+    cancelled: 0,
+    application: 0,
+    fileSystem: 0,
+    crash: 0,
+    none: 0,
+    unknown: 0,
+    degraded: 0,
+  };
+  const jobsPerVm = new Map<string, number>();
+  for (const j of jobs) {
+    if (j.status === "Completed") counts.completed++;
+    else if (j.status === "CompletedWithWarnings") counts.completedWithWarnings++;
+    else if (j.status === "Failed") counts.failed++;
+    else counts.cancelled++;
+    if (j.consistency === "application") counts.application++;
+    else if (j.consistency === "file-system") counts.fileSystem++;
+    else if (j.consistency === "crash") counts.crash++;
+    else if (j.consistency === "none") counts.none++;
+    else counts.unknown++;
+    if (j.degraded) counts.degraded++;
+    const k = vmKey(j.vm, j.vault);
+    jobsPerVm.set(k, (jobsPerVm.get(k) ?? 0) + 1);
+  }
+  const figures: DayCounts = {
+    jobs: counts.jobs,
+    succeeded: counts.completed + counts.completedWithWarnings,
+    application: counts.application,
+    fileSystem: counts.fileSystem,
+    crash: counts.crash,
+    none: counts.none,
+  };
+  return { date, jobs, counts, figures, byVm, jobsPerVm };
+}

@@ -1,0 +1,82 @@
+/**
+ * What the digest of a day is built from: the day's classified jobs, the stored history and what the run
+ * could read.
+ */
+import type { ClassifiedJob, DailyTrend, ErrorCategory, ExpectedConsistency, JobStatus } from "../model.js";
+
+/** What the digest needs to know about a VM's day before. A `ClassifiedJob` fits. */
+export interface YesterdayOutcome {
+  vm: string;
+  vault: string;
+  status: JobStatus;
+  degraded?: boolean;
+  start?: string;
+}
+
+/** Per-VM running state (streaks), as the trend store keeps it. */
+export interface VmStreakState {
+  vm: string;
+  vault: string;
+  failingDays: number;
+  belowExpectedDays: number;
+  expectedConsistency?: ExpectedConsistency | null;
+  lastGoodPointAt?: string | null;
+}
+
+export interface KnownVm {
+  vm: string;
+  vault: string;
+  lastJobAt?: string | null;
+}
+
+export interface CoverageInput {
+  /** Workspace IDs queried for the day. */
+  workspacesQueried: readonly string[];
+  /** Workspaces whose query failed; the reason must carry no secret. */
+  workspacesFailed?: readonly { workspaceId: string; reason: string }[];
+  /** Vaults expected to report (known vaults); those without any job today are listed as silent. */
+  vaultsKnown?: readonly string[];
+  /** True when some query came back partial. */
+  partial?: boolean;
+  rowsRejected?: number;
+}
+
+/** What the digest takes from the error catalogue. `lookupCode` from ./catalogue.js fits. */
+export interface CodeInfo {
+  kind: "failure" | "warning";
+  category: ErrorCategory;
+  action: string;
+  docUrl: string;
+}
+export type CodeLookup = (code: string) => CodeInfo | null;
+
+export interface DigestThresholds {
+  /** Below this success rate the fleet is `failing`. */
+  failingSuccessRate: number;
+  /** A VM failing this many days in a row makes the fleet `failing`. */
+  failingStreakDays: number;
+  /** Streaks shorter than this are not listed under "what persists" (a one-day failure is a change). */
+  listStreakDays: number;
+}
+
+export interface DigestInput {
+  /** The UTC day, YYYY-MM-DD. */
+  date: string;
+  jobs: readonly ClassifiedJob[];
+  /** Fleet trends (scope `all`) of the previous days; today's entry, if present, is ignored. */
+  trends: readonly DailyTrend[];
+  /** Yesterday's jobs, or one outcome per VM. */
+  yesterday: readonly YesterdayOutcome[];
+  vmStates: readonly VmStreakState[];
+  knownVms: readonly KnownVm[];
+  coverage: CoverageInput;
+  lookup?: CodeLookup;
+  generatedAt?: string;
+  thresholds?: Partial<DigestThresholds>;
+}
+
+export const DEFAULT_THRESHOLDS: DigestThresholds = {
+  failingSuccessRate: 0.9,
+  failingStreakDays: 3,
+  listStreakDays: 2,
+};

@@ -1,0 +1,148 @@
+/**
+ * The daily digest's model: what a person reads every morning to learn, in ten seconds, whether the fleet's
+ * backups are healthy, what changed since yesterday and what to do. A plain JSON-serialisable model that
+ * every renderer (Teams, Slack, generic JSON, HTML) draws from.
+ */
+import type { Consistency, ErrorCategory, ExpectedConsistency, JobStatus, OsType } from "../model.js";
+
+export type DigestStatus = "healthy" | "attention" | "failing" | "no-data";
+/** Direction of a figure against a reference: rendered as ▲ ▼ = (and "–" when there is nothing to compare). */
+export type Direction = "up" | "down" | "same" | "none";
+
+/** One headline figure against yesterday and the 7-day average. Rates are fractions from 0 to 1. */
+export interface Comparison {
+  value: number | null;
+  yesterday: number | null;
+  average7d: number | null;
+  vsYesterday: Direction;
+  vs7d: Direction;
+  /** True when a rise is good news (success), false when it is bad news (failed, crash), null when neutral. */
+  higherIsBetter: boolean | null;
+}
+
+export interface DigestHeadline {
+  date: string;
+  status: DigestStatus;
+  /** One sentence saying why the status is what it is. */
+  statusReason: string;
+  /** True when some data is known to be missing (a workspace failed, a query came back partial). */
+  partial: boolean;
+  jobs: Comparison;
+  successRate: Comparison;
+  application: Comparison;
+  fileSystem: Comparison;
+  crash: Comparison;
+  /** Share of jobs with no recovery point (failed or cancelled). */
+  none: Comparison;
+  counts: {
+    jobs: number;
+    vms: number;
+    completed: number;
+    completedWithWarnings: number;
+    failed: number;
+    cancelled: number;
+    application: number;
+    fileSystem: number;
+    crash: number;
+    none: number;
+    unknown: number;
+    degraded: number;
+  };
+}
+
+export type ChangeKind = "new-failure" | "recovery" | "downgrade";
+
+export interface VmChange {
+  kind: ChangeKind;
+  vm: string;
+  vault: string;
+  os: OsType;
+  status: JobStatus;
+  consistency: Consistency;
+  expectedConsistency: ExpectedConsistency;
+  errorCode: string | null;
+  errorCategory: ErrorCategory | null;
+}
+
+export interface VmStreak {
+  vm: string;
+  vault: string;
+  days: number;
+  expectedConsistency: ExpectedConsistency | null;
+  lastGoodPointAt: string | null;
+}
+
+export interface MissingVm {
+  vm: string;
+  vault: string;
+  lastJobAt: string | null;
+}
+
+export interface CodeSummary {
+  code: string;
+  jobs: number;
+  vms: number;
+  category: ErrorCategory;
+  kind: "failure" | "warning" | "unknown";
+  /** False when the catalogue does not know the code: it is still listed. */
+  known: boolean;
+  action: string;
+  docUrl: string;
+  /** A few affected VMs, for orientation. */
+  sampleVms: string[];
+}
+
+export interface DigestCoverage {
+  workspacesQueried: number;
+  workspacesFailed: { workspaceId: string; reason: string }[];
+  vaultsSeen: string[];
+  /** Known vaults that sent no job report for the day. */
+  vaultsSilent: string[];
+  vmsKnown: number;
+  vmsWithJob: number;
+  partial: boolean;
+  rowsRejected: number;
+}
+
+export interface SeriesPoint {
+  date: string;
+  jobs: number;
+  successRate: number | null;
+  applicationRate: number | null;
+}
+
+/** One VM's outcome of the day (its latest job). */
+export interface VmRow {
+  vm: string;
+  vault: string;
+  os: OsType;
+  status: JobStatus;
+  consistency: Consistency;
+  expectedConsistency: ExpectedConsistency;
+  degraded: boolean;
+  errorCode: string | null;
+  jobs: number;
+  start: string;
+}
+
+export interface Digest {
+  date: string;
+  generatedAt: string;
+  headline: DigestHeadline;
+  changes: { newFailures: VmChange[]; recoveries: VmChange[]; downgrades: VmChange[] };
+  persisting: { failing: VmStreak[]; belowExpected: VmStreak[]; noJobToday: MissingVm[] };
+  topCodes: CodeSummary[];
+  coverage: DigestCoverage;
+  /** The last 30 days, oldest first, today last. */
+  series: SeriesPoint[];
+  notes: string[];
+  /** One row per VM with a job today, problems first. Renderers cap this list. */
+  vms: VmRow[];
+}
+
+export const TROUBLESHOOT_URL = "https://learn.microsoft.com/azure/backup/backup-azure-vms-troubleshoot";
+export const CONSISTENCY_DOC_URL =
+  "https://learn.microsoft.com/azure/backup/backup-azure-vms-introduction#snapshot-consistency";
+export const OFFLINE_VM_NOTE =
+  "A VM that was stopped when its backup ran gets a crash-consistent point. That point is safe when the VM " +
+  "was shut down cleanly: nothing was left in memory.";

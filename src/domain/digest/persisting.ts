@@ -1,0 +1,47 @@
+/**
+ * What persists: VMs failing or below their expected consistency several days in a row, and known VMs
+ * without a job today. Pure.
+ */
+import { vmKey } from "../names.js";
+import { byVaultVm, type DigestDay } from "./day.js";
+import type { DigestThresholds, KnownVm, VmStreakState } from "./input.js";
+import type { Digest, MissingVm, VmStreak } from "./model.js";
+
+/** The known VMs by {@link vmKey} (a VM listed twice counts once, with its last entry). */
+export function knownVmsByKey(knownVms: readonly KnownVm[]): Map<string, KnownVm> {
+  const known = new Map<string, KnownVm>();
+  for (const v of knownVms) known.set(vmKey(v.vm, v.vault), v);
+  return known;
+}
+
+const streak = (s: VmStreakState, days: number): VmStreak => ({
+  vm: s.vm,
+  vault: s.vault,
+  days,
+  expectedConsistency: s.expectedConsistency ?? null,
+  lastGoodPointAt: s.lastGoodPointAt ?? null,
+});
+
+const byDaysThenName = (a: VmStreak, b: VmStreak): number => b.days - a.days || byVaultVm(a, b);
+
+/** Streaks of at least `listStreakDays` (a shorter failure is a change, not something that persists). */
+export function persisting(
+  day: DigestDay,
+  vmStates: readonly VmStreakState[],
+  known: ReadonlyMap<string, KnownVm>,
+  th: DigestThresholds,
+): Digest["persisting"] {
+  const failing = vmStates
+    .filter((s) => s.failingDays >= th.listStreakDays)
+    .map((s) => streak(s, s.failingDays))
+    .sort(byDaysThenName);
+  const belowExpected = vmStates
+    .filter((s) => s.belowExpectedDays >= th.listStreakDays && s.failingDays < th.listStreakDays)
+    .map((s) => streak(s, s.belowExpectedDays))
+    .sort(byDaysThenName);
+  const noJobToday: MissingVm[] = [...known.entries()]
+    .filter(([k]) => !day.byVm.has(k))
+    .map(([, v]) => ({ vm: v.vm, vault: v.vault, lastJobAt: v.lastJobAt ?? null }))
+    .sort(byVaultVm);
+  return { failing, belowExpected, noJobToday };
+}
