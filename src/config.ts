@@ -2,6 +2,7 @@
  * Settings: read once from the environment, validated before any I/O, secrets kept out of messages.
  * Every setting backup-pulse reads is listed in SETTING_NAMES (the infra test checks the Bicep sets them).
  */
+import { AlertRulesError, parseAlertRules, type AlertRuleSet } from "./domain/alert-rules.js";
 
 export const SETTING_NAMES = [
   "PULSE_WORKSPACE_IDS",
@@ -44,7 +45,7 @@ export interface Config {
   linuxAppConsistentVms: string[];
   /** Previous days re-read on each run because late rows can still change them. */
   lookbackDays: number;
-  /** Raw alert-rule setting (parsed by the alert rules module). */
+  /** Raw alert-rule setting: read by {@link alertRuleSet} where alerts are evaluated. */
   alertRules: string | null;
 }
 
@@ -221,6 +222,19 @@ export function loadConfig(env: Env = process.env, options: LoadOptions = {}): C
     lookbackDays,
     alertRules: get(env, "PULSE_ALERT_RULES") ?? null,
   };
+}
+
+/**
+ * The alert rules of PULSE_ALERT_RULES. Throws SettingError naming the setting when they cannot be read (only
+ * the alert evaluation reads them, so a bad rule list does not stop the daily run).
+ */
+export function alertRuleSet(config: Pick<Config, "alertRules">): AlertRuleSet {
+  try {
+    return parseAlertRules(config.alertRules);
+  } catch (error) {
+    if (error instanceof AlertRulesError) throw new SettingError("PULSE_ALERT_RULES", error.message);
+    throw error;
+  }
 }
 
 /** Replaces every secret value that appears in `text` (webhook URL, secret, connection string). */

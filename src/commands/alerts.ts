@@ -4,8 +4,8 @@
  * what fired to the webhook once, remember it for the cooldown, and move the checkpoint.
  */
 import { parseArgs } from "node:util";
-import { redact, SettingError, type Config } from "../config.js";
-import { parseAlertRules, type Alert } from "../domain/alert-rules.js";
+import { alertRuleSet, redact, SettingError, type Config } from "../config.js";
+import type { Alert } from "../domain/alert-rules.js";
 import { DAY_MS } from "../domain/days.js";
 import { visible, visibleLines } from "../domain/visible-text.js";
 import {
@@ -122,7 +122,7 @@ export async function runAlertsCommand(
     }
     since = parseSince(values.since, now.getTime());
     config = runConfig(io.env, values["dry-run"] ?? false);
-    parseAlertRules(config.alertRules); // a bad PULSE_ALERT_RULES stops here, before anything is opened
+    alertRuleSet(config); // a bad PULSE_ALERT_RULES stops here, before anything is opened
   } catch (error) {
     if (error instanceof SettingError || error instanceof UsageError) return fail(error.message);
     return fail(`${error instanceof Error ? error.message : String(error)} (see --help)`);

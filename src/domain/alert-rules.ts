@@ -1,8 +1,9 @@
 /**
- * Alert rules: which newly read backup jobs deserve an alert, and the `PULSE_ALERT_RULES` syntax that
- * turns rules on and off. Pure: the alert timer passes in the jobs, the history and the last firing times.
+ * Alert rules: which newly read backup jobs deserve an alert, and the rule-list syntax that turns rules on
+ * and off. Pure: the alert timer passes in the jobs, the history and the last firing times. The settings
+ * module reads the setting written in this syntax and names it in its errors.
  *
- * Setting syntax (comma-separated, case-insensitive, spaces ignored; see docs/alerts.md):
+ * Rule-list syntax (comma-separated, case-insensitive, spaces ignored; see docs/alerts.md):
  *   consecutive-failures[:N]   a VM's latest N runs failed (default N = 2)
  *   consistency-downgrade      a VM expected to be application-consistent got a file-system or crash point
  *   vss                        a job reported a VSS service or writer code
@@ -10,7 +11,6 @@
  *   off                        no alerts at all
  * Unset or empty: every rule on, N = 2, cooldown 24 h. A list naming only `cooldown` keeps the default rules.
  */
-import { SettingError } from "../config.js";
 import { CONSISTENCY_DOC_URL, hintsFor, isVssCode, lookupCode, type CatalogueEntry } from "./catalogue.js";
 import { DAY_MS, HOUR_MS, MINUTE_MS } from "./days.js";
 import type { ClassifiedJob } from "./model.js";
@@ -31,9 +31,13 @@ export interface AlertRuleSet {
 const MAX_COOLDOWN_MS = 30 * DAY_MS;
 const DEFAULT_CONSECUTIVE = 2;
 const MAX_CONSECUTIVE = 100;
-const SETTING = "PULSE_ALERT_RULES";
 const SYNTAX =
   "use a comma-separated list of consecutive-failures[:N], consistency-downgrade, vss, cooldown:DURATION, or off";
+
+/** A rule list the parser does not understand; the message says what is wrong and how to write it. */
+export class AlertRulesError extends Error {
+  override name = "AlertRulesError";
+}
 
 export const DEFAULT_ALERT_RULES: Readonly<AlertRuleSet> = {
   consecutiveFailures: DEFAULT_CONSECUTIVE,
@@ -45,8 +49,7 @@ export const DEFAULT_ALERT_RULES: Readonly<AlertRuleSet> = {
 function parseCount(value: string): number {
   const n = /^\d+$/.test(value) ? Number(value) : NaN;
   if (!Number.isInteger(n) || n < 1 || n > MAX_CONSECUTIVE) {
-    throw new SettingError(
-      SETTING,
+    throw new AlertRulesError(
       `consecutive-failures:${value} needs a whole number of runs from 1 to ${MAX_CONSECUTIVE}, e.g. consecutive-failures:3`,
     );
   }
@@ -60,8 +63,7 @@ function parseDuration(value: string): number {
   const unitMs = m?.[2] === undefined ? undefined : UNIT_MS[m[2]];
   const ms = value === "0" ? 0 : unitMs === undefined ? NaN : Number(m?.[1]) * unitMs;
   if (!Number.isFinite(ms) || ms > MAX_COOLDOWN_MS) {
-    throw new SettingError(
-      SETTING,
+    throw new AlertRulesError(
       `cooldown:${value} needs a duration in minutes, hours or days up to 30d, e.g. cooldown:30m, cooldown:12h or cooldown:2d`,
     );
   }
@@ -69,8 +71,8 @@ function parseDuration(value: string): number {
 }
 
 /**
- * Reads the `PULSE_ALERT_RULES` setting. Unset or blank: the defaults. Throws SettingError naming the
- * setting on anything it does not understand.
+ * Reads a rule list. Unset or blank: the defaults. Throws AlertRulesError
+ * on anything it does not understand.
  */
 export function parseAlertRules(raw: string | null | undefined): AlertRuleSet {
   const tokens = (raw ?? "")
@@ -80,10 +82,7 @@ export function parseAlertRules(raw: string | null | undefined): AlertRuleSet {
   if (tokens.length === 0) return { ...DEFAULT_ALERT_RULES };
   if (tokens.includes("off")) {
     if (tokens.length > 1)
-      throw new SettingError(
-        SETTING,
-        `"off" turns every alert off and cannot be combined with other entries`,
-      );
+      throw new AlertRulesError(`"off" turns every alert off and cannot be combined with other entries`);
     return {
       consecutiveFailures: null,
       downgrade: false,
@@ -101,7 +100,7 @@ export function parseAlertRules(raw: string | null | undefined): AlertRuleSet {
     const colon = token.indexOf(":");
     const name = colon < 0 ? token : token.slice(0, colon);
     const value = colon < 0 ? null : token.slice(colon + 1);
-    if (seen.has(name)) throw new SettingError(SETTING, `"${name}" is given more than once`);
+    if (seen.has(name)) throw new AlertRulesError(`"${name}" is given more than once`);
     seen.add(name);
     switch (name) {
       case "consecutive-failures":
@@ -109,16 +108,16 @@ export function parseAlertRules(raw: string | null | undefined): AlertRuleSet {
         break;
       case "consistency-downgrade":
       case "vss":
-        if (value !== null) throw new SettingError(SETTING, `"${name}" takes no value (found "${token}")`);
+        if (value !== null) throw new AlertRulesError(`"${name}" takes no value (found "${token}")`);
         if (name === "vss") vss = true;
         else downgrade = true;
         break;
       case "cooldown":
-        if (value === null) throw new SettingError(SETTING, `cooldown needs a duration, e.g. cooldown:12h`);
+        if (value === null) throw new AlertRulesError(`cooldown needs a duration, e.g. cooldown:12h`);
         cooldownMs = parseDuration(value);
         break;
       default:
-        throw new SettingError(SETTING, `unknown entry "${token}": ${SYNTAX}`);
+        throw new AlertRulesError(`unknown entry "${token}": ${SYNTAX}`);
     }
   }
   if (consecutiveFailures === null && !downgrade && !vss) {
@@ -135,7 +134,7 @@ function formatDuration(ms: number): string {
   return `${Math.round(ms / MINUTE_MS)}m`;
 }
 
-/** The rule set written back in the setting's syntax, e.g. for a log line or `--help`. */
+/** The rule set written back in the rule-list syntax, e.g. for a log line or `--help`. */
 export function formatAlertRules(rules: AlertRuleSet): string {
   const parts: string[] = [];
   if (rules.consecutiveFailures !== null) parts.push(`consecutive-failures:${rules.consecutiveFailures}`);

@@ -9,8 +9,7 @@
  * invocation so the host records it; the outbox posts an undelivered message on the next run, never twice.
  */
 import { app, type InvocationContext, type Timer } from "@azure/functions";
-import { DEFAULTS, redact, type Env } from "../config.js";
-import { parseAlertRules } from "../domain/alert-rules.js";
+import { alertRuleSet, DEFAULTS, redact, type Env } from "../config.js";
 import {
   alertsSucceeded,
   openAlertDeps,
@@ -53,7 +52,7 @@ export function createAlertsTimer(
   return async (timer, context) => {
     const env = options.env ?? process.env;
     const config = timerSettings(env, context, {
-      check: (c) => parseAlertRules(c.alertRules),
+      check: alertRuleSet,
       advice: (problem) =>
         `backup-pulse alerts cannot run: ${problem}. Fix this app setting and restart the app.`,
     });

@@ -11,7 +11,7 @@
  * checkpoint (first run) the last hour counts as new.
  */
 import { createHash } from "node:crypto";
-import type { Config } from "../config.js";
+import { alertRuleSet, type Config } from "../config.js";
 import type { AlertView } from "../delivery/alert.js";
 import type { Poster } from "../delivery/poster.js";
 import { renderAlert } from "../delivery/render.js";
@@ -19,7 +19,6 @@ import {
   evaluateAlerts,
   formatAlertRules,
   historyNeeded,
-  parseAlertRules,
   type Alert,
   type AlertRuleSet,
 } from "../domain/alert-rules.js";
@@ -154,7 +153,7 @@ export async function runAlerts(
   options: AlertRunOptions = {},
 ): Promise<AlertRunResult> {
   // A bad setting stops here, before any request (callers validate it earlier too).
-  const rules: AlertRuleSet = parseAlertRules(config.alertRules);
+  const rules: AlertRuleSet = alertRuleSet(config);
   const log = options.log ?? (() => undefined);
   const dryRun = options.dryRun ?? false;
   const nowMs = (options.now ?? new Date()).getTime();

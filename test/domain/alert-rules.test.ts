@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { SettingError } from "../../src/config.js";
+import { alertRuleSet, SettingError } from "../../src/config.js";
 import {
   alertKey,
+  AlertRulesError,
   DEFAULT_ALERT_RULES,
   evaluateAlerts,
   formatAlertRules,
@@ -136,16 +137,26 @@ describe("parseAlertRules", () => {
     ["vss;cooldown:1h", /unknown entry/],
     ["vss,VSS", /more than once/],
   ])("rejects %j with a message naming PULSE_ALERT_RULES", (raw, reason) => {
-    let error: unknown;
-    try {
-      parseAlertRules(raw);
-    } catch (e) {
-      error = e;
-    }
+    const thrown = (read: () => unknown): unknown => {
+      try {
+        read();
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    };
+    // The rule list alone: a typed error saying what is wrong, naming no setting.
+    const problem = thrown(() => parseAlertRules(raw));
+    expect(problem).toBeInstanceOf(AlertRulesError);
+    expect((problem as Error).message).toMatch(reason);
+    expect((problem as Error).message).not.toMatch(/PULSE_/);
+    // The setting: the same message, naming PULSE_ALERT_RULES.
+    const error = thrown(() => alertRuleSet({ alertRules: raw }));
     expect(error).toBeInstanceOf(SettingError);
     expect((error as SettingError).setting).toBe("PULSE_ALERT_RULES");
     expect((error as Error).message).toMatch(/^PULSE_ALERT_RULES: /);
     expect((error as Error).message).toMatch(reason);
+    expect((error as Error).message).toBe(`PULSE_ALERT_RULES: ${(problem as Error).message}`);
   });
 
   it("writes a rule set back in the setting's syntax, which parses to the same set", () => {
