@@ -17,7 +17,8 @@ Usage:
   backup-pulse run [--date YYYY-MM-DD] [--dry-run]
   backup-pulse demo
   backup-pulse classify --input FILE [--format json|table]
-  backup-pulse trends [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--vault NAME] [--vm NAME] [--format json|table|csv]
+  backup-pulse trends [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--vault NAME] [--vm NAME] [--error-code CODE]
+                      [--format json|table|csv]
   backup-pulse alerts [--since ISO-8601] [--dry-run] [--format text|json]
 
 Run "backup-pulse <command> --help" for a command's options and settings.

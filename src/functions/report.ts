@@ -15,8 +15,8 @@ import {
   lazyReadStore,
   serverError,
   type HttpHandler,
-  type TrendsFunctionOptions,
-} from "./trends.js";
+  type ReadFunctionOptions,
+} from "./shared/http.js";
 
 export const REPORT_CSP =
   "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
@@ -50,10 +50,8 @@ export function parseReportQuery(
   return { date };
 }
 
-export type ReportFunctionOptions = TrendsFunctionOptions;
-
 /** Builds the report handler. The registered one uses the app settings and managed identity. */
-export function createReportHandler(options: ReportFunctionOptions = {}): HttpHandler {
+export function createReportHandler(options: ReadFunctionOptions = {}): HttpHandler {
   const store = options.store ?? lazyReadStore(options);
   return async (request, context) => {
     const parsed = parseReportQuery(request.query, yesterdayUtc(options.now?.() ?? Date.now()));

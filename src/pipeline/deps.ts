@@ -4,12 +4,12 @@
  */
 import type { TokenCredential } from "@azure/core-auth";
 import { DefaultAzureCredential } from "@azure/identity";
-import type { Config } from "../config.js";
+import { SettingError, type Config } from "../config.js";
 import { createPoster, type Poster, type PosterOptions } from "../delivery/poster.js";
 import { createLogsClient, type RetryOptions } from "../logs/query.js";
 import { createRecoveryPointsClient } from "../recovery/recovery-points.js";
 import { Outbox } from "../store/outbox.js";
-import { openTables } from "../store/tables.js";
+import { openTables, type TablesOptions } from "../store/tables.js";
 import { TrendStore } from "../store/trend-store.js";
 import type { DailyDeps } from "./daily.js";
 
@@ -40,6 +40,28 @@ export function azureCredential(): TokenCredential {
   return defaultCredential;
 }
 
+function tableOptions(options: DepsOptions): TablesOptions {
+  return {
+    ...(options.tablePrefix ? { tablePrefix: options.tablePrefix } : {}),
+    ...(options.tlsCa ? { ca: options.tlsCa } : {}),
+  };
+}
+
+/**
+ * The trend store for reading only (no table is created, so the identity needs only read access): what the
+ * trends and report faces read. Throws SettingError when no table target is set.
+ */
+export async function openTrendReader(config: Config, options: DepsOptions = {}): Promise<TrendStore> {
+  if (!config.tables) {
+    throw new SettingError(
+      "PULSE_TABLES_URL",
+      "is required (or PULSE_TABLES_CONNECTION): the Table Storage account where trends are kept",
+    );
+  }
+  const credential = config.tables.kind === "url" ? (options.credential ?? azureCredential()) : undefined;
+  return TrendStore.open(config.tables, credential, { ...tableOptions(options), createTables: false });
+}
+
 export async function openDeps(config: Config, options: DepsOptions = {}): Promise<Deps> {
   const credential = options.credential ?? azureCredential();
   const ca = options.tlsCa;
@@ -61,15 +83,12 @@ export async function openDeps(config: Config, options: DepsOptions = {}): Promi
   let store: TrendStore | null = null;
   let outbox: Outbox | null = null;
   if (config.tables && !options.withoutStore) {
-    const tableOptions = {
-      ...(options.tablePrefix ? { tablePrefix: options.tablePrefix } : {}),
-      ...(ca ? { ca } : {}),
-    };
+    const tables = tableOptions(options);
     store = await TrendStore.open(config.tables, credential, {
-      ...tableOptions,
+      ...tables,
       ...(options.readOnly ? { createTables: false } : {}),
     });
-    if (!options.readOnly) outbox = await Outbox.open(openTables(config.tables, credential, tableOptions));
+    if (!options.readOnly) outbox = await Outbox.open(openTables(config.tables, credential, tables));
   }
   const poster: Poster = createPoster(options.poster);
   return { credential, logs, recovery, store, outbox, poster };

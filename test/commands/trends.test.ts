@@ -33,6 +33,8 @@ async function seed(store: TrendStore): Promise<void> {
           status: "Failed",
           consistency: "none",
           degraded: true,
+          errorCode: "UserErrorGuestAgentStatusUnavailable",
+          errorCategory: "agent",
         }),
       ],
       complete: true,
@@ -48,7 +50,7 @@ describe("backup-pulse trends", () => {
     );
   });
   const run = (args: string[], c = captureIo({ PULSE_TABLES_CONNECTION: connectionString })) =>
-    runTrends(args, c, { now: NOW, tables: { tablePrefix: prefix } }).then((code) => ({ code, c }));
+    runTrends(args, c, { now: NOW, deps: { tablePrefix: prefix } }).then((code) => ({ code, c }));
 
   it("prints the last 30 days up to yesterday as a JSON array, oldest first", async () => {
     const { code, c } = await run([]);
@@ -90,6 +92,44 @@ describe("backup-pulse trends", () => {
     ]);
   });
 
+  it("reads one error code's trend across the fleet with --error-code (any case)", async () => {
+    const { code, c } = await run([
+      "--from",
+      "2026-10-01",
+      "--to",
+      "2026-11-24",
+      "--error-code",
+      "usererrorguestagentstatusunavailable",
+    ]);
+    expect(code).toBe(0);
+    const trends = JSON.parse(c.out());
+    expect(
+      trends.map((t: { date: string; scope: string; jobs: number; failed: number }) => [
+        t.date,
+        t.scope,
+        t.jobs,
+        t.failed,
+      ]),
+    ).toEqual(
+      ["2026-10-01", "2026-11-20", "2026-11-23", "2026-11-24"].map((d) => [
+        d,
+        "code:UserErrorGuestAgentStatusUnavailable",
+        1,
+        1,
+      ]),
+    );
+    expect(c.err()).toMatch(
+      /4 days of code usererrorguestagentstatusunavailable from 2026-10-01 to 2026-11-24/,
+    );
+  });
+
+  it("documents --error-code in --help", async () => {
+    const { code, c } = await run(["--help"]);
+    expect(code).toBe(0);
+    expect(c.out()).toMatch(/^Usage: backup-pulse trends .*\[--error-code CODE\]/);
+    expect(c.out()).toMatch(/^ {2}--error-code {2}one error or warning code's trend across the fleet/m);
+  });
+
   it("writes CSV with a header and quotes names that need it, and a readable table", async () => {
     const csv = await run([
       "--from",
@@ -127,6 +167,13 @@ describe("backup-pulse trends", () => {
     [["--format", "xml"], /--format must be json, table or csv/],
     [["--vault", " "], /--vault needs a name/],
     [["--days", "3"], /Unknown option '--days'/],
+    [["--error-code", " "], /--error-code needs a code/],
+    [["--error-code", "UserError' or true"], /--error-code "UserError' or true" is not an error code/],
+    [
+      ["--error-code", "UserErrorGuestAgentStatusUnavailable", "--vault", "vault-a"],
+      /--error-code gives the whole fleet's trend of one code: leave out --vault and --vm/,
+    ],
+    [["--vault", "vault a"], /--vault "vault a" is not a Recovery Services vault name/],
   ])("exits 2 on bad usage %j", async (args, message) => {
     const { code, c } = await run(args);
     expect(code).toBe(2);
@@ -172,7 +219,7 @@ describe("backup-pulse trends", () => {
         () =>
           runTrends(["--from", "2026-11-24", "--to", "2026-11-24"], c, {
             now: NOW,
-            tables: { ca: tables.ca },
+            deps: { tlsCa: tables.ca },
           }),
       );
       expect(c.err()).not.toMatch(/failed/);

@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { formatAlertsText } from "../../src/commands/alerts.js";
 import { classifyRead, renderTable } from "../../src/commands/classify.js";
-import { renderTrendTable } from "../../src/commands/trends.js";
+import { renderTrendTable } from "../../src/delivery/trend-table.js";
 import { slackAlerts, slackDigest } from "../../src/delivery/slack.js";
 import { teamsAlerts, teamsDigest } from "../../src/delivery/teams.js";
 import { terminalDigest } from "../../src/delivery/terminal.js";

@@ -62,6 +62,29 @@ describe("function registrations", () => {
     }
   });
 
+  it("each function file registers only its own functions (none loads another as a side effect)", async () => {
+    const expected: Record<string, string[]> = {
+      "alerts.ts": ["alerts"],
+      "daily-digest.ts": ["dailyDigest"],
+      "report.ts": ["report"],
+      "trends.ts": ["trends"],
+    };
+    const files = readdirSync(new URL("../../src/functions/", import.meta.url)).filter((f) =>
+      f.endsWith(".ts"),
+    );
+    expect(files.sort()).toEqual(Object.keys(expected).sort());
+    for (const f of files) {
+      vi.resetModules();
+      vi.mocked(app.timer).mockClear();
+      vi.mocked(app.http).mockClear();
+      await import(`../../src/functions/${f.replace(/\.ts$/, ".js")}`);
+      const registered = [...vi.mocked(app.timer).mock.calls, ...vi.mocked(app.http).mock.calls].map(
+        (c) => c[0],
+      );
+      expect(registered, f).toEqual(expected[f]);
+    }
+  });
+
   it("falls back to the default schedule when the app setting is absent, so the app still indexes", async () => {
     const { digestScheduleBinding } = await import("../../src/functions/daily-digest.js");
     expect(digestScheduleBinding({})).toBe("0 0 7 * * *");

@@ -58,7 +58,7 @@ beforeAll(async () => {
 
 const handler = createReportHandler({
   env: { PULSE_TABLES_CONNECTION: connection },
-  tables: { tablePrefix },
+  deps: { tablePrefix },
   now: () => NOW,
 });
 

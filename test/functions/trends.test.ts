@@ -7,7 +7,8 @@ import { beforeAll, describe, expect, inject, it } from "vitest";
 import { runTrends } from "../../src/commands/trends.js";
 import { AZURITE_KEY } from "../../src/local/azurite.js";
 import type { DailyTrend } from "../../src/domain/model.js";
-import { createTrendsHandler, lazyReadStore } from "../../src/functions/trends.js";
+import { lazyReadStore } from "../../src/functions/shared/http.js";
+import { createTrendsHandler } from "../../src/functions/trends.js";
 import { TrendStore, type StoredJob } from "../../src/store/trend-store.js";
 import { captureIo } from "../support/capture-io.js";
 import { recordingContext, type RecordingContext } from "../support/functions.js";
@@ -49,7 +50,7 @@ beforeAll(async () => {
   }
 });
 
-const handler = createTrendsHandler({ env, tables: { tablePrefix }, now: () => NOW });
+const handler = createTrendsHandler({ env, deps: { tablePrefix }, now: () => NOW });
 
 const context = (): RecordingContext => recordingContext("trends");
 
@@ -59,7 +60,7 @@ async function get(query: string, h = handler, ctx = context()): Promise<HttpRes
 
 async function cli(args: string[]): Promise<{ code: number; out: string }> {
   const io = captureIo(env);
-  const code = await runTrends(args, io, { tables: { tablePrefix }, now: () => new Date(NOW) });
+  const code = await runTrends(args, io, { deps: { tablePrefix }, now: () => new Date(NOW) });
   return { code, out: io.out() };
 }
 
@@ -109,6 +110,25 @@ describe("GET /api/trends", () => {
       .jsonBody as DailyTrend[];
     expect(code).toHaveLength(1);
     expect(code[0]).toMatchObject({ scope: "code:ExtensionFailedVssWriterInBadState", jobs: 1 });
+  });
+
+  it("answers an error code's trend exactly as `backup-pulse trends --error-code` prints it", async () => {
+    const response = await get("?from=2026-10-01&to=2026-11-24&errorCode=extensionfailedvsswriterinbadstate");
+    expect(response.status).toBe(200);
+    const body = response.jsonBody as DailyTrend[];
+    expect(body.map((t) => [t.date, t.scope, t.jobs])).toEqual(
+      DAYS.map((d) => [d, "code:ExtensionFailedVssWriterInBadState", 1]),
+    );
+    const printed = await cli([
+      "--from",
+      "2026-10-01",
+      "--to",
+      "2026-11-24",
+      "--error-code",
+      "extensionfailedvsswriterinbadstate",
+    ]);
+    expect(printed.code).toBe(0);
+    expect(body).toEqual(JSON.parse(printed.out));
   });
 
   it("answers CSV with text/csv and exactly the CLI's columns and rows", async () => {
@@ -174,7 +194,7 @@ describe("GET /api/trends", () => {
 
   it("answers 500 with a message that reveals nothing when the store cannot be read, and logs the cause", async () => {
     const wrongKey = connection.replace(AZURITE_KEY, Buffer.from("not the account key").toString("base64"));
-    const h = createTrendsHandler({ env: { PULSE_TABLES_CONNECTION: wrongKey }, tables: { tablePrefix } });
+    const h = createTrendsHandler({ env: { PULSE_TABLES_CONNECTION: wrongKey }, deps: { tablePrefix } });
     const ctx = context();
     const response = await get("", h, ctx);
     expect(response.status).toBe(500);
@@ -197,7 +217,7 @@ describe("GET /api/trends", () => {
 describe("lazyReadStore", () => {
   it("opens the store once and shares it; a failed open is retried on the next request", async () => {
     const settings: Record<string, string> = {};
-    const store = lazyReadStore({ env: settings, tables: { tablePrefix } });
+    const store = lazyReadStore({ env: settings, deps: { tablePrefix } });
     await expect(store()).rejects.toThrow(/PULSE_TABLES_URL/);
     settings.PULSE_TABLES_CONNECTION = connection;
     const first = await store();
