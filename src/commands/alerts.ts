@@ -8,13 +8,8 @@ import { alertRuleSet, redact, SettingError, type Config } from "../config.js";
 import type { Alert } from "../domain/alert-rules.js";
 import { DAY_MS } from "../domain/days.js";
 import { visible, visibleLines } from "../domain/visible-text.js";
-import {
-  alertsSucceeded,
-  openAlertDeps,
-  runAlerts,
-  type AlertDepsOptions,
-  type AlertRunResult,
-} from "../pipeline/alerts.js";
+import { openAlertDeps, runAlerts, type AlertDepsOptions, type AlertRunResult } from "../pipeline/alerts.js";
+import { runSucceeded } from "../pipeline/outcome.js";
 import { writeChunk, type CommandIo } from "./io.js";
 import { runConfig, UsageError } from "./run.js";
 
@@ -144,5 +139,5 @@ export async function runAlertsCommand(
   if (values.format === "json") await writeChunk(io.stdout, JSON.stringify(result, null, 2) + "\n");
   else await writeChunk(io.stdout, redact(formatAlertsText(result), io.env));
   if (dryRun) log("Dry run: nothing was posted, recorded or moved.");
-  return alertsSucceeded(result) ? 0 : 1;
+  return runSucceeded(result) ? 0 : 1;
 }

@@ -11,7 +11,8 @@ import { terminalDigest } from "../delivery/terminal.js";
 import { isDate } from "../domain/days.js";
 import { visible } from "../domain/visible-text.js";
 import { openDeps, type DepsOptions } from "../pipeline/deps.js";
-import { runDaily, runSucceeded, yesterdayUtc, type DailyResult } from "../pipeline/daily.js";
+import { runDaily, yesterdayUtc, type DailyResult } from "../pipeline/daily.js";
+import { runSucceeded } from "../pipeline/outcome.js";
 import { writeChunk, type CommandIo } from "./io.js";
 
 export const RUN_USAGE = `Usage: backup-pulse run [--date YYYY-MM-DD] [--dry-run] [--format text|json] [--html FILE]

@@ -9,22 +9,9 @@
  * invocation so the host records it; the outbox posts an undelivered message on the next run, never twice.
  */
 import { app, type InvocationContext, type Timer } from "@azure/functions";
-import { alertRuleSet, DEFAULTS, redact, type Env } from "../config.js";
-import {
-  alertsSucceeded,
-  openAlertDeps,
-  runAlerts,
-  type AlertDepsOptions,
-  type AlertRunResult,
-} from "../pipeline/alerts.js";
-import {
-  failUnclean,
-  redactedLog,
-  runOrFail,
-  scheduleBinding,
-  timerSettings,
-  unreadWorkspaces,
-} from "./shared/timer.js";
+import { alertRuleSet, DEFAULTS, type Env } from "../config.js";
+import { openAlertDeps, runAlerts, type AlertDepsOptions, type AlertRunResult } from "../pipeline/alerts.js";
+import { scheduleBinding, timerHandler } from "./shared/timer.js";
 
 export const ALERT_SCHEDULE_SETTING = "PULSE_ALERT_SCHEDULE";
 
@@ -49,37 +36,27 @@ export interface AlertsTimerOptions {
 export function createAlertsTimer(
   options: AlertsTimerOptions = {},
 ): (timer: Timer, context: InvocationContext) => Promise<void> {
-  return async (timer, context) => {
-    const env = options.env ?? process.env;
-    const config = timerSettings(env, context, {
-      check: alertRuleSet,
-      advice: (problem) =>
-        `backup-pulse alerts cannot run: ${problem}. Fix this app setting and restart the app.`,
-    });
-
-    const log = redactedLog(context, env);
-    if (timer.isPastDue) log("This alert evaluation is late: the timer was past due.");
-
-    const result = await runOrFail(context, env, "The alert evaluation", async () => {
-      const deps = await openAlertDeps(config, options.deps);
-      return runAlerts(config, deps, { ...(options.now ? { now: options.now() } : {}), log });
-    });
-
-    for (const a of result.alerts) {
-      context.warn(redact(`Alert [${a.rule}] ${a.title}: ${a.detail}`, env));
-    }
-    log(summariseAlerts(result));
-    if (!alertsSucceeded(result)) {
-      const reasons: string[] = [];
-      if (!result.complete) {
-        reasons.push(`${unreadWorkspaces(result.workspaces)}; the next run reads them again`);
-      }
-      if ((result.delivery?.failed.length ?? 0) > 0) {
-        reasons.push("the alert message was not delivered (it is retried on the next run)");
-      }
-      failUnclean(context, "The alert evaluation", reasons);
-    }
-  };
+  return timerHandler({
+    ...(options.env ? { env: options.env } : {}),
+    check: alertRuleSet,
+    advice: (problem) =>
+      `backup-pulse alerts cannot run: ${problem}. Fix this app setting and restart the app.`,
+    plan: (config, timer) => ({
+      what: "The alert evaluation",
+      opening: timer.isPastDue ? "This alert evaluation is late: the timer was past due." : null,
+      run: async (log) =>
+        runAlerts(config, await openAlertDeps(config, options.deps), {
+          ...(options.now ? { now: options.now() } : {}),
+          log,
+        }),
+      report: (result, { log, warn }) => {
+        for (const a of result.alerts) warn(`Alert [${a.rule}] ${a.title}: ${a.detail}`);
+        log(summariseAlerts(result));
+      },
+      unreadNote: "the next run reads them again",
+      undelivered: "the alert message was not delivered (it is retried on the next run)",
+    }),
+  });
 }
 
 /** One line a person can read in the invocation log. */

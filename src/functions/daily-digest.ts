@@ -9,15 +9,8 @@
 import { app, type InvocationContext, type Timer } from "@azure/functions";
 import { DEFAULTS, type Env } from "../config.js";
 import { openDeps, type DepsOptions } from "../pipeline/deps.js";
-import { runDaily, runSucceeded, yesterdayUtc, type DailyResult } from "../pipeline/daily.js";
-import {
-  failUnclean,
-  redactedLog,
-  runOrFail,
-  scheduleBinding,
-  timerSettings,
-  unreadWorkspaces,
-} from "./shared/timer.js";
+import { runDaily, yesterdayUtc, type DailyResult } from "../pipeline/daily.js";
+import { scheduleBinding, timerHandler } from "./shared/timer.js";
 
 export const DIGEST_SCHEDULE_SETTING = "PULSE_DIGEST_SCHEDULE";
 
@@ -42,31 +35,20 @@ export interface DailyDigestOptions {
 export function createDailyDigestTimer(
   options: DailyDigestOptions = {},
 ): (timer: Timer, context: InvocationContext) => Promise<void> {
-  return async (timer, context) => {
-    const env = options.env ?? process.env;
-    const config = timerSettings(env, context, {
-      advice: (problem) => `backup-pulse cannot run: ${problem}. Correct this app setting.`,
-    });
-
-    const date = yesterdayUtc(options.now?.() ?? Date.now());
-    const log = redactedLog(context, env);
-    log(`Daily digest for ${date}${timer.isPastDue ? " (this run is late: the timer was past due)" : ""}`);
-
-    const result = await runOrFail(context, env, `The daily run for ${date}`, async () => {
-      const deps = await openDeps(config, options.deps);
-      return runDaily(config, deps, { date, log });
-    });
-
-    const summary = summarise(result);
-    log(summary);
-    if (!runSucceeded(result)) {
-      const reasons: string[] = [];
-      if (!result.complete) reasons.push(unreadWorkspaces(result.workspaces));
-      const undelivered = result.delivery?.failed.length ?? 0;
-      if (undelivered > 0) reasons.push("the digest was not delivered (it is retried on the next run)");
-      failUnclean(context, `The daily run for ${date}`, reasons);
-    }
-  };
+  return timerHandler({
+    ...(options.env ? { env: options.env } : {}),
+    advice: (problem) => `backup-pulse cannot run: ${problem}. Correct this app setting.`,
+    plan: (config, timer) => {
+      const date = yesterdayUtc(options.now?.() ?? Date.now());
+      return {
+        what: `The daily run for ${date}`,
+        opening: `Daily digest for ${date}${timer.isPastDue ? " (this run is late: the timer was past due)" : ""}`,
+        run: async (log) => runDaily(config, await openDeps(config, options.deps), { date, log }),
+        report: (result, { log }) => log(summarise(result)),
+        undelivered: "the digest was not delivered (it is retried on the next run)",
+      };
+    },
+  });
 }
 
 /** One line a person can read in the invocation log. */

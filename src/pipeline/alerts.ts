@@ -337,11 +337,6 @@ export async function runAlerts(
   };
 }
 
-/** True when the evaluation did all it should: every workspace read and every message delivered. */
-export function alertsSucceeded(result: AlertRunResult): boolean {
-  return result.complete && (result.delivery === null || result.delivery.failed.length === 0);
-}
-
 function logDelivery(report: DeliveryReport, log: (line: string) => void): void {
   for (const p of report.posted) log(`Posted the ${p.kind} message ${p.key} (HTTP ${p.status})`);
   for (const p of report.alreadyPosted) log(`The ${p.kind} message ${p.key} was already posted`);

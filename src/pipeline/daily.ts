@@ -422,11 +422,6 @@ function logDelivery(report: DeliveryReport, log: (line: string) => void): void 
     log(`The ${f.kind} for ${f.key} was not delivered (${f.error}); it will be retried on the next run`);
 }
 
-/** True when the run did all it should: every workspace read completely and the digest delivered. */
-export function runSucceeded(result: DailyResult): boolean {
-  return result.complete && (result.delivery === null || result.delivery.failed.length === 0);
-}
-
 /** Yesterday in UTC, as the default day of a run. */
 export function yesterdayUtc(nowMs: number = Date.now()): string {
   return utcDay(new Date(nowMs - DAY_MS).toISOString());

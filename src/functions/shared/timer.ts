@@ -1,11 +1,13 @@
 /**
- * What the timer functions share: the schedule binding, settings read before any I/O, and an invocation that
- * fails (so the Functions host records it) when the run throws or does not finish cleanly. Every line they
- * log is redacted. This folder holds no function: the host loads only the files directly in functions/.
+ * The scaffold of the timer functions: the schedule binding, settings read before any I/O, a run whose every
+ * log line is redacted, and an invocation that fails (so the Functions host records it) when the run throws
+ * or does not finish cleanly. Each timer says only what differs: its settings check, what it runs and what
+ * it logs. This folder holds no function: the host loads only the files directly in functions/.
  */
-import type { InvocationContext } from "@azure/functions";
+import type { InvocationContext, Timer } from "@azure/functions";
 import { loadConfig, redact, SettingError, type Config, type Env } from "../../config.js";
 import type { WorkspaceReport } from "../../logs/query.js";
+import { runSucceeded, type RunOutcome } from "../../pipeline/outcome.js";
 
 /**
  * A timer's schedule: the `%SETTING%` binding expression (the host reads the app setting) when the setting
@@ -15,58 +17,93 @@ export function scheduleBinding(setting: string, fallback: string, env: Env): st
   return env[setting]?.trim() ? `%${setting}%` : fallback;
 }
 
-export interface TimerSettingsOptions {
+/** Where a timer's run writes: redacted lines in the invocation log. */
+export interface TimerLog {
+  log: (line: string) => void;
+  warn: (line: string) => void;
+}
+
+/** One invocation of a timer: what differs from one timer to the other. */
+export interface TimerRun<R extends RunOutcome> {
+  /** Names the run in the log and in the failure: "The alert evaluation", "The daily run for 2026-11-24". */
+  what: string;
+  /** The first line logged, or null. */
+  opening: string | null;
+  run: (log: (line: string) => void) => Promise<R>;
+  /** Logs the outcome of a run that did not throw (a summary line, warnings). */
+  report: (result: R, out: TimerLog) => void;
+  /** Appended to the reason given for workspaces not read completely, e.g. what the next run does. */
+  unreadNote?: string;
+  /** The reason given when something was not delivered. */
+  undelivered: string;
+}
+
+export interface TimerSpec<R extends RunOutcome> {
+  /** Settings (default: the app settings, read at each invocation). */
+  env?: Env;
   /** Further checks of the settings (they throw SettingError). */
   check?: (config: Config) => void;
   /** The line logged for a bad setting, from the SettingError's message. */
   advice: (problem: string) => string;
+  /** The run of one invocation, from valid settings. */
+  plan: (config: Config, timer: Timer) => TimerRun<R>;
+}
+
+/** The reason to give for the workspaces a run did not read completely. */
+function unreadWorkspaces(workspaces: readonly WorkspaceReport[]): string {
+  const failed = workspaces.filter((w) => w.status === "failed" || !w.complete);
+  return `${failed.length} workspace(s) were not read completely (${failed.map((w) => w.workspaceId).join(", ")})`;
 }
 
 /** Reads the settings of a real run; a bad one is logged, then fails the invocation before any I/O. */
-export function timerSettings(env: Env, context: InvocationContext, options: TimerSettingsOptions): Config {
+function timerSettings<R extends RunOutcome>(
+  env: Env,
+  context: InvocationContext,
+  spec: TimerSpec<R>,
+): Config {
   try {
     const config = loadConfig(env, { requireRunSettings: true });
-    options.check?.(config);
+    spec.check?.(config);
     return config;
   } catch (error) {
-    if (error instanceof SettingError) context.error(options.advice(error.message));
+    if (error instanceof SettingError) context.error(spec.advice(error.message));
     throw error;
   }
 }
 
-/** Writes a line to the invocation log, with the secrets of `env` redacted. */
-export function redactedLog(context: InvocationContext, env: Env): (line: string) => void {
-  return (line) => context.log(redact(line, env));
-}
+/** Builds a timer handler from what is particular to the timer. */
+export function timerHandler<R extends RunOutcome>(
+  spec: TimerSpec<R>,
+): (timer: Timer, context: InvocationContext) => Promise<void> {
+  return async (timer, context) => {
+    const env = spec.env ?? process.env;
+    const config = timerSettings(env, context, spec);
+    const out: TimerLog = {
+      log: (line) => context.log(redact(line, env)),
+      warn: (line) => context.warn(redact(line, env)),
+    };
+    const job = spec.plan(config, timer);
+    if (job.opening !== null) out.log(job.opening);
 
-/**
- * Runs `work`; when it throws, logs and fails the invocation with "`what` failed: …" (redacted), keeping the
- * original error as the cause.
- */
-export async function runOrFail<R>(
-  context: InvocationContext,
-  env: Env,
-  what: string,
-  work: () => Promise<R>,
-): Promise<R> {
-  try {
-    return await work();
-  } catch (error) {
-    const message = redact(error instanceof Error ? error.message : String(error), env);
-    context.error(`${what} failed: ${message}`);
-    throw new Error(`${what} failed: ${message}`, { cause: error });
-  }
-}
+    let result: R;
+    try {
+      result = await job.run(out.log);
+    } catch (error) {
+      const message = redact(error instanceof Error ? error.message : String(error), env);
+      context.error(`${job.what} failed: ${message}`);
+      throw new Error(`${job.what} failed: ${message}`, { cause: error });
+    }
 
-/** Logs and fails the invocation of a run that did not finish cleanly, with its reasons. */
-export function failUnclean(context: InvocationContext, what: string, reasons: readonly string[]): never {
-  const message = `${what} did not finish cleanly: ${reasons.join("; ")}`;
-  context.error(message);
-  throw new Error(message);
-}
-
-/** The reason to give for the workspaces a run did not read completely. */
-export function unreadWorkspaces(workspaces: readonly WorkspaceReport[]): string {
-  const failed = workspaces.filter((w) => w.status === "failed" || !w.complete);
-  return `${failed.length} workspace(s) were not read completely (${failed.map((w) => w.workspaceId).join(", ")})`;
+    job.report(result, out);
+    if (runSucceeded(result)) return;
+    const reasons: string[] = [];
+    if (!result.complete) {
+      const unread = unreadWorkspaces(result.workspaces);
+      reasons.push(job.unreadNote ? `${unread}; ${job.unreadNote}` : unread);
+    }
+    if ((result.delivery?.failed.length ?? 0) > 0) reasons.push(job.undelivered);
+    const message = `${job.what} did not finish cleanly: ${reasons.join("; ")}`;
+    context.error(message);
+    throw new Error(message);
+  };
 }
