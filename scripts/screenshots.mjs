@@ -12,7 +12,7 @@ import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 import { chromium } from "playwright-core";
 import { buildDigest } from "../dist/domain/digest.js";
-import { addDays } from "../dist/domain/trends.js";
+import { addDays } from "../dist/domain/days.js";
 import { htmlDigest } from "../dist/delivery/html.js";
 import { teamsDigest } from "../dist/delivery/teams.js";
 
