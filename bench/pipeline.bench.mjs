@@ -13,7 +13,7 @@ import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadConfig } from "../dist/config.js";
-import { generateJobRows } from "../dist/demo/estate.js";
+import { generateJobRows } from "../dist/demo/bulk-rows.js";
 import { startLogsEndpoint } from "../dist/local/logs-endpoint.js";
 import { loopbackTls } from "../dist/local/tls.js";
 import { AZURITE_ACCOUNT, AZURITE_KEY } from "../dist/local/azurite.js";

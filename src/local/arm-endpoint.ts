@@ -14,6 +14,15 @@
  */
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type {
+  ArmEndpoint,
+  ArmEndpointOptions,
+  ArmFault,
+  LocalRecoveryPoint,
+  RecordedArmRequest,
+  RecoveryPointsRef,
+} from "./arm-contract.js";
+import { inWindow, parseRecoveryPointFilter, pointResource } from "./arm-recovery-points.js";
 import {
   bearerToken,
   delay,
@@ -24,136 +33,7 @@ import {
   sendJson,
 } from "./loopback-server.js";
 
-export const RECOVERY_POINT_TYPE =
-  "Microsoft.RecoveryServices/vaults/backupFabrics/protectionContainers/protectedItems/recoveryPoints";
-
-export interface RecoveryPointsRef {
-  subscriptionId: string;
-  resourceGroup: string;
-  vault: string;
-  /** e.g. `IaasVMContainer;iaasvmcontainerv2;rg-app;vm-app-01` (URL-decoded). */
-  container: string;
-  /** e.g. `VM;iaasvmcontainerv2;rg-app;vm-app-01` (URL-decoded). */
-  item: string;
-  /** The `$filter` text as sent, when there is one. */
-  filter?: string;
-}
-
-/** One recovery point as the provider describes it. */
-export interface LocalRecoveryPoint {
-  /** The point's name (ARM: a numeric string). */
-  name: string;
-  /** e.g. `AppConsistent`, `FileSystemConsistent`, `CrashConsistent` (not an enum in ARM). */
-  recoveryPointType: string;
-  recoveryPointTime: Date | string | number;
-  /** `objectType` (default `IaasVMRecoveryPoint`). */
-  objectType?: string;
-  /** More `properties` to send as they are (e.g. `osType`, `recoveryPointTierDetails`). */
-  properties?: Record<string, unknown>;
-}
-
-export interface ArmProviderError {
-  error: { status: number; code: string; message: string };
-}
-
-/** `null` means the protected item does not exist (404). */
-export type RecoveryPointsProvider = (
-  ref: RecoveryPointsRef,
-) => LocalRecoveryPoint[] | ArmProviderError | null | Promise<LocalRecoveryPoint[] | ArmProviderError | null>;
-
-/**
- * A scripted answer in place of the provider's:
- * - `throttled`: 429 `SubscriptionRequestsThrottled` with `Retry-After` (default 1 second), as ARM throttles;
- * - `unavailable`: 503; `server-error`: 500; `connection-reset`: no answer at all;
- * - or any status, code and message, with an optional Retry-After in seconds.
- */
-export type ArmFault =
-  | "throttled"
-  | { throttled: { retryAfterSeconds: number } }
-  | "unavailable"
-  | "server-error"
-  | "connection-reset"
-  | { status: number; code: string; message: string; retryAfterSeconds?: number };
-
-export interface RecordedArmRequest {
-  method: string;
-  path: string;
-  apiVersion: string | null;
-  filter: string | null;
-  skipToken: string | null;
-  /** The item addressed, when the path names one. */
-  ref: Omit<RecoveryPointsRef, "filter"> | null;
-  authorization: string | null;
-  status: number;
-  fault: string | null;
-  /** Points sent in this page. */
-  points: number;
-}
-
-export interface ArmEndpointOptions {
-  provider: RecoveryPointsProvider;
-  /** Points per page before a `nextLink` is given (default 200). */
-  pageSize?: number;
-  /** When set, any other bearer token is refused with 401 `InvalidAuthenticationToken`. */
-  expectedToken?: string;
-  /** Keep only the points whose time is inside the `$filter` window, as ARM does (default true). */
-  applyFilter?: boolean;
-  /** Delay before each answer, to make concurrency observable. */
-  latencyMs?: number;
-}
-
-export interface ArmEndpoint {
-  /** The value for `PULSE_ARM_ENDPOINT` / the client's `endpoint`: `https://127.0.0.1:PORT`. */
-  endpoint: string;
-  port: number;
-  requests: RecordedArmRequest[];
-  /** Highest number of requests seen in flight at once. */
-  readonly maxInFlight: number;
-  /** Queues scripted answers for the next requests, to one protected item (by item name) or to any. */
-  failNext(faults: ArmFault | ArmFault[], options?: { item?: string }): void;
-  clearFaults(): void;
-  setExpectedToken(token: string | undefined): void;
-  close(): Promise<void>;
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// $filter
-
-export interface RecoveryPointWindow {
-  startMs: number | null;
-  endMs: number | null;
-}
-
-/** `2026-11-24 02:09:47 AM` (the form the Azure tools send) or any ISO-8601 text; treated as UTC. */
-function parseFilterDate(text: string): number | null {
-  const us = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{1,2}):(\d{2}):(\d{2})(?:\.\d+)?\s*(AM|PM)$/i.exec(text.trim());
-  if (us) {
-    const [, y, mo, d, h, mi, s, ampm] = us;
-    let hour = Number(h) % 12;
-    if (ampm?.toUpperCase() === "PM") hour += 12;
-    return Date.UTC(Number(y), Number(mo) - 1, Number(d), hour, Number(mi), Number(s));
-  }
-  const iso = text.trim();
-  const ms = Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(iso) ? iso : `${iso.replace(" ", "T")}Z`);
-  return Number.isNaN(ms) ? null : ms;
-}
-
-/** Reads the `startDate eq '...'` and `endDate eq '...'` terms of a recovery-point `$filter`. */
-export function parseRecoveryPointFilter(filter: string | null | undefined): RecoveryPointWindow {
-  const term = (name: string): number | null => {
-    const match = new RegExp(`\\b${name}\\s+eq\\s+'([^']*)'`, "i").exec(filter ?? "");
-    return match?.[1] === undefined ? null : parseFilterDate(match[1]);
-  };
-  return { startMs: term("startDate"), endMs: term("endDate") };
-}
-
-function timeMs(value: Date | string | number): number {
-  if (value instanceof Date) return value.getTime();
-  return typeof value === "number" ? value : Date.parse(value);
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// Server
+export type * from "./arm-contract.js";
 
 const ITEM_PATH =
   /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.RecoveryServices\/vaults\/([^/]+)\/backupFabrics\/([^/]+)\/protectionContainers\/([^/]+)\/protectedItems\/([^/]+)\/recoveryPoints(?:\/([^/]+))?\/?$/i;
@@ -201,26 +81,36 @@ function faultAnswer(fault: ArmFault): Answer {
   }
 }
 
-function pointResource(itemPath: string, point: LocalRecoveryPoint): unknown {
-  const time = timeMs(point.recoveryPointTime);
-  return {
-    id: `${itemPath}/recoveryPoints/${point.name}`,
-    name: point.name,
-    type: RECOVERY_POINT_TYPE,
-    properties: {
-      objectType: point.objectType ?? "IaasVMRecoveryPoint",
-      recoveryPointType: point.recoveryPointType,
-      recoveryPointTime: Number.isNaN(time) ? String(point.recoveryPointTime) : new Date(time).toISOString(),
-      recoveryPointAdditionalInfo: "",
-      sourceVMStorageType: "NormalStorage",
-      isSourceVMEncrypted: false,
-      isInstantIlrSessionActive: false,
-      recoveryPointTierDetails: [{ type: "HardenedRP", status: "Valid" }],
-      isManagedVirtualMachine: true,
-      originalStorageAccountOption: false,
-      ...point.properties,
-    },
-  };
+/** The protected item a recovery-points path addresses, with its fabric and the point's name if one is named. */
+interface ItemRoute {
+  ref: Omit<RecoveryPointsRef, "filter">;
+  fabric: string;
+  pointName: string | undefined;
+}
+
+function itemRoute(req: IncomingMessage, url: URL): ItemRoute | Answer {
+  const match = ITEM_PATH.exec(url.pathname);
+  if (req.method !== "GET" || !match) {
+    return armError(
+      404,
+      "NotFound",
+      `No route for ${req.method} ${url.pathname}: this stand-in serves only recovery points.`,
+    );
+  }
+  const [, sub, rg, vault, fabric, container, item, pointName] = match.map((part) =>
+    part === undefined ? undefined : decodeURIComponent(part),
+  );
+  if (!sub || !rg || !vault || !fabric || !container || !item) {
+    return armError(404, "NotFound", `No route for ${url.pathname}.`);
+  }
+  return { ref: { subscriptionId: sub, resourceGroup: rg, vault, container, item }, fabric, pointName };
+}
+
+function itemPath({ ref, fabric }: ItemRoute): string {
+  return (
+    `/subscriptions/${ref.subscriptionId}/resourceGroups/${ref.resourceGroup}/providers/Microsoft.RecoveryServices` +
+    `/vaults/${ref.vault}/backupFabrics/${fabric}/protectionContainers/${ref.container}/protectedItems/${ref.item}`
+  );
 }
 
 export async function startArmEndpoint(options: ArmEndpointOptions): Promise<ArmEndpoint> {
@@ -233,7 +123,7 @@ export async function startArmEndpoint(options: ArmEndpointOptions): Promise<Arm
 
   const takeFault = (item: string | null): ArmFault | undefined => faults.take(item?.toLowerCase() ?? null);
 
-  const answer = async (req: IncomingMessage, url: URL, record: RecordedArmRequest): Promise<Answer> => {
+  const authenticate = (req: IncomingMessage): Answer | null => {
     const token = bearerToken(req);
     if (token === null) {
       return armError(
@@ -245,21 +135,42 @@ export async function startArmEndpoint(options: ArmEndpointOptions): Promise<Arm
     if (expectedToken !== undefined && token !== expectedToken) {
       return armError(401, "InvalidAuthenticationToken", "The access token is invalid.");
     }
-    const match = ITEM_PATH.exec(url.pathname);
-    if (req.method !== "GET" || !match) {
-      return armError(
-        404,
-        "NotFound",
-        `No route for ${req.method} ${url.pathname}: this stand-in serves only recovery points.`,
-      );
+    return null;
+  };
+
+  /** One page of the item's points inside the `$filter` window, with a `nextLink` when more follow. */
+  const listAnswer = (
+    url: URL,
+    record: RecordedArmRequest,
+    apiVersion: string,
+    path: string,
+    points: LocalRecoveryPoint[],
+  ): Answer => {
+    const filter = record.filter ?? undefined;
+    const window = options.applyFilter === false ? null : parseRecoveryPointFilter(filter);
+    const kept = points.filter((p) => inWindow(p, window));
+    const offset = Math.max(0, Number(record.skipToken ?? "0") || 0);
+    const page = kept.slice(offset, offset + pageSize);
+    const body: { value: unknown[]; nextLink?: string } = {
+      value: page.map((p) => pointResource(path, p)),
+    };
+    if (offset + pageSize < kept.length) {
+      const next = new URL(url.pathname, origin);
+      next.searchParams.set("api-version", apiVersion);
+      if (filter !== undefined) next.searchParams.set("$filter", filter);
+      next.searchParams.set("$skiptoken", String(offset + pageSize));
+      body.nextLink = next.toString();
     }
-    const [, sub, rg, vault, fabric, container, item, pointName] = match.map((part) =>
-      part === undefined ? undefined : decodeURIComponent(part),
-    );
-    if (!sub || !rg || !vault || !fabric || !container || !item) {
-      return armError(404, "NotFound", `No route for ${url.pathname}.`);
-    }
-    record.ref = { subscriptionId: sub, resourceGroup: rg, vault, container, item };
+    return { status: 200, body, fault: null, points: page.length };
+  };
+
+  const answer = async (req: IncomingMessage, url: URL, record: RecordedArmRequest): Promise<Answer> => {
+    const refused = authenticate(req);
+    if (refused !== null) return refused;
+    const route = itemRoute(req, url);
+    if ("status" in route) return route;
+    const { ref, fabric, pointName } = route;
+    record.ref = ref;
     if (record.apiVersion === null) {
       return armError(
         400,
@@ -267,7 +178,7 @@ export async function startArmEndpoint(options: ArmEndpointOptions): Promise<Arm
         "The api-version query parameter (?api-version=) is required for all requests.",
       );
     }
-    const fault = takeFault(item);
+    const fault = takeFault(ref.item);
     if (fault !== undefined) return faultAnswer(fault);
     if (fabric.toLowerCase() !== "azure") {
       return armError(404, "BMSUserErrorFabricNotFound", `Backup fabric '${fabric}' was not found.`);
@@ -275,15 +186,12 @@ export async function startArmEndpoint(options: ArmEndpointOptions): Promise<Arm
 
     await delay(options.latencyMs ?? 0);
     const filter = record.filter ?? undefined;
-    const result = await options.provider({ ...record.ref, ...(filter === undefined ? {} : { filter }) });
-    const itemPath =
-      `/subscriptions/${sub}/resourceGroups/${rg}/providers/Microsoft.RecoveryServices/vaults/${vault}` +
-      `/backupFabrics/${fabric}/protectionContainers/${container}/protectedItems/${item}`;
+    const result = await options.provider({ ...ref, ...(filter === undefined ? {} : { filter }) });
     if (result === null) {
       return armError(
         404,
         "BMSUserErrorItemNotFound",
-        `Protected item '${item}' was not found in container '${container}' of vault '${vault}'.`,
+        `Protected item '${ref.item}' was not found in container '${ref.container}' of vault '${ref.vault}'.`,
       );
     }
     if (!Array.isArray(result)) {
@@ -293,28 +201,9 @@ export async function startArmEndpoint(options: ArmEndpointOptions): Promise<Arm
       const point = result.find((p) => p.name === pointName);
       return point === undefined
         ? armError(404, "BMSUserErrorRecoveryPointNotFound", `Recovery point '${pointName}' was not found.`)
-        : { status: 200, body: pointResource(itemPath, point), fault: null, points: 1 };
+        : { status: 200, body: pointResource(itemPath(route), point), fault: null, points: 1 };
     }
-
-    const window = options.applyFilter === false ? null : parseRecoveryPointFilter(filter);
-    const inWindow = result.filter((p) => {
-      if (window === null) return true;
-      const t = timeMs(p.recoveryPointTime);
-      return (window.startMs === null || t >= window.startMs) && (window.endMs === null || t <= window.endMs);
-    });
-    const offset = Math.max(0, Number(record.skipToken ?? "0") || 0);
-    const page = inWindow.slice(offset, offset + pageSize);
-    const body: { value: unknown[]; nextLink?: string } = {
-      value: page.map((p) => pointResource(itemPath, p)),
-    };
-    if (offset + pageSize < inWindow.length) {
-      const next = new URL(url.pathname, origin);
-      next.searchParams.set("api-version", record.apiVersion);
-      if (filter !== undefined) next.searchParams.set("$filter", filter);
-      next.searchParams.set("$skiptoken", String(offset + pageSize));
-      body.nextLink = next.toString();
-    }
-    return { status: 200, body, fault: null, points: page.length };
+    return listAnswer(url, record, record.apiVersion, itemPath(route), result);
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {

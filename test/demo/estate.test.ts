@@ -1,9 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { LogsProviderRows, LogsProviderResult } from "../../src/local/logs-endpoint.js";
+import { bulkVaults, generateJobRows } from "../../src/demo/bulk-rows.js";
 import {
   buildEstate,
-  bulkVaults,
-  generateJobRows,
   SAMPLE_ADDITIONAL_FIELDS,
   SAMPLE_WORKSPACES,
   type ConsistencyCounts,

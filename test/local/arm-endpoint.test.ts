@@ -3,13 +3,12 @@ import { RecoveryServicesBackupClient } from "@azure/arm-recoveryservicesbackup"
 import type { TokenCredential } from "@azure/core-auth";
 import { afterEach, describe, expect, it } from "vitest";
 import {
-  parseRecoveryPointFilter,
-  RECOVERY_POINT_TYPE,
   startArmEndpoint,
   type ArmEndpoint,
   type LocalRecoveryPoint,
   type RecoveryPointsProvider,
 } from "../../src/local/arm-endpoint.js";
+import { RECOVERY_POINT_TYPE } from "../../src/local/arm-recovery-points.js";
 import { loopbackTls } from "../../src/local/tls.js";
 import { staticCredential } from "../support/local-azure.js";
 
@@ -60,24 +59,6 @@ let ep: ArmEndpoint | undefined;
 afterEach(async () => {
   await ep?.close();
   ep = undefined;
-});
-
-describe("parseRecoveryPointFilter", () => {
-  it("reads the window in the tools' US form and in ISO form", () => {
-    expect(
-      parseRecoveryPointFilter(
-        "startDate eq '2026-11-24 12:00:00 AM' and endDate eq '2026-11-24 01:30:00 PM'",
-      ),
-    ).toEqual({
-      startMs: Date.parse("2026-11-24T00:00:00Z"),
-      endMs: Date.parse("2026-11-24T13:30:00Z"),
-    });
-    expect(parseRecoveryPointFilter("startDate eq '2026-11-24T00:00:00.000Z'")).toEqual({
-      startMs: Date.parse("2026-11-24T00:00:00Z"),
-      endMs: null,
-    });
-    expect(parseRecoveryPointFilter(undefined)).toEqual({ startMs: null, endMs: null });
-  });
 });
 
 describe("local ARM recovery-points endpoint with the real RecoveryServicesBackupClient", () => {

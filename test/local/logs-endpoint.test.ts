@@ -1,26 +1,12 @@
 import { request } from "node:https";
 import { LogsQueryClient, LogsQueryResultStatus, type LogsQueryResult } from "@azure/monitor-query-logs";
 import { afterEach, describe, expect, it } from "vitest";
-import {
-  parseQueryText,
-  startLogsEndpoint,
-  type LogsEndpoint,
-  type LogsProvider,
-} from "../../src/local/logs-endpoint.js";
+import { startLogsEndpoint, type LogsEndpoint, type LogsProvider } from "../../src/local/logs-endpoint.js";
 import { loopbackTls } from "../../src/local/tls.js";
 import { staticCredential } from "../support/local-azure.js";
+import { QUERY } from "./sample-query.js";
 
 const WS = "11111111-2222-3333-4444-555555555555";
-const QUERY = [
-  "// backup-pulse:vm-jobs",
-  "let dayStart = datetime(2026-11-24T00:00:00.000Z);",
-  'let vault = "rsv-\\"prod\\"\\\\west";',
-  "let limit = 500;",
-  'let vms = dynamic(["vm-a", "vm-b"]);',
-  "AddonAzureBackupJobs",
-  "| where JobStartDateTime >= dayStart",
-].join("\n");
-
 function client(endpoint: string, token?: string): LogsQueryClient {
   return new LogsQueryClient(staticCredential(token ?? "test-token"), {
     endpoint,
@@ -57,40 +43,6 @@ async function start(provider: LogsProvider = jobRows, options = {}): Promise<Lo
 function tablesOf(result: LogsQueryResult) {
   return result.status === LogsQueryResultStatus.Success ? result.tables : result.partialTables;
 }
-
-describe("parseQueryText", () => {
-  it("reads the query name and the literal parameters as text", () => {
-    expect(parseQueryText(QUERY)).toEqual({
-      queryName: "vm-jobs",
-      params: {
-        dayStart: "2026-11-24T00:00:00.000Z",
-        vault: 'rsv-"prod"\\west',
-        limit: "500",
-        vms: '["vm-a", "vm-b"]',
-      },
-    });
-  });
-
-  it("normalises datetimes, reads verbatim strings and ignores lets that are not literals", () => {
-    const text = [
-      "",
-      "//   backup-pulse: legacy-jobs  ",
-      "let from = datetime(2026-11-24 06:30:00);",
-      "let path = @'not a literal';",
-      'let folder = @"C:\\temp ""x""";',
-      "let T = AzureDiagnostics | where Category == 'AzureBackupReport';",
-      "T | take 1",
-    ].join("\r\n");
-    expect(parseQueryText(text)).toEqual({
-      queryName: "legacy-jobs",
-      params: { from: "2026-11-24T06:30:00.000Z", folder: 'C:\\temp "x"' },
-    });
-  });
-
-  it("gives an empty name when the first line does not name the query", () => {
-    expect(parseQueryText("AddonAzureBackupJobs | take 1").queryName).toBe("");
-  });
-});
 
 describe("local Log Analytics endpoint with the real LogsQueryClient", () => {
   it("answers a workspace query: datetime cells become Dates, dynamic cells objects", async () => {

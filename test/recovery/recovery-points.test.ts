@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseRecoveryPointFilter, type ArmEndpoint } from "../../src/local/arm-endpoint.js";
+import type { ArmEndpoint } from "../../src/local/arm-endpoint.js";
+import { parseRecoveryPointFilter } from "../../src/local/arm-recovery-points.js";
 import { buildEstate, SAMPLE_WORKSPACES } from "../../src/demo/estate.js";
 import type { LogsProviderRows } from "../../src/local/logs-endpoint.js";
 import { loopbackTls } from "../../src/local/tls.js";

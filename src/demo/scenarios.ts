@@ -1,0 +1,89 @@
+/**
+ * What happens to whom in the sample estate: the notable VMs (a VM failing several days running, a stopped VM,
+ * VSS writer warnings, Linux script time-outs, an unknown code, an item ARM no longer knows, VMs whose OS is not
+ * reported, jobs still running at the end), each day's outcome of a VM's job, and the recovery point it makes.
+ */
+import type { EstateVault, EstateVm } from "./fleet.js";
+
+export type EstateStatus = "Completed" | "CompletedWithWarnings" | "Failed";
+export type PointType = "AppConsistent" | "FileSystemConsistent" | "CrashConsistent";
+
+export const UNKNOWN_CODE = "UserErrorSnapshotQuiesceDeferred";
+export const VSS_CODE = "ExtensionFailedVssWriterInBadState";
+export const SCRIPT_CODE = "Pre-ScriptTimeout";
+export const AGENT_CODE = "UserErrorGuestAgentStatusUnavailable";
+export const NETWORK_CODE = "ExtensionSnapshotFailedNoNetwork";
+
+/** The VMs each scenario happens to. */
+export interface Cast {
+  failingStreak: EstateVm;
+  stopped: EstateVm;
+  vssWarnings: EstateVm;
+  scriptTimeouts: EstateVm;
+  unknownCode: EstateVm;
+  armMissing: EstateVm;
+  unknownOs: EstateVm[];
+  /** Whose last day's job is still running when the estate ends. */
+  stillRunning: Set<EstateVm>;
+}
+
+/** Picks the notable VMs (no randomness) and leaves the OS of the `unknownOs` ones unreported. */
+export function castScenarios(vms: EstateVm[], vaults: EstateVault[]): Cast {
+  const byRole = (role: string, vault: number, skip = 0): EstateVm => {
+    const list = vms.filter((vm) => vm.role === role && vm.vault === vaults[vault]);
+    const vm = list[skip % Math.max(1, list.length)];
+    if (!vm) throw new Error(`sample estate has no ${role} VM in vault ${vault}`);
+    return vm;
+  };
+  const cast: Cast = {
+    failingStreak: byRole("app", 0, 3),
+    stopped: byRole("file", 1, 1),
+    vssWarnings: byRole("sql", 0, 2),
+    scriptTimeouts: byRole("pg", 0, 1),
+    unknownCode: byRole("web", 1, 4),
+    armMissing: byRole("lnx", 0, 5),
+    unknownOs: [byRole("web", 0, 7), byRole("lnx", 1, 2), byRole("app", 2, 3)],
+    stillRunning: new Set([byRole("k8s", 0, 2), byRole("web", 2, 1), byRole("sql", 1, 0)]),
+  };
+  for (const vm of cast.unknownOs) vm.reportedOs = "";
+  return cast;
+}
+
+/** How a VM's job ends `daysFromEnd` days before the estate's last day, given the day's roll in [0, 1). */
+export function dayOutcome(
+  cast: Cast,
+  vm: EstateVm,
+  daysFromEnd: number,
+  roll: number,
+): { status: EstateStatus; code: string } {
+  if (vm === cast.failingStreak && daysFromEnd < 4) return { status: "Failed", code: AGENT_CODE };
+  if (vm === cast.vssWarnings && daysFromEnd < 3) return { status: "CompletedWithWarnings", code: VSS_CODE };
+  if (vm === cast.scriptTimeouts && daysFromEnd < 2) {
+    return { status: "CompletedWithWarnings", code: SCRIPT_CODE };
+  }
+  if (vm === cast.unknownCode && daysFromEnd === 0) {
+    return { status: "CompletedWithWarnings", code: UNKNOWN_CODE };
+  }
+  // deallocated: completes with a crash-consistent point
+  if (vm === cast.stopped) return { status: "Completed", code: "Success" };
+  if (vm.os === "Windows" && roll < 0.02) return { status: "CompletedWithWarnings", code: VSS_CODE };
+  if (vm.role === "pg" && roll < 0.04) return { status: "CompletedWithWarnings", code: SCRIPT_CODE };
+  if (roll > 0.99) return { status: "Failed", code: AGENT_CODE };
+  if (roll > 0.98) return { status: "Failed", code: NETWORK_CODE };
+  return { status: "Completed", code: "Success" };
+}
+
+/** The recovery point a finished job makes (null: none). */
+export function pointTypeFor(
+  vm: EstateVm,
+  status: EstateStatus,
+  code: string,
+  stopped: boolean,
+): PointType | null {
+  if (status === "Failed") return null;
+  if (stopped) return "CrashConsistent";
+  if (status === "CompletedWithWarnings") return "FileSystemConsistent";
+  if (code !== "" && code !== "Success") return "FileSystemConsistent";
+  if (vm.os === "Windows") return "AppConsistent";
+  return vm.role === "pg" ? "AppConsistent" : "FileSystemConsistent";
+}
