@@ -15,7 +15,8 @@ const END = "2026-11-24";
 const outDir = mkdtempSync(join(tmpdir(), "pulse-demo-"));
 afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
-describe("backup-pulse demo", () => {
+// Fourteen daily runs on the local stand-ins: about 20 s alone, more while other test files share the CPU.
+describe("backup-pulse demo", { timeout: 120_000 }, () => {
   it("prints the last day's digest and the stored trend, and writes the HTML digest", async () => {
     const io = captureIo({});
     const html = join(outDir, "demo.html");
