@@ -156,7 +156,8 @@ describe("local ARM recovery-points endpoint with the real RecoveryServicesBacku
   });
 
   it("retries 503 and a reset connection, and measures the requests in flight", async () => {
-    ep = await startArmEndpoint({ provider: known, latencyMs: 30 });
+    // long enough that three concurrent lists overlap even on a busy machine
+    ep = await startArmEndpoint({ provider: known, latencyMs: 200 });
     ep.failNext(["unavailable", "connection-reset"]);
     expect(await list(ep)).toHaveLength(5);
     expect(ep.requests.map((r) => r.fault ?? r.status)).toEqual(["unavailable", "connection-reset", 200]);
