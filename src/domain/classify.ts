@@ -89,6 +89,8 @@ export function classifyJob(
     degraded: finished || isWorseThan(consistency, expected),
     errorCode: code.errorCode,
     errorCategory: code.errorCategory,
+    vmId: job.vmId?.toLowerCase() ?? null,
+    vaultId: job.vaultId?.toLowerCase() ?? null,
   };
 }
 

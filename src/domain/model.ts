@@ -43,6 +43,8 @@ export interface BackupJob {
   vault: string;
   /** ARM resource ID of the vault, when known: needed for recovery-point look-ups. */
   vaultId: string | null;
+  /** ARM resource ID of the VM, when the row carries it. */
+  vmId?: string | null;
   /** `ProtectedContainerName`, e.g. `iaasvmcontainerv2;rg-app;vm-app-01`, when known. */
   container: string | null;
   /** `BackupItemUniqueId`, when known. */
@@ -87,6 +89,13 @@ export interface ClassifiedJob {
   /** Canonical code name (catalogue spelling), or the raw code when unknown; null for a clean success. */
   errorCode: string | null;
   errorCategory: ErrorCategory | null;
+  /**
+   * Lower-case ARM resource ID of the VM; null when the input has no way to build it. Always set by
+   * classification; optional only while stored jobs of the current table layout are read back without it.
+   */
+  vmId?: string | null;
+  /** Lower-case ARM resource ID of the vault; null when the input has no way to build it (as `vmId`). */
+  vaultId?: string | null;
 }
 
 export interface RejectedRow {

@@ -47,6 +47,9 @@ describe("classify --format json", () => {
       degraded: true,
       errorCode: "ExtensionFailedVssWriterInBadState",
       errorCategory: "vss",
+      vmId: null,
+      vaultId:
+        "/subscriptions/3f2c8a51-6b0e-4f4c-9d7a-2b1e5c7d9a10/resourcegroups/rg-backup/providers/microsoft.recoveryservices/vaults/rsv-prod-weu",
     });
     expect(byVm.get("vm-web-03")).toMatchObject({
       errorCode: "UserErrorBrandNewThing",

@@ -40,7 +40,26 @@ describe("classifyJob", () => {
       degraded: false,
       errorCode: null,
       errorCategory: null,
+      vmId: null,
+      vaultId: null,
     });
+  });
+
+  it("copies the VM's and the vault's resource IDs, lower-cased", () => {
+    const c = classifyJob(
+      job({
+        vmId: "/subscriptions/AAAA/resourceGroups/RG-Web/providers/Microsoft.Compute/virtualMachines/WEB01",
+        vaultId:
+          "/subscriptions/AAAA/resourceGroups/RG-Backup/providers/Microsoft.RecoveryServices/vaults/RSV-Prod",
+      }),
+      options,
+    );
+    expect(c.vmId).toBe(
+      "/subscriptions/aaaa/resourcegroups/rg-web/providers/microsoft.compute/virtualmachines/web01",
+    );
+    expect(c.vaultId).toBe(
+      "/subscriptions/aaaa/resourcegroups/rg-backup/providers/microsoft.recoveryservices/vaults/rsv-prod",
+    );
   });
 
   it("a VSS warning in odd case: canonical code, vss, file-system, degraded", () => {

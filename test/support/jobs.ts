@@ -22,6 +22,8 @@ export function classifiedJob({
     degraded: false,
     errorCode: null,
     errorCategory: null,
+    vmId: null,
+    vaultId: null,
     ...fields,
   };
 }
