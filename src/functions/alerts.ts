@@ -10,7 +10,8 @@
  */
 import { app, type InvocationContext, type Timer } from "@azure/functions";
 import { alertRuleSet, DEFAULTS, type Env } from "../config.js";
-import { openAlertDeps, runAlerts, type AlertDepsOptions, type AlertRunResult } from "../pipeline/alerts.js";
+import { runAlerts, type AlertRunResult } from "../pipeline/alerts.js";
+import { openAlertDeps, type AlertDepsOptions } from "../pipeline/deps.js";
 import { scheduleBinding, timerHandler } from "./shared/timer.js";
 
 export const ALERT_SCHEDULE_SETTING = "PULSE_ALERT_SCHEDULE";

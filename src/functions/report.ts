@@ -9,7 +9,8 @@
 import { app, type HttpResponseInit } from "@azure/functions";
 import { htmlDigest } from "../delivery/html.js";
 import { isDate } from "../domain/days.js";
-import { composeDigest, yesterdayUtc } from "../pipeline/daily.js";
+import { composeDigest } from "../pipeline/compose-digest.js";
+import { yesterdayUtc } from "../pipeline/daily.js";
 import {
   FUNCTION_KEY_PARAMETER,
   lazyReadStore,

@@ -8,9 +8,11 @@ import { SettingError, type Config } from "../config.js";
 import { createPoster, type Poster, type PosterOptions } from "../delivery/poster.js";
 import { createLogsClient, type RetryOptions } from "../logs/query.js";
 import { createRecoveryPointsClient } from "../recovery/recovery-points.js";
+import { AlertStateStore } from "../store/alert-state.js";
 import { Outbox } from "../store/outbox.js";
 import { openTables, type TablesOptions } from "../store/tables.js";
 import { TrendStore } from "../store/trend-store.js";
+import type { AlertDeps } from "./alerts.js";
 import type { DailyDeps } from "./daily.js";
 
 export interface DepsOptions {
@@ -92,4 +94,31 @@ export async function openDeps(config: Config, options: DepsOptions = {}): Promi
   }
   const poster: Poster = createPoster(options.poster);
   return { credential, logs, recovery, store, outbox, poster };
+}
+
+export interface AlertDepsOptions extends DepsOptions {
+  /** Outbox settings (lease, attempts, clock): tests and tools. */
+  outbox?: ConstructorParameters<typeof Outbox>[1];
+  /** Read-only: the state table is not created and the outbox is not opened. */
+  dryRun?: boolean;
+}
+
+/**
+ * Builds the adapters of an alert evaluation from validated settings: the shared clients, plus the alert state
+ * and the outbox on the configured Table Storage account.
+ */
+export async function openAlertDeps(config: Config, options: AlertDepsOptions = {}): Promise<AlertDeps> {
+  const base = await openDeps(config, { ...options, withoutStore: true });
+  let state: AlertStateStore | null = null;
+  let outbox: Outbox | null = null;
+  if (config.tables) {
+    const tables = openTables(config.tables, base.credential, tableOptions(options));
+    if (options.dryRun) {
+      state = AlertStateStore.forReading(tables);
+    } else {
+      state = await AlertStateStore.open(tables);
+      outbox = await Outbox.open(tables, options.outbox);
+    }
+  }
+  return { logs: base.logs, recovery: base.recovery, state, outbox, poster: base.poster };
 }

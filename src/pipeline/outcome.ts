@@ -1,7 +1,10 @@
 /**
- * How a run of the daily job or of the alert evaluation ended, as the timers and the commands judge it.
+ * How a run of the daily job or of the alert evaluation ends: where its message goes, and whether the run did
+ * all it should, as the timers and the commands judge it.
  */
+import type { Config } from "../config.js";
 import type { WorkspaceReport } from "../logs/query.js";
+import type { DeliveryTarget } from "../store/outbox.js";
 
 /** What both runs report: whether every workspace was read completely, and what delivery did. */
 export interface RunOutcome {
@@ -9,6 +12,15 @@ export interface RunOutcome {
   workspaces: readonly WorkspaceReport[];
   /** Null when nothing was to be posted (no webhook, or a dry run). */
   delivery: { failed: readonly unknown[] } | null;
+}
+
+/** The configured webhook, or null when PULSE_WEBHOOK_URL is not set. */
+export function webhookTarget(
+  config: Pick<Config, "webhookUrl" | "webhookFormat" | "webhookSecret">,
+): DeliveryTarget | null {
+  return config.webhookUrl
+    ? { url: config.webhookUrl, format: config.webhookFormat, secret: config.webhookSecret }
+    : null;
 }
 
 /** True when the run did all it should: every workspace read completely and every message delivered. */

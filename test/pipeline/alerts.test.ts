@@ -15,15 +15,15 @@ import type { Estate } from "../../src/demo/estate.js";
 import type { GenericAlertPayload } from "../../src/delivery/generic.js";
 import { alertKey } from "../../src/domain/alert-rules.js";
 import { JOB_QUERY_COLUMNS } from "../../src/logs/columns.js";
+import { alertBatchKey } from "../../src/pipeline/alert-delivery.js";
+import { INGESTION_OVERLAP_MS } from "../../src/pipeline/alert-window.js";
 import {
-  alertBatchKey,
-  INGESTION_OVERLAP_MS,
-  openAlertDeps,
   runAlerts,
   type AlertDeps,
   type AlertRunOptions,
   type AlertRunResult,
 } from "../../src/pipeline/alerts.js";
+import { openAlertDeps } from "../../src/pipeline/deps.js";
 import { AlertStateStore } from "../../src/store/alert-state.js";
 import { openTables } from "../../src/store/tables.js";
 import { staticCredential } from "../support/local-azure.js";

@@ -53,27 +53,3 @@ describe("stored days are protected", () => {
     }
   });
 });
-
-describe("recovery points are read once", () => {
-  it("a re-read of an earlier day reuses the points found on the previous run", async () => {
-    const run = await startLocalRun({ days: 2, env: { PULSE_LOOKBACK_DAYS: "1" } });
-    try {
-      const [d1, d2] = run.estate.days as [string, string];
-      const first = await run.runDay(d1, { nowMs: ALL_ROWS });
-      expect(first.recoveryPoints.matched).toBeGreaterThan(0);
-      const store = (await run.deps()).store;
-      const observed = (await store?.readObservedJobs(d1))?.size ?? 0;
-      expect(observed).toBe(first.recoveryPoints.matched);
-      const before = await run.trends(d1, d1);
-      const armCalls = run.arm.requests.length;
-
-      const second = await run.runDay(d2, { nowMs: ALL_ROWS });
-      expect(second.recoveryPoints.reused).toBe(observed);
-      // Only the new day's items were asked for.
-      expect(run.arm.requests.length - armCalls).toBeLessThanOrEqual(second.recoveryPoints.lookedUp);
-      expect(await run.trends(d1, d1)).toEqual(before);
-    } finally {
-      await run.close();
-    }
-  });
-});

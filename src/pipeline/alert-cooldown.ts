@@ -1,0 +1,59 @@
+/**
+ * Applying the alert rules with what the alert state remembers: each VM's history from the jobs read, the
+ * per-VM, per-rule cooldown from the stored firing times, and no second alert for a job already alerted on.
+ */
+import { evaluateAlerts, type Alert, type AlertRuleSet } from "../domain/alert-rules.js";
+import type { ClassifiedJob } from "../domain/model.js";
+import type { AlertStateStore, FiredRecord } from "../store/alert-state.js";
+
+export interface CooledEvaluation {
+  /** Alerts to post, ordered by vault, VM and rule. */
+  alerts: Alert[];
+  /** Alerts that fired within the cooldown of an earlier one of the same VM and rule. */
+  suppressed: number;
+  /** Alerts already posted for the same job by an earlier run (re-read rows). */
+  alreadySent: number;
+}
+
+export async function evaluateWithCooldown(input: {
+  /** Every job read: the history of the new ones. */
+  jobs: readonly ClassifiedJob[];
+  newJobs: readonly ClassifiedJob[];
+  rules: AlertRuleSet;
+  nowMs: number;
+  /** Null: nothing has fired before (a dry run without a table target). */
+  state: AlertStateStore | null;
+}): Promise<CooledEvaluation> {
+  const { newJobs, rules, nowMs, state } = input;
+  const history = historyByVm(input.jobs);
+  // First pass without cooldowns finds the keys to look up; the second applies the stored firing times.
+  const candidates = evaluateAlerts({ newJobs, history, rules, nowMs, lastFiredMs: () => undefined });
+  const fired: Map<string, FiredRecord> =
+    state && candidates.alerts.length > 0
+      ? await state.readFired(candidates.alerts.map((a) => a.key))
+      : new Map<string, FiredRecord>();
+  const evaluation = evaluateAlerts({
+    newJobs,
+    history,
+    rules,
+    nowMs,
+    lastFiredMs: (key) => fired.get(key)?.firedAtMs,
+  });
+  const alerts = evaluation.alerts.filter((a) => fired.get(a.key)?.jobId !== a.jobId);
+  return { alerts, suppressed: evaluation.suppressed, alreadySent: evaluation.alerts.length - alerts.length };
+}
+
+const vmKey = (vault: string, vm: string): string => `${vault.toLowerCase()}|${vm.toLowerCase()}`;
+
+function historyByVm(
+  jobs: readonly ClassifiedJob[],
+): (vault: string, vm: string) => readonly ClassifiedJob[] {
+  const byVm = new Map<string, ClassifiedJob[]>();
+  for (const job of jobs) {
+    const key = vmKey(job.vault, job.vm);
+    const list = byVm.get(key);
+    if (list) list.push(job);
+    else byVm.set(key, [job]);
+  }
+  return (vault, vm) => byVm.get(vmKey(vault, vm)) ?? [];
+}

@@ -1,0 +1,77 @@
+/**
+ * Posting the alerts of one evaluation: all of them as one message through the outbox, under a key that the
+ * same alerts for the same jobs always give (so a re-run never posts them twice). With nothing new, what an
+ * earlier run could not post is retried.
+ */
+import { createHash } from "node:crypto";
+import type { AlertView } from "../delivery/alert.js";
+import type { Poster } from "../delivery/poster.js";
+import { renderAlert } from "../delivery/render.js";
+import type { Alert } from "../domain/alert-rules.js";
+import {
+  deliver,
+  flushPending,
+  type DeliveryReport,
+  type DeliveryTarget,
+  type Outbox,
+} from "../store/outbox.js";
+
+/** The outbox key of a batch of alerts: the same alerts for the same jobs always give the same key. */
+export function alertBatchKey(alerts: readonly Pick<Alert, "key" | "jobId">[]): string {
+  const text = alerts
+    .map((a) => `${a.key}@${a.jobId}`)
+    .sort()
+    .join("\n");
+  return `alerts-${createHash("sha256").update(text, "utf8").digest("hex").slice(0, 24)}`;
+}
+
+/** What the renderers show of an alert. */
+function alertView(alert: Alert): AlertView {
+  return {
+    rule: alert.rule,
+    vm: alert.vm,
+    vault: alert.vault,
+    jobId: alert.jobId,
+    at: alert.at,
+    title: alert.title,
+    detail: alert.detail,
+    errorCode: alert.errorCode,
+    action: alert.action,
+    hints: alert.hints,
+    docUrl: alert.docUrl,
+  };
+}
+
+/**
+ * Posts the alerts as the message `key` (null: nothing fired, so only what is pending for the webhook is
+ * retried) and says what the outbox did.
+ */
+export async function postAlerts(
+  alerts: readonly Alert[],
+  key: string | null,
+  to: { target: DeliveryTarget; outbox: Outbox; poster: Poster },
+  log: (line: string) => void,
+): Promise<DeliveryReport> {
+  const { target, outbox, poster } = to;
+  const delivery =
+    key !== null
+      ? await deliver({
+          outbox,
+          poster,
+          items: [{ kind: "alert", key, target, payload: renderAlert(target.format, alerts.map(alertView)) }],
+        })
+      : // Nothing new: still retry what an earlier run could not post.
+        await flushPending({ outbox, poster, targets: [target] });
+  for (const p of delivery.posted) log(`Posted the ${p.kind} message ${p.key} (HTTP ${p.status})`);
+  for (const p of delivery.alreadyPosted) log(`The ${p.kind} message ${p.key} was already posted`);
+  for (const p of delivery.inFlight) log(`The ${p.kind} message ${p.key} is being posted by another run`);
+  for (const f of delivery.failed) {
+    log(
+      `The ${f.kind} message ${f.key} was not delivered (${f.error})` +
+        (f.state === "failed"
+          ? "; it is given up after too many attempts"
+          : "; it is retried on the next run"),
+    );
+  }
+  return delivery;
+}

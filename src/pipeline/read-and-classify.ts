@@ -1,0 +1,157 @@
+/**
+ * The read-and-classify step the daily run and the alert evaluation share: read the jobs that started in a
+ * window from every configured workspace, look up recovery points as configured (reusing what an earlier run
+ * already observed), and classify each job.
+ */
+import type { Config } from "../config.js";
+import { classifyJob } from "../domain/classify.js";
+import type { BackupJob, Consistency, JobStatus } from "../domain/model.js";
+import { queryJobs, type LogsClient, type QueryJobsResult, type QueryProgress } from "../logs/query.js";
+import {
+  lookupRecoveryPoints,
+  type LookupOptions,
+  type RecoveryPointLookup,
+  type RecoveryPointsClient,
+} from "../recovery/recovery-points.js";
+import type { StoredJob } from "../store/trend-store.js";
+
+export interface ReadDeps {
+  logs: LogsClient;
+  /** Null when recovery-point look-ups are off. */
+  recovery: RecoveryPointsClient | null;
+}
+
+/** What an earlier run stored of a job it classified. */
+export type ObservedJob = { consistency: Consistency; status: JobStatus };
+
+export interface ReadRequest {
+  /** Jobs that started in [rangeStart, rangeEnd) are read. */
+  rangeStart: Date;
+  rangeEnd: Date;
+  /** Rows generated after this instant (epoch ms) are left out: they belong to a later read. */
+  generatedUpToMs?: number;
+  /** Only these jobs' recovery points are looked up; the others keep their inferred consistency. */
+  lookUp?: (job: BackupJob) => boolean;
+  /**
+   * The jobs an earlier run classified from an observed point; a job whose status has not changed since keeps
+   * that consistency instead of a new look-up. Called only when look-ups are on.
+   */
+  observedEarlier?: () => Promise<ReadonlyMap<string, ObservedJob>>;
+  onProgress?: (progress: QueryProgress) => void;
+}
+
+/** Options of the calls this step makes (cancellation). */
+export interface ReadCallOptions {
+  abortSignal?: AbortSignal;
+}
+
+export interface PointCounts {
+  /** Jobs looked up on this run. */
+  lookedUp: number;
+  matched: number;
+  /** Look-ups that found no point: those jobs keep their inferred consistency. */
+  failed: number;
+  /** Jobs whose point an earlier run observed (not looked up again). */
+  reused: number;
+}
+
+export interface ClassifiedRead {
+  /** The Log Analytics read: per-workspace reports, completeness and row counts. */
+  query: QueryJobsResult;
+  /** The jobs kept from the read (see `generatedUpToMs`). */
+  jobs: BackupJob[];
+  /** `jobs`, classified, in the same order. */
+  classified: StoredJob[];
+  /** Present when recovery-point look-ups are on. */
+  recoveryPoints: PointCounts | null;
+}
+
+/** The recovery-point type that reads back as each observed level. */
+const POINT_TYPE: Record<Consistency, string> = {
+  application: "AppConsistent",
+  "file-system": "FileSystemConsistent",
+  crash: "CrashConsistent",
+  none: "None",
+  unknown: "Unknown",
+};
+
+export async function readAndClassify(
+  config: Pick<Config, "workspaceIds" | "recoveryPoints" | "linuxAppConsistentVms">,
+  deps: ReadDeps,
+  request: ReadRequest,
+  options: ReadCallOptions = {},
+): Promise<ClassifiedRead> {
+  const query = await queryJobs({
+    client: deps.logs,
+    workspaceIds: config.workspaceIds,
+    rangeStart: request.rangeStart,
+    rangeEnd: request.rangeEnd,
+    ...(request.onProgress ? { onProgress: request.onProgress } : {}),
+    ...(options.abortSignal ? { abortSignal: options.abortSignal } : {}),
+  });
+  const upTo = request.generatedUpToMs;
+  const jobs =
+    upTo === undefined ? query.read.jobs : query.read.jobs.filter((j) => j.timeGeneratedMs <= upTo);
+
+  const { points, recoveryPoints } =
+    deps.recovery && config.recoveryPoints !== "off"
+      ? await pointsOf(jobs, deps.recovery, config.recoveryPoints, request, options)
+      : { points: new Map<string, RecoveryPointLookup>(), recoveryPoints: null };
+  return { query, jobs, classified: classifyWithPoints(jobs, config, points), recoveryPoints };
+}
+
+/** The recovery points of the jobs read: reused from an earlier run where it observed them, else looked up. */
+async function pointsOf(
+  jobs: readonly BackupJob[],
+  client: RecoveryPointsClient,
+  mode: LookupOptions["mode"],
+  request: Pick<ReadRequest, "lookUp" | "observedEarlier">,
+  options: ReadCallOptions,
+): Promise<{ points: Map<string, RecoveryPointLookup>; recoveryPoints: PointCounts }> {
+  const points = new Map<string, RecoveryPointLookup>();
+  const counts: PointCounts = { lookedUp: 0, matched: 0, failed: 0, reused: 0 };
+  const known = request.observedEarlier ? await request.observedEarlier() : new Map<string, ObservedJob>();
+  const toLookUp: BackupJob[] = [];
+  for (const job of jobs) {
+    const seen = known.get(job.jobId);
+    if (seen && seen.status === job.status) {
+      points.set(job.jobId, {
+        point: { recoveryPointType: POINT_TYPE[seen.consistency], timeMs: job.startMs },
+      });
+      counts.reused++;
+    } else if (!request.lookUp || request.lookUp(job)) {
+      toLookUp.push(job);
+    }
+  }
+  const found = await lookupRecoveryPoints({
+    client,
+    jobs: toLookUp,
+    mode,
+    ...(options.abortSignal ? { abortSignal: options.abortSignal } : {}),
+  });
+  for (const [jobId, p] of found) {
+    points.set(jobId, p);
+    counts.lookedUp++;
+    if ("point" in p) counts.matched++;
+    else counts.failed++;
+  }
+  return { points, recoveryPoints: counts };
+}
+
+/** Classifies the jobs that were read, using observed recovery points where found. */
+function classifyWithPoints(
+  jobs: readonly BackupJob[],
+  config: Pick<Config, "linuxAppConsistentVms">,
+  points: ReadonlyMap<string, RecoveryPointLookup>,
+): StoredJob[] {
+  const options = { linuxAppConsistentVms: config.linuxAppConsistentVms };
+  return jobs.map((job) => {
+    const found = points.get(job.jobId);
+    const point = found && "point" in found ? found.point : null;
+    return {
+      ...classifyJob(job, options, point),
+      workspaceId: job.workspaceId,
+      durationSec: job.durationSec,
+    };
+  });
+}

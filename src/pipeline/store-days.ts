@@ -1,0 +1,137 @@
+/**
+ * Storing what the daily run read, day by day. A lesser read never replaces what is stored: an incomplete
+ * read never replaces a day stored complete, a read that finds nothing keeps the stored day (rows past the
+ * workspace's retention), and two incomplete reads keep each other's jobs of the workspaces they could not read.
+ */
+import { addDays } from "../domain/days.js";
+import { groupJobsByDay } from "../domain/trends.js";
+import type { WorkspaceReport } from "../logs/query.js";
+import type { StoredJob, TrendStore, WriteDayResult } from "../store/trend-store.js";
+import type { ObservedJob } from "./read-and-classify.js";
+
+export interface DayWritten {
+  date: string;
+  jobs: number;
+  complete: boolean;
+  /** Why a day was not written (e.g. a stored complete day kept over an incomplete re-read). */
+  skipped?: string;
+  /** True when the stored complete day was kept because this read was incomplete. */
+  keptStored?: boolean;
+  result?: WriteDayResult;
+}
+
+/** How the read went, as stored with each day. */
+export interface ReadOutcome {
+  complete: boolean;
+  workspaces: readonly WorkspaceReport[];
+  rowsRejected: number;
+}
+
+export interface StoreDaysInput {
+  /** The days from `firstDay` to `lastDay`, both included, are stored (a day without jobs too). */
+  firstDay: string;
+  lastDay: string;
+  jobs: readonly StoredJob[];
+  outcome: ReadOutcome;
+  /** Null: nothing is stored (a dry run, or no table target). */
+  store: TrendStore | null;
+  log: (line: string) => void;
+}
+
+/** Stores each day of the read; returns the jobs of each day and what was written. */
+export async function storeDays(
+  input: StoreDaysInput,
+): Promise<{ byDay: Map<string, StoredJob[]>; days: DayWritten[] }> {
+  const { store, outcome, log } = input;
+  const byDay = groupJobsByDay(input.jobs);
+  const days: DayWritten[] = [];
+  for (let d = input.firstDay; d <= input.lastDay; d = addDays(d, 1)) {
+    const jobs = byDay.get(d) ?? [];
+    days.push(
+      store
+        ? await storeDay(store, d, jobs, outcome, log)
+        : { date: d, jobs: jobs.length, complete: outcome.complete, skipped: "dry run" },
+    );
+  }
+  return { byDay, days };
+}
+
+/**
+ * Stores one day. An incomplete read never replaces a day already stored complete, and is stored marked
+ * incomplete otherwise (so it is never taken for a complete day).
+ */
+async function storeDay(
+  store: TrendStore,
+  date: string,
+  read: StoredJob[],
+  outcome: ReadOutcome,
+  log: (line: string) => void,
+): Promise<DayWritten> {
+  const { complete, workspaces } = outcome;
+  const stored = await store.readRun(date);
+  const keep = (why: string, line: string): DayWritten => {
+    log(`  ${date}: ${line}`);
+    return { date, jobs: read.length, complete, skipped: why, keptStored: true };
+  };
+  if (!complete && stored?.complete) {
+    return keep(
+      "stored day is complete; this read was not",
+      "kept the stored complete day (this read was incomplete)",
+    );
+  }
+  if (read.length === 0 && stored && stored.jobs > 0) {
+    // Rows past the workspace's retention read as nothing: the stored history outlives them.
+    return keep(
+      "this read found no job for a stored day",
+      `kept the ${stored.jobs} stored job(s): this read found none (past the workspace's retention?)`,
+    );
+  }
+  const jobs = complete || !stored ? read : await withUnreadCarried(store, date, read, workspaces, log);
+  const result = await store.writeDay({
+    date,
+    jobs,
+    complete,
+    workspaces: workspaces.map((w) => ({
+      workspaceId: w.workspaceId,
+      ok: w.status !== "failed" && w.complete,
+    })),
+    rowsRejected: outcome.rowsRejected,
+  });
+  log(
+    `  ${date}: stored ${jobs.length} job(s)${complete ? "" : " (marked incomplete)"} in ${result.transactions} transaction(s)`,
+  );
+  return { date, jobs: jobs.length, complete, result };
+}
+
+/** Both reads are incomplete: keep what the earlier one stored from the workspaces this one could not read. */
+async function withUnreadCarried(
+  store: TrendStore,
+  date: string,
+  read: StoredJob[],
+  workspaces: readonly WorkspaceReport[],
+  log: (line: string) => void,
+): Promise<StoredJob[]> {
+  const unread = new Set(
+    workspaces.filter((w) => w.status === "failed" || !w.complete).map((w) => w.workspaceId),
+  );
+  const seen = new Set(read.map((j) => j.jobId));
+  const carried = (await store.readDayJobs(date)).filter(
+    (j) => j.workspaceId && unread.has(j.workspaceId) && !seen.has(j.jobId),
+  );
+  if (carried.length === 0) return read;
+  log(`  ${date}: kept ${carried.length} stored job(s) of workspace(s) this read could not read completely`);
+  return [...read, ...carried];
+}
+
+/** Observed consistencies stored for the days from `firstDay` up to, not including, `date`. */
+export async function observedBefore(
+  store: TrendStore,
+  firstDay: string,
+  date: string,
+): Promise<Map<string, ObservedJob>> {
+  const out = new Map<string, ObservedJob>();
+  for (let d = firstDay; d < date; d = addDays(d, 1)) {
+    for (const [jobId, seen] of await store.readObservedJobs(d)) out.set(jobId, seen);
+  }
+  return out;
+}
