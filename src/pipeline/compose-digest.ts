@@ -6,7 +6,7 @@ import { lookupCode } from "../domain/catalogue.js";
 import { buildDigest, type CoverageInput, type Digest } from "../domain/digest.js";
 import type { ClassifiedJob } from "../domain/model.js";
 import { addDays } from "../domain/days.js";
-import type { WorkspaceReport } from "../logs/query.js";
+import type { WorkspaceReport } from "../logs/workspace-report.js";
 import type { RunRecord, TrendStore } from "../store/trend-store.js";
 
 /** What was read for the day: the workspaces of this run, or the stored run record of an earlier run. */

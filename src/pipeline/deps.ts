@@ -6,7 +6,7 @@ import type { TokenCredential } from "@azure/core-auth";
 import { DefaultAzureCredential } from "@azure/identity";
 import { SettingError, type Config } from "../config.js";
 import { createPoster, type Poster, type PosterOptions } from "../delivery/poster.js";
-import { createLogsClient, type RetryOptions } from "../logs/query.js";
+import { createLogsClient, type RetryOptions } from "../logs/query-client.js";
 import { createRecoveryPointsClient } from "../recovery/recovery-points.js";
 import { AlertStateStore } from "../store/alert-state.js";
 import { Outbox } from "../store/outbox.js";

@@ -3,7 +3,7 @@
  * all it should, as the timers and the commands judge it.
  */
 import type { Config } from "../config.js";
-import type { WorkspaceReport } from "../logs/query.js";
+import type { WorkspaceReport } from "../logs/workspace-report.js";
 import type { DeliveryTarget } from "../store/outbox.js";
 
 /** What both runs report: whether every workspace was read completely, and what delivery did. */

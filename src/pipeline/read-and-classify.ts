@@ -6,7 +6,9 @@
 import type { Config } from "../config.js";
 import { classifyJob } from "../domain/classify.js";
 import type { BackupJob, Consistency, JobStatus } from "../domain/model.js";
-import { queryJobs, type LogsClient, type QueryJobsResult, type QueryProgress } from "../logs/query.js";
+import type { LogsClient } from "../logs/query-client.js";
+import { queryJobs, type QueryJobsResult } from "../logs/query.js";
+import type { QueryProgress } from "../logs/workspace-report.js";
 import {
   lookupRecoveryPoints,
   type LookupOptions,

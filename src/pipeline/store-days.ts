@@ -5,7 +5,7 @@
  */
 import { addDays } from "../domain/days.js";
 import { groupJobsByDay } from "../domain/trends.js";
-import type { WorkspaceReport } from "../logs/query.js";
+import type { WorkspaceReport } from "../logs/workspace-report.js";
 import type { StoredJob, TrendStore, WriteDayResult } from "../store/trend-store.js";
 import type { ObservedJob } from "./read-and-classify.js";
 

@@ -7,7 +7,8 @@ import { describe, expect, it } from "vitest";
 import type { LogsProvider } from "../../src/local/logs-endpoint.js";
 import { loopbackTls } from "../../src/local/tls.js";
 import { SERVICE_MESSAGE_CHARS, serviceMessage } from "../../src/logs/error-text.js";
-import { createLogsClient, queryJobs } from "../../src/logs/query.js";
+import { createLogsClient } from "../../src/logs/query-client.js";
+import { queryJobs } from "../../src/logs/query.js";
 import { staticCredential, withLogsEndpoint } from "../support/local-azure.js";
 
 const HOSTILE =

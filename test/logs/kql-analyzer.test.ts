@@ -10,7 +10,8 @@ import type { LogsProviderResult } from "../../src/local/logs-endpoint.js";
 import { loopbackTls } from "../../src/local/tls.js";
 import { JOB_QUERY_COLUMNS, LEGACY_SIGNAL_COLUMNS } from "../../src/logs/columns.js";
 import { loadQuery, renderQuery, type QueryName } from "../../src/logs/kql.js";
-import { createLogsClient, queryJobs } from "../../src/logs/query.js";
+import { createLogsClient } from "../../src/logs/query-client.js";
+import { queryJobs } from "../../src/logs/query.js";
 import {
   analyseKql,
   analyzerVersion,

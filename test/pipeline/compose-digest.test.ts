@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { composeDigest } from "../../src/pipeline/compose-digest.js";
 import type { RunRecord } from "../../src/store/trend-store.js";
-import type { WorkspaceReport } from "../../src/logs/query.js";
+import type { WorkspaceReport } from "../../src/logs/workspace-report.js";
 
 const DATE = "2026-11-24";
 

@@ -10,7 +10,7 @@ import { runRun } from "../../src/commands/run.js";
 import { startLocalTablesWithOAuth } from "../../src/local/azurite-oauth.js";
 import { SAMPLE_WORKSPACES } from "../../src/demo/estate.js";
 import { managedIdentityTokenFor } from "../../src/local/token-endpoint.js";
-import { createLogsClient } from "../../src/logs/query.js";
+import { createLogsClient } from "../../src/logs/query-client.js";
 import { openDeps } from "../../src/pipeline/deps.js";
 import { runDaily } from "../../src/pipeline/daily.js";
 import { captureIo } from "../support/capture-io.js";

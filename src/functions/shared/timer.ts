@@ -6,7 +6,7 @@
  */
 import type { InvocationContext, Timer } from "@azure/functions";
 import { loadConfig, redact, SettingError, type Config, type Env } from "../../config.js";
-import type { WorkspaceReport } from "../../logs/query.js";
+import type { WorkspaceReport } from "../../logs/workspace-report.js";
 import { runSucceeded, type RunOutcome } from "../../pipeline/outcome.js";
 
 /**

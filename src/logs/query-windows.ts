@@ -1,0 +1,62 @@
+/**
+ * Reading one query of one workspace over a window. A partial result (row or size limit) is never taken as
+ * complete: its window is split in halves and queried again, down to a minimum window; what is still partial
+ * there is kept but marks the workspace incomplete. The rows of every answer go to the workspace's job reader.
+ */
+import { LogsQueryResultStatus, type LogsQueryResult, type LogsTable } from "@azure/monitor-query-logs";
+import type { QueryName } from "./kql.js";
+import { mergeLegacySignals, takeLegacySignal } from "./legacy-signal.js";
+import { serviceMessage } from "./error-text.js";
+import type { QueryProgress, WorkspaceRead } from "./workspace-report.js";
+
+export interface WindowQuery {
+  ws: WorkspaceRead;
+  name: QueryName;
+  /** Smallest window a partial result is split down to. */
+  minWindowMs: number;
+  /** Runs the query for jobs that started in [start, end) (with its retries). */
+  run: (start: Date, end: Date) => Promise<LogsQueryResult>;
+  progress: (p: QueryProgress) => void;
+}
+
+export async function readWindow(q: WindowQuery, start: Date, end: Date): Promise<void> {
+  const { ws, name } = q;
+  const result = await q.run(start, end);
+  ws.report.queries++;
+  const base = { workspaceId: ws.report.workspaceId, queryName: name, rangeStart: start, rangeEnd: end };
+  if (result.status === LogsQueryResultStatus.Success) {
+    q.progress({ ...base, event: "rows", rows: addTables(ws, result.tables) });
+    return;
+  }
+  const span = end.getTime() - start.getTime();
+  if (span / 2 >= q.minWindowMs) {
+    ws.report.partialSplits++;
+    q.progress({ ...base, event: "split", message: serviceMessage(result.partialError.message ?? "") });
+    const mid = new Date(start.getTime() + Math.floor(span / 2 / 1000) * 1000);
+    await Promise.all([readWindow(q, start, mid), readWindow(q, mid, end)]);
+    return;
+  }
+  // Still partial at the smallest window: keep what came, but the read is not complete.
+  ws.report.complete = false;
+  const rows = addTables(ws, result.partialTables);
+  const message = `the ${name} query for ${start.toISOString()}–${end.toISOString()} returned only part of its rows even after splitting (${serviceMessage(result.partialError.message ?? "")})`;
+  ws.errors.push(message);
+  q.progress({ ...base, event: "incomplete", rows, message });
+}
+
+/**
+ * Hands the job rows of an answer to the workspace's job reader, keeping what a legacy signal row says;
+ * returns how many job rows there were.
+ */
+function addTables(ws: WorkspaceRead, tables: readonly LogsTable[]): number {
+  let rows = 0;
+  for (const table of tables) {
+    const columns = table.columnDescriptors.map((c) => c.name ?? "");
+    const split = takeLegacySignal(columns, table.rows);
+    ws.legacySignal = mergeLegacySignals(ws.legacySignal, split.signal);
+    ws.reader.addTable(columns, split.rows, { workspaceId: ws.report.workspaceId });
+    rows += split.rows.length;
+  }
+  ws.report.rowsRead += rows;
+  return rows;
+}
