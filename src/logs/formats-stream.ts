@@ -6,7 +6,8 @@
  */
 import { open } from "node:fs/promises";
 import { StringDecoder } from "node:string_decoder";
-import { createJobReader, missingJobColumns } from "./normalise.js";
+import { missingJobColumns } from "./normalise-fields.js";
+import { createJobReader } from "./normalise.js";
 import { InputError, jsonProblem, missingMessage, readExport, type ExportRead } from "./formats.js";
 
 const CHUNK_BYTES = 8 << 20;

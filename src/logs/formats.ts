@@ -6,7 +6,8 @@
  * A file that is none of these, empty, truncated or missing the job columns raises InputError.
  */
 import type { ReadResult } from "../domain/model.js";
-import { createJobReader, missingJobColumns, type JobReader } from "./normalise.js";
+import { missingJobColumns } from "./normalise-fields.js";
+import { createJobReader, type JobReader } from "./normalise.js";
 
 export type ExportFormat = "rest" | "az-json" | "csv";
 

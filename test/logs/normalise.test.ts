@@ -1,8 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { JOB_QUERY_COLUMNS } from "../../src/logs/columns.js";
-import { createJobReader, detectShape, normaliseRecords, normaliseTable } from "../../src/logs/normalise.js";
-import { cellDateMs } from "../../src/logs/normalise-values.js";
+import { createJobReader, normaliseRecords, normaliseTable } from "../../src/logs/normalise.js";
 import type { ReadResult } from "../../src/domain/model.js";
 
 const COLUMNS = JOB_QUERY_COLUMNS.map((c) => c.name);
@@ -198,128 +197,7 @@ describe("normaliseTable: backup-pulse's own query columns", () => {
   });
 });
 
-describe("shapes", () => {
-  it("recognises the three row shapes from column names", () => {
-    expect(detectShape(COLUMNS)).toBe("resource-specific");
-    expect(detectShape(["TimeGenerated", "JobUniqueId_g", "JobStatus_s"])).toBe("azure-diagnostics");
-    expect(detectShape(["UniqueId", "Status", "StartTime"])).toBe("get-jobs");
-    expect(detectShape(["Foo"])).toBe("unknown");
-  });
-
-  it("legacy AzureDiagnostics: _g or _s job ID, text dates and numbers, V1 rows left out, vault from Resource", () => {
-    const cols = [
-      "TimeGenerated",
-      "OperationName",
-      "Resource",
-      "SchemaVersion_s",
-      "JobUniqueId_g",
-      "JobUniqueId_s",
-      "JobStartDateTime_s",
-      "JobDurationInSecs_s",
-      "JobStatus_s",
-      "JobFailureCode_s",
-      "JobOperation_s",
-      "BackupManagementType_s",
-    ];
-    const r = normaliseTable(cols, [
-      [
-        "2026-11-24T02:00:00Z",
-        "Job",
-        "RSV-OLD",
-        "V2",
-        "",
-        "id-s",
-        "2026-11-24 01:00:00Z",
-        "1500.5",
-        "Completed",
-        "Success",
-        "Backup",
-        "IaaSVM",
-      ],
-      [
-        "2026-11-24T02:00:00Z",
-        "Job",
-        "RSV-OLD",
-        "V1",
-        "id-v1",
-        "",
-        "2026-11-24 01:00:00Z",
-        "1500",
-        "Completed",
-        "Success",
-        "Backup",
-        "IaaSVM",
-      ],
-      ["2026-11-24T02:00:00Z", "Alert", "RSV-OLD", "V2", "", "", "", "", "", "", "", ""],
-    ]);
-    expect(r.jobs).toHaveLength(1);
-    expect(r.jobs[0]).toMatchObject({
-      jobId: "id-s",
-      vault: "RSV-OLD",
-      durationSec: 1500.5,
-      startMs: Date.UTC(2026, 10, 24, 1),
-    });
-    expect(r.excluded).toEqual({ "legacy-v1": 1, "not-backup": 1 });
-  });
-
-  it("_AzureBackup_GetJobs(): BackupSolution decides the workload; container from BackupInstanceId", () => {
-    const cols = [
-      "UniqueId",
-      "OperationCategory",
-      "Operation",
-      "Status",
-      "ErrorTitle",
-      "StartTime",
-      "BackupSolution",
-      "BackupInstanceFriendlyName",
-      "BackupInstanceId",
-      "VaultName",
-    ];
-    const id =
-      "/SUBSCRIPTIONS/S/RESOURCEGROUPS/RG/PROVIDERS/MICROSOFT.RECOVERYSERVICES/VAULTS/V/BACKUPFABRICS/AZURE/PROTECTIONCONTAINERS/IAASVMCONTAINER;IAASVMCONTAINERV2;RG-APP;VM-1/PROTECTEDITEMS/VM;IAASVMCONTAINERV2;RG-APP;VM-1";
-    const r = normaliseTable(cols, [
-      [
-        "u1",
-        "Backup",
-        "",
-        "Completed",
-        "Success",
-        "2026-11-24T01:00:00Z",
-        "Azure Virtual Machine Backup",
-        "vm-1",
-        id,
-        "v",
-      ],
-      [
-        "u2",
-        "Backup",
-        "",
-        "Completed",
-        "Success",
-        "2026-11-24T01:00:00Z",
-        "SAP HANA in Azure VM Backup",
-        "hana",
-        "",
-        "v",
-      ],
-      [
-        "u3",
-        "Backup",
-        "",
-        "Completed",
-        "Success",
-        "2026-11-24T01:00:00Z",
-        "Azure Storage (Azure Files) Backup",
-        "share",
-        "",
-        "v",
-      ],
-    ]);
-    expect(r.jobs).toHaveLength(1);
-    expect(r.jobs[0]).toMatchObject({ jobId: "u1", vm: "vm-1", container: "iaasvmcontainerv2;rg-app;vm-1" });
-    expect(r.excluded).toEqual({ "not-vm": 2 });
-  });
-
+describe("normaliseRecords", () => {
   it("normaliseRecords reads objects keyed by column name, including odd keys", () => {
     const r = normaliseRecords([
       {
@@ -336,33 +214,6 @@ describe("shapes", () => {
       ["r1", "Completed"],
       ["r2", "Failed"],
     ]);
-  });
-});
-
-describe("dates", () => {
-  it("reads ISO (7-digit fractions, no zone = UTC), Date objects and the portal's US style", () => {
-    expect(cellDateMs("2026-11-24T02:09:47.1234567Z")).toBe(Date.UTC(2026, 10, 24, 2, 9, 47, 123));
-    expect(cellDateMs("2026-11-24 02:09:47")).toBe(Date.UTC(2026, 10, 24, 2, 9, 47));
-    expect(cellDateMs("2026-11-24T02:09Z")).toBe(Date.UTC(2026, 10, 24, 2, 9));
-    expect(cellDateMs("2026-11-24T03:09:47+01:00")).toBe(Date.UTC(2026, 10, 24, 2, 9, 47));
-    expect(cellDateMs("11/24/2026, 2:09:47.000 AM")).toBe(Date.UTC(2026, 10, 24, 2, 9, 47));
-    expect(cellDateMs("11/24/2026, 12:05:00.500 AM")).toBe(Date.UTC(2026, 10, 24, 0, 5, 0, 500));
-    expect(cellDateMs("11/24/2026, 12:05:00 PM")).toBe(Date.UTC(2026, 10, 24, 12, 5));
-    expect(cellDateMs("11/24/2026 11:59:59 PM")).toBe(Date.UTC(2026, 10, 24, 23, 59, 59));
-    expect(cellDateMs(new Date(Date.UTC(2026, 0, 1)))).toBe(Date.UTC(2026, 0, 1));
-    for (const bad of [
-      "",
-      "None",
-      "2026-02-30T00:00:00Z",
-      "13/01/2026, 1:00 AM",
-      "11/24/2026, 13:00 PM",
-      {},
-      [],
-      true,
-      NaN,
-    ]) {
-      expect(cellDateMs(bad)).toBeNull();
-    }
   });
 });
 
