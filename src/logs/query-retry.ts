@@ -4,14 +4,15 @@
  * dropped connections retried with back-off on top of the SDK's own retries.
  */
 import type { LogsQueryResult } from "@azure/monitor-query-logs";
+import { DAY_MS } from "../domain/days.js";
 import { renderQuery, type QueryName } from "./kql.js";
 import type { LogsClient } from "./query-client.js";
 import { backoffMs, isRetryable } from "./query-errors.js";
 
 /** Rows may arrive up to two days after a job starts (the `2d` in the KQL files). */
-const ARRIVAL_MARGIN_MS = 2 * 86_400_000;
+const ARRIVAL_MARGIN_MS = 2 * DAY_MS;
 /** Backup item and container records are read from up to seven days before the window (the `7d`). */
-const LOOKUP_MARGIN_MS = 7 * 86_400_000;
+const LOOKUP_MARGIN_MS = 7 * DAY_MS;
 export const MAX_CONCURRENT_QUERIES = 5;
 
 /** Runs a task when fewer than its limit of tasks are running. */
