@@ -8,13 +8,9 @@ import type { AlertView } from "../delivery/alert.js";
 import type { Poster } from "../delivery/poster.js";
 import { renderAlert } from "../delivery/render.js";
 import type { Alert } from "../domain/alert-rules.js";
-import {
-  deliver,
-  flushPending,
-  type DeliveryReport,
-  type DeliveryTarget,
-  type Outbox,
-} from "../store/outbox.js";
+import type { DeliveryTarget } from "../delivery/send.js";
+import type { Outbox } from "../store/outbox.js";
+import { deliver, flushPending, type DeliveryReport } from "./deliver.js";
 
 /** The outbox key of a batch of alerts: the same alerts for the same jobs always give the same key. */
 export function alertBatchKey(alerts: readonly Pick<Alert, "key" | "jobId">[]): string {

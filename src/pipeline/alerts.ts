@@ -13,10 +13,11 @@ import type { LogsClient } from "../logs/query-client.js";
 import type { WorkspaceReport } from "../logs/workspace-report.js";
 import type { RecoveryPointsClient } from "../recovery/recovery-points.js";
 import type { AlertStateStore } from "../store/alert-state.js";
-import type { DeliveryReport, Outbox } from "../store/outbox.js";
+import type { Outbox } from "../store/outbox.js";
 import { alertBatchKey, postAlerts } from "./alert-delivery.js";
 import { evaluateWithCooldown } from "./alert-cooldown.js";
 import { alertWindow, type SinceSource } from "./alert-window.js";
+import type { DeliveryReport } from "./deliver.js";
 import { webhookTarget } from "./outcome.js";
 import { readAndClassify } from "./read-and-classify.js";
 

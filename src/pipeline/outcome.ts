@@ -4,7 +4,7 @@
  */
 import type { Config } from "../config.js";
 import type { WorkspaceReport } from "../logs/workspace-report.js";
-import type { DeliveryTarget } from "../store/outbox.js";
+import type { DeliveryTarget } from "../delivery/send.js";
 
 /** What both runs report: whether every workspace was read completely, and what delivery did. */
 export interface RunOutcome {

@@ -11,15 +11,15 @@
  * with an ETag condition and only ever forwards.
  */
 import { odata, type TableClient, type TableEntityResult } from "@azure/data-tables";
-import { tableKey, type Tables } from "./tables.js";
+import { double, num, str } from "./entity.js";
+import { tableKey } from "./keys.js";
+import { getEntityOrNull, MAX_TRANSACTION_ACTIONS, statusOf, type Tables } from "./tables.js";
 
 export const ALERT_STATE_TABLE = "PulseAlertState";
 
 const CHECKPOINT_PK = "checkpoint";
 const CHECKPOINT_RK = "alerts";
 const FIRED_PK = "fired";
-/** Entity group transactions hold at most 100 actions. */
-const BATCH = 100;
 /** getEntity calls in flight at once when reading firing records. */
 const READ_CONCURRENCY = 8;
 
@@ -47,26 +47,6 @@ export type FiredInput = Omit<FiredRecord, "firedAtMs">;
 
 type Entity = TableEntityResult<Record<string, unknown>>;
 
-function statusOf(e: unknown): number | undefined {
-  return typeof e === "object" && e !== null && "statusCode" in e && typeof e.statusCode === "number"
-    ? e.statusCode
-    : undefined;
-}
-
-/**
- * Epoch milliseconds exceed Int32: they are written as explicit Doubles (exact up to 2^53), so the service
- * never has to guess the type and they read back as plain numbers (Int64 would come back as BigInt).
- */
-function double(ms: number): { value: string; type: "Double" } {
-  return { value: String(ms), type: "Double" };
-}
-
-const str = (v: unknown): string => (typeof v === "string" ? v : "");
-function num(v: unknown): number | null {
-  const n = typeof v === "number" ? v : typeof v === "bigint" ? Number(v) : Number.NaN;
-  return Number.isFinite(n) ? n : null;
-}
-
 export class AlertStateStore {
   constructor(readonly client: TableClient) {}
 
@@ -82,12 +62,7 @@ export class AlertStateStore {
   }
 
   private async get(partitionKey: string, rowKey: string): Promise<Entity | null> {
-    try {
-      return await this.client.getEntity<Record<string, unknown>>(partitionKey, rowKey);
-    } catch (e) {
-      if (statusOf(e) === 404) return null; // no such entity, or no table yet
-      throw e;
-    }
+    return getEntityOrNull(this.client, partitionKey, rowKey); // no such entity, or no table yet
   }
 
   async readCheckpoint(): Promise<AlertCheckpoint | null> {
@@ -178,8 +153,8 @@ export class AlertStateStore {
           "Replace",
         ] as const,
     );
-    for (let i = 0; i < actions.length; i += BATCH) {
-      await this.client.submitTransaction(actions.slice(i, i + BATCH).map((a) => [...a]));
+    for (let i = 0; i < actions.length; i += MAX_TRANSACTION_ACTIONS) {
+      await this.client.submitTransaction(actions.slice(i, i + MAX_TRANSACTION_ACTIONS).map((a) => [...a]));
     }
   }
 }
@@ -191,7 +166,7 @@ function checkpointOf(e: Entity): AlertCheckpoint | null {
   return {
     evaluatedToMs,
     lastTimeGeneratedMs: last === null || last < 0 ? null : last,
-    ranAt: str(e.ranAt),
+    ranAt: str(e.ranAt) ?? "",
   };
 }
 
@@ -199,11 +174,11 @@ function firedOf(e: Entity): FiredRecord | null {
   const firedAtMs = num(e.firedAtMs);
   if (firedAtMs === null) return null;
   return {
-    key: str(e.key),
+    key: str(e.key) ?? "",
     firedAtMs,
-    jobId: str(e.jobId),
-    rule: str(e.rule),
-    vault: str(e.vault),
-    vm: str(e.vm),
+    jobId: str(e.jobId) ?? "",
+    rule: str(e.rule) ?? "",
+    vault: str(e.vault) ?? "",
+    vm: str(e.vm) ?? "",
   };
 }

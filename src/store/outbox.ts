@@ -9,34 +9,51 @@
  * Two runs at once: an item is claimed (state `posting`) with an ETag-conditional update before it is posted,
  * so only one run can post it. A claim expires after `leaseInMs`: if a run dies between posting and recording
  * it, the next run posts again (the only case where a second post can happen).
+ *
+ * The outbox only stores: it keeps items, hands out claims and records outcomes. Posting, and the order of
+ * claim → post → record, is the delivery step's (src/pipeline/deliver.ts).
  */
 import { createHash, randomUUID } from "node:crypto";
 import { odata, type TableClient, type TableEntityResult } from "@azure/data-tables";
-import type { WebhookFormat } from "../config.js";
-import type { RenderedPayload } from "../delivery/alert.js";
-import { signatureHeaders } from "../delivery/generic.js";
-import type { Poster } from "../delivery/poster.js";
-import { tableKey, type Tables } from "./tables.js";
+import { num, str } from "./entity.js";
+import { tableKey } from "./keys.js";
+import { getEntityOrNull, statusOf, type Tables } from "./tables.js";
 
 export const OUTBOX_TABLE = "PulseOutbox";
 
 export type OutboxKind = "digest" | "alert";
 export type OutboxState = "pending" | "posting" | "posted" | "failed";
 
-export interface DeliveryTarget {
-  /** The webhook URL (a secret: used to post and to fingerprint, never stored or shown). */
-  url: URL | string;
-  format: WebhookFormat;
-  /** HMAC key for generic payloads (PULSE_WEBHOOK_SECRET). */
-  secret?: string | null;
+/** A payload as the outbox keeps it (a rendered payload). */
+export interface StoredPayload {
+  format: string;
+  contentType: string;
+  body: string;
 }
 
-export interface DeliveryItem {
+/** What to store before posting: the item, its payload, and the webhook it goes to. */
+export interface OutboxItem {
   kind: OutboxKind;
   /** The day (`YYYY-MM-DD`) for a digest, the alert's key for an alert. */
   key: string;
-  target: DeliveryTarget;
-  payload: RenderedPayload;
+  /** The webhook URL is a secret: only its fingerprint is stored. */
+  target: { url: URL | string };
+  payload: StoredPayload;
+}
+
+/** A stored item as a run reads it to post it (its payload whole, no URL). */
+export interface OutboxEntry {
+  kind: OutboxKind;
+  rowKey: string;
+  key: string;
+  fingerprint: string;
+  state: OutboxState;
+  attempts: number;
+  lastError: string | null;
+  payload: StoredPayload;
+  /** When it was claimed (epoch ms), 0 when never. */
+  claimedAtMs: number;
+  etag: string;
 }
 
 /** An outbox record as read back (no payload, no URL). */
@@ -53,18 +70,12 @@ export interface OutboxRecord {
   bodyBytes: number;
 }
 
-export interface OutboxRef {
-  kind: OutboxKind;
-  key: string;
-}
-
-export interface DeliveryReport {
-  posted: (OutboxRef & { status: number })[];
-  alreadyPosted: OutboxRef[];
-  /** Another run holds the item right now. */
-  inFlight: OutboxRef[];
-  /** Left pending (or given up): retried on the next run unless `state` is `failed`. */
-  failed: (OutboxRef & { attempts: number; error: string; state: OutboxState })[];
+/** A run's hold on an entry: only its holder may post the entry. */
+export interface Claim {
+  etag: string;
+  claimId: string;
+  /** When it was taken (epoch ms, from the outbox's clock). */
+  atMs: number;
 }
 
 export interface OutboxOptions {
@@ -87,38 +98,50 @@ const MAX_PARTS = 16;
 
 type Entity = TableEntityResult<Record<string, unknown>>;
 
-function statusOf(e: unknown): number | undefined {
-  return typeof e === "object" && e !== null && "statusCode" in e && typeof e.statusCode === "number"
-    ? e.statusCode
-    : undefined;
-}
-
-const str = (v: unknown): string | null => (typeof v === "string" && v !== "" ? v : null);
-const num = (v: unknown): number => (typeof v === "number" ? v : Number(v ?? 0) || 0);
+/** The outbox writes "" for a value not known yet (no error, not posted). */
+const stored = (v: unknown): string | null => (str(v) === "" ? null : str(v));
+const kindOf = (e: Entity): OutboxKind => (e.partitionKey === "alert" ? "alert" : "digest");
+const stateOf = (e: Entity): OutboxState => (stored(e.state) ?? "pending") as OutboxState;
 
 function toRecord(e: Entity): OutboxRecord {
   return {
-    kind: pk(e),
+    kind: kindOf(e),
     key: str(e.key) ?? "",
     fingerprint: str(e.fingerprint) ?? "",
     format: str(e.format) ?? "",
-    state: (str(e.state) ?? "pending") as OutboxState,
-    attempts: num(e.attempts),
-    lastError: str(e.lastError),
+    state: stateOf(e),
+    attempts: num(e.attempts) ?? 0,
+    lastError: stored(e.lastError),
     createdAt: str(e.createdAt) ?? "",
-    postedAt: str(e.postedAt),
-    bodyBytes: num(e.bodyBytes),
+    postedAt: stored(e.postedAt),
+    bodyBytes: num(e.bodyBytes) ?? 0,
   };
 }
 
-const pk = (e: Entity): OutboxKind => (e.partitionKey === "alert" ? "alert" : "digest");
-const rk = (e: Entity): string => e.rowKey ?? "";
-
 function bodyOf(e: Entity): string {
-  const parts = num(e.bodyParts);
+  const parts = num(e.bodyParts) ?? 0;
   let out = "";
   for (let i = 0; i < parts; i++) out += str(e[`body${i}`]) ?? "";
   return out;
+}
+
+function toEntry(e: Entity): OutboxEntry {
+  return {
+    kind: kindOf(e),
+    rowKey: e.rowKey ?? "",
+    key: stored(e.key) ?? e.rowKey ?? "",
+    fingerprint: str(e.fingerprint) ?? "",
+    state: stateOf(e),
+    attempts: num(e.attempts) ?? 0,
+    lastError: stored(e.lastError),
+    payload: {
+      format: stored(e.format) ?? "generic",
+      contentType: stored(e.contentType) ?? "application/json",
+      body: bodyOf(e),
+    },
+    claimedAtMs: num(e.claimedAtMs) ?? 0,
+    etag: e.etag,
+  };
 }
 
 export class Outbox {
@@ -150,7 +173,7 @@ export class Outbox {
   }
 
   async read(kind: OutboxKind, key: string, url: URL | string): Promise<OutboxRecord | null> {
-    const e = await this.getEntity(kind, this.rowKey(key, url));
+    const e = await getEntityOrNull(this.client, kind, this.rowKey(key, url));
     return e ? toRecord(e) : null;
   }
 
@@ -163,20 +186,17 @@ export class Outbox {
     return out;
   }
 
-  private async getEntity(kind: OutboxKind, rowKey: string): Promise<Entity | null> {
-    try {
-      return await this.client.getEntity<Record<string, unknown>>(kind, rowKey);
-    } catch (e) {
-      if (statusOf(e) === 404) return null;
-      throw e;
-    }
+  /** An entry as stored now (e.g. to see whether the run holding it has posted it), or null. */
+  async reread(entry: OutboxEntry): Promise<OutboxEntry | null> {
+    const e = await getEntityOrNull(this.client, entry.kind, entry.rowKey);
+    return e ? toEntry(e) : null;
   }
 
   /**
    * Stores an item before it is posted. A new item is created `pending`; a pending item gets the newer payload
    * (e.g. a re-run with late data); a posted, in-flight or failed item is left as it is.
    */
-  async enqueue(item: DeliveryItem): Promise<Entity> {
+  async enqueue(item: OutboxItem): Promise<OutboxEntry> {
     const { body } = item.payload;
     const partsCount = Math.ceil(body.length / PART_CHARS);
     if (partsCount > MAX_PARTS) {
@@ -211,7 +231,7 @@ export class Outbox {
       });
     } catch (e) {
       if (statusOf(e) !== 409) throw e;
-      const existing = await this.getEntity(item.kind, rowKey);
+      const existing = await getEntityOrNull(this.client, item.kind, rowKey);
       if (existing && str(existing.state) === "pending" && bodyOf(existing) !== body) {
         try {
           await this.client.updateEntity({ partitionKey: item.kind, rowKey, ...payloadProps }, "Merge", {
@@ -222,188 +242,88 @@ export class Outbox {
         }
       }
     }
-    const stored = await this.getEntity(item.kind, rowKey);
-    if (!stored)
-      throw new Error(`The outbox record for ${item.kind} ${item.key} vanished after it was stored`);
-    return stored;
+    const e = await getEntityOrNull(this.client, item.kind, rowKey);
+    if (!e) throw new Error(`The outbox record for ${item.kind} ${item.key} vanished after it was stored`);
+    return toEntry(e);
   }
 
-  /** Claims an item for posting; null when it is posted, failed, or held by another run. */
-  private async claim(e: Entity): Promise<{ etag: string; claimId: string } | null> {
-    const state = str(e.state);
-    if (state === "posted" || state === "failed") return null;
-    if (state === "posting" && num(e.claimedAtMs) + this.leaseInMs > this.now()) return null;
+  /** True while another run's claim on the entry holds. */
+  private held(entry: OutboxEntry): boolean {
+    return entry.state === "posting" && entry.claimedAtMs + this.leaseInMs > this.now();
+  }
+
+  /**
+   * Claims an entry for posting (state `posting`, conditional on the entry's ETag); null when it is posted,
+   * failed, held by another run, or changed since it was read.
+   */
+  async claim(entry: OutboxEntry): Promise<Claim | null> {
+    if (entry.state === "posted" || entry.state === "failed" || this.held(entry)) return null;
     const claimId = randomUUID();
+    const atMs = this.now();
     try {
       const res = await this.client.updateEntity(
-        { partitionKey: pk(e), rowKey: rk(e), state: "posting", claimId, claimedAtMs: this.now() },
+        { partitionKey: entry.kind, rowKey: entry.rowKey, state: "posting", claimId, claimedAtMs: atMs },
         "Merge",
-        { etag: e.etag },
+        { etag: entry.etag },
       );
-      return res.etag ? { etag: res.etag, claimId } : null;
+      return res.etag ? { etag: res.etag, claimId, atMs } : null;
     } catch (err) {
       if (statusOf(err) === 412) return null;
       throw err;
     }
   }
 
-  /**
-   * Posts one stored item to its target unless it was already posted or another run holds it.
-   * Returns what happened, for the delivery report.
-   */
-  async attempt(
-    e: Entity,
-    target: DeliveryTarget,
-    poster: Poster,
-  ): Promise<
-    | { outcome: "posted"; status: number }
-    | { outcome: "already-posted" }
-    | { outcome: "in-flight" }
-    | { outcome: "failed"; attempts: number; error: string; state: OutboxState }
-  > {
-    if (str(e.state) === "posted") return { outcome: "already-posted" };
-    if (str(e.state) === "failed") {
-      return { outcome: "failed", attempts: num(e.attempts), error: str(e.lastError) ?? "", state: "failed" };
-    }
-    const claim = await this.claim(e);
-    if (!claim) {
-      const now = await this.getEntity(pk(e), rk(e));
-      return now && str(now.state) === "posted" ? { outcome: "already-posted" } : { outcome: "in-flight" };
-    }
-    const body = bodyOf(e);
-    const format = str(e.format) ?? "generic";
-    const headers =
-      format === "generic" && target.secret
-        ? signatureHeaders(body, target.secret, Math.floor(this.now() / 1000))
-        : undefined;
-    const attempts = num(e.attempts) + 1;
-    try {
-      const res = await poster.post(target.url, {
-        body,
-        contentType: str(e.contentType) ?? "application/json",
-        ...(headers ? { headers } : {}),
-      });
-      await this.finish(e, claim.etag, {
-        state: "posted",
-        postedAt: this.iso(),
-        attempts,
-        lastError: "",
-        lastStatus: res.status,
-      });
-      return { outcome: "posted", status: res.status };
-    } catch (err) {
-      // Poster errors never carry the URL; anything else is reduced to its type so no secret can leak.
-      const message =
-        err instanceof Error && err.name === "WebhookError"
-          ? err.message
-          : `Posting failed (${err instanceof Error ? err.name : "unknown error"}).`;
-      const state: OutboxState = attempts >= this.maxAttempts ? "failed" : "pending";
-      await this.finish(e, claim.etag, { state, attempts, lastError: message, lastAttemptAt: this.iso() });
-      return { outcome: "failed", attempts, error: message, state };
-    }
+  /** Records that the claimed entry was posted (the webhook answered `status`). */
+  async recordPosted(entry: OutboxEntry, claim: Claim, status: number): Promise<void> {
+    await this.finish(entry, claim, {
+      state: "posted",
+      postedAt: this.iso(),
+      attempts: entry.attempts + 1,
+      lastError: "",
+      lastStatus: status,
+    });
   }
 
-  private async finish(e: Entity, etag: string, props: Record<string, string | number>): Promise<void> {
+  /**
+   * Records a failed post of the claimed entry: left `pending` for the next run, or `failed` once it has
+   * used up its attempts. `error` must hold no secret.
+   */
+  async recordFailure(
+    entry: OutboxEntry,
+    claim: Claim,
+    error: string,
+  ): Promise<{ attempts: number; state: OutboxState }> {
+    const attempts = entry.attempts + 1;
+    const state: OutboxState = attempts >= this.maxAttempts ? "failed" : "pending";
+    await this.finish(entry, claim, { state, attempts, lastError: error, lastAttemptAt: this.iso() });
+    return { attempts, state };
+  }
+
+  private async finish(
+    entry: OutboxEntry,
+    claim: Claim,
+    props: Record<string, string | number>,
+  ): Promise<void> {
+    const update = { partitionKey: entry.kind, rowKey: entry.rowKey, ...props };
     try {
-      await this.client.updateEntity({ partitionKey: pk(e), rowKey: rk(e), ...props }, "Merge", {
-        etag,
-      });
+      await this.client.updateEntity(update, "Merge", { etag: claim.etag });
     } catch (err) {
       // The claim expired and another run took the item over: record our outcome only if it is a success.
       if (statusOf(err) !== 412) throw err;
-      if (props.state === "posted") {
-        await this.client.updateEntity({ partitionKey: pk(e), rowKey: rk(e), ...props }, "Merge");
-      }
+      if (props.state === "posted") await this.client.updateEntity(update, "Merge");
     }
   }
 
   /** Stored items still to post (pending, or claimed by a run whose lease has expired). */
-  async pending(): Promise<Entity[]> {
-    const out: Entity[] = [];
+  async pending(): Promise<OutboxEntry[]> {
+    const out: OutboxEntry[] = [];
     const iter = this.client.listEntities<Record<string, unknown>>({
       queryOptions: { filter: "state eq 'pending' or state eq 'posting'" },
     });
     for await (const e of iter) {
-      if (str(e.state) === "posting" && num(e.claimedAtMs) + this.leaseInMs > this.now()) continue;
-      out.push(e);
+      const entry = toEntry(e);
+      if (!this.held(entry)) out.push(entry);
     }
     return out;
   }
-}
-
-function emptyReport(): DeliveryReport {
-  return { posted: [], alreadyPosted: [], inFlight: [], failed: [] };
-}
-
-function record(report: DeliveryReport, ref: OutboxRef, r: Awaited<ReturnType<Outbox["attempt"]>>): void {
-  switch (r.outcome) {
-    case "posted":
-      report.posted.push({ ...ref, status: r.status });
-      break;
-    case "already-posted":
-      report.alreadyPosted.push(ref);
-      break;
-    case "in-flight":
-      report.inFlight.push(ref);
-      break;
-    case "failed":
-      report.failed.push({ ...ref, attempts: r.attempts, error: r.error, state: r.state });
-      break;
-  }
-}
-
-function refOf(e: Entity): OutboxRef {
-  return { kind: pk(e), key: str(e.key) ?? rk(e) };
-}
-
-/**
- * Retries every pending item addressed to one of `targets` (matched by fingerprint). Items for a target no
- * longer configured are left as they are.
- */
-export async function flushPending(options: {
-  outbox: Outbox;
-  poster: Poster;
-  targets: readonly DeliveryTarget[];
-  skip?: ReadonlySet<string>;
-}): Promise<DeliveryReport> {
-  const report = emptyReport();
-  const byFingerprint = new Map(options.targets.map((t) => [targetFingerprint(t.url), t]));
-  for (const e of await options.outbox.pending()) {
-    if (options.skip?.has(`${pk(e)}|${rk(e)}`)) continue;
-    const target = byFingerprint.get(str(e.fingerprint) ?? "");
-    if (!target) continue;
-    record(report, refOf(e), await options.outbox.attempt(e, target, options.poster));
-  }
-  return report;
-}
-
-/**
- * Delivers items exactly once per target: each is stored, then posted unless a posted record exists; then
- * earlier items left pending for the same targets are retried.
- */
-export async function deliver(options: {
-  outbox: Outbox;
-  poster: Poster;
-  items: readonly DeliveryItem[];
-}): Promise<DeliveryReport> {
-  const report = emptyReport();
-  const handled = new Set<string>();
-  for (const item of options.items) {
-    const e = await options.outbox.enqueue(item);
-    handled.add(`${pk(e)}|${rk(e)}`);
-    record(
-      report,
-      { kind: item.kind, key: item.key },
-      await options.outbox.attempt(e, item.target, options.poster),
-    );
-  }
-  const targets = [
-    ...new Map(options.items.map((i) => [targetFingerprint(i.target.url), i.target])).values(),
-  ];
-  const rest = await flushPending({ outbox: options.outbox, poster: options.poster, targets, skip: handled });
-  report.posted.push(...rest.posted);
-  report.alreadyPosted.push(...rest.alreadyPosted);
-  report.inFlight.push(...rest.inFlight);
-  report.failed.push(...rest.failed);
-  return report;
 }

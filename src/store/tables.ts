@@ -2,7 +2,12 @@
  * Table Storage clients from the settings: a connection string (account key, SAS or Azurite) or an account
  * URL with a token credential (managed identity in Azure). Plain http is allowed only for loopback hosts.
  */
-import { TableClient, TableServiceClient, type TableServiceClientOptions } from "@azure/data-tables";
+import {
+  TableClient,
+  TableServiceClient,
+  type TableEntityResult,
+  type TableServiceClientOptions,
+} from "@azure/data-tables";
 import type { TokenCredential } from "@azure/core-auth";
 import { isLoopbackHost, type TablesTarget } from "../config.js";
 import { deadlineOptions } from "../deadline.js";
@@ -114,14 +119,34 @@ export function openTables(
   };
 }
 
-/**
- * A Table Storage key from a name: the characters keys forbid (`/ \ # ?`, control characters) plus `%` and
- * the `|` separator are written `%XX`, so keys stay deterministic and a separator never comes from a name.
- * Lower-case the name first where it is case-insensitive.
- */
-export function tableKey(value: string): string {
-  // eslint-disable-next-line no-control-regex
-  return value.replace(/[/\\#?%|\u0000-\u001f\u007f-\u009f]/g, (c) => {
-    return `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`;
-  });
+/** Entity group transactions hold at most 100 actions, all of one partition. */
+export const MAX_TRANSACTION_ACTIONS = 100;
+
+/** The HTTP status of a service error (RestError and alike), if it has one. */
+export function statusOf(error: unknown): number | undefined {
+  return typeof error === "object" &&
+    error !== null &&
+    "statusCode" in error &&
+    typeof error.statusCode === "number"
+    ? error.statusCode
+    : undefined;
+}
+
+/** 404: no such table (opened without creating tables) or no such row. */
+export function isNotFound(error: unknown): boolean {
+  return statusOf(error) === 404;
+}
+
+/** One entity (a point read), or null when it or its table does not exist. */
+export async function getEntityOrNull(
+  client: TableClient,
+  partitionKey: string,
+  rowKey: string,
+): Promise<TableEntityResult<Record<string, unknown>> | null> {
+  try {
+    return await client.getEntity<Record<string, unknown>>(partitionKey, rowKey);
+  } catch (error) {
+    if (isNotFound(error)) return null;
+    throw error;
+  }
 }

@@ -1,6 +1,6 @@
 /** What the daily run and the alerts share about the end of a run. */
 import { describe, expect, it } from "vitest";
-import type { DeliveryReport } from "../../src/store/outbox.js";
+import type { DeliveryReport } from "../../src/pipeline/deliver.js";
 import { runSucceeded, webhookTarget } from "../../src/pipeline/outcome.js";
 
 const report = (failed: number): DeliveryReport => ({

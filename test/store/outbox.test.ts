@@ -1,82 +1,24 @@
-import { createServer, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
-import { afterEach, describe, expect, inject, it } from "vitest";
-import { genericDigest, verifySignature } from "../../src/delivery/generic.js";
-import { createPoster } from "../../src/delivery/poster.js";
-import { teamsDigest } from "../../src/delivery/teams.js";
-import {
-  deliver,
-  flushPending,
-  Outbox,
-  targetFingerprint,
-  type DeliveryItem,
-} from "../../src/store/outbox.js";
+import { describe, expect, inject, it } from "vitest";
+import { Outbox, targetFingerprint, type OutboxItem, type OutboxOptions } from "../../src/store/outbox.js";
 import { openTables } from "../../src/store/tables.js";
-import { DAY, largeDigest, smallDigest } from "../delivery/sample.js";
 
-const SIG = "sig=OUTBOXSECRETSIG";
-
-interface Receiver {
-  url: string;
-  /** Bodies of the requests answered with 2xx. */
-  delivered: string[];
-  requests: number;
-  headers: Record<string, string | string[] | undefined>[];
-  close(): Promise<void>;
-}
-
-const open: Receiver[] = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((r) => r.close()));
-});
-
-async function receiver(
-  answer: (n: number, res: ServerResponse) => number,
-  delayInMs = 0,
-): Promise<Receiver> {
-  const r: Receiver = { url: "", delivered: [], requests: 0, headers: [], close: async () => {} };
-  const server = createServer((req, res) => {
-    let body = "";
-    req.setEncoding("utf8");
-    req.on("data", (c: string) => (body += c));
-    req.on("end", () => {
-      const n = r.requests++;
-      r.headers.push(req.headers);
-      setTimeout(() => {
-        const status = answer(n, res);
-        if (status >= 200 && status < 300) r.delivered.push(body);
-        res.writeHead(status).end();
-      }, delayInMs);
-    });
-  });
-  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
-  r.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/x?${SIG}`;
-  r.close = () =>
-    new Promise((done) => {
-      server.closeAllConnections();
-      server.close(() => done());
-    });
-  open.push(r);
-  return r;
-}
+const DAY = "2026-11-24";
+const URL_A = "https://example.invalid/hooks/a?sig=STORESECRETSIG";
 
 let tableCount = 0;
-async function newOutbox(options: ConstructorParameters<typeof Outbox>[1] = {}): Promise<Outbox> {
+async function newOutbox(options: OutboxOptions = {}): Promise<Outbox> {
   const tables = openTables({ kind: "connection", connectionString: inject("tablesConnection") }, undefined, {
-    tablePrefix: `outbox${process.pid}t${tableCount++}`,
+    tablePrefix: `obstore${process.pid}t${tableCount++}`,
   });
   return Outbox.open(tables, options);
 }
 
-const poster = createPoster({ maxAttempts: 1, timeoutInMs: 2_000 });
-
-function digestItem(url: string, format: "teams" | "generic" = "teams", secret?: string): DeliveryItem {
-  const d = smallDigest();
+function item(body = '{"text":"digest"}'): OutboxItem {
   return {
     kind: "digest",
     key: DAY,
-    target: { url, format, secret: secret ?? null },
-    payload: format === "teams" ? teamsDigest(d) : genericDigest(d),
+    target: { url: URL_A },
+    payload: { format: "generic", contentType: "application/json", body },
   };
 }
 
@@ -86,180 +28,91 @@ async function rawEntities(outbox: Outbox): Promise<string> {
   return JSON.stringify(all);
 }
 
-describe("outbox: exactly-once delivery", () => {
-  it("stores, posts once, and a re-run posts nothing", async () => {
-    const r = await receiver(() => 202);
+describe("outbox: storing, claiming and recording", () => {
+  it("stores an item pending under the target's fingerprint, never its URL, and a second enqueue finds it", async () => {
     const outbox = await newOutbox();
-    const first = await deliver({ outbox, poster, items: [digestItem(r.url)] });
-    expect(first.posted).toEqual([{ kind: "digest", key: DAY, status: 202 }]);
-    const again = await deliver({ outbox, poster, items: [digestItem(r.url)] });
-    expect(again.posted).toEqual([]);
-    expect(again.alreadyPosted).toEqual([{ kind: "digest", key: DAY }]);
-    expect(r.delivered).toHaveLength(1);
-    expect(r.delivered[0]).toBe(digestItem(r.url).payload.body);
-    const rec = await outbox.read("digest", DAY, r.url);
-    expect(rec).toMatchObject({ state: "posted", attempts: 1, lastError: null });
-    expect(Date.parse(rec?.postedAt ?? "")).not.toBeNaN();
-  });
-
-  it("leaves a failed post pending with its attempt count and error, and the next run delivers it once", async () => {
-    const r = await receiver((n) => (n === 0 ? 503 : 202));
-    const outbox = await newOutbox();
-    const first = await deliver({ outbox, poster, items: [digestItem(r.url)] });
-    expect(first.posted).toEqual([]);
-    expect(first.failed).toEqual([
-      expect.objectContaining({ kind: "digest", key: DAY, attempts: 1, state: "pending" }),
-    ]);
-    const pending = await outbox.read("digest", DAY, r.url);
-    expect(pending).toMatchObject({ state: "pending", attempts: 1 });
-    expect(pending?.lastError).toMatch(/webhook answered HTTP 503/);
-
-    // next run: no new items, only the retry of what is pending
-    const next = await flushPending({ outbox, poster, targets: [{ url: r.url, format: "teams" }] });
-    expect(next.posted).toEqual([{ kind: "digest", key: DAY, status: 202 }]);
-    // and a re-run of the day after that posts nothing
-    const rerun = await deliver({ outbox, poster, items: [digestItem(r.url)] });
-    expect(rerun.alreadyPosted).toHaveLength(1);
-    expect(r.requests).toBe(2);
-    expect(r.delivered).toHaveLength(1);
-    expect(await outbox.read("digest", DAY, r.url)).toMatchObject({
-      state: "posted",
-      attempts: 2,
+    const entry = await outbox.enqueue(item());
+    expect(entry).toMatchObject({
+      kind: "digest",
+      key: DAY,
+      rowKey: `${DAY}|${targetFingerprint(URL_A)}`,
+      fingerprint: targetFingerprint(URL_A),
+      state: "pending",
+      attempts: 0,
       lastError: null,
+      payload: { format: "generic", contentType: "application/json", body: '{"text":"digest"}' },
     });
+    expect((await outbox.enqueue(item())).rowKey).toBe(entry.rowKey);
+    expect(await outbox.list()).toHaveLength(1);
+    const raw = await rawEntities(outbox);
+    expect(raw).not.toContain("STORESECRETSIG");
+    expect(raw).not.toContain("example.invalid");
   });
 
-  it("two runs at the same moment post once", async () => {
-    const r = await receiver(() => 202, 300);
+  it("gives a pending item the newer payload, but never changes one that was posted", async () => {
     const outbox = await newOutbox();
-    const [a, b] = await Promise.all([
-      deliver({ outbox, poster, items: [digestItem(r.url)] }),
-      deliver({ outbox, poster, items: [digestItem(r.url)] }),
-    ]);
-    expect(r.requests).toBe(1);
-    expect(a.posted.length + b.posted.length).toBe(1);
-    expect(a.inFlight.length + b.inFlight.length + a.alreadyPosted.length + b.alreadyPosted.length).toBe(1);
+    await outbox.enqueue(item("old"));
+    expect((await outbox.enqueue(item("newer"))).payload.body).toBe("newer");
+    const entry = await outbox.enqueue(item("newer"));
+    const claim = await outbox.claim(entry);
+    expect(claim).not.toBeNull();
+    await outbox.recordPosted(entry, claim!, 202);
+    const after = await outbox.enqueue(item("latest"));
+    expect(after).toMatchObject({ state: "posted", attempts: 1, payload: { body: "newer" } });
   });
 
-  it("two runs holding the same pending record: the ETag lets only one claim it", async () => {
-    const r = await receiver(() => 202, 200);
-    const outbox = await newOutbox();
-    const item = digestItem(r.url);
-    await outbox.enqueue(item);
-    // both runs read the record while it is still pending
-    const [seenByA, seenByB] = await Promise.all([outbox.enqueue(item), outbox.enqueue(item)]);
-    expect(seenByA.state).toBe("pending");
-    expect(seenByB.state).toBe("pending");
-    const outcomes = await Promise.all([
-      outbox.attempt(seenByA, item.target, poster),
-      outbox.attempt(seenByB, item.target, poster),
-    ]);
-    expect(outcomes.map((o) => o.outcome).sort()).toEqual(["in-flight", "posted"]);
-    expect(r.requests).toBe(1);
-  });
-
-  it("posts once per target, each keyed by a fingerprint, never by the URL", async () => {
-    const teams = await receiver(() => 202);
-    const other = await receiver(() => 200);
-    const outbox = await newOutbox();
-    const report = await deliver({
-      outbox,
-      poster,
-      items: [digestItem(teams.url), digestItem(other.url, "generic")],
-    });
-    expect(report.posted).toHaveLength(2);
-    expect(teams.delivered).toHaveLength(1);
-    expect(other.delivered).toHaveLength(1);
-    const stored = await rawEntities(outbox);
-    expect(stored).toContain(`${DAY}|${targetFingerprint(teams.url)}`);
-    expect(stored).not.toContain("OUTBOXSECRETSIG");
-    expect(stored).not.toContain("/hooks/");
-    expect(stored).not.toContain("127.0.0.1");
-    expect(targetFingerprint(teams.url)).toMatch(/^[0-9a-f]{16}$/);
-  });
-
-  it("keeps secrets out of the stored error when the webhook cannot be reached", async () => {
-    const r = await receiver(() => 202);
-    await r.close();
-    open.splice(0);
-    const outbox = await newOutbox();
-    const report = await deliver({ outbox, poster, items: [digestItem(r.url)] });
-    expect(report.failed[0]?.error).toMatch(/could not be reached/);
-    expect(JSON.stringify(report)).not.toContain("OUTBOXSECRETSIG");
-    expect(await rawEntities(outbox)).not.toContain("OUTBOXSECRETSIG");
-  });
-
-  it("a pending digest re-run with later data is posted with the newer figures", async () => {
-    const r = await receiver((n) => (n === 0 ? 500 : 202));
-    const outbox = await newOutbox();
-    await deliver({ outbox, poster, items: [digestItem(r.url, "generic")] });
-    const newer = genericDigest(smallDigest({ generatedAt: "2026-11-25T09:00:00.000Z" }));
-    await deliver({ outbox, poster, items: [{ ...digestItem(r.url, "generic"), payload: newer }] });
-    expect(r.delivered).toEqual([newer.body]);
-  });
-
-  it("stores a large payload whole and signs it at posting time", async () => {
-    const r = await receiver(() => 204);
-    const outbox = await newOutbox();
-    const payload = genericDigest(largeDigest());
-    expect(payload.body.length).toBeGreaterThan(100_000);
-    await deliver({ outbox, poster, items: [{ ...digestItem(r.url, "generic", "hmac-key"), payload }] });
-    expect(r.delivered).toEqual([payload.body]);
-    const h = r.headers[0] ?? {};
-    expect(
-      verifySignature({
-        rawBody: r.delivered[0] ?? "",
-        secret: "hmac-key",
-        timestamp: h["x-pulse-timestamp"] as string,
-        signature: h["x-pulse-signature"] as string,
-      }),
-    ).toBe(true);
-  });
-
-  it("gives up after the attempt limit and stops retrying", async () => {
-    const r = await receiver(() => 500);
-    const outbox = await newOutbox({ maxAttempts: 2 });
-    const target = { url: r.url, format: "teams" as const };
-    await deliver({ outbox, poster, items: [digestItem(r.url)] });
-    const second = await flushPending({ outbox, poster, targets: [target] });
-    expect(second.failed).toEqual([expect.objectContaining({ attempts: 2, state: "failed" })]);
-    const third = await flushPending({ outbox, poster, targets: [target] });
-    expect(third.failed).toEqual([]);
-    expect(r.requests).toBe(2);
-  });
-
-  it("takes over an item whose claim has lapsed (a run that died mid-way)", async () => {
-    const r = await receiver(() => 202);
+  it("lets only one of two runs that read the same record claim it, and hides it from pending while held", async () => {
     let now = Date.parse(`${DAY}T07:00:00Z`);
     const outbox = await newOutbox({ leaseInMs: 60_000, now: () => now });
-    const item = digestItem(r.url);
-    const stored = await outbox.enqueue(item);
-    // a run claims the item and dies before posting
-    await outbox.client.updateEntity(
-      { partitionKey: "digest", rowKey: stored.rowKey ?? "", state: "posting", claimedAtMs: now },
-      "Merge",
-    );
-    const target = { url: r.url, format: "teams" as const };
-    expect((await flushPending({ outbox, poster, targets: [target] })).posted).toEqual([]);
-    now += 61_000;
-    expect((await flushPending({ outbox, poster, targets: [target] })).posted).toHaveLength(1);
-    expect(r.delivered).toHaveLength(1);
+    const entry = await outbox.enqueue(item());
+    const claims = await Promise.all([outbox.claim(entry), outbox.claim(entry)]);
+    expect(claims.filter((c) => c !== null)).toHaveLength(1);
+    expect(claims.find((c) => c !== null)?.atMs).toBe(now);
+    expect(await outbox.pending()).toEqual([]);
+    const held = await outbox.reread(entry);
+    expect(held?.state).toBe("posting");
+    expect(await outbox.claim(held!)).toBeNull();
+    now += 61_000; // the holder died: its lease lapses
+    expect((await outbox.pending()).map((e) => e.rowKey)).toEqual([entry.rowKey]);
+    expect(await outbox.claim(held!)).not.toBeNull();
   });
 
-  it("alerts are keyed by their own key, next to the digest", async () => {
-    const r = await receiver(() => 202);
-    const outbox = await newOutbox();
-    const alert: DeliveryItem = {
-      kind: "alert",
-      key: "vss|rsv/data|vm#1?",
-      target: { url: r.url, format: "teams" },
-      payload: digestItem(r.url).payload,
-    };
-    await deliver({ outbox, poster, items: [alert, digestItem(r.url)] });
-    await deliver({ outbox, poster, items: [alert] });
-    expect(r.delivered).toHaveLength(2);
-    expect((await outbox.list("alert")).map((a) => [a.key, a.state])).toEqual([
-      ["vss|rsv/data|vm#1?", "posted"],
-    ]);
+  it("records failures pending with their count and error until the attempt limit, then failed", async () => {
+    const outbox = await newOutbox({ maxAttempts: 2 });
+    let entry = await outbox.enqueue(item());
+    expect(
+      await outbox.recordFailure(entry, (await outbox.claim(entry))!, "The webhook answered HTTP 503."),
+    ).toEqual({
+      attempts: 1,
+      state: "pending",
+    });
+    expect(await outbox.read("digest", DAY, URL_A)).toMatchObject({
+      state: "pending",
+      attempts: 1,
+      lastError: "The webhook answered HTTP 503.",
+      postedAt: null,
+    });
+    entry = (await outbox.pending())[0]!;
+    expect(await outbox.recordFailure(entry, (await outbox.claim(entry))!, "again")).toEqual({
+      attempts: 2,
+      state: "failed",
+    });
+    expect(await outbox.pending()).toEqual([]);
+    expect(await outbox.claim((await outbox.reread(entry))!)).toBeNull();
+  });
+
+  it("a run whose claim lapsed records a success anyway, but not a failure over the run that took over", async () => {
+    let now = Date.parse(`${DAY}T07:00:00Z`);
+    const outbox = await newOutbox({ leaseInMs: 60_000, now: () => now });
+    const entry = await outbox.enqueue(item());
+    const slow = (await outbox.claim(entry))!;
+    now += 61_000;
+    const taken = (await outbox.reread(entry))!;
+    const fast = (await outbox.claim(taken))!;
+    expect(fast).not.toBeNull();
+    await outbox.recordFailure(entry, slow, "late failure");
+    expect(await outbox.read("digest", DAY, URL_A)).toMatchObject({ state: "posting", lastError: null });
+    await outbox.recordPosted(entry, slow, 200);
+    expect(await outbox.read("digest", DAY, URL_A)).toMatchObject({ state: "posted", attempts: 1 });
   });
 });

@@ -1,15 +1,7 @@
 import { describe, expect, inject, it } from "vitest";
-import { openTables, tableKey } from "../../src/store/tables.js";
+import { openTables } from "../../src/store/tables.js";
 
 const connectionString = inject("tablesConnection");
-
-describe("tableKey", () => {
-  it("escapes the characters Table keys forbid, the separator and the escape itself", () => {
-    expect(tableKey("vault/a\\b#c?d|e%f")).toBe("vault%2Fa%5Cb%23c%3Fd%7Ce%25f");
-    expect(tableKey("tab\there\u007f")).toBe("tab%09here%7F");
-    expect(tableKey("o'brien-01.x_y")).toBe("o'brien-01.x_y");
-  });
-});
 
 describe("openTables", () => {
   it("creates tables once and writes to Azurite over loopback http", async () => {

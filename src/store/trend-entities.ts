@@ -1,0 +1,266 @@
+/**
+ * The trend tables' entities: each domain value as the row it is stored as, and back. Counts are stored as
+ * Int32 (durations as Double) and read back as plain numbers; times as DateTime, read back as ISO-8601.
+ * A stored value of the wrong type reads as the domain's "unknown" for it, so old or hand-edited rows never
+ * break a read.
+ */
+import type {
+  ClassifiedJob,
+  Consistency,
+  ConsistencySource,
+  DailyTrend,
+  ErrorCategory,
+  ExpectedConsistency,
+  JobStatus,
+  OsType,
+} from "../domain/model.js";
+import {
+  emptyTrend,
+  nameKey,
+  TREND_COUNTERS,
+  type DayMark,
+  type ScopedTrend,
+  type VmDay,
+  type VmState,
+} from "../domain/trends.js";
+import { dateCol, double, iso, num, oneOf, optCol, str, type Row } from "./entity.js";
+import { dateOfPartition, keys, RUN_PARTITION } from "./keys.js";
+
+/** A classified job with the facts only the reader knows (where it came from, how long it ran). */
+export type StoredJob = ClassifiedJob & { workspaceId?: string | null; durationSec?: number | null };
+
+export interface WorkspaceOutcome {
+  workspaceId: string;
+  ok: boolean;
+}
+
+/** What a run says about itself, next to the jobs it stores. */
+export interface RunInput {
+  date: string;
+  /** False when some workspace failed or a result was partial. */
+  complete: boolean;
+  workspaces: readonly WorkspaceOutcome[];
+  /** When the run happened (default: now). */
+  runAt?: Date;
+  /** Rows the run's read could not read (rejected), kept in the run record. */
+  rowsRejected?: number;
+}
+
+export interface RunRecord {
+  date: string;
+  complete: boolean;
+  runAt: string;
+  jobs: number;
+  vaults: number;
+  vms: number;
+  failed: number;
+  degraded: number;
+  workspacesOk: number;
+  workspacesFailed: number;
+  /** IDs of the workspaces that failed. */
+  failedWorkspaceIds: string[];
+  /** IDs of every workspace queried (empty for records written before this was kept). */
+  workspaceIds: string[];
+  /** Rows the run's read could not read (rejected), over its whole window. */
+  rowsRejected: number;
+}
+
+const STATUSES: readonly JobStatus[] = ["Completed", "CompletedWithWarnings", "Failed", "Cancelled"];
+const CONSISTENCIES: readonly Consistency[] = ["application", "file-system", "crash", "none", "unknown"];
+const EXPECTED: readonly ExpectedConsistency[] = ["application", "file-system", "crash", "unknown"];
+const OSES: readonly OsType[] = ["Windows", "Linux", "unknown"];
+const MARKS: readonly DayMark[] = ["-", "X", "A", "F", "C", "f", "c", "U"];
+
+// ----------------------------------------------------------------------------------------------- PulseDaily
+
+export function dailyRow(date: string, t: ScopedTrend): Row {
+  return { partitionKey: date, rowKey: keys.daily(t), ...trendColumns(t.trend) };
+}
+
+function trendColumns(t: DailyTrend): Row {
+  const row: Row = { scope: t.scope };
+  for (const k of TREND_COUNTERS) row[k] = t[k];
+  return row;
+}
+
+/** The counters of a `PulseDaily` or `PulseVmDaily` row as the trend of `scope` on `date`. */
+export function trendFromRow(date: string, scope: string, row: Row): DailyTrend {
+  const t = emptyTrend(date, scope);
+  for (const k of TREND_COUNTERS) t[k] = num(row[k]) ?? 0;
+  return t;
+}
+
+// --------------------------------------------------------------------------------------------- PulseVmDaily
+
+export function vmDayRow(d: VmDay): Row {
+  return {
+    partitionKey: keys.dayVault(d.date, d.vault),
+    rowKey: keys.vmDay(d.vm, d.vault),
+    vm: d.vm,
+    vault: d.vault,
+    mark: d.mark,
+    ...trendColumns(d.trend),
+    ...dateCol("lastJobAt", d.lastJobAt),
+    lastJobId: d.lastJobId,
+    lastStatus: d.lastStatus,
+    lastConsistency: d.lastConsistency,
+    os: d.os,
+    expectedConsistency: d.expectedConsistency,
+    ...dateCol("lastGoodPointAt", d.lastGoodPointAt),
+  };
+}
+
+export function vmDayFromRow(row: Row): VmDay {
+  const date = dateOfPartition(str(row.partitionKey) ?? "");
+  return {
+    date,
+    vm: str(row.vm) ?? "",
+    vault: str(row.vault) ?? "",
+    mark: oneOf(row.mark, MARKS, "-"),
+    trend: trendFromRow(date, str(row.scope) ?? `vm:${str(row.vm) ?? ""}`, row),
+    lastJobAt: iso(row.lastJobAt) ?? `${date}T00:00:00.000Z`,
+    lastJobId: str(row.lastJobId) ?? "",
+    lastStatus: oneOf(row.lastStatus, STATUSES, "Failed"),
+    lastConsistency: oneOf(row.lastConsistency, CONSISTENCIES, "unknown"),
+    os: oneOf(row.os, OSES, "unknown"),
+    expectedConsistency: oneOf(row.expectedConsistency, EXPECTED, "unknown"),
+    lastGoodPointAt: iso(row.lastGoodPointAt),
+  };
+}
+
+// ------------------------------------------------------------------------------------------------ PulseJobs
+
+export function jobRow(date: string, j: StoredJob): Row {
+  return {
+    partitionKey: keys.dayVault(date, j.vault),
+    rowKey: keys.job(j),
+    jobId: j.jobId,
+    vm: j.vm,
+    vault: j.vault,
+    os: j.os,
+    status: j.status,
+    ...dateCol("start", j.start),
+    consistency: j.consistency,
+    consistencySource: j.consistencySource,
+    expectedConsistency: j.expectedConsistency,
+    degraded: j.degraded,
+    ...optCol("errorCode", j.errorCode),
+    ...optCol("errorCategory", j.errorCategory),
+    ...optCol("workspaceId", j.workspaceId),
+    ...(typeof j.durationSec === "number" && Number.isFinite(j.durationSec)
+      ? { durationSec: double(j.durationSec) }
+      : {}),
+  };
+}
+
+export function jobFromRow(row: Row): StoredJob {
+  return {
+    jobId: str(row.jobId) ?? "",
+    vm: str(row.vm) ?? "",
+    vault: str(row.vault) ?? "",
+    os: oneOf(row.os, OSES, "unknown"),
+    status: oneOf(row.status, STATUSES, "Failed"),
+    start: iso(row.start) ?? "",
+    consistency: oneOf(row.consistency, CONSISTENCIES, "unknown"),
+    consistencySource: oneOf<ConsistencySource>(row.consistencySource, ["observed", "inferred"], "inferred"),
+    expectedConsistency: oneOf(row.expectedConsistency, EXPECTED, "unknown"),
+    degraded: row.degraded === true,
+    errorCode: str(row.errorCode),
+    errorCategory: str(row.errorCategory) as ErrorCategory | null,
+    workspaceId: str(row.workspaceId),
+    durationSec: num(row.durationSec),
+  };
+}
+
+/** A job read with only `jobId`, `consistency` and `status` selected. */
+export function observedFromRow(row: Row): [string, { consistency: Consistency; status: JobStatus }] {
+  return [
+    str(row.jobId) ?? "",
+    {
+      consistency: oneOf(row.consistency, CONSISTENCIES, "unknown"),
+      status: oneOf(row.status, STATUSES, "Failed"),
+    },
+  ];
+}
+
+// --------------------------------------------------------------------------------------------- PulseVmState
+
+export function stateRow(vaultKey: string, rowKey: string, s: VmState): Row {
+  return {
+    partitionKey: vaultKey,
+    rowKey,
+    vm: s.vm,
+    vault: s.vault,
+    failingDays: s.failingDays,
+    belowExpectedDays: s.belowExpectedDays,
+    ...dateCol("lastGoodPointAt", s.lastGoodPointAt),
+    ...dateCol("lastJobAt", s.lastJobAt),
+    ...optCol("lastJobId", s.lastJobId),
+    ...optCol("lastStatus", s.lastStatus),
+    ...optCol("lastConsistency", s.lastConsistency),
+    expectedConsistency: s.expectedConsistency,
+    os: s.os,
+    historyEnd: s.historyEnd,
+    history: s.history,
+  };
+}
+
+export function stateFromRow(row: Row): VmState {
+  return {
+    vm: str(row.vm) ?? "",
+    vault: str(row.vault) ?? "",
+    failingDays: num(row.failingDays) ?? 0,
+    belowExpectedDays: num(row.belowExpectedDays) ?? 0,
+    lastGoodPointAt: iso(row.lastGoodPointAt),
+    lastJobAt: iso(row.lastJobAt),
+    lastJobId: str(row.lastJobId),
+    lastStatus: row.lastStatus === undefined ? null : oneOf(row.lastStatus, STATUSES, "Failed"),
+    lastConsistency:
+      row.lastConsistency === undefined ? null : oneOf(row.lastConsistency, CONSISTENCIES, "unknown"),
+    expectedConsistency: oneOf(row.expectedConsistency, EXPECTED, "unknown"),
+    os: oneOf(row.os, OSES, "unknown"),
+    historyEnd: str(row.historyEnd) ?? "",
+    history: str(row.history) ?? "",
+  };
+}
+
+// ------------------------------------------------------------------------------------------------ PulseRuns
+
+export function runRow(input: RunInput, jobs: readonly StoredJob[], vms: number): Row {
+  const failed = input.workspaces.filter((w) => !w.ok).map((w) => w.workspaceId);
+  return {
+    partitionKey: RUN_PARTITION,
+    rowKey: input.date,
+    complete: input.complete,
+    runAt: input.runAt ?? new Date(),
+    jobs: jobs.length,
+    vaults: new Set(jobs.map((j) => nameKey(j.vault))).size,
+    vms,
+    failed: jobs.filter((j) => j.status === "Failed").length,
+    degraded: jobs.filter((j) => j.degraded).length,
+    workspacesOk: input.workspaces.length - failed.length,
+    workspacesFailed: failed.length,
+    failedWorkspaceIds: failed.join(","),
+    workspaceIds: input.workspaces.map((w) => w.workspaceId).join(","),
+    rowsRejected: input.rowsRejected ?? 0,
+  };
+}
+
+export function runFromRow(row: Row): RunRecord {
+  const list = (v: unknown): string[] => (str(v) ?? "").split(",").filter((id) => id !== "");
+  return {
+    date: str(row.rowKey) ?? "",
+    complete: row.complete === true,
+    runAt: iso(row.runAt) ?? "",
+    jobs: num(row.jobs) ?? 0,
+    vaults: num(row.vaults) ?? 0,
+    vms: num(row.vms) ?? 0,
+    failed: num(row.failed) ?? 0,
+    degraded: num(row.degraded) ?? 0,
+    workspacesOk: num(row.workspacesOk) ?? 0,
+    workspacesFailed: num(row.workspacesFailed) ?? 0,
+    failedWorkspaceIds: list(row.failedWorkspaceIds),
+    workspaceIds: list(row.workspaceIds),
+    rowsRejected: num(row.rowsRejected) ?? 0,
+  };
+}
