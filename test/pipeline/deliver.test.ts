@@ -8,6 +8,7 @@ import { attempt, deliver, flushPending, type DeliveryItem } from "../../src/pip
 import { Outbox, targetFingerprint } from "../../src/store/outbox.js";
 import { openTables } from "../../src/store/tables.js";
 import { DAY, largeDigest, smallDigest } from "../delivery/sample.js";
+import { rawEntities } from "../support/table-rows.js";
 
 const SIG = "sig=OUTBOXSECRETSIG";
 
@@ -73,12 +74,6 @@ function digestItem(url: string, format: "teams" | "generic" = "teams", secret?:
     target: { url, format, secret: secret ?? null },
     payload: format === "teams" ? teamsDigest(d) : genericDigest(d),
   };
-}
-
-async function rawEntities(outbox: Outbox): Promise<string> {
-  const all: unknown[] = [];
-  for await (const e of outbox.client.listEntities()) all.push(e);
-  return JSON.stringify(all);
 }
 
 describe("delivery through the outbox: exactly once", () => {
@@ -165,7 +160,7 @@ describe("delivery through the outbox: exactly once", () => {
     expect(report.posted).toHaveLength(2);
     expect(teams.delivered).toHaveLength(1);
     expect(other.delivered).toHaveLength(1);
-    const stored = await rawEntities(outbox);
+    const stored = await rawEntities(outbox.client);
     expect(stored).toContain(`${DAY}|${targetFingerprint(teams.url)}`);
     expect(stored).not.toContain("OUTBOXSECRETSIG");
     expect(stored).not.toContain("/hooks/");
@@ -181,7 +176,7 @@ describe("delivery through the outbox: exactly once", () => {
     const report = await deliver({ outbox, poster, items: [digestItem(r.url)] });
     expect(report.failed[0]?.error).toMatch(/could not be reached/);
     expect(JSON.stringify(report)).not.toContain("OUTBOXSECRETSIG");
-    expect(await rawEntities(outbox)).not.toContain("OUTBOXSECRETSIG");
+    expect(await rawEntities(outbox.client)).not.toContain("OUTBOXSECRETSIG");
   });
 
   it("a pending digest re-run with later data is posted with the newer figures", async () => {

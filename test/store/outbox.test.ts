@@ -1,6 +1,7 @@
 import { describe, expect, inject, it } from "vitest";
 import { Outbox, targetFingerprint, type OutboxItem, type OutboxOptions } from "../../src/store/outbox.js";
 import { openTables } from "../../src/store/tables.js";
+import { rawEntities } from "../support/table-rows.js";
 
 const DAY = "2026-11-24";
 const URL_A = "https://example.invalid/hooks/a?sig=STORESECRETSIG";
@@ -22,12 +23,6 @@ function item(body = '{"text":"digest"}'): OutboxItem {
   };
 }
 
-async function rawEntities(outbox: Outbox): Promise<string> {
-  const all: unknown[] = [];
-  for await (const e of outbox.client.listEntities()) all.push(e);
-  return JSON.stringify(all);
-}
-
 describe("outbox: storing, claiming and recording", () => {
   it("stores an item pending under the target's fingerprint, never its URL, and a second enqueue finds it", async () => {
     const outbox = await newOutbox();
@@ -44,7 +39,7 @@ describe("outbox: storing, claiming and recording", () => {
     });
     expect((await outbox.enqueue(item())).rowKey).toBe(entry.rowKey);
     expect(await outbox.list()).toHaveLength(1);
-    const raw = await rawEntities(outbox);
+    const raw = await rawEntities(outbox.client);
     expect(raw).not.toContain("STORESECRETSIG");
     expect(raw).not.toContain("example.invalid");
   });

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { nextVmState, summariseVmDays } from "../../src/domain/trends.js";
-import type { Row } from "../../src/store/entity.js";
 import {
   jobFromRow,
   jobRow,
@@ -13,18 +12,9 @@ import {
   type StoredJob,
 } from "../../src/store/trend-entities.js";
 import { classifiedJob } from "../support/jobs.js";
+import { asRead } from "../support/table-rows.js";
 
 const DAY = "2026-11-24";
-
-/** A row as Table Storage reads it back: explicit Doubles come back as plain numbers. */
-function asRead(row: Row): Row {
-  return Object.fromEntries(
-    Object.entries(row).map(([k, v]) => [
-      k,
-      typeof v === "object" && v !== null && "type" in v && "value" in v ? Number(v.value) : v,
-    ]),
-  );
-}
 
 const failed: StoredJob = {
   ...classifiedJob({
