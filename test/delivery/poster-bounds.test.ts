@@ -7,7 +7,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, inject, it, vi } from "vitest";
 import { createPoster, WebhookError } from "../../src/delivery/poster.js";
-import { deliver, Outbox, type DeliveryItem } from "../../src/store/outbox.js";
+import { deliver, type DeliveryItem } from "../../src/pipeline/deliver.js";
+import { Outbox } from "../../src/store/outbox.js";
 import { openTables } from "../../src/store/tables.js";
 import { genericDigest } from "../../src/delivery/generic.js";
 import { DAY, smallDigest } from "./sample.js";
