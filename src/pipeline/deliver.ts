@@ -23,7 +23,7 @@ export interface DeliveryItem {
   payload: RenderedPayload;
 }
 
-export interface OutboxRef {
+interface OutboxRef {
   kind: OutboxKind;
   key: string;
 }
@@ -37,7 +37,7 @@ export interface DeliveryReport {
   failed: (OutboxRef & { attempts: number; error: string; state: OutboxState })[];
 }
 
-export type AttemptOutcome =
+type AttemptOutcome =
   | { outcome: "posted"; status: number }
   | { outcome: "already-posted" }
   | { outcome: "in-flight" }

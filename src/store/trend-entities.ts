@@ -29,7 +29,7 @@ import { dateOfPartition, keys, RUN_PARTITION } from "./keys.js";
 /** A classified job with the facts only the reader knows (where it came from, how long it ran). */
 export type StoredJob = ClassifiedJob & { workspaceId?: string | null; durationSec?: number | null };
 
-export interface WorkspaceOutcome {
+interface WorkspaceOutcome {
   workspaceId: string;
   ok: boolean;
 }

@@ -41,7 +41,7 @@ export interface PlannedRow {
 }
 
 /** The day across the fleet, and the vaults whose partitions the day writes. */
-export interface DayPlan {
+interface DayPlan {
   /** The jobs of the day, one per job ID (the last given wins). */
   jobs: StoredJob[];
   /** New and changed `PulseDaily` rows: written first, so that its `vault:` rows name every vault stored. */
@@ -60,7 +60,7 @@ export interface TouchedVm {
 }
 
 /** One vault's day: its jobs and VM days, and the VMs whose state they change. */
-export interface VaultPlan {
+interface VaultPlan {
   jobs: PlannedRow[];
   vmDays: PlannedRow[];
   /** By VM key (`keys.vm`). */
@@ -70,7 +70,7 @@ export interface VaultPlan {
 }
 
 /** A stored VM day a state needs before it can be planned. */
-export interface MissingVmDay {
+interface MissingVmDay {
   /** The VM's key (`keys.vm`), as in `touched`. */
   vmKey: string;
   vm: string;
@@ -168,7 +168,7 @@ export function planRun(input: RunInput, jobs: readonly StoredJob[], vms: number
  * Replaces one partition: `items` written (as `toRow` makes them) where they are new or differ from the
  * `stored` rows, plus deletes of the stored rows the items no longer have.
  */
-export function planRows<T>(
+function planRows<T>(
   items: readonly T[],
   rowKeyOf: (item: T) => string,
   toRow: (item: T) => Row,
@@ -205,7 +205,7 @@ const METADATA = new Set(["partitionKey", "rowKey", "etag", "timestamp"]);
  * True when the entity about to be written has exactly the properties and values of the stored one (as
  * the SDK reads it back: DateTime as Date, numbers as numbers). Anything unsure counts as different.
  */
-export function sameEntity(fresh: Row, stored: Row): boolean {
+function sameEntity(fresh: Row, stored: Row): boolean {
   const names = Object.keys(fresh).filter((k) => !METADATA.has(k));
   if (names.length !== Object.keys(stored).filter((k) => !METADATA.has(k)).length) return false;
   return names.every((k) => Object.hasOwn(stored, k) && comparable(fresh[k]) === comparable(stored[k]));

@@ -26,8 +26,7 @@ import { TrendReader } from "./trend-reader.js";
 import { BatchWriter, type WriteDayResult } from "./trend-writer.js";
 
 export { TABLE_NAMES } from "./keys.js";
-export type { RunRecord, StoredJob, WorkspaceOutcome } from "./trend-entities.js";
-export type { WriteDayInput } from "./trend-plan.js";
+export type { RunRecord, StoredJob } from "./trend-entities.js";
 export type { TrendQuery } from "./trend-reader.js";
 export type { WriteDayResult } from "./trend-writer.js";
 
