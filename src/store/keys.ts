@@ -7,7 +7,8 @@
  * while a day across the fleet is still one PartitionKey range (`<date>|` up to `<date>}`).
  */
 import { odata } from "@azure/data-tables";
-import { nameKey, type ScopedTrend } from "../domain/trends.js";
+import { nameKey } from "../domain/names.js";
+import type { ScopedTrend } from "../domain/trends.js";
 
 /**
  * A Table Storage key from a name: the characters keys forbid (`/ \ # ?`, control characters) plus `%` and

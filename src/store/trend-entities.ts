@@ -14,15 +14,11 @@ import type {
   JobStatus,
   OsType,
 } from "../domain/model.js";
-import {
-  emptyTrend,
-  nameKey,
-  TREND_COUNTERS,
-  type DayMark,
-  type ScopedTrend,
-  type VmDay,
-  type VmState,
-} from "../domain/trends.js";
+import { nameKey } from "../domain/names.js";
+import { emptyTrend, TREND_COUNTERS } from "../domain/trend-counts.js";
+import type { ScopedTrend } from "../domain/trends.js";
+import type { DayMark, VmDay } from "../domain/vm-day.js";
+import type { VmState } from "../domain/vm-state.js";
 import { dateCol, double, iso, num, oneOf, optCol, str, type Row } from "./entity.js";
 import { dateOfPartition, keys, RUN_PARTITION } from "./keys.js";
 

@@ -4,13 +4,9 @@
  * its latest result and rows that did not change are not written again. The store lists what it needs,
  * asks these functions what to write, and hands the answer to the batch writer (trend-writer.ts).
  */
-import {
-  buildDailyTrends,
-  nextVmState,
-  summariseVmDays,
-  type VmDay,
-  type VmDayLookup,
-} from "../domain/trends.js";
+import { buildDailyTrends } from "../domain/trends.js";
+import { summariseVmDays, type VmDay } from "../domain/vm-day.js";
+import { nextVmState, type VmDayLookup } from "../domain/vm-state.js";
 import { str, type Row } from "./entity.js";
 import { jobIdKey, keys, vaultOfDailyRow } from "./keys.js";
 import {

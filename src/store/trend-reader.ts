@@ -5,7 +5,10 @@
  */
 import { odata, type TableClient } from "@azure/data-tables";
 import type { Consistency, DailyTrend, JobStatus } from "../domain/model.js";
-import { addTrend, daysBetween, emptyTrend, isDate, type VmDay, type VmState } from "../domain/trends.js";
+import { daysBetween, isDate } from "../domain/days.js";
+import { addTrend, emptyTrend } from "../domain/trend-counts.js";
+import type { VmDay } from "../domain/vm-day.js";
+import type { VmState } from "../domain/vm-state.js";
 import { str, type Row } from "./entity.js";
 import {
   dateOfPartition,

@@ -10,7 +10,8 @@
 import { odata } from "@azure/data-tables";
 import type { TokenCredential } from "@azure/core-auth";
 import type { TablesTarget } from "../config.js";
-import { isDate, type VmDay } from "../domain/trends.js";
+import { isDate } from "../domain/days.js";
+import type { VmDay } from "../domain/vm-day.js";
 import { dayVaultPartition, RUN_PARTITION, TABLE_NAMES } from "./keys.js";
 import { openTables, type Tables, type TablesOptions } from "./tables.js";
 import {

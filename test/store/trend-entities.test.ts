@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { nextVmState, summariseVmDays } from "../../src/domain/trends.js";
+import { summariseVmDays } from "../../src/domain/vm-day.js";
+import { nextVmState } from "../../src/domain/vm-state.js";
 import {
   jobFromRow,
   jobRow,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { summariseVmDays } from "../../src/domain/trends.js";
+import { summariseVmDays } from "../../src/domain/vm-day.js";
 import type { Row } from "../../src/store/entity.js";
 import { keys } from "../../src/store/keys.js";
 import { stateFromRow, type StoredJob } from "../../src/store/trend-entities.js";
