@@ -7,6 +7,7 @@ import { odata, type TableClient } from "@azure/data-tables";
 import type { Consistency, DailyTrend, JobStatus } from "../domain/model.js";
 import { daysBetween, isDate } from "../domain/days.js";
 import { addTrend, emptyTrend } from "../domain/trend-counts.js";
+import type { TrendQuery } from "../domain/trend-query.js";
 import type { VmDay } from "../domain/vm-day.js";
 import type { VmState } from "../domain/vm-state.js";
 import { str, type Row } from "./entity.js";
@@ -30,14 +31,6 @@ import {
   type RunRecord,
   type StoredJob,
 } from "./trend-entities.js";
-
-export interface TrendQuery {
-  from: string;
-  to: string;
-  vault?: string;
-  vm?: string;
-  code?: string;
-}
 
 export class TrendReader {
   protected constructor(protected readonly tables: Tables) {}

@@ -28,7 +28,6 @@ import { BatchWriter, type WriteDayResult } from "./trend-writer.js";
 
 export { TABLE_NAMES } from "./keys.js";
 export type { RunRecord, StoredJob } from "./trend-entities.js";
-export type { TrendQuery } from "./trend-reader.js";
 export type { WriteDayResult } from "./trend-writer.js";
 
 export interface TrendStoreOptions extends TablesOptions {
