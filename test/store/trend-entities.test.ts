@@ -17,18 +17,24 @@ import { asRead } from "../support/table-rows.js";
 
 const DAY = "2026-11-24";
 
+// The current table layout keeps no resource IDs: a stored job is read back without them.
+const {
+  vmId: _vmId,
+  vaultId: _vaultId,
+  ...classified
+} = classifiedJob({
+  jobId: "5b1e0d0c-1111-4c4c-8888-000000000001",
+  start: `${DAY}T02:10:00.000Z`,
+  vm: "VM-SQL-01",
+  vault: "RSV-Prod",
+  status: "Failed",
+  consistency: "none",
+  degraded: true,
+  errorCode: "ExtensionFailedVssWriterInBadState",
+  errorCategory: "vss",
+});
 const failed: StoredJob = {
-  ...classifiedJob({
-    jobId: "5b1e0d0c-1111-4c4c-8888-000000000001",
-    start: `${DAY}T02:10:00.000Z`,
-    vm: "VM-SQL-01",
-    vault: "RSV-Prod",
-    status: "Failed",
-    consistency: "none",
-    degraded: true,
-    errorCode: "ExtensionFailedVssWriterInBadState",
-    errorCategory: "vss",
-  }),
+  ...classified,
   workspaceId: "11111111-1111-1111-1111-111111111111",
   durationSec: 610.25,
 };
