@@ -10,7 +10,7 @@ import { htmlDigest } from "../delivery/html.js";
 import { terminalDigest } from "../delivery/terminal.js";
 import { isDate } from "../domain/days.js";
 import { visible } from "../domain/visible-text.js";
-import { openDeps, type DepsOptions } from "../pipeline/deps.js";
+import { openDeps, StoreLayoutError, type DepsOptions } from "../pipeline/deps.js";
 import { runDaily, yesterdayUtc, type DailyResult } from "../pipeline/daily.js";
 import { runSucceeded } from "../pipeline/outcome.js";
 import { writeChunk, type CommandIo } from "./io.js";
@@ -99,7 +99,13 @@ export async function runRun(args: string[], io: CommandIo, depsOptions: DepsOpt
 
   const dryRun = values["dry-run"] ?? false;
   const log = (line: string): void => void io.stderr.write(`${visible(redact(line, io.env))}\n`);
-  const deps = await openDeps(config, { ...depsOptions, readOnly: dryRun });
+  let deps;
+  try {
+    deps = await openDeps(config, { ...depsOptions, readOnly: dryRun });
+  } catch (error) {
+    if (error instanceof StoreLayoutError) return fail(error.message); // exit 2: a setting to change
+    throw error;
+  }
   const result = await runDaily(config, deps, { date, dryRun, log });
 
   if (values.format === "json") await writeChunk(io.stdout, JSON.stringify(result.digest, null, 2) + "\n");

@@ -15,7 +15,7 @@ import {
   type TrendParameter,
   type TrendQueryProblem,
 } from "../domain/trend-query.js";
-import { openTrendReader, type DepsOptions } from "../pipeline/deps.js";
+import { openTrendReader, StoreLayoutError, type DepsOptions } from "../pipeline/deps.js";
 import { writeChunk, type CommandIo } from "./io.js";
 
 export const TRENDS_USAGE = `Usage: backup-pulse trends [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--vault NAME] [--vm NAME] [--error-code CODE] [--format json|table|csv]
@@ -119,6 +119,7 @@ export async function runTrends(args: string[], io: CommandIo, options: TrendsOp
   try {
     trends = await (await openTrendReader(config, options.deps)).readTrends(query);
   } catch (error) {
+    if (error instanceof StoreLayoutError) return usageError(io, error.message);
     const message = error instanceof Error ? error.message : String(error);
     io.stderr.write(
       `backup-pulse trends: reading the trends failed: ${redact(message, io.env)}\n` +

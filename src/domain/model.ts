@@ -89,13 +89,10 @@ export interface ClassifiedJob {
   /** Canonical code name (catalogue spelling), or the raw code when unknown; null for a clean success. */
   errorCode: string | null;
   errorCategory: ErrorCategory | null;
-  /**
-   * Lower-case ARM resource ID of the VM; null when the input has no way to build it. Always set by
-   * classification; optional only while stored jobs of the current table layout are read back without it.
-   */
-  vmId?: string | null;
-  /** Lower-case ARM resource ID of the vault; null when the input has no way to build it (as `vmId`). */
-  vaultId?: string | null;
+  /** Lower-case ARM resource ID of the VM; null when the input has no way to build it. */
+  vmId: string | null;
+  /** Lower-case ARM resource ID of the vault; null when the input has no way to build it. */
+  vaultId: string | null;
 }
 
 export interface RejectedRow {

@@ -15,6 +15,8 @@ import { TrendStore } from "../store/trend-store.js";
 import type { AlertDeps } from "./alerts.js";
 import type { DailyDeps } from "./daily.js";
 
+export { StoreLayoutError } from "../store/trend-store.js";
+
 export interface DepsOptions {
   /** Defaults to DefaultAzureCredential (managed identity in Azure; AZURE_TOKEN_CREDENTIALS narrows it). */
   credential?: TokenCredential;

@@ -1,14 +1,16 @@
 /**
- * Table Storage keys: how a name becomes a key, and the layout of the trend tables (their names, their
- * PartitionKeys and RowKeys, and the key ranges read back). Schema and example queries: docs/tables.md.
+ * Table Storage keys: how a name or an Azure resource ID becomes a key, and the layout of the trend tables
+ * (schema version 2: their names, their PartitionKeys and RowKeys, and the key ranges read back). Schema and
+ * example queries: docs/tables.md.
  *
- * Names are case-insensitive in Azure: keys are lower case, display names are columns. The per-VM and per-job
- * tables of a day are split by vault (PartitionKey `<date>|<vault>`): a partition then holds one vault's day,
- * while a day across the fleet is still one PartitionKey range (`<date>|` up to `<date>}`).
+ * A VM or a vault is keyed on its resource ID: `<name>|<first 12 hex of sha256(lower-case ID)>`, so keys sort
+ * by name while two same-named VMs (or vaults) in other resource groups or subscriptions stay apart. Without
+ * an ID the key is built from the names (`<name>|n-<12 hex>`). Names are case-insensitive in Azure: keys are
+ * lower case, display names and IDs are columns.
  */
+import { createHash } from "node:crypto";
 import { odata } from "@azure/data-tables";
 import { nameKey } from "../domain/names.js";
-import type { ScopedTrend } from "../domain/trends.js";
 
 /**
  * A Table Storage key from a name: the characters keys forbid (`/ \ # ?`, control characters) plus `%` and
@@ -22,60 +24,76 @@ export function tableKey(value: string): string {
   });
 }
 
+/** The tables of the trend store (schema version 2). */
 export const TABLE_NAMES = {
-  daily: "PulseDaily",
-  vmDaily: "PulseVmDaily",
+  trends: "PulseTrends",
   jobs: "PulseJobs",
-  vmState: "PulseVmState",
+  vms: "PulseVms",
+  vmNames: "PulseVmNames",
   runs: "PulseRuns",
 } as const;
 export type TableRole = keyof typeof TABLE_NAMES;
 
+/** The day table of the first layout (v1): rows in it mean the account holds a store of that layout. */
+export const V1_DAILY_TABLE = "PulseDaily";
+/** The layout version this code reads and writes (row `meta`/`schema` of `PulseRuns`). */
+export const SCHEMA_VERSION = 2;
+export const SCHEMA_KEY = { partitionKey: "meta", rowKey: "schema" } as const;
+
 /** PartitionKey of every run record (RowKey: the day). */
 export const RUN_PARTITION = "run";
-/** RowKey prefix of a vault's row in `PulseDaily`. */
-const VAULT_SCOPE = "vault:";
-
-/** The key of a case-insensitive name (vault, VM, error code). */
-const nameTableKey = (name: string): string => tableKey(nameKey(name));
 
 /** The identity of a job: its ID, case-insensitive. */
 export const jobIdKey = (jobId: string): string => jobId.trim().toLowerCase();
 
+const hash12 = (value: string): string => createHash("sha256").update(value).digest("hex").slice(0, 12);
+
+/** A VM's or vault's identity as jobs carry it. */
+export interface VaultIdentity {
+  vault: string;
+  vaultId?: string | null;
+}
+export interface VmIdentity extends VaultIdentity {
+  vm: string;
+  vmId?: string | null;
+}
+
+/** The key of a vault: from its resource ID, else from its name. */
+export function vaultKeyOf(v: VaultIdentity): string {
+  const name = tableKey(nameKey(v.vault));
+  const id = v.vaultId?.trim().toLowerCase();
+  return id ? `${name}|${hash12(id)}` : `${name}|n-${hash12(nameKey(v.vault))}`;
+}
+
+/** The key of a VM: from its resource ID, else from its vault's name and its own. */
+export function vmKeyOf(v: VmIdentity): string {
+  const name = tableKey(nameKey(v.vm));
+  const id = v.vmId?.trim().toLowerCase();
+  return id ? `${name}|${hash12(id)}` : `${name}|n-${hash12(`${nameKey(v.vault)}/${nameKey(v.vm)}`)}`;
+}
+
+/** The (escaped, lower-case) name a VM or vault key starts with: its `PulseVmNames` partition. */
+export const nameOfKey = (key: string): string => key.slice(0, key.indexOf("|"));
+
 export const keys = {
-  /** PartitionKey of a vault's day in `PulseVmDaily` and `PulseJobs`, from the vault's name. */
-  dayVault: (date: string, vault: string) => dayVaultPartition(date, nameTableKey(vault)),
-  /** RowKey of a scope's row in `PulseDaily` (`all`, `vault:<vault>`, `code:<code>`). */
-  daily: (t: ScopedTrend) =>
-    t.kind === "all" ? "all" : keys.scope(t.kind === "code" ? "code" : "vault", t.key),
-  scope: (kind: "vault" | "code", name: string) =>
-    `${kind === "vault" ? VAULT_SCOPE : "code:"}${nameTableKey(name)}`,
-  /** RowKey of a VM day in `PulseVmDaily`: `<vm>|<vault>`. */
-  vmDay: (vm: string, vault: string) => `${nameTableKey(vm)}|${nameTableKey(vault)}`,
-  /** The start of the RowKeys of every VM day of one VM, whatever its vault. */
-  vmPrefix: (vm: string) => `${nameTableKey(vm)}|`,
-  /** RowKey of a job in `PulseJobs`: `<vault>|<vm>|<job ID>`. */
-  job: (j: { vault: string; vm: string; jobId: string }) =>
-    `${nameTableKey(j.vault)}|${nameTableKey(j.vm)}|${tableKey(jobIdKey(j.jobId))}`,
-  /** PartitionKey of a vault's VM states in `PulseVmState`. */
-  vault: (vault: string) => nameTableKey(vault),
-  /** RowKey of a VM's state in `PulseVmState`. */
-  vm: (vm: string) => nameTableKey(vm),
+  /** PartitionKey of a vault's day in `PulseJobs`: `<day>|<vaultKey>`. */
+  dayVault: (date: string, vaultKey: string) => `${date}|${vaultKey}`,
+  /** RowKey of a job in `PulseJobs`: `<vmKey>|<job ID>`. */
+  job: (vmKey: string, jobId: string) => `${vmKey}|${tableKey(jobIdKey(jobId))}`,
+  /** PartitionKeys of `PulseTrends`: the fleet, a vault, an error code (RowKey: the day). */
+  allScope: "all",
+  vaultScope: (vaultKey: string) => `vault|${vaultKey}`,
+  codeScope: (code: string) => `code|${tableKey(nameKey(code))}`,
+  /** PartitionKey of `PulseVmNames`: the lower-case VM name (RowKey: the VM key). */
+  vmName: (vm: string) => tableKey(nameKey(vm)),
 };
 
-/** PartitionKey of a vault's day from the vault's key (as `keys.vault` gives it). */
-export function dayVaultPartition(date: string, vaultKey: string): string {
-  return `${date}|${vaultKey}`;
-}
-
-/** The vault key of a `PulseDaily` RowKey, or null when the row is not a vault's. */
-export function vaultOfDailyRow(rowKey: string): string | null {
-  return rowKey.startsWith(VAULT_SCOPE) ? rowKey.slice(VAULT_SCOPE.length) : null;
-}
+/** The start of every key (vault, VM) of `name`: `<name>|`. */
+export const namePrefix = (name: string): string => `${tableKey(nameKey(name))}|`;
 
 /**
- * Every partition of the days `from` to `to` in the tables keyed `<date>|<vault>`: from `<from>|` up to, not
- * including, `<to>}` (`}` follows `|` in code-point order, and a vault key never holds a raw `|`).
+ * Every partition of the days `from` to `to` in the table keyed `<date>|<vault>`: from `<from>|` up to, not
+ * including, `<to>}` (`}` follows `|` in code-point order, and a key never holds a raw `|` from a name).
  */
 export function daysFilter(from: string, to: string = from): string {
   return odata`PartitionKey ge ${`${from}|`} and PartitionKey lt ${`${to}}`}`;
@@ -87,8 +105,26 @@ export function rowKeyPrefixFilter(prefix: string): string {
   return odata`RowKey ge ${prefix} and RowKey lt ${end}`;
 }
 
+/** `PartitionKey` starting with `prefix`, which ends in the `|` separator. */
+export function partitionPrefixFilter(prefix: string): string {
+  const end = `${prefix.slice(0, -1)}}`;
+  return odata`PartitionKey ge ${prefix} and PartitionKey lt ${end}`;
+}
+
 /** The day of a `<date>|<vault>` (or plain `<date>`) PartitionKey. */
 export function dateOfPartition(partitionKey: string): string {
   const bar = partitionKey.indexOf("|");
   return bar < 0 ? partitionKey : partitionKey.slice(0, bar);
+}
+
+/** The vault key of a `PulseJobs` PartitionKey (`<date>|<vaultKey>`). */
+export function vaultKeyOfDayPartition(partitionKey: string): string {
+  return partitionKey.slice(partitionKey.indexOf("|") + 1);
+}
+
+/** The VM key of a `PulseJobs` RowKey (`<vmKey>|<job ID>`): a VM key holds exactly one `|`. */
+export function vmKeyOfJobRow(rowKey: string): string {
+  const first = rowKey.indexOf("|");
+  const second = rowKey.indexOf("|", first + 1);
+  return second < 0 ? rowKey : rowKey.slice(0, second);
 }

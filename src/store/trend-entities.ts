@@ -14,13 +14,10 @@ import type {
   JobStatus,
   OsType,
 } from "../domain/model.js";
-import { nameKey } from "../domain/names.js";
 import { emptyTrend, TREND_COUNTERS } from "../domain/trend-counts.js";
-import type { ScopedTrend } from "../domain/trends.js";
-import type { DayMark, VmDay } from "../domain/vm-day.js";
 import type { VmState } from "../domain/vm-state.js";
 import { dateCol, double, iso, num, oneOf, optCol, str, type Row } from "./entity.js";
-import { dateOfPartition, keys, RUN_PARTITION } from "./keys.js";
+import { keys, RUN_PARTITION } from "./keys.js";
 
 /** A classified job with the facts only the reader knows (where it came from, how long it ran). */
 export type StoredJob = ClassifiedJob & { workspaceId?: string | null; durationSec?: number | null };
@@ -65,12 +62,31 @@ const STATUSES: readonly JobStatus[] = ["Completed", "CompletedWithWarnings", "F
 const CONSISTENCIES: readonly Consistency[] = ["application", "file-system", "crash", "none", "unknown"];
 const EXPECTED: readonly ExpectedConsistency[] = ["application", "file-system", "crash", "unknown"];
 const OSES: readonly OsType[] = ["Windows", "Linux", "unknown"];
-const MARKS: readonly DayMark[] = ["-", "X", "A", "F", "C", "f", "c", "U"];
 
-// ----------------------------------------------------------------------------------------------- PulseDaily
+// ---------------------------------------------------------------------------------------------- PulseTrends
 
-export function dailyRow(date: string, t: ScopedTrend): Row {
-  return { partitionKey: date, rowKey: keys.daily(t), ...trendColumns(t.trend) };
+/** What a `PulseTrends` row carries besides its counters. */
+export interface TrendRowFacts {
+  complete: boolean;
+  /** Display name and resource ID of the scope (a vault's; a code's name only). */
+  name?: string | null;
+  id?: string | null;
+  /** On vault rows: the hash of the vault-day's canonical jobs, and their number. */
+  hash?: string;
+  jobCount?: number;
+}
+
+export function trendRow(partitionKey: string, t: DailyTrend, facts: TrendRowFacts): Row {
+  return {
+    partitionKey,
+    rowKey: t.date,
+    ...trendColumns(t),
+    complete: facts.complete,
+    ...optCol("name", facts.name),
+    ...optCol("id", facts.id),
+    ...optCol("hash", facts.hash),
+    ...optCol("jobCount", facts.jobCount),
+  };
 }
 
 function trendColumns(t: DailyTrend): Row {
@@ -79,60 +95,24 @@ function trendColumns(t: DailyTrend): Row {
   return row;
 }
 
-/** The counters of a `PulseDaily` or `PulseVmDaily` row as the trend of `scope` on `date`. */
+/** The counters of a `PulseTrends` row as the trend of `scope` on `date`. */
 export function trendFromRow(date: string, scope: string, row: Row): DailyTrend {
   const t = emptyTrend(date, scope);
   for (const k of TREND_COUNTERS) t[k] = num(row[k]) ?? 0;
   return t;
 }
 
-// --------------------------------------------------------------------------------------------- PulseVmDaily
-
-export function vmDayRow(d: VmDay): Row {
-  return {
-    partitionKey: keys.dayVault(d.date, d.vault),
-    rowKey: keys.vmDay(d.vm, d.vault),
-    vm: d.vm,
-    vault: d.vault,
-    mark: d.mark,
-    ...trendColumns(d.trend),
-    ...dateCol("lastJobAt", d.lastJobAt),
-    lastJobId: d.lastJobId,
-    lastStatus: d.lastStatus,
-    lastConsistency: d.lastConsistency,
-    os: d.os,
-    expectedConsistency: d.expectedConsistency,
-    ...dateCol("lastGoodPointAt", d.lastGoodPointAt),
-  };
-}
-
-export function vmDayFromRow(row: Row): VmDay {
-  const date = dateOfPartition(str(row.partitionKey) ?? "");
-  return {
-    date,
-    vm: str(row.vm) ?? "",
-    vault: str(row.vault) ?? "",
-    mark: oneOf(row.mark, MARKS, "-"),
-    trend: trendFromRow(date, str(row.scope) ?? `vm:${str(row.vm) ?? ""}`, row),
-    lastJobAt: iso(row.lastJobAt) ?? `${date}T00:00:00.000Z`,
-    lastJobId: str(row.lastJobId) ?? "",
-    lastStatus: oneOf(row.lastStatus, STATUSES, "Failed"),
-    lastConsistency: oneOf(row.lastConsistency, CONSISTENCIES, "unknown"),
-    os: oneOf(row.os, OSES, "unknown"),
-    expectedConsistency: oneOf(row.expectedConsistency, EXPECTED, "unknown"),
-    lastGoodPointAt: iso(row.lastGoodPointAt),
-  };
-}
-
 // ------------------------------------------------------------------------------------------------ PulseJobs
 
-export function jobRow(date: string, j: StoredJob): Row {
+export function jobRow(date: string, vaultKey: string, vmKey: string, j: StoredJob): Row {
   return {
-    partitionKey: keys.dayVault(date, j.vault),
-    rowKey: keys.job(j),
+    partitionKey: keys.dayVault(date, vaultKey),
+    rowKey: keys.job(vmKey, j.jobId),
     jobId: j.jobId,
     vm: j.vm,
+    ...optCol("vmId", j.vmId),
     vault: j.vault,
+    ...optCol("vaultId", j.vaultId),
     os: j.os,
     status: j.status,
     ...dateCol("start", j.start),
@@ -163,6 +143,8 @@ export function jobFromRow(row: Row): StoredJob {
     degraded: row.degraded === true,
     errorCode: str(row.errorCode),
     errorCategory: str(row.errorCategory) as ErrorCategory | null,
+    vmId: str(row.vmId),
+    vaultId: str(row.vaultId),
     workspaceId: str(row.workspaceId),
     durationSec: num(row.durationSec),
   };
@@ -179,14 +161,46 @@ export function observedFromRow(row: Row): [string, { consistency: Consistency; 
   ];
 }
 
-// --------------------------------------------------------------------------------------------- PulseVmState
+// ------------------------------------------------------------------------------------------------- PulseVms
 
-export function stateRow(vaultKey: string, rowKey: string, s: VmState): Row {
+/** A VM's state as stored: the domain state plus the resource IDs it was keyed on. */
+export type StoredVmState = VmState & { vmId: string | null; vaultId: string | null };
+
+/** The columns of `PulseVms` every reader but a VM's trend needs (all but `days`). */
+export const VM_STATE_COLUMNS = [
+  "PartitionKey",
+  "RowKey",
+  "vm",
+  "vmId",
+  "vault",
+  "vaultId",
+  "failingDays",
+  "belowExpectedDays",
+  "lastGoodPointAt",
+  "lastJobAt",
+  "lastJobId",
+  "lastStatus",
+  "lastConsistency",
+  "expectedConsistency",
+  "os",
+  "historyEnd",
+  "history",
+];
+
+export function vmRow(
+  vaultKey: string,
+  vmKey: string,
+  s: VmState,
+  ids: { vmId: string | null; vaultId: string | null },
+  days: string,
+): Row {
   return {
     partitionKey: vaultKey,
-    rowKey,
+    rowKey: vmKey,
     vm: s.vm,
+    ...optCol("vmId", ids.vmId),
     vault: s.vault,
+    ...optCol("vaultId", ids.vaultId),
     failingDays: s.failingDays,
     belowExpectedDays: s.belowExpectedDays,
     ...dateCol("lastGoodPointAt", s.lastGoodPointAt),
@@ -198,13 +212,16 @@ export function stateRow(vaultKey: string, rowKey: string, s: VmState): Row {
     os: s.os,
     historyEnd: s.historyEnd,
     history: s.history,
+    days,
   };
 }
 
-export function stateFromRow(row: Row): VmState {
+export function stateFromRow(row: Row): StoredVmState {
   return {
     vm: str(row.vm) ?? "",
     vault: str(row.vault) ?? "",
+    vmId: str(row.vmId),
+    vaultId: str(row.vaultId),
     failingDays: num(row.failingDays) ?? 0,
     belowExpectedDays: num(row.belowExpectedDays) ?? 0,
     lastGoodPointAt: iso(row.lastGoodPointAt),
@@ -220,9 +237,27 @@ export function stateFromRow(row: Row): VmState {
   };
 }
 
+// --------------------------------------------------------------------------------------------- PulseVmNames
+
+export function vmNameRow(
+  vmKey: string,
+  vaultKey: string,
+  v: { vm: string; vault: string; vmId: string | null; vaultId: string | null },
+): Row {
+  return {
+    partitionKey: keys.vmName(v.vm),
+    rowKey: vmKey,
+    vm: v.vm,
+    ...optCol("vmId", v.vmId),
+    vaultKey,
+    vault: v.vault,
+    ...optCol("vaultId", v.vaultId),
+  };
+}
+
 // ------------------------------------------------------------------------------------------------ PulseRuns
 
-export function runRow(input: RunInput, jobs: readonly StoredJob[], vms: number): Row {
+export function runRow(input: RunInput, jobs: readonly StoredJob[], vms: number, vaults: number): Row {
   const failed = input.workspaces.filter((w) => !w.ok).map((w) => w.workspaceId);
   return {
     partitionKey: RUN_PARTITION,
@@ -230,7 +265,7 @@ export function runRow(input: RunInput, jobs: readonly StoredJob[], vms: number)
     complete: input.complete,
     runAt: input.runAt ?? new Date(),
     jobs: jobs.length,
-    vaults: new Set(jobs.map((j) => nameKey(j.vault))).size,
+    vaults,
     vms,
     failed: jobs.filter((j) => j.status === "Failed").length,
     degraded: jobs.filter((j) => j.degraded).length,

@@ -4,24 +4,27 @@
  * its latest result and rows that did not change are not written again. The store lists what it needs,
  * asks these functions what to write, and hands the answer to the batch writer (trend-writer.ts).
  */
+import { createHash } from "node:crypto";
+import { countJob, emptyTrend } from "../domain/trend-counts.js";
 import { buildDailyTrends } from "../domain/trends.js";
-import { summariseVmDays, type VmDay } from "../domain/vm-day.js";
+import { summariseVmDay, type VmDay } from "../domain/vm-day.js";
 import { nextVmState, type VmDayLookup } from "../domain/vm-state.js";
 import { str, type Row } from "./entity.js";
-import { jobIdKey, keys, vaultOfDailyRow } from "./keys.js";
+import { jobIdKey, keys, vaultKeyOf, vmKeyOf, vmKeyOfJobRow } from "./keys.js";
 import {
-  dailyRow,
   jobRow,
   runRow,
   stateFromRow,
-  stateRow,
-  vmDayRow,
+  trendRow,
+  vmNameRow,
+  vmRow,
   type RunInput,
   type StoredJob,
 } from "./trend-entities.js";
+import { encodeDays } from "./vm-days.js";
 
 export interface WriteDayInput extends RunInput {
-  /** Every job that started on `date` (UTC): the day is replaced by exactly these. */
+  /** Every job that started on `date`: the day is replaced by exactly these. */
   jobs: readonly StoredJob[];
 }
 
@@ -36,30 +39,39 @@ export interface PlannedRow {
   make: (() => Row) | null;
 }
 
-/** The day across the fleet, and the vaults whose partitions the day writes. */
+/** One vault's jobs of the day, and its identity. */
+export interface VaultDay {
+  vaultKey: string;
+  vault: string;
+  vaultId: string | null;
+  jobs: StoredJob[];
+  /** The vault's `PulseTrends` row of the day as stored, if any. */
+  stored: Row | null;
+}
+
+/** The day across the fleet: its jobs, its vaults, and its fleet and code rows of `PulseTrends`. */
 interface DayPlan {
   /** The jobs of the day, one per job ID (the last given wins). */
   jobs: StoredJob[];
-  /** New and changed `PulseDaily` rows: written first, so that its `vault:` rows name every vault stored. */
-  dailyWrites: PlannedRow[];
-  /** `PulseDaily` rows the day no longer has: deleted last, once the vaults' partitions are written. */
-  dailyDeletes: PlannedRow[];
-  /** By vault key: the vault's jobs now, and whether it had rows stored before (to be listed and replaced). */
-  vaults: Map<string, { jobs: StoredJob[]; stored: boolean }>;
+  /** By vault key: the vaults with jobs now or with a row stored before. */
+  vaults: Map<string, VaultDay>;
+  /** `all` and `code|…` rows to write or delete, by PartitionKey (each one row: the day). */
+  scopes: Map<string, PlannedRow>;
 }
 
 /** A VM whose state the day changes, with its day (null when a re-run left it no job on the day). */
 export interface TouchedVm {
   vm: string;
   vault: string;
+  vmId: string | null;
+  vaultId: string | null;
   day: VmDay | null;
 }
 
-/** One vault's day: its jobs and VM days, and the VMs whose state they change. */
+/** One vault's day: its jobs, its vault row, and the VMs whose state they change. */
 interface VaultPlan {
   jobs: PlannedRow[];
-  vmDays: PlannedRow[];
-  /** By VM key (`keys.vm`). */
+  /** By VM key. */
   touched: Map<string, TouchedVm>;
   /** VMs with jobs on the day. */
   vms: number;
@@ -67,65 +79,158 @@ interface VaultPlan {
 
 /** A stored VM day a state needs before it can be planned. */
 interface MissingVmDay {
-  /** The VM's key (`keys.vm`), as in `touched`. */
   vmKey: string;
-  vm: string;
-  vault: string;
   date: string;
 }
 
-/** Plans the day across the fleet from its jobs and the day's stored `PulseDaily` rows. */
-export function planDay(date: string, allJobs: readonly StoredJob[], storedDaily: readonly Row[]): DayPlan {
+/**
+ * Plans the day across the fleet from its jobs and the day's stored `PulseTrends` rows (every partition's
+ * row of the day).
+ */
+export function planDay(
+  date: string,
+  allJobs: readonly StoredJob[],
+  storedTrends: readonly Row[],
+  complete: boolean,
+): DayPlan {
   const jobs = latestPerJobId(allJobs);
-  const stored = byRowKey(storedDaily);
-  const vaults = new Map<string, { jobs: StoredJob[]; stored: boolean }>();
-  for (const rowKey of stored.keys()) {
-    const vk = vaultOfDailyRow(rowKey);
-    if (vk !== null) vaults.set(vk, { jobs: [], stored: true });
+  const stored = new Map(storedTrends.map((r) => [str(r.partitionKey) ?? "", r]));
+  const vaults = new Map<string, VaultDay>();
+  for (const [pk, row] of stored) {
+    if (!pk.startsWith("vault|")) continue;
+    const vaultKey = pk.slice("vault|".length);
+    vaults.set(vaultKey, {
+      vaultKey,
+      vault: str(row.name) ?? "",
+      vaultId: str(row.id),
+      jobs: [],
+      stored: row,
+    });
   }
   for (const j of jobs) {
-    const vk = keys.vault(j.vault);
-    const v = vaults.get(vk);
-    if (v) v.jobs.push(j);
-    else vaults.set(vk, { jobs: [j], stored: false });
+    const vaultKey = vaultKeyOf(j);
+    let v = vaults.get(vaultKey);
+    if (!v) {
+      v = { vaultKey, vault: j.vault, vaultId: j.vaultId, jobs: [], stored: null };
+      vaults.set(vaultKey, v);
+    }
+    if (v.jobs.length === 0) {
+      v.vault = j.vault;
+      v.vaultId = j.vaultId;
+    }
+    v.jobs.push(j);
   }
-  const trends = buildDailyTrends(date, jobs, { vms: false });
-  const daily = planRows(trends, keys.daily, (t) => dailyRow(date, t), stored);
-  return {
-    jobs,
-    dailyWrites: daily.filter((p) => p.make !== null),
-    dailyDeletes: daily.filter((p) => p.make === null),
-    vaults,
-  };
+  const scopes = new Map<string, PlannedRow>();
+  const fresh = new Set<string>();
+  for (const t of buildDailyTrends(date, jobs, { vms: false })) {
+    if (t.kind === "vault") continue; // vaults are keyed on their IDs: planned vault by vault
+    const pk = t.kind === "all" ? keys.allScope : keys.codeScope(t.key);
+    fresh.add(pk);
+    const row = trendRow(pk, t.trend, {
+      complete,
+      ...(t.kind === "code" ? { name: t.trend.scope.slice("code:".length) } : {}),
+    });
+    const old = stored.get(pk);
+    if (!old || !sameEntity(row, old))
+      scopes.set(pk, { rowKey: date, stored: old !== undefined, make: () => row });
+  }
+  for (const pk of stored.keys()) {
+    if (!pk.startsWith("vault|") && !fresh.has(pk))
+      scopes.set(pk, { rowKey: date, stored: true, make: null });
+  }
+  return { jobs, vaults, scopes };
 }
 
-/** Plans one vault's partitions of the day from its jobs and the rows its partitions held before. */
-export function planVault(
+/**
+ * The hash of a vault-day: sha256 of its jobs' stored columns in job-key order, so the same jobs give the
+ * same hash whatever order they were read in.
+ */
+export function vaultDayHash(date: string, v: VaultDay): string {
+  const rows = v.jobs
+    .map((j) => {
+      const vmKey = vmKeyOf(j);
+      const row = jobRow(date, v.vaultKey, vmKey, j);
+      const start = row.start instanceof Date ? row.start.toISOString() : null;
+      return [str(row.rowKey) ?? "", JSON.stringify({ ...row, start })] as const;
+    })
+    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const hash = createHash("sha256");
+  for (const [, json] of rows) hash.update(json).update("\n");
+  return hash.digest("hex");
+}
+
+/** The vault's `PulseTrends` row of the day (null: the vault has no job that day any more). */
+export function planVaultTrend(
   date: string,
-  jobs: readonly StoredJob[],
-  storedJobs: readonly Row[],
-  storedVmDays: readonly Row[],
-): VaultPlan {
-  const vmDays = summariseVmDays(date, jobs);
+  v: VaultDay,
+  hash: string,
+  complete: boolean,
+): PlannedRow | null {
+  if (v.jobs.length === 0) return v.stored ? { rowKey: date, stored: true, make: null } : null;
+  const names = v.jobs.map((j) => j.vault.trim()).sort();
+  const trend = emptyTrend(date, `vault:${names[0] ?? v.vault}`);
+  for (const j of v.jobs) countJob(trend, j);
+  const row = trendRow(keys.vaultScope(v.vaultKey), trend, {
+    complete,
+    name: names[0] ?? v.vault,
+    id: v.vaultId,
+    hash,
+    jobCount: v.jobs.length,
+  });
+  if (v.stored && sameEntity(row, v.stored)) return null;
+  return { rowKey: date, stored: v.stored !== null, make: () => row };
+}
+
+/** Plans one vault's `PulseJobs` partition of the day from its jobs and the rows it held before. */
+export function planVault(date: string, v: VaultDay, storedJobs: readonly Row[]): VaultPlan {
+  const byVm = new Map<string, StoredJob[]>();
+  const jobKeys = new Map<StoredJob, string>();
+  for (const j of v.jobs) {
+    const vmKey = vmKeyOf(j);
+    jobKeys.set(j, vmKey);
+    const list = byVm.get(vmKey);
+    if (list) list.push(j);
+    else byVm.set(vmKey, [j]);
+  }
   // VMs whose state the day changes: those with jobs now, and those that had jobs before a re-run.
   const touched = new Map<string, TouchedVm>();
-  for (const row of storedVmDays) {
-    const vm = str(row.vm) ?? "";
-    touched.set(keys.vm(vm), { vm, vault: str(row.vault) ?? "", day: null });
+  for (const row of storedJobs) {
+    const vmKey = vmKeyOfJobRow(str(row.rowKey) ?? "");
+    touched.set(vmKey, {
+      vm: str(row.vm) ?? "",
+      vault: str(row.vault) ?? "",
+      vmId: str(row.vmId),
+      vaultId: str(row.vaultId),
+      day: null,
+    });
   }
-  for (const d of vmDays) touched.set(keys.vm(d.vm), { vm: d.vm, vault: d.vault, day: d });
+  for (const [vmKey, list] of byVm) {
+    const first = list[0] as StoredJob;
+    touched.set(vmKey, {
+      vm: first.vm,
+      vault: first.vault,
+      vmId: first.vmId,
+      vaultId: first.vaultId,
+      day: summariseVmDay(date, list),
+    });
+  }
   return {
-    jobs: planRows(jobs, keys.job, (j) => jobRow(date, j), byRowKey(storedJobs)),
-    vmDays: planRows(vmDays, (d) => keys.vmDay(d.vm, d.vault), vmDayRow, byRowKey(storedVmDays)),
+    jobs: planRows(
+      v.jobs,
+      (j) => keys.job(jobKeys.get(j) ?? "", j.jobId),
+      (j) => jobRow(date, v.vaultKey, jobKeys.get(j) ?? "", j),
+      byRowKey(storedJobs),
+    ),
     touched,
-    vms: vmDays.length,
+    vms: byVm.size,
   };
 }
 
 /**
- * Plans the new states of a vault's touched VMs: writes of changed states, deletes of states nothing is left
- * of. A state may need stored VM days of earlier days (`known`, by VM key and date): those not known yet
- * are listed in `missing`, and their VMs are left out of `rows` until they are.
+ * Plans the new states of a vault's touched VMs: writes of changed `PulseVms` rows, deletes of states nothing
+ * is left of, and the `PulseVmNames` rows of VMs that appear or go (by partition). A state may need stored VM
+ * days of earlier days (`known`, by VM key and date): those not known yet are listed in `missing`, and their
+ * VMs are left out of `rows` until they are.
  */
 export function planStates(
   date: string,
@@ -133,30 +238,58 @@ export function planStates(
   touched: ReadonlyMap<string, TouchedVm>,
   storedStates: readonly Row[],
   known: ReadonlyMap<string, VmDayLookup> = new Map(),
-): { rows: PlannedRow[]; missing: MissingVmDay[] } {
+): { rows: PlannedRow[]; names: Map<string, PlannedRow[]>; missing: MissingVmDay[] } {
   const stored = byRowKey(storedStates);
   const rows: PlannedRow[] = [];
+  const names = new Map<string, PlannedRow[]>();
+  const name = (t: TouchedVm, p: PlannedRow): void => {
+    const pk = keys.vmName(t.vm);
+    names.set(pk, [...(names.get(pk) ?? []), p]);
+  };
   const missing: MissingVmDay[] = [];
   for (const [vmKey, t] of touched) {
     const prevRow = stored.get(vmKey);
     const prev = prevRow ? stateFromRow(prevRow) : null;
     const step = nextVmState(prev, date, t.day, t, known.get(vmKey));
     if (step.missing) {
-      for (const d of step.missing) missing.push({ vmKey, vm: t.vm, vault: t.vault, date: d });
+      for (const d of step.missing) missing.push({ vmKey, date: d });
     } else if (step.state) {
-      const row = stateRow(vaultKey, vmKey, step.state);
+      const ids = {
+        vmId: t.day ? t.vmId : (prev?.vmId ?? t.vmId),
+        vaultId: t.day ? t.vaultId : (prev?.vaultId ?? t.vaultId),
+      };
+      const prevDays = prevRow
+        ? { ...prev!, historyEnd: prev!.historyEnd, days: str(prevRow.days) ?? "" }
+        : null;
+      const row = vmRow(
+        vaultKey,
+        vmKey,
+        step.state,
+        ids,
+        encodeDays(prevDays, step.state, date, t.day?.trend ?? null),
+      );
       if (!prevRow || !sameEntity(row, prevRow))
         rows.push({ rowKey: vmKey, stored: prevRow !== undefined, make: () => row });
+      if (!prevRow) {
+        const nameRow = vmNameRow(vmKey, vaultKey, { vm: step.state.vm, vault: step.state.vault, ...ids });
+        name(t, { rowKey: vmKey, stored: null, make: () => nameRow });
+      }
     } else if (prevRow) {
       rows.push({ rowKey: vmKey, stored: true, make: null });
+      name({ ...t, vm: prev?.vm ?? t.vm }, { rowKey: vmKey, stored: null, make: null });
     }
   }
-  return { rows, missing };
+  return { rows, names, missing };
 }
 
 /** The run record of the day: written last, it says the day was stored completely. */
-export function planRun(input: RunInput, jobs: readonly StoredJob[], vms: number): PlannedRow[] {
-  const run = runRow(input, jobs, vms);
+export function planRun(
+  input: RunInput,
+  jobs: readonly StoredJob[],
+  vms: number,
+  vaults: number,
+): PlannedRow[] {
+  const run = runRow(input, jobs, vms, vaults);
   return [{ rowKey: input.date, stored: null, make: () => run }];
 }
 

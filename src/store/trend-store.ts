@@ -1,6 +1,7 @@
 /**
- * The trend store in Azure Table Storage: per-day aggregates, per-VM days, per-job facts, per-VM state and
- * run records. Schema and example queries: docs/tables.md.
+ * The trend store in Azure Table Storage (layout version 2): per-day trends of the fleet, each vault and
+ * each error code, per-job facts, per-VM state with its 90 days, a VM name index and run records. Schema and
+ * example queries: docs/tables.md.
  *
  * Writes are idempotent: deterministic keys (keys.ts), upserts (Replace) in transactions of at most 100
  * actions per partition (trend-writer.ts), and the rows a re-run no longer produces are deleted
@@ -11,23 +12,37 @@ import { odata } from "@azure/data-tables";
 import type { TokenCredential } from "@azure/core-auth";
 import type { TablesTarget } from "../config.js";
 import { isDate } from "../domain/days.js";
-import type { VmDay } from "../domain/vm-day.js";
-import { dayVaultPartition, RUN_PARTITION, TABLE_NAMES } from "./keys.js";
+import { summariseVmDay, type VmDay } from "../domain/vm-day.js";
+import { str } from "./entity.js";
+import {
+  keys,
+  rowKeyPrefixFilter,
+  RUN_PARTITION,
+  SCHEMA_KEY,
+  SCHEMA_VERSION,
+  TABLE_NAMES,
+  vmKeyOf,
+} from "./keys.js";
 import { openTables, type Tables, type TablesOptions } from "./tables.js";
+import { jobFromRow } from "./trend-entities.js";
 import {
   planDay,
   planRun,
   planStates,
   planVault,
+  planVaultTrend,
+  vaultDayHash,
   type PlannedRow,
   type TouchedVm,
+  type VaultDay,
   type WriteDayInput,
 } from "./trend-plan.js";
-import { TrendReader } from "./trend-reader.js";
+import { checkSchema, TrendReader } from "./trend-reader.js";
 import { BatchWriter, type WriteDayResult } from "./trend-writer.js";
 
+export { StoreLayoutError } from "./trend-reader.js";
 export { TABLE_NAMES } from "./keys.js";
-export type { RunRecord, StoredJob } from "./trend-entities.js";
+export type { RunRecord, StoredJob, StoredVmState } from "./trend-entities.js";
 export type { WriteDayResult } from "./trend-writer.js";
 
 export interface TrendStoreOptions extends TablesOptions {
@@ -47,35 +62,45 @@ export class TrendStore extends TrendReader {
     this.concurrency = Math.max(1, options.concurrency ?? 8);
   }
 
-  /** Opens the store and creates its tables when missing. */
+  /**
+   * Opens the store: creates its tables when missing (unless `createTables` is false) and checks the layout
+   * version. A store of another layout is refused ({@link StoreLayoutError}), never misread.
+   */
   static async open(
     target: TablesTarget,
     credential?: TokenCredential,
     options: TrendStoreOptions = {},
   ): Promise<TrendStore> {
     const tables = openTables(target, credential, options);
-    if (options.createTables !== false) await tables.ensureTables(Object.values(TABLE_NAMES));
+    const writable = options.createTables !== false;
+    if (writable) await tables.ensureTables(Object.values(TABLE_NAMES));
+    const fresh = await checkSchema(tables);
+    if (fresh && writable) {
+      await tables
+        .table(TABLE_NAMES.runs)
+        .upsertEntity({ ...SCHEMA_KEY, version: SCHEMA_VERSION }, "Replace");
+    }
     return new TrendStore(tables, options);
   }
 
   /**
-   * Stores one UTC day: aggregates, VM days, job facts, VM states and the run record. Running it again
-   * with the same jobs changes nothing; with other jobs the day becomes exactly the new result. Days must
-   * be written one after another (not concurrently), since VM states read what earlier days left.
+   * Stores one day: its jobs, VM states, trends and the run record. Running it again with the same jobs
+   * writes only the run record; with other jobs the day becomes exactly the new result. Days must be written
+   * one after another (not concurrently), since VM states read what earlier days left.
    *
-   * Order, so that a run that fails half-way leaves nothing the next run cannot find:
-   * 1. the day's aggregates (`PulseDaily`), new and changed rows only. Its `vault:` rows thereby name
-   *    every vault that has rows of the day in `PulseJobs` and `PulseVmDaily`;
-   * 2. vault by vault (at most `concurrency` at a time, so only their rows are in memory): the vault's jobs,
-   *    VM days and VM states, each partition listed and then replaced (rows that did not change are not
-   *    written again);
-   * 3. the aggregates the day no longer has (e.g. a vault's row, once its partitions are emptied);
-   * 4. the run record, which says the day was stored completely.
+   * Vault by vault (at most `concurrency` at a time, so only their rows are in memory): the vault-day's hash
+   * is compared with the one its stored `PulseTrends` row holds; when equal nothing of the vault is written.
+   * Otherwise its `PulseJobs` partition is listed and replaced and its `PulseVms` rows written. Then the
+   * `PulseVmNames` rows of VMs that appeared or went, then the vaults' `PulseTrends` rows with their new
+   * hashes, then the fleet and error-code rows, then the run record, which says the day was stored
+   * completely. A run that fails half-way has not stored the new hashes, so the next run writes those vaults
+   * again.
    */
   async writeDay(input: WriteDayInput): Promise<WriteDayResult> {
     const { date } = input;
     if (!isDate(date)) throw new RangeError(`"${date}" is not a date (YYYY-MM-DD)`);
-    const day = planDay(date, input.jobs, await this.listRows("daily", odata`PartitionKey eq ${date}`));
+    const storedTrends = await this.listRows("trends", odata`RowKey eq ${date}`);
+    const day = planDay(date, input.jobs, storedTrends, input.complete);
     const writer = new BatchWriter(
       (role) => this.client(role),
       () => {
@@ -83,25 +108,48 @@ export class TrendStore extends TrendReader {
       },
     );
 
-    await writer.write("daily", date, day.dailyWrites);
     let vms = 0;
-    await mapLimit([...day.vaults], this.concurrency, async ([vaultKey, v]) => {
-      const partition = dayVaultPartition(date, vaultKey);
-      const [storedJobs, storedVmDays] = v.stored
-        ? await Promise.all([
-            this.listRows("jobs", odata`PartitionKey eq ${partition}`),
-            this.listRows("vmDaily", odata`PartitionKey eq ${partition}`),
-          ])
-        : [[], []];
-      const vault = planVault(date, v.jobs, storedJobs, storedVmDays);
-      vms += vault.vms;
-      await writer.write("jobs", partition, vault.jobs);
-      await writer.write("vmDaily", partition, vault.vmDays);
-      await writer.write("vmState", vaultKey, await this.planVaultStates(date, vaultKey, vault.touched));
+    let vaults = 0;
+    // Name rows of VMs that appear or go, by partition (a VM name): written once all vaults are.
+    const names = new Map<string, PlannedRow[]>();
+    const vaultRows: [string, PlannedRow][] = [];
+    await mapLimit([...day.vaults.values()], this.concurrency, async (v) => {
+      if (v.jobs.length > 0) vaults += 1;
+      const hash = vaultDayHash(date, v);
+      const unchanged = v.stored !== null && str(v.stored.hash) === hash;
+      if (unchanged) {
+        vms += new Set(v.jobs.map(vmKeyOf)).size;
+      } else {
+        const written = await this.writeVault(writer, date, v); // read `vms` only after the await
+        vms += written.vms;
+        for (const [pk, rows] of written.names) names.set(pk, [...(names.get(pk) ?? []), ...rows]);
+      }
+      const trend = planVaultTrend(date, v, hash, input.complete);
+      if (trend) vaultRows.push([keys.vaultScope(v.vaultKey), trend]);
     });
-    await writer.write("daily", date, day.dailyDeletes);
-    await writer.write("runs", RUN_PARTITION, planRun(input, day.jobs, vms));
+    // The vault rows, with their hashes, only once everything they vouch for is stored.
+    for (const [pk, rows] of names) await writer.write("vmNames", pk, rows);
+    for (const [pk, row] of vaultRows) await writer.write("trends", pk, [row]);
+    for (const [pk, row] of day.scopes) await writer.write("trends", pk, [row]);
+    await writer.write("runs", RUN_PARTITION, planRun(input, day.jobs, vms, vaults));
     return writer.result;
+  }
+
+  /**
+   * Writes one vault's jobs of the day and its VMs' states; gives the number of VMs with jobs and the name
+   * rows to write.
+   */
+  private async writeVault(
+    writer: BatchWriter,
+    date: string,
+    v: VaultDay,
+  ): Promise<{ vms: number; names: Map<string, PlannedRow[]> }> {
+    const partition = keys.dayVault(date, v.vaultKey);
+    const vault = planVault(date, v, await this.listRows("jobs", odata`PartitionKey eq ${partition}`));
+    await writer.write("jobs", partition, vault.jobs);
+    const states = await this.planVaultStates(date, v.vaultKey, vault.touched);
+    await writer.write("vms", v.vaultKey, states.rows);
+    return { vms: vault.vms, names: states.names };
   }
 
   /** Plans a vault's VM states, reading the earlier VM days the plan asks for. */
@@ -109,18 +157,25 @@ export class TrendStore extends TrendReader {
     date: string,
     vaultKey: string,
     touched: ReadonlyMap<string, TouchedVm>,
-  ): Promise<PlannedRow[]> {
-    const stored = await this.listRows("vmState", odata`PartitionKey eq ${vaultKey}`);
+  ): Promise<{ rows: PlannedRow[]; names: Map<string, PlannedRow[]> }> {
+    const stored = await this.listRows("vms", odata`PartitionKey eq ${vaultKey}`);
     const known = new Map<string, Map<string, VmDay | null>>();
     for (;;) {
       const plan = planStates(date, vaultKey, touched, stored, known);
-      if (plan.missing.length === 0) return plan.rows;
+      if (plan.missing.length === 0) return plan;
       for (const m of plan.missing) {
         const days = known.get(m.vmKey) ?? new Map<string, VmDay | null>();
         known.set(m.vmKey, days);
-        days.set(m.date, await this.readVmDay(m.date, m.vm, m.vault));
+        days.set(m.date, await this.readVmDayOf(m.date, vaultKey, m.vmKey));
       }
     }
+  }
+
+  /** One VM's day, summarised from its stored jobs (one partition, one VM's key range), or null. */
+  private async readVmDayOf(date: string, vaultKey: string, vmKey: string): Promise<VmDay | null> {
+    const filter = `${odata`PartitionKey eq ${keys.dayVault(date, vaultKey)}`} and ${rowKeyPrefixFilter(`${vmKey}|`)}`;
+    const jobs = (await this.listRows("jobs", filter)).map(jobFromRow);
+    return jobs.length > 0 ? summariseVmDay(date, jobs) : null;
   }
 }
 

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, inject, it } from "vitest";
+import { TableClient } from "@azure/data-tables";
 import { runTrends } from "../../src/commands/trends.js";
 import type { ClassifiedJob } from "../../src/domain/model.js";
 import { startLocalTablesWithOAuth } from "../../src/local/azurite-oauth.js";
@@ -51,6 +52,22 @@ describe("backup-pulse trends", () => {
   });
   const run = (args: string[], c = captureIo({ PULSE_TABLES_CONNECTION: connectionString })) =>
     runTrends(args, c, { now: NOW, deps: { tablePrefix: prefix } }).then((code) => ({ code, c }));
+
+  it("refuses a store of the first layout with one clear message, exit 2, and reads none of it", async () => {
+    const old = `cmdtrendsv1${process.pid}`;
+    const daily = TableClient.fromConnectionString(connectionString, `${old}PulseDaily`, {
+      allowInsecureConnection: true,
+    });
+    await daily.createTable();
+    await daily.upsertEntity({ partitionKey: "2026-11-24", rowKey: "all", jobs: 3 });
+    const c = captureIo({ PULSE_TABLES_CONNECTION: connectionString });
+    const code = await runTrends([], c, { now: NOW, deps: { tablePrefix: old } });
+    expect(code).toBe(2);
+    expect(c.out()).toBe("");
+    expect(c.err()).toBe(
+      "backup-pulse trends: this Table Storage account holds backup-pulse trend tables of an older layout (v1); point PULSE_TABLES_* at a new account or delete the Pulse* tables\n",
+    );
+  });
 
   it("prints the last 30 days up to yesterday as a JSON array, oldest first", async () => {
     const { code, c } = await run([]);

@@ -1,12 +1,13 @@
 import { describe, expect, it } from "vitest";
 import {
   dateOfPartition,
-  dayVaultPartition,
   daysFilter,
   keys,
   rowKeyPrefixFilter,
   tableKey,
-  vaultOfDailyRow,
+  vaultKeyOf,
+  vmKeyOf,
+  vmKeyOfJobRow,
 } from "../../src/store/keys.js";
 
 describe("tableKey", () => {
@@ -18,29 +19,30 @@ describe("tableKey", () => {
 });
 
 describe("trend table keys", () => {
-  it("are the same for every spelling of a name, and never hold a raw separator from a name", () => {
-    expect(keys.vmDay(" VM-SQL-01 ", "RSV/Prod")).toBe(keys.vmDay("vm-sql-01", "rsv/prod"));
-    expect(keys.vmDay("vm|a", "b")).toBe("vm%7Ca|b");
-    expect(keys.vmDay("vm-sql-01", "rsv/prod").startsWith(keys.vmPrefix("VM-SQL-01"))).toBe(true);
-    expect(keys.dayVault("2026-11-24", "RSV|x")).toBe("2026-11-24|rsv%7Cx");
-    expect(keys.dayVault("2026-11-24", "RSV-Prod")).toBe(
-      dayVaultPartition("2026-11-24", keys.vault("rsv-prod")),
+  const VM = "/subscriptions/S1/resourceGroups/RG-A/providers/Microsoft.Compute/virtualMachines/WEB01";
+  it("key a VM and a vault on their resource IDs, case-insensitively, sortable by name", () => {
+    const a = vmKeyOf({ vm: "web01", vmId: VM, vault: "rsv" });
+    expect(a).toMatch(/^web01\|[0-9a-f]{12}$/);
+    expect(vmKeyOf({ vm: "WEB01 ", vmId: VM.toLowerCase(), vault: "other" })).toBe(a);
+    // same name, another resource group: another key
+    expect(vmKeyOf({ vm: "web01", vmId: VM.replace("RG-A", "RG-B"), vault: "rsv" })).not.toBe(a);
+    expect(vaultKeyOf({ vault: "RSV", vaultId: "/subscriptions/s1/x/vaults/rsv" })).toMatch(
+      /^rsv\|[0-9a-f]{12}$/,
     );
-    expect(keys.job({ vault: "RSV", vm: "VM#1", jobId: " ABC-def " })).toBe("rsv|vm%231|abc-def");
-    expect(keys.vm(" VM-App-01")).toBe("vm-app-01");
   });
 
-  it("name a PulseDaily row by its scope, and find the vault of a vault's row", () => {
-    const trend = { date: "2026-11-24", scope: "" } as never;
-    expect(keys.daily({ kind: "all", key: "", trend })).toBe("all");
-    expect(keys.daily({ kind: "vault", key: "rsv-prod", trend })).toBe("vault:rsv-prod");
-    expect(keys.daily({ kind: "code", key: "usererrorvmnotrunning", trend })).toBe(
-      "code:usererrorvmnotrunning",
-    );
-    expect(keys.scope("vault", "RSV/Prod")).toBe("vault:rsv%2Fprod");
-    expect(vaultOfDailyRow("vault:rsv%2Fprod")).toBe("rsv%2Fprod");
-    expect(vaultOfDailyRow("code:vault:x")).toBeNull();
-    expect(vaultOfDailyRow("all")).toBeNull();
+  it("fall back to the names without an ID, and never hold a raw separator from a name", () => {
+    const k = vmKeyOf({ vm: "vm|a", vault: "b" });
+    expect(k).toMatch(/^vm%7Ca\|n-[0-9a-f]{12}$/);
+    expect(vmKeyOf({ vm: "VM|A", vault: "B " })).toBe(k);
+    expect(vmKeyOf({ vm: "vm|a", vault: "c" })).not.toBe(k);
+    expect(vaultKeyOf({ vault: "RSV/Prod" })).toMatch(/^rsv%2Fprod\|n-[0-9a-f]{12}$/);
+    expect(keys.dayVault("2026-11-24", "rsv|x")).toBe("2026-11-24|rsv|x");
+    expect(keys.job("vm|k", " ABC-def ")).toBe("vm|k|abc-def");
+    expect(vmKeyOfJobRow(keys.job(k, "j#1"))).toBe(k);
+    expect(keys.vaultScope("rsv|x")).toBe("vault|rsv|x");
+    expect(keys.codeScope("UserErrorVmNotRunning")).toBe("code|usererrorvmnotrunning");
+    expect(keys.vmName(" VM-App-01")).toBe("vm-app-01");
   });
 
   it("read a range of days and a RowKey prefix as key ranges, with quotes escaped", () => {

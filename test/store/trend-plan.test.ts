@@ -1,9 +1,19 @@
 import { describe, expect, it } from "vitest";
 import { summariseVmDays } from "../../src/domain/vm-day.js";
 import type { Row } from "../../src/store/entity.js";
-import { keys } from "../../src/store/keys.js";
+import { keys, vaultKeyOf, vmKeyOf } from "../../src/store/keys.js";
 import { stateFromRow, type StoredJob } from "../../src/store/trend-entities.js";
-import { planDay, planRun, planStates, planVault, type PlannedRow } from "../../src/store/trend-plan.js";
+import {
+  planDay,
+  planRun,
+  planStates,
+  planVault,
+  planVaultTrend,
+  vaultDayHash,
+  type PlannedRow,
+  type TouchedVm,
+  type VaultDay,
+} from "../../src/store/trend-plan.js";
 import { classifiedJob } from "../support/jobs.js";
 import { asRead } from "../support/table-rows.js";
 
@@ -28,8 +38,16 @@ const what = (plan: readonly PlannedRow[]): [string, string][] =>
     p.make === null ? "delete" : p.stored === null ? "upsert" : p.stored ? "replace" : "create",
   ]);
 
+const vaultDay = (jobs: StoredJob[], stored: Row | null = null): VaultDay => ({
+  vaultKey: vaultKeyOf({ vault: "rsv-prod" }),
+  vault: "rsv-prod",
+  vaultId: null,
+  jobs,
+  stored,
+});
+
 describe("planDay", () => {
-  it("a first write creates every aggregate, groups vaults case-insensitively and keeps the last of a job ID", () => {
+  it("a first write creates the fleet and code rows, keys vaults case-insensitively and keeps the last of a job ID", () => {
     const first = job(D2, {
       jobId: "ABC",
       vault: "RSV-A",
@@ -38,89 +56,108 @@ describe("planDay", () => {
       errorCode: "E1",
     });
     const again = job(D2, { jobId: "abc", vault: "rsv-a" });
-    const other = job(D2, { vault: "rsv-b" });
-    const plan = planDay(D2, [first, again, other], []);
+    const other = job(D2, { vault: "rsv-b", errorCode: "E2" });
+    const plan = planDay(D2, [first, again, other], [], true);
     expect(plan.jobs).toEqual([again, other]);
-    expect([...plan.vaults.keys()]).toEqual(["rsv-a", "rsv-b"]);
-    expect(plan.vaults.get("rsv-a")).toEqual({ jobs: [again], stored: false });
-    expect(what(plan.dailyWrites)).toEqual([
-      ["all", "create"],
-      ["vault:rsv-a", "create"],
-      ["vault:rsv-b", "create"],
+    expect([...plan.vaults.keys()]).toEqual([vaultKeyOf({ vault: "rsv-a" }), vaultKeyOf({ vault: "rsv-b" })]);
+    expect(plan.vaults.get(vaultKeyOf({ vault: "rsv-a" }))).toMatchObject({ jobs: [again], stored: null });
+    expect([...plan.scopes].map(([pk, p]) => [pk, ...what([p])[0]!])).toEqual([
+      ["all", D2, "create"],
+      ["code|e2", D2, "create"],
     ]);
-    expect(plan.dailyDeletes).toEqual([]);
-    expect(plan.dailyWrites[0]?.make?.()).toMatchObject({
-      partitionKey: D2,
-      rowKey: "all",
+    expect(plan.scopes.get("all")?.make?.()).toMatchObject({
+      partitionKey: "all",
+      rowKey: D2,
       jobs: 2,
-      failed: 0,
+      complete: true,
     });
   });
 
-  it("a re-run with the same jobs writes no aggregate; one without a vault's jobs deletes its row last and lists the vault", () => {
+  it("a re-run with the same jobs writes no fleet row; one without a code's jobs deletes its row and lists the vault", () => {
     const jobs = [
       job(D2, { vault: "rsv-a" }),
       job(D2, { vault: "rsv-b", status: "Failed", errorCode: "E1" }),
     ];
-    const before = planDay(D2, jobs, []).dailyWrites.map(stored);
-    expect(planDay(D2, jobs, before).dailyWrites).toEqual([]);
+    const plan = planDay(D2, jobs, [], true);
+    const before = [...plan.scopes.values()].map(stored);
+    const vb = plan.vaults.get(vaultKeyOf({ vault: "rsv-b" }))!;
+    const vaultRow = stored(planVaultTrend(D2, vb, vaultDayHash(D2, vb), true)!);
+    expect(planDay(D2, jobs, [...before, vaultRow], true).scopes.size).toBe(0);
+    // the same jobs, now from a partial read: the rows say so
+    expect(planDay(D2, jobs, before, false).scopes.get("all")?.make?.()).toMatchObject({ complete: false });
 
-    const rerun = planDay(D2, [jobs[0]!], before);
-    expect(what(rerun.dailyWrites)).toEqual([["all", "replace"]]);
-    expect(what(rerun.dailyDeletes)).toEqual([
-      ["vault:rsv-b", "delete"],
-      ["code:e1", "delete"],
+    const rerun = planDay(D2, [jobs[0]!], [...before, vaultRow], true);
+    expect([...rerun.scopes].map(([pk, p]) => [pk, ...what([p])[0]!])).toEqual([
+      ["all", D2, "replace"],
+      ["code|e1", D2, "delete"],
     ]);
-    expect(rerun.vaults.get("rsv-b")).toEqual({ jobs: [], stored: true });
-    expect(rerun.vaults.get("rsv-a")).toEqual({ jobs: [jobs[0]], stored: true });
+    expect(rerun.vaults.get(vaultKeyOf({ vault: "rsv-b" }))).toMatchObject({ jobs: [], stored: vaultRow });
+    const gone = rerun.vaults.get(vaultKeyOf({ vault: "rsv-b" }))!;
+    expect(what([planVaultTrend(D2, gone, vaultDayHash(D2, gone), true)!])).toEqual([[D2, "delete"]]);
+  });
+
+  it("the vault-day hash depends on the jobs, not on their order", () => {
+    const jobs = [job(D2, { vm: "vm-a" }), job(D2, { vm: "vm-b" })];
+    expect(vaultDayHash(D2, vaultDay(jobs))).toBe(vaultDayHash(D2, vaultDay([...jobs].reverse())));
+    expect(vaultDayHash(D2, vaultDay([jobs[0]!]))).not.toBe(vaultDayHash(D2, vaultDay(jobs)));
+    const failed = { ...jobs[0]!, status: "Failed" as const };
+    expect(vaultDayHash(D2, vaultDay([failed, jobs[1]!]))).not.toBe(vaultDayHash(D2, vaultDay(jobs)));
   });
 });
 
 describe("planVault", () => {
-  it("plans a vault's jobs and VM days, and touches the VMs a re-run no longer has", () => {
+  it("plans a vault's jobs, and touches the VMs a re-run no longer has", () => {
     const a = job(D2, { vm: "vm-a" });
     const b = job(D2, { vm: "vm-b" });
-    const first = planVault(D2, [a, b], [], []);
+    const [ka, kb] = [vmKeyOf(a), vmKeyOf(b)];
+    const first = planVault(D2, vaultDay([a, b]), []);
     expect(what(first.jobs)).toEqual([
-      [keys.job(a), "create"],
-      [keys.job(b), "create"],
+      [keys.job(ka, a.jobId), "create"],
+      [keys.job(kb, b.jobId), "create"],
     ]);
-    expect(what(first.vmDays).map(([, w]) => w)).toEqual(["create", "create"]);
     expect(first.vms).toBe(2);
     expect(first.jobs[0]?.make?.()).toMatchObject({ durationSec: { value: "610.5", type: "Double" } });
 
     // as listed: with the service's metadata, DateTime as Date and the Double duration as a number
     const storedJobs = first.jobs.map((p) => ({ ...stored(p), etag: 'W/"1"', timestamp: new Date() }));
     expect(storedJobs[0]).toMatchObject({ start: new Date(a.start), durationSec: 610.5 });
-    const storedVmDays = first.vmDays.map(stored);
-    const same = planVault(D2, [a, b], storedJobs, storedVmDays);
-    expect(same.jobs).toEqual([]);
-    expect(same.vmDays).toEqual([]);
+    expect(planVault(D2, vaultDay([a, b]), storedJobs).jobs).toEqual([]);
 
-    const fewer = planVault(D2, [a], storedJobs, storedVmDays);
-    expect(what(fewer.jobs)).toEqual([[keys.job(b), "delete"]]);
-    expect(what(fewer.vmDays)).toEqual([[keys.vmDay("vm-b", "rsv-prod"), "delete"]]);
-    expect(fewer.touched.get("vm-b")).toEqual({ vm: "vm-b", vault: "rsv-prod", day: null });
-    expect(fewer.touched.get("vm-a")?.day?.vm).toBe("vm-a");
+    const fewer = planVault(D2, vaultDay([a]), storedJobs);
+    expect(what(fewer.jobs)).toEqual([[keys.job(kb, b.jobId), "delete"]]);
+    expect(fewer.touched.get(kb)).toEqual({
+      vm: "vm-b",
+      vault: "rsv-prod",
+      vmId: null,
+      vaultId: null,
+      day: null,
+    });
+    expect(fewer.touched.get(ka)?.day?.vm).toBe("vm-a");
   });
 });
 
 describe("planStates", () => {
-  const vk = keys.vault("rsv-prod");
-  const touchedOn = (date: string, jobs: StoredJob[]) => planVault(date, jobs, [], []).touched;
+  const vk = vaultKeyOf({ vault: "rsv-prod" });
+  const touchedOn = (date: string, jobs: StoredJob[]) => planVault(date, vaultDay(jobs), []).touched;
+  const ka = vmKeyOf({ vm: "vm-a", vault: "rsv-prod" });
+  const goneA = (): Map<string, TouchedVm> =>
+    new Map([[ka, { vm: "vm-a", vault: "rsv-prod", vmId: null, vaultId: null, day: null }]]);
 
-  it("creates a new VM's state, leaves an unchanged one alone and deletes one nothing is left of", () => {
+  it("creates a new VM's state and name row, leaves an unchanged one alone and deletes one nothing is left of", () => {
     const day1 = touchedOn(D1, [job(D1, { vm: "vm-a" })]);
     const created = planStates(D1, vk, day1, []);
     expect(created.missing).toEqual([]);
-    expect(what(created.rows)).toEqual([["vm-a", "create"]]);
+    expect(what(created.rows)).toEqual([[ka, "create"]]);
+    expect([...created.names].map(([pk, rows]) => [pk, what(rows)])).toEqual([["vm-a", [[ka, "upsert"]]]]);
     const states = created.rows.map(stored);
     expect(stateFromRow(states[0]!)).toMatchObject({ vm: "vm-a", historyEnd: D1, failingDays: 0 });
 
     expect(planStates(D1, vk, day1, states).rows).toEqual([]);
+    expect(planStates(D1, vk, day1, states).names.size).toBe(0);
 
-    const gone = new Map([["vm-a", { vm: "vm-a", vault: "rsv-prod", day: null }]]);
-    expect(what(planStates(D1, vk, gone, states).rows)).toEqual([["vm-a", "delete"]]);
+    const gone = planStates(D1, vk, goneA(), states);
+    expect(what(gone.rows)).toEqual([[ka, "delete"]]);
+    expect([...gone.names].map(([pk, rows]) => [pk, what(rows)])).toEqual([["vm-a", [[ka, "delete"]]]]);
   });
 
   it("asks for the earlier VM day a re-run falls back to, then plans the state of that day", () => {
@@ -129,33 +166,34 @@ describe("planStates", () => {
     const s1 = planStates(D1, vk, touchedOn(D1, [j1]), []).rows.map(stored);
     const s2 = planStates(D2, vk, touchedOn(D2, [j2]), s1).rows.map(stored);
     expect(stateFromRow(s2[0]!)).toMatchObject({ historyEnd: D2, failingDays: 1, lastJobId: j2.jobId });
+    expect(s2[0]?.days).toBe("1,1,0,0,1,0,0,0,0,0;1,0,0,1,0,0,0,1,0,1");
 
     // D2 re-run without the VM's job: its state falls back to D1, which the plan cannot know by itself
-    const gone = new Map([["vm-a", { vm: "vm-a", vault: "rsv-prod", day: null }]]);
-    const first = planStates(D2, vk, gone, s2);
+    const first = planStates(D2, vk, goneA(), s2);
     expect(first.rows).toEqual([]);
-    expect(first.missing).toEqual([{ vmKey: "vm-a", vm: "vm-a", vault: "rsv-prod", date: D1 }]);
+    expect(first.missing).toEqual([{ vmKey: ka, date: D1 }]);
 
-    const known = new Map([["vm-a", new Map([[D1, summariseVmDays(D1, [j1])[0] ?? null]])]]);
-    const then = planStates(D2, vk, gone, s2, known);
+    const known = new Map([[ka, new Map([[D1, summariseVmDays(D1, [j1])[0] ?? null]])]]);
+    const then = planStates(D2, vk, goneA(), s2, known);
     expect(then.missing).toEqual([]);
-    expect(what(then.rows)).toEqual([["vm-a", "replace"]]);
-    expect(stateFromRow(stored(then.rows[0]!))).toEqual(stateFromRow(s1[0]!));
+    expect(what(then.rows)).toEqual([[ka, "replace"]]);
+    expect(stored(then.rows[0]!)).toEqual(s1[0]);
   });
 });
 
 describe("planRun", () => {
-  it("upserts the day's run record, counting vaults case-insensitively", () => {
+  it("upserts the day's run record with the counts it is given", () => {
     const jobs = [job(D2, { vault: "RSV-A", status: "Failed", degraded: true }), job(D2, { vault: "rsv-a" })];
     const runAt = new Date("2026-11-25T06:00:00Z");
     const workspaces = [{ workspaceId: "ws-1", ok: true }];
-    const plan = planRun({ date: D2, complete: true, workspaces, runAt }, jobs, 1);
+    const plan = planRun({ date: D2, complete: true, workspaces, runAt }, jobs, 1, 1);
     expect(what(plan)).toEqual([[D2, "upsert"]]);
     expect(plan[0]?.make?.()).toMatchObject({
       partitionKey: "run",
       rowKey: D2,
       runAt,
       jobs: 2,
+      failed: 1,
       vaults: 1,
       vms: 1,
     });

@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { TableClient } from "@azure/data-tables";
 import type { ClassifiedJob } from "../../src/domain/model.js";
-import { TABLE_NAMES, TrendStore, type StoredJob } from "../../src/store/trend-store.js";
+import { vaultKeyOf, vmKeyOf } from "../../src/store/keys.js";
+import { StoreLayoutError, TABLE_NAMES, TrendStore, type StoredJob } from "../../src/store/trend-store.js";
 import { classifiedJob } from "../support/jobs.js";
 
 const connectionString = inject("tablesConnection");
@@ -54,7 +55,7 @@ async function dump(prefix: string, table: string): Promise<unknown[]> {
   }
   return rows;
 }
-const contentTables = [TABLE_NAMES.daily, TABLE_NAMES.vmDaily, TABLE_NAMES.jobs, TABLE_NAMES.vmState];
+const contentTables = [TABLE_NAMES.trends, TABLE_NAMES.jobs, TABLE_NAMES.vms, TABLE_NAMES.vmNames];
 
 describe("TrendStore against Azurite", () => {
   const d1 = "2026-11-22";
@@ -177,6 +178,77 @@ describe("TrendStore against Azurite", () => {
   });
 });
 
+describe("TrendStore identity and layout", () => {
+  const sub = (s: string, rg: string, kind: string, name: string): string =>
+    `/subscriptions/${s}/resourcegroups/${rg}/providers/${kind}/${name}`;
+  const vmId = (s: string, rg: string): string => sub(s, rg, "microsoft.compute/virtualmachines", "web01");
+  const vaultId = (s: string): string => sub(s, "rg-bk", "microsoft.recoveryservices/vaults", "rsv");
+
+  it("keeps three VMs called web01 apart: two resource groups behind one vault, one behind a same-named vault", async () => {
+    const { store, prefix } = await freshStore();
+    const a = { vm: "web01", vault: "rsv", vmId: vmId("s1", "rg-a"), vaultId: vaultId("s1") };
+    const b = { vm: "web01", vault: "rsv", vmId: vmId("s1", "rg-b"), vaultId: vaultId("s1") };
+    const c = { vm: "web01", vault: "rsv", vmId: vmId("s2", "rg-a"), vaultId: vaultId("s2") };
+    await store.writeDay({
+      date: "2026-11-24",
+      jobs: [job(a), failed(b), failed(c)],
+      complete: true,
+      workspaces: ws,
+    });
+    const states = [];
+    for await (const s of store.readVmStates()) states.push(s);
+    expect(states.map((s) => [s.vmId, s.vaultId, s.failingDays]).sort()).toEqual(
+      [
+        [a.vmId, a.vaultId, 0],
+        [b.vmId, b.vaultId, 1],
+        [c.vmId, c.vaultId, 1],
+      ].sort(),
+    );
+    expect(await store.readVmState("web01", "rsv", b)).toMatchObject({ vmId: b.vmId, failingDays: 1 });
+    expect(await store.readRun("2026-11-24")).toMatchObject({ jobs: 3, vms: 3, vaults: 2 });
+    const names = await dump(prefix, TABLE_NAMES.vmNames);
+    expect(names).toHaveLength(3);
+    expect(names.map((r) => (r as { vmId: string }).vmId).sort()).toEqual([a.vmId, b.vmId, c.vmId].sort());
+    // two vault rows of the day, one per vault ID
+    const vaultRows = (await dump(prefix, TABLE_NAMES.trends)).filter((r) =>
+      (r as { partitionKey: string }).partitionKey.startsWith("vault|"),
+    );
+    expect(vaultRows.map((r) => [(r as { id: string }).id, (r as { jobs: number }).jobs]).sort()).toEqual(
+      [
+        [vaultId("s1"), 2],
+        [vaultId("s2"), 1],
+      ].sort(),
+    );
+    const jobs = await store.readDayJobs("2026-11-24");
+    expect(jobs.map((j) => j.vmId).sort()).toEqual([a.vmId, b.vmId, c.vmId].sort());
+  });
+
+  it("writes the layout version on a new store and refuses a store of the first layout or another version", async () => {
+    const { prefix } = await freshStore();
+    const runs = TableClient.fromConnectionString(connectionString, `${prefix}PulseRuns`, {
+      allowInsecureConnection: true,
+    });
+    expect(await runs.getEntity("meta", "schema")).toMatchObject({ version: 2 });
+    const open = (p: string): Promise<TrendStore> =>
+      TrendStore.open({ kind: "connection", connectionString }, undefined, { tablePrefix: p });
+    await expect(open(prefix)).resolves.toBeInstanceOf(TrendStore);
+
+    await runs.upsertEntity({ partitionKey: "meta", rowKey: "schema", version: 3 }, "Replace");
+    await expect(open(prefix)).rejects.toThrow(
+      "this Table Storage account holds backup-pulse trend tables of an older layout (v3); point PULSE_TABLES_* at a new account or delete the Pulse* tables",
+    );
+
+    const old = `v1${prefix}`;
+    const daily = TableClient.fromConnectionString(connectionString, `${old}PulseDaily`, {
+      allowInsecureConnection: true,
+    });
+    await daily.createTable();
+    await daily.upsertEntity({ partitionKey: "2026-11-24", rowKey: "all", jobs: 3 });
+    await expect(open(old)).rejects.toThrow(StoreLayoutError);
+    await expect(open(old)).rejects.toThrow("older layout (v1)");
+  });
+});
+
 describe("TrendStore re-runs", () => {
   it("re-running a day with the same jobs changes no stored entity", async () => {
     const { store, prefix } = await freshStore();
@@ -192,6 +264,7 @@ describe("TrendStore re-runs", () => {
     // nothing changed, so nothing but the run record is written again
     expect(first.transactionsByTable[TABLE_NAMES.jobs]).toBe(2); // two vaults
     expect(again.transactionsByTable).toEqual({ [TABLE_NAMES.runs]: 1 });
+    expect(again.entitiesByTable).toEqual({ [TABLE_NAMES.runs]: 1 });
     const after = await Promise.all(contentTables.map((t) => dump(prefix, t)));
     expect(after).toEqual(before);
     expect((await store.readTrends({ from: "2026-11-24", to: "2026-11-24" }))[0]?.jobs).toBe(3);
@@ -355,13 +428,20 @@ describe("TrendStore partitions: a day split by vault", () => {
     }
     await store.writeDay({ date: day, jobs, complete: true, workspaces: ws });
 
+    // keys without resource IDs are built from the names: `<name>|n-<12 hex of sha256>`
+    const vk = (vault: string): string => vaultKeyOf({ vault });
+    expect(vk("vault-a")).toMatch(/^vault-a\|n-[0-9a-f]{12}$/);
+    expect(vk(odd)).toMatch(/^vault%2Fprod%231\|n-[0-9a-f]{12}$/);
     expect(
       [...(await partitions(prefix, TABLE_NAMES.jobs)).keys()].filter((pk) => pk.startsWith(day)),
-    ).toEqual([`${day}|vault%2Fprod%231`, `${day}|vault-a`, `${day}|vault-b`]);
-    expect((await partitions(prefix, TABLE_NAMES.vmDaily)).get(`${day}|vault-a`)).toEqual([
-      "vm-1|vault-a",
-      "vm-2|vault-a",
-    ]);
+    ).toEqual([`${day}|${vk(odd)}`, `${day}|${vk("vault-a")}`, `${day}|${vk("vault-b")}`]);
+    expect((await partitions(prefix, TABLE_NAMES.vms)).get(vk("vault-a"))).toEqual(
+      [vmKeyOf({ vm: "vm-1", vault: "vault-a" }), vmKeyOf({ vm: "vm-2", vault: "vault-a" })].sort(),
+    );
+    // the VM called vm-1 in vault-a and the one in vault-b are two VMs: one name row each
+    expect((await partitions(prefix, TABLE_NAMES.vmNames)).get("vm-1")).toEqual(
+      [vmKeyOf({ vm: "vm-1", vault: "vault-a" }), vmKeyOf({ vm: "vm-1", vault: "vault-b" })].sort(),
+    );
     const stored = await store.readDayJobs(day);
     expect(stored.map((j) => j.jobId).sort()).toEqual(jobs.map((j) => j.jobId).sort());
     expect((await store.readVmDays(day)).map((d) => `${d.vault}/${d.vm}/${d.date}`).sort()).toEqual(
@@ -397,11 +477,13 @@ describe("TrendStore partitions: a day split by vault", () => {
     await store.writeDay({ date: day, jobs: rerun, complete: true, workspaces: ws });
 
     const jobs = await partitions(prefix, TABLE_NAMES.jobs);
-    expect(jobs.get(`${day}|vault-a`)).toEqual([`vault-a|vm-stay|${stays.jobId}`]);
-    expect(jobs.get(`${day}|vault-b`)).toEqual([`vault-b|vm-move|${moved.jobId}`]);
-    expect((await partitions(prefix, TABLE_NAMES.vmDaily)).get(`${day}|vault-a`)).toEqual([
-      "vm-stay|vault-a",
+    const [va, vb] = [vaultKeyOf({ vault: "vault-a" }), vaultKeyOf({ vault: "vault-b" })];
+    const stay = vmKeyOf({ vm: "vm-stay", vault: "vault-a" });
+    expect(jobs.get(`${day}|${va}`)).toEqual([`${stay}|${stays.jobId}`]);
+    expect(jobs.get(`${day}|${vb}`)).toEqual([
+      `${vmKeyOf({ vm: "vm-move", vault: "vault-b" })}|${moved.jobId}`,
     ]);
+    expect((await partitions(prefix, TABLE_NAMES.vms)).get(va)).toEqual([stay]);
     expect(await store.readVmState("vm-move", "vault-a")).toBeNull();
     expect(await store.readVmState("vm-move", "vault-b")).toMatchObject({ history: "A" });
     // exactly what writing the new result once gives
@@ -417,14 +499,19 @@ describe("TrendStore partitions: a day split by vault", () => {
       Array.from({ length: n }, (_, i) => job({ vault, vm: `vm-${i}` })),
     );
     const first = await store.writeDay({ date: day, jobs, complete: true, workspaces: ws });
-    // ceil(150/100) + ceil(100/100) + ceil(1/100) per table
-    for (const t of [TABLE_NAMES.jobs, TABLE_NAMES.vmDaily, TABLE_NAMES.vmState]) {
+    // ceil(150/100) + ceil(100/100) + ceil(1/100) per table keyed by vault
+    for (const t of [TABLE_NAMES.jobs, TABLE_NAMES.vms]) {
       expect(first.transactionsByTable[t], t).toBe(4);
       expect(first.entitiesByTable[t], t).toBe(251);
     }
-    expect(first.transactionsByTable[TABLE_NAMES.daily]).toBe(1);
-    expect(first.partitions).toBe(3 * 3 + 2); // three vaults in three tables, the daily rows, the run record
-    expect(first.transactions).toBe(14);
+    // one name row per new VM, in the partition of its name (vm-0 … vm-149): one transaction per name
+    expect(first.entitiesByTable[TABLE_NAMES.vmNames]).toBe(251);
+    expect(first.transactionsByTable[TABLE_NAMES.vmNames]).toBe(150);
+    // one row of the day per scope partition: the fleet and three vaults (no error code)
+    expect(first.transactionsByTable[TABLE_NAMES.trends]).toBe(4);
+    expect(first.entitiesByTable[TABLE_NAMES.trends]).toBe(4);
+    expect(first.partitions).toBe(3 * 2 + 150 + 4 + 1); // + the run record
+    expect(first.transactions).toBe(4 + 4 + 150 + 4 + 1);
 
     // the re-run drops 60 of vault-a's jobs and finds the other 90 failed: 90 replaced + 60 deleted in
     // vault-a's partition of PulseJobs; vault-b and vault-c did not change and are not written again
@@ -436,8 +523,10 @@ describe("TrendStore partitions: a day split by vault", () => {
     const again = await store.writeDay({ date: day, jobs: rerun, complete: true, workspaces: ws });
     expect(again.entitiesByTable[TABLE_NAMES.jobs]).toBe(150);
     expect(again.transactionsByTable[TABLE_NAMES.jobs]).toBe(2);
-    expect(again.entitiesByTable[TABLE_NAMES.vmDaily]).toBe(150);
-    expect(again.transactionsByTable[TABLE_NAMES.vmDaily]).toBe(2);
+    // vault-a's 150 VM states change (90 failed, 60 without a job any more: their states and names go)
+    expect(again.entitiesByTable[TABLE_NAMES.vms]).toBe(150);
+    expect(again.transactionsByTable[TABLE_NAMES.vms]).toBe(2);
+    expect(again.entitiesByTable[TABLE_NAMES.vmNames]).toBe(60);
     const stored = await store.readDayJobs(day);
     expect(stored.length).toBe(191);
     expect(stored.filter((j) => j.status === "Failed").map((j) => j.vault)).toEqual(
