@@ -6,7 +6,7 @@ import { parseArgs } from "node:util";
 import { loadConfig, redact, SettingError } from "../config.js";
 import { renderCsv, renderTrendTable } from "../delivery/trend-table.js";
 import { dayOfMs } from "../domain/days.js";
-import type { DailyTrend } from "../domain/model.js";
+import type { StoredTrend } from "../domain/model.js";
 import {
   MAX_RANGE_DAYS,
   parseTrendQuery,
@@ -14,23 +14,28 @@ import {
   trendProblemMessage,
   type TrendParameter,
   type TrendQueryProblem,
+  unknownScopeNote,
 } from "../domain/trend-query.js";
+import { visible } from "../domain/visible-text.js";
 import { openTrendReader, StoreLayoutError, type DepsOptions } from "../pipeline/deps.js";
 import { writeChunk, type CommandIo } from "./io.js";
 
-export const TRENDS_USAGE = `Usage: backup-pulse trends [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--vault NAME] [--vm NAME] [--error-code CODE] [--format json|table|csv]
+export const TRENDS_USAGE = `Usage: backup-pulse trends [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--vault NAME|ID] [--vm NAME|ID] [--error-code CODE] [--format json|table|csv]
 
 Prints the daily trends stored by "backup-pulse run", one row per UTC day, oldest first.
 
   --from        first day (default: 29 days before --to)
   --to          last day (default: yesterday, UTC)
-  --vault       one vault instead of the whole fleet (names are case-insensitive)
-  --vm          one VM (add --vault when the same VM name exists in several vaults)
+  --vault       one vault instead of the whole fleet: its name (case-insensitive; several vaults of that
+                name each get their own rows, told apart by vaultId) or its resource ID
+  --vm          one VM: its name (several VMs of that name each get their own rows, told apart by vmId;
+                add --vault to narrow) or its resource ID
   --error-code  one error or warning code's trend across the fleet, e.g.
                 ExtensionFailedVssWriterInBadState (not with --vault or --vm)
   --format      json (default; a JSON array), table, or csv (with a header row)
 
-At most ${MAX_RANGE_DAYS} days at a time. Days on which no run was stored are left out: no data is not zero.
+At most ${MAX_RANGE_DAYS} days at a time. Only stored days appear, each marked "complete" or not; a vault or
+VM has rows only on the days it had jobs: no data is not zero. An unknown vault or VM gives [] and a note.
 Needs PULSE_TABLES_CONNECTION or PULSE_TABLES_URL (with a managed identity or other Azure credential).
 `;
 
@@ -115,9 +120,12 @@ export async function runTrends(args: string[], io: CommandIo, options: TrendsOp
     );
   }
 
-  let trends: DailyTrend[];
+  let trends: StoredTrend[];
+  let note: string | null = null;
   try {
-    trends = await (await openTrendReader(config, options.deps)).readTrends(query);
+    const reader = await openTrendReader(config, options.deps);
+    trends = await reader.readTrends(query);
+    if (trends.length === 0 && !(await reader.knowsScope(query))) note = unknownScopeNote(query);
   } catch (error) {
     if (error instanceof StoreLayoutError) return usageError(io, error.message);
     const message = error instanceof Error ? error.message : String(error);
@@ -140,10 +148,17 @@ export async function runTrends(args: string[], io: CommandIo, options: TrendsOp
   else if (format === "csv") await writeChunk(io.stdout, renderCsv(trends));
   else await writeChunk(io.stdout, renderTrendTable(trends));
   const { from, to } = query;
+  const days = new Set(trends.map((t) => t.date)).size;
+  const series = new Set(trends.map((t) => `${t.vaultId ?? ""} ${t.vmId ?? ""}`)).size;
+  const several =
+    series > 1 ? ` (${series} ${query.vm !== undefined ? "VMs" : "vaults"}, each its own rows)` : "";
   io.stderr.write(
-    trends.length === 0
-      ? `No trends stored for ${scope} from ${from} to ${to}: has "backup-pulse run" stored these days?\n`
-      : `${trends.length} days of ${scope} from ${from} to ${to}.\n`,
+    visible(
+      note ??
+        (trends.length === 0
+          ? `No trends stored for ${scope} from ${from} to ${to}: has "backup-pulse run" stored these days?`
+          : `${days} day${days === 1 ? "" : "s"} of ${scope} from ${from} to ${to}${several}.`),
+    ) + "\n",
   );
   return 0;
 }

@@ -128,6 +128,19 @@ export interface DailyTrend {
   degraded: number;
 }
 
+/**
+ * A stored day's trend as the trends faces answer it: the day's completeness, and on a vault's or VM's row
+ * which vault or VM it is (several can share a name).
+ */
+export interface StoredTrend extends DailyTrend {
+  /** False when that day's read was partial or a workspace failed: a partial day is never a whole one. */
+  complete: boolean;
+  /** On `vault:` and `vm:` rows: the vault's lower-case resource ID (null where its jobs carried none). */
+  vaultId?: string | null;
+  /** On `vm:` rows: the VM's lower-case resource ID (null where its jobs carried none). */
+  vmId?: string | null;
+}
+
 /** Settings the classifier needs (pure). */
 export interface ClassifyOptions {
   /** VM names or `*`-patterns that run Linux pre/post scripts. */

@@ -5,16 +5,17 @@
  *
  * The parameters are the trend query (see domain/trend-query.ts, shared with `backup-pulse trends`):
  * - `from`, `to`: UTC days (YYYY-MM-DD); default the 30 days up to yesterday; at most 400 days.
- * - `vault`: one Recovery Services vault; `vm`: one VM (with `vault` when the name exists in several vaults);
- *   `errorCode`: one error or warning code. Without them the scope is the whole fleet (`all`).
+ * - `vault`: a Recovery Services vault, `vm`: a VM, each by name (every one of that name, its own rows) or
+ *   resource ID; `errorCode`: one error or warning code. Without them the scope is the whole fleet (`all`).
  *   (`code` is not a filter: Azure Functions reserves it for the function key.)
+ * A vault or VM not stored at all answers `[]` with the reason in the `x-pulse-note` header.
  * A bad parameter answers 400 with `{ "error": "…" }`. Names reach Table Storage only through the SDK's
  * `odata` template (inside the trend store), so a quote in a name cannot change the query.
  */
 import { app } from "@azure/functions";
 import { renderCsv } from "../delivery/trend-table.js";
 import { dayOfMs } from "../domain/days.js";
-import type { DailyTrend } from "../domain/model.js";
+import type { StoredTrend } from "../domain/model.js";
 import {
   parseTrendQuery,
   shown,
@@ -22,6 +23,7 @@ import {
   trendProblemMessage,
   type TrendParameter,
   type TrendRequest,
+  unknownScopeNote,
 } from "../domain/trend-query.js";
 import {
   errorResponse,
@@ -33,6 +35,14 @@ import {
 } from "./shared/http.js";
 
 const FORMATS = ["json", "csv"] as const;
+
+/** The header that says why an answer is empty: the vault or VM asked for is not stored at all. */
+export const NOTE_HEADER = "x-pulse-note";
+
+/** A header value: printable ASCII only (anything else written as `\\uXXXX`). */
+function headerText(text: string): string {
+  return text.replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
 
 /**
  * Reads and checks the parameters of a trends request. Returns the trend query and format, or the message
@@ -65,9 +75,13 @@ export function createTrendsHandler(options: ReadFunctionOptions = {}): HttpHand
     const parsed = parseTrendsParameters(request.query, dayOfMs(options.now?.() ?? Date.now()));
     if ("error" in parsed) return errorResponse(400, parsed.error);
 
-    let trends: DailyTrend[];
+    let trends: StoredTrend[];
+    let note: string | null = null;
     try {
-      trends = await (await store()).readTrends(parsed.query);
+      const reader = await store();
+      trends = await reader.readTrends(parsed.query);
+      if (trends.length === 0 && !(await reader.knowsScope(parsed.query)))
+        note = unknownScopeNote(parsed.query);
     } catch (error) {
       return errorResponse(
         500,
@@ -75,6 +89,7 @@ export function createTrendsHandler(options: ReadFunctionOptions = {}): HttpHand
       );
     }
     const { from, to } = parsed.query;
+    const noted: Record<string, string> = note !== null ? { [NOTE_HEADER]: headerText(note) } : {};
     if (parsed.format === "csv") {
       return {
         status: 200,
@@ -82,10 +97,11 @@ export function createTrendsHandler(options: ReadFunctionOptions = {}): HttpHand
         headers: {
           "content-type": "text/csv; charset=utf-8",
           "content-disposition": `attachment; filename="backup-pulse-trends-${from}-${to}.csv"`,
+          ...noted,
         },
       };
     }
-    return { status: 200, jsonBody: trends };
+    return { status: 200, jsonBody: trends, headers: noted };
   };
 }
 

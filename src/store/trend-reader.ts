@@ -4,10 +4,10 @@
  * as empty. Opening checks the layout version first ({@link checkSchema}).
  */
 import { odata, type TableClient } from "@azure/data-tables";
-import type { Consistency, DailyTrend, JobStatus } from "../domain/model.js";
+import type { Consistency, JobStatus, StoredTrend } from "../domain/model.js";
 import { daysBetween, isDate } from "../domain/days.js";
 import { nameKey } from "../domain/names.js";
-import { addTrend, emptyTrend } from "../domain/trend-counts.js";
+import { emptyTrend } from "../domain/trend-counts.js";
 import type { TrendQuery } from "../domain/trend-query.js";
 import { summariseVmDay, type VmDay } from "../domain/vm-day.js";
 import { num, str, type Row } from "./entity.js";
@@ -78,6 +78,14 @@ export async function checkSchema(tables: Tables): Promise<boolean> {
   return true;
 }
 
+/** The `PulseTrends` partitions of the vaults a query names: one for an ID, every vault of that name else. */
+function vaultPartitions(query: TrendQuery): string {
+  const vault = query.vault ?? "";
+  return query.vaultId !== undefined
+    ? odata`PartitionKey eq ${keys.vaultScope(vaultKeyOf({ vault, vaultId: query.vaultId }))}`
+    : partitionPrefixFilter(`vault|${namePrefix(vault)}`);
+}
+
 export class TrendReader {
   protected constructor(protected readonly tables: Tables) {}
 
@@ -86,66 +94,105 @@ export class TrendReader {
   }
 
   /**
-   * Daily trends from `from` to `to` (inclusive), oldest first. Scope: `all`, or one vault, VM (optionally
-   * within a vault) or error code, by name. Days with a stored run but nothing for the scope give zero
-   * counts; days without a stored run are left out (no data is not zero).
+   * Daily trends from `from` to `to` (inclusive), oldest first, of the stored days only (a day without its run
+   * record is not stored). Scope: `all`, an error code, or every vault or VM the query names (by name or
+   * resource ID), each with its own rows (`vaultId`, `vmId`). The fleet and a code have a row on every stored
+   * day (a code's zero is a count); a vault or VM only on the days it had jobs. `complete` is the day's.
    */
-  async readTrends(query: TrendQuery): Promise<DailyTrend[]> {
+  async readTrends(query: TrendQuery): Promise<StoredTrend[]> {
     const { from, to } = query;
     if (!isDate(from) || !isDate(to)) throw new RangeError("from and to must be dates (YYYY-MM-DD)");
     if (daysBetween(from, to) < 0) throw new RangeError(`from (${from}) is after to (${to})`);
 
-    const runDays = (
-      await this.listRows(
+    const [runs, found] = await Promise.all([
+      this.listRows(
         "runs",
         odata`PartitionKey eq ${RUN_PARTITION} and RowKey ge ${from} and RowKey le ${to}`,
-        ["RowKey"],
-      )
-    ).map((r) => str(r.rowKey) ?? "");
-
-    const byDate = new Map<string, DailyTrend>();
-    const add = (t: DailyTrend): void => {
-      const seen = byDate.get(t.date);
-      if (seen) addTrend(seen, t);
-      else byDate.set(t.date, t);
-    };
-    let scope: string;
-    const days = odata`RowKey ge ${from} and RowKey le ${to}`;
-    if (query.vm !== undefined) {
-      scope = `vm:${query.vm.trim()}`;
-      for (const s of await this.readVmsNamed(query.vm, query.vault)) {
-        scope = `vm:${s.vm}`;
-        for (const t of trendsFromDays(s, s.days, from, to, scope)) add(t);
-      }
-    } else if (query.vault !== undefined) {
-      scope = `vault:${query.vault.trim()}`;
-      const filter = `${partitionPrefixFilter(`vault|${namePrefix(query.vault)}`)} and ${days}`;
-      for (const row of await this.listRows("trends", filter)) {
-        scope = str(row.scope) ?? scope;
-        add(trendFromRow(str(row.rowKey) ?? "", scope, row));
-      }
-    } else {
-      const pk = query.code !== undefined ? keys.codeScope(query.code) : keys.allScope;
-      scope = query.code !== undefined ? `code:${query.code.trim()}` : "all";
-      for (const row of await this.listRows("trends", `${odata`PartitionKey eq ${pk}`} and ${days}`)) {
-        scope = str(row.scope) ?? scope;
-        add(trendFromRow(str(row.rowKey) ?? "", scope, row));
+        ["RowKey", "complete"],
+      ),
+      this.readScopeTrends(query),
+    ]);
+    const complete = new Map(runs.map((r) => [str(r.rowKey) ?? "", r.complete === true]));
+    const trends: StoredTrend[] = [];
+    for (const t of found) {
+      const dayComplete = complete.get(t.date);
+      if (dayComplete !== undefined) trends.push({ ...t, complete: dayComplete });
+    }
+    if (query.vault === undefined && query.vm === undefined) {
+      // The fleet's stored day counted every code: one that no job carried counted zero.
+      const scope = trends[0]?.scope ?? (query.code !== undefined ? `code:${query.code.trim()}` : "all");
+      const seen = new Set(trends.map((t) => t.date));
+      for (const [date, dayComplete] of complete) {
+        if (!seen.has(date)) trends.push({ ...emptyTrend(date, scope), complete: dayComplete });
       }
     }
-    for (const t of byDate.values()) t.scope = scope;
-    for (const d of runDays) if (!byDate.has(d)) byDate.set(d, emptyTrend(d, scope));
-    return [...byDate.values()].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+    const order = (t: StoredTrend): string => `${t.date}\u0000${t.vaultId ?? ""}\u0000${t.vmId ?? ""}`;
+    return trends.sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
+  }
+
+  /** The stored trend rows of the query's scope over its range (with or without a run record). */
+  private async readScopeTrends(query: TrendQuery): Promise<Omit<StoredTrend, "complete">[]> {
+    const { from, to } = query;
+    if (query.vm !== undefined) {
+      return (await this.readVmsNamed(query)).flatMap((s) =>
+        trendsFromDays(s, s.days, from, to, `vm:${s.vm}`).map((t) => ({
+          ...t,
+          vaultId: s.vaultId,
+          vmId: s.vmId,
+        })),
+      );
+    }
+    const days = odata`RowKey ge ${from} and RowKey le ${to}`;
+    if (query.vault !== undefined) {
+      const rows = await this.listRows("trends", `${vaultPartitions(query)} and ${days}`);
+      return rows.map((row) => ({
+        ...trendFromRow(str(row.rowKey) ?? "", `vault:${str(row.name) ?? query.vault ?? ""}`, row),
+        vaultId: str(row.id),
+      }));
+    }
+    const pk = query.code !== undefined ? keys.codeScope(query.code) : keys.allScope;
+    const rows = await this.listRows("trends", `${odata`PartitionKey eq ${pk}`} and ${days}`);
+    const name = rows.map((r) => str(r.name)).find((n) => n !== null) ?? query.code?.trim();
+    const scope = query.code !== undefined ? `code:${name ?? ""}` : "all";
+    return rows.map((row) => trendFromRow(str(row.rowKey) ?? "", scope, row));
   }
 
   /**
-   * The stored states (with their `days`) of every VM called `vm` (optionally only in vaults called
-   * `vault`): one partition of `PulseVmNames`, then one point read per VM.
+   * Whether the vault or VM a trend query names is stored at all (any day): when it is not, an empty answer
+   * means "no such vault or VM", not "no data in this range". Always true for the fleet and a code.
    */
-  protected async readVmsNamed(vm: string, vault?: string): Promise<(StoredVmState & { days: string })[]> {
-    const names = await this.listRows("vmNames", odata`PartitionKey eq ${keys.vmName(vm)}`);
-    const wanted = names.filter((r) => vault === undefined || nameKey(str(r.vault) ?? "") === nameKey(vault));
+  async knowsScope(query: TrendQuery): Promise<boolean> {
+    if (query.vm !== undefined) return (await this.vmNamesOf(query)).length > 0;
+    if (query.vault === undefined) return true;
+    const pages = this.client("trends")
+      .listEntities<Row>({ queryOptions: { filter: vaultPartitions(query), select: ["PartitionKey"] } })
+      .byPage({ maxPageSize: 1 });
+    try {
+      for await (const page of pages) if (page.length > 0) return true;
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+    }
+    return false;
+  }
+
+  /** The `PulseVmNames` rows of the VMs a query names: by name or ID, optionally in a vault (name or ID). */
+  private async vmNamesOf(query: TrendQuery): Promise<Row[]> {
+    const names = await this.listRows("vmNames", odata`PartitionKey eq ${keys.vmName(query.vm ?? "")}`);
+    return names.filter(
+      (r) =>
+        (query.vmId === undefined || str(r.vmId) === query.vmId) &&
+        (query.vaultId !== undefined
+          ? str(r.vaultId) === query.vaultId
+          : query.vault === undefined || nameKey(str(r.vault) ?? "") === nameKey(query.vault)),
+    );
+  }
+
+  /** The stored states (with their `days`) of the VMs a query names: one point read per VM. */
+  private async readVmsNamed(query: TrendQuery): Promise<(StoredVmState & { days: string })[]> {
     const rows = await Promise.all(
-      wanted.map((r) => this.getRow("vms", str(r.vaultKey) ?? "", str(r.rowKey) ?? "")),
+      (await this.vmNamesOf(query)).map((r) =>
+        this.getRow("vms", str(r.vaultKey) ?? "", str(r.rowKey) ?? ""),
+      ),
     );
     return rows.flatMap((row) => (row ? [{ ...stateFromRow(row), days: str(row.days) ?? "" }] : []));
   }

@@ -87,6 +87,7 @@ describe("backup-pulse trends", () => {
       none: 1,
       unknown: 0,
       degraded: 1,
+      complete: true,
     });
     expect(c.err()).toMatch(/3 days of the fleet from 2026-10-26 to 2026-11-24/);
   });
@@ -138,6 +139,74 @@ describe("backup-pulse trends", () => {
     expect(c.err()).toMatch(
       /4 days of code usererrorguestagentstatusunavailable from 2026-10-01 to 2026-11-24/,
     );
+  });
+
+  it("an unknown vault or VM prints [] and says so on stderr, exit 0", async () => {
+    const vault = await run(["--vault", "vault-z"]);
+    expect(vault.code).toBe(0);
+    expect(JSON.parse(vault.c.out())).toEqual([]);
+    expect(vault.c.err()).toBe(
+      'No vault "vault-z" is stored: check the name or resource ID (names are case-insensitive).\n',
+    );
+    const vm = await run(["--vm", "vm-nope", "--vault", "vault-a"]);
+    expect(vm.code).toBe(0);
+    expect(vm.c.out()).toBe("[]\n");
+    expect(vm.c.err()).toBe(
+      'No VM "vm-nope" in vault "vault-a" is stored: check the name or resource ID (names are case-insensitive).\n',
+    );
+    // a known vault without stored days in the range: the usual "nothing stored" message
+    const quiet = await run(["--vault", "vault-a", "--from", "2025-01-01", "--to", "2025-01-31"]);
+    expect(quiet.c.err()).toMatch(/^No trends stored for vault vault-a from 2025-01-01 to 2025-01-31/);
+  });
+
+  it("gives each VM of a shared name its own rows with vmId and vaultId, and reads one by its resource ID", async () => {
+    const own = `cmdtrendsids${process.pid}`;
+    const store = await TrendStore.open({ kind: "connection", connectionString }, undefined, {
+      tablePrefix: own,
+    });
+    const id = (rg: string): string =>
+      `/subscriptions/0b1c2d3e-0000-4000-8000-00000000000a/resourcegroups/${rg}/providers/microsoft.compute/virtualmachines/web01`;
+    const vaultId =
+      "/subscriptions/0b1c2d3e-0000-4000-8000-00000000000a/resourcegroups/rg-bk/providers/microsoft.recoveryservices/vaults/rsv";
+    const web = (rg: string, status: ClassifiedJob["status"] = "Completed") =>
+      job("2026-11-24", { vm: "web01", vault: "rsv", vmId: id(rg), vaultId, status, jobId: `web01-${rg}` });
+    await store.writeDay({
+      date: "2026-11-24",
+      jobs: [web("rg-a"), web("rg-b", "Failed")],
+      complete: true,
+      workspaces: [],
+    });
+    const args = ["--from", "2026-11-24", "--to", "2026-11-24"];
+    const c = captureIo({ PULSE_TABLES_CONNECTION: connectionString });
+    expect(await runTrends([...args, "--vm", "WEB01"], c, { now: NOW, deps: { tablePrefix: own } })).toBe(0);
+    const rows = JSON.parse(c.out());
+    expect(
+      rows.map((t: { scope: string; vmId: string; vaultId: string; failed: number; complete: boolean }) => [
+        t.scope,
+        t.vmId,
+        t.vaultId,
+        t.failed,
+        t.complete,
+      ]),
+    ).toEqual([
+      ["vm:web01", id("rg-a"), vaultId, 0, true],
+      ["vm:web01", id("rg-b"), vaultId, 1, true],
+    ]);
+    expect(c.err()).toBe("1 day of VM WEB01 from 2026-11-24 to 2026-11-24 (2 VMs, each its own rows).\n");
+
+    const upper = id("rg-b").replace("/resourcegroups/rg-b/", "/resourceGroups/RG-B/");
+    const one = captureIo({ PULSE_TABLES_CONNECTION: connectionString });
+    expect(await runTrends([...args, "--vm", upper], one, { now: NOW, deps: { tablePrefix: own } })).toBe(0);
+    expect(JSON.parse(one.out())).toEqual([
+      expect.objectContaining({ scope: "vm:web01", vmId: id("rg-b"), vaultId, jobs: 1, failed: 1 }),
+    ]);
+    const vault = captureIo({ PULSE_TABLES_CONNECTION: connectionString });
+    expect(
+      await runTrends([...args, "--vault", vaultId], vault, { now: NOW, deps: { tablePrefix: own } }),
+    ).toBe(0);
+    expect(JSON.parse(vault.out())).toEqual([
+      expect.objectContaining({ scope: "vault:rsv", vaultId, jobs: 2, failed: 1, complete: true }),
+    ]);
   });
 
   it("documents --error-code in --help", async () => {

@@ -3,6 +3,7 @@ import {
   MAX_RANGE_DAYS,
   parseTrendQuery,
   trendProblemMessage,
+  unknownScopeNote,
   type TrendParameter,
 } from "../../src/domain/trend-query.js";
 
@@ -41,6 +42,44 @@ describe("the trend query shared by the HTTP function and the CLI", () => {
       query: { from: "2026-10-26", to: "2026-11-24", code: "Pre-ScriptTimeout" },
       format: "json",
     });
+  });
+
+  it("takes a vault or a VM by its resource ID, in any case: the name is the ID's last segment", () => {
+    const vaultId =
+      "/subscriptions/0b1c2d3e-0000-4000-8000-00000000000a/resourceGroups/RG-Backup/providers/Microsoft.RecoveryServices/vaults/RSV-Prod";
+    const vmId =
+      "/subscriptions/0b1c2d3e-0000-4000-8000-00000000000a/resourceGroups/rg-app/providers/Microsoft.Compute/virtualMachines/web01/";
+    expect(parse({ vault: ` ${vaultId} ` })).toEqual({
+      query: { from: "2026-10-26", to: "2026-11-24", vault: "RSV-Prod", vaultId: vaultId.toLowerCase() },
+      format: "json",
+    });
+    expect(parse({ vm: vmId, vault: "rsv-prod" })).toMatchObject({
+      query: { vm: "web01", vmId: vmId.toLowerCase().slice(0, -1), vault: "rsv-prod" },
+    });
+    expect(refusal({ vault: vmId })).toBe(
+      `vault ${JSON.stringify(`${vmId.slice(0, 40)}…`)} is not a Recovery Services vault resource ID (/subscriptions/…/resourceGroups/…/providers/Microsoft.RecoveryServices/vaults/NAME)`,
+    );
+    expect(refusal({ vm: vaultId }, flag)).toBe(
+      `--vm ${JSON.stringify(`${vaultId.slice(0, 40)}…`)} is not a virtual machine resource ID (/subscriptions/…/resourceGroups/…/providers/Microsoft.Compute/virtualMachines/NAME)`,
+    );
+    expect(
+      refusal({
+        vault: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.RecoveryServices/vaults/rsv prod",
+      }),
+    ).toMatch(/is not a Recovery Services vault resource ID/);
+  });
+
+  it("says which vault or VM is not stored, by name or by ID", () => {
+    const range = { from: "2026-11-01", to: "2026-11-24" };
+    expect(unknownScopeNote({ ...range, vault: "rsv-x" })).toBe(
+      'No vault "rsv-x" is stored: check the name or resource ID (names are case-insensitive).',
+    );
+    expect(unknownScopeNote({ ...range, vm: "web01", vault: "rsv", vaultId: "/subscriptions/s/v" })).toBe(
+      'No VM "web01" in vault with resource ID "/subscriptions/s/v" is stored: check the name or resource ID (names are case-insensitive).',
+    );
+    expect(unknownScopeNote({ ...range, vm: "web01", vmId: "/subscriptions/s/vm" })).toBe(
+      'No VM with resource ID "/subscriptions/s/vm" is stored: check the name or resource ID (names are case-insensitive).',
+    );
   });
 
   it(`reads at most ${MAX_RANGE_DAYS} days, both ends included`, () => {

@@ -8,7 +8,7 @@ import { runTrends } from "../../src/commands/trends.js";
 import { AZURITE_KEY } from "../../src/local/azurite.js";
 import type { DailyTrend } from "../../src/domain/model.js";
 import { lazyReadStore } from "../../src/functions/shared/http.js";
-import { createTrendsHandler } from "../../src/functions/trends.js";
+import { createTrendsHandler, NOTE_HEADER } from "../../src/functions/trends.js";
 import { TrendStore, type StoredJob } from "../../src/store/trend-store.js";
 import { captureIo } from "../support/capture-io.js";
 import { recordingContext, type RecordingContext } from "../support/functions.js";
@@ -90,7 +90,9 @@ describe("GET /api/trends", () => {
       none: 0,
       unknown: 0,
       degraded: 1,
+      complete: true,
     });
+    expect(response.headers).not.toHaveProperty(NOTE_HEADER);
     const printed = await cli(["--format", "json"]);
     expect(printed.code).toBe(0);
     expect(body).toEqual(JSON.parse(printed.out));
@@ -183,13 +185,48 @@ describe("GET /api/trends", () => {
     expect(errorOf(await get(`?vault=${encodeURIComponent(injection)}`))).toContain(
       "is not a Recovery Services vault name",
     );
-    // VM names are freer; the store quotes them (`odata`), so the filter finds no such VM: zero counts only.
+    // VM names are freer; the store quotes them (`odata`), so the filter finds no such VM: no rows, and a note.
     const response = await get(`?from=2026-10-01&to=2026-11-24&vm=${encodeURIComponent(injection)}`);
     expect(response.status).toBe(200);
-    const body = response.jsonBody as DailyTrend[];
-    expect(body.map((t) => t.date)).toEqual(DAYS);
-    for (const t of body)
-      expect({ ...t, date: "" }).toEqual({ ...emptyCounts(), date: "", scope: `vm:${injection}` });
+    expect(response.jsonBody).toEqual([]);
+    expect(response.headers).toEqual({
+      [NOTE_HEADER]: `No VM "x' or PartitionKey ne '" is stored: check the name or resource ID (names are case-insensitive).`,
+    });
+  });
+
+  it("an unknown vault or VM answers [] with the reason in x-pulse-note, as the CLI says it on stderr", async () => {
+    const vault = await get("?vault=rsv-nope");
+    expect(vault.status).toBe(200);
+    expect(vault.jsonBody).toEqual([]);
+    expect(vault.headers).toEqual({
+      [NOTE_HEADER]:
+        'No vault "rsv-nope" is stored: check the name or resource ID (names are case-insensitive).',
+    });
+    const io = captureIo(env);
+    expect(
+      await runTrends(["--vault", "rsv-nope"], io, { deps: { tablePrefix }, now: () => new Date(NOW) }),
+    ).toBe(0);
+    expect(io.err()).toBe(`${String((vault.headers as Record<string, string>)[NOTE_HEADER])}\n`);
+    const csv = await get(`?vm=${encodeURIComponent("vm-ünknown")}&format=csv`);
+    expect(csv.headers).toMatchObject({
+      [NOTE_HEADER]:
+        'No VM "vm-\\u00fcnknown" is stored: check the name or resource ID (names are case-insensitive).',
+    });
+    // a known vault with nothing in the range: an empty answer without a note
+    const quiet = await get("?vault=rsv-dev&from=2025-01-01&to=2025-01-31");
+    expect(quiet.jsonBody).toEqual([]);
+    expect(quiet.headers).toEqual({});
+  });
+
+  it("takes a vault or VM by resource ID; an ID of another resource type is refused", async () => {
+    const id =
+      "/subscriptions/0b1c2d3e-0000-4000-8000-00000000000a/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm-app-01";
+    const unknown = await get(`?vm=${encodeURIComponent(id)}`);
+    expect(unknown.jsonBody).toEqual([]); // this estate's jobs carry no VM IDs
+    expect(String((unknown.headers as Record<string, string>)[NOTE_HEADER])).toContain(id.toLowerCase());
+    expect(errorOf(await get(`?vault=${encodeURIComponent(id)}`))).toContain(
+      "is not a Recovery Services vault resource ID",
+    );
   });
 
   it("answers 500 with a message that reveals nothing when the store cannot be read, and logs the cause", async () => {
@@ -225,21 +262,6 @@ describe("lazyReadStore", () => {
     expect((await first.readTrends({ from: "2026-11-24", to: "2026-11-24" }))[0]?.jobs).toBe(2);
   });
 });
-
-function emptyCounts(): Omit<DailyTrend, "date" | "scope"> {
-  return {
-    jobs: 0,
-    completed: 0,
-    completedWithWarnings: 0,
-    failed: 0,
-    application: 0,
-    fileSystem: 0,
-    crash: 0,
-    none: 0,
-    unknown: 0,
-    degraded: 0,
-  };
-}
 
 /** The body of a text answer (HTML, CSV, plain text). */
 function bodyText(response: HttpResponseInit): string {

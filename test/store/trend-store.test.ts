@@ -103,21 +103,27 @@ describe("TrendStore against Azurite", () => {
       [d1, "all", 3, 0, 3, 0, 0],
       [d2, "all", 3, 1, 1, 1, 2],
     ]);
-    for (const t of all) for (const v of Object.values(t)) expect(["string", "number"]).toContain(typeof v);
+    expect(all.map((t) => t.complete)).toEqual([true, false]); // the day's read was partial on d2
+    for (const t of all)
+      for (const [k, v] of Object.entries(t))
+        expect(k === "complete" ? ["boolean"] : ["string", "number"]).toContain(typeof v);
     expect(JSON.parse(JSON.stringify(all))).toEqual(all);
   });
 
-  it("reads a vault over a range, case-insensitively, with zero days where a run had nothing", async () => {
+  it("reads a vault over a range, case-insensitively; an unknown vault gives no rows, never zeros", async () => {
     const vault = await store.readTrends({ from: "2026-11-01", to: "2026-11-30", vault: "VAULT-B" });
-    expect(vault.map((t) => [t.date, t.scope, t.jobs])).toEqual([
-      [d1, "vault:vault-b", 1],
-      [d2, "vault:vault-b", 1],
+    expect(vault.map((t) => [t.date, t.scope, t.jobs, t.complete, t.vaultId])).toEqual([
+      [d1, "vault:vault-b", 1, true, null],
+      [d2, "vault:vault-b", 1, false, null],
     ]);
-    const none = await store.readTrends({ from: d1, to: d2, vault: "vault-z" });
-    expect(none.map((t) => [t.date, t.scope, t.jobs])).toEqual([
-      [d1, "vault:vault-z", 0],
-      [d2, "vault:vault-z", 0],
-    ]);
+    expect(await store.knowsScope({ from: d1, to: d2, vault: "vault-b" })).toBe(true);
+    const none = { from: d1, to: d2, vault: "vault-z" };
+    expect(await store.readTrends(none)).toEqual([]);
+    expect(await store.knowsScope(none)).toBe(false);
+    // a known vault outside the range: no rows, but the vault is known
+    const before = { from: "2026-10-01", to: "2026-10-31", vault: "vault-b" };
+    expect(await store.readTrends(before)).toEqual([]);
+    expect(await store.knowsScope(before)).toBe(true);
   });
 
   it("reads a VM's history and an error code's history", async () => {
@@ -223,6 +229,62 @@ describe("TrendStore identity and layout", () => {
     expect(jobs.map((j) => j.vmId).sort()).toEqual([a.vmId, b.vmId, c.vmId].sort());
   });
 
+  it("gives each VM or vault sharing a name its own rows with its IDs, only on stored days; an ID reads its own", async () => {
+    const { store, prefix } = await freshStore();
+    const a = { vm: "web01", vault: "rsv", vmId: vmId("s1", "rg-a"), vaultId: vaultId("s1") };
+    const b = { vm: "web01", vault: "rsv", vmId: vmId("s1", "rg-b"), vaultId: vaultId("s1") };
+    const c = { vm: "web01", vault: "rsv", vmId: vmId("s2", "rg-a"), vaultId: vaultId("s2") };
+    const day = (date: string, jobs: StoredJob[], complete: boolean) =>
+      store.writeDay({ date, jobs, complete, workspaces: ws });
+    await day("2026-11-23", [job({ ...a, start: "2026-11-23T02:00:00Z" })], true);
+    await day("2026-11-24", [job(a), failed(b), failed(c)], true);
+    await day("2026-11-25", [job({ ...a, start: "2026-11-25T02:00:00Z" })], false);
+    const range = { from: "2026-11-20", to: "2026-11-30" };
+    const vms = await store.readTrends({ ...range, vm: "WEB01" });
+    expect(vms.map((t) => [t.date, t.scope, t.vmId, t.vaultId, t.jobs, t.failed, t.complete])).toEqual([
+      ["2026-11-23", "vm:web01", a.vmId, a.vaultId, 1, 0, true],
+      ["2026-11-24", "vm:web01", a.vmId, a.vaultId, 1, 0, true],
+      ["2026-11-24", "vm:web01", b.vmId, b.vaultId, 1, 1, true],
+      ["2026-11-24", "vm:web01", c.vmId, c.vaultId, 1, 1, true],
+      ["2026-11-25", "vm:web01", a.vmId, a.vaultId, 1, 0, false],
+    ]);
+    const byId = await store.readTrends({ ...range, vm: "web01", vmId: b.vmId });
+    expect(byId.map((t) => [t.date, t.vmId, t.failed])).toEqual([["2026-11-24", b.vmId, 1]]);
+    const inVault = await store.readTrends({ ...range, vm: "web01", vault: "rsv", vaultId: c.vaultId });
+    expect(inVault.map((t) => [t.date, t.vmId])).toEqual([["2026-11-24", c.vmId]]);
+
+    const vaults = await store.readTrends({ ...range, vault: "RSV" });
+    expect(vaults.map((t) => [t.date, t.scope, t.vaultId, t.jobs, t.complete])).toEqual([
+      ["2026-11-23", "vault:rsv", a.vaultId, 1, true],
+      ["2026-11-24", "vault:rsv", a.vaultId, 2, true],
+      ["2026-11-24", "vault:rsv", c.vaultId, 1, true],
+      ["2026-11-25", "vault:rsv", a.vaultId, 1, false],
+    ]);
+    const oneVault = await store.readTrends({ ...range, vault: "rsv", vaultId: c.vaultId });
+    expect(oneVault.map((t) => [t.date, t.vaultId, t.jobs])).toEqual([["2026-11-24", c.vaultId, 1]]);
+
+    // Without its run record a day is not stored: none of its rows is shown, whatever the scope.
+    const runs = TableClient.fromConnectionString(connectionString, prefix + TABLE_NAMES.runs, {
+      allowInsecureConnection: true,
+    });
+    await runs.deleteEntity("run", "2026-11-23");
+    for (const scope of [{ vm: "web01" }, { vault: "rsv" }, {}]) {
+      const dates = (await store.readTrends({ ...range, ...scope })).map((t) => t.date);
+      expect(dates[0]).toBe("2026-11-24");
+    }
+
+    const other = vmId("s9", "rg-a");
+    expect(await store.readTrends({ ...range, vm: "web01", vmId: other })).toEqual([]);
+    expect(await store.knowsScope({ ...range, vm: "web01", vmId: other })).toBe(false);
+    expect(await store.knowsScope({ ...range, vm: "web02" })).toBe(false);
+    expect(await store.knowsScope({ ...range, vm: "web01", vault: "rsv", vaultId: vaultId("s9") })).toBe(
+      false,
+    );
+    expect(await store.knowsScope({ ...range, vm: "web01", vmId: a.vmId })).toBe(true);
+    expect(await store.knowsScope({ ...range, vault: "rsv", vaultId: vaultId("s9") })).toBe(false);
+    expect(await store.knowsScope({ ...range, code: "Anything" })).toBe(true);
+  });
+
   it("writes the layout version on a new store and refuses a store of the first layout or another version", async () => {
     const { prefix } = await freshStore();
     const runs = TableClient.fromConnectionString(connectionString, `${prefix}PulseRuns`, {
@@ -319,9 +381,10 @@ describe("TrendStore re-runs", () => {
     for (const t of contentTables) {
       expect(await dump(prefix, t), t).toEqual(await dump(fresh.prefix, t));
     }
-    expect(await store.readTrends({ from: "2026-11-24", to: "2026-11-24", vault: "vault-gone" })).toEqual([
-      expect.objectContaining({ jobs: 0 }),
-    ]);
+    // the vault has no job left on any stored day: no row (never a row of zeros), and it is not known any more
+    const goneVault = { from: "2026-11-24", to: "2026-11-24", vault: "vault-gone" };
+    expect(await store.readTrends(goneVault)).toEqual([]);
+    expect(await store.knowsScope(goneVault)).toBe(false);
     expect(await store.readVmState("vm-gone", "vault-gone")).toBeNull();
   });
 
@@ -390,10 +453,12 @@ describe("TrendStore batches and keys", () => {
     );
 
     const injection = "x' or PartitionKey ne '";
-    const injected = await store.readTrends({ from: "2026-11-24", to: "2026-11-24", vault: injection });
-    expect(injected.map((x) => [x.scope, x.jobs])).toEqual([[`vault:${injection}`, 0]]);
-    const vmInjected = await store.readTrends({ from: "2026-11-24", to: "2026-11-24", vm: injection });
-    expect(vmInjected.map((x) => x.jobs)).toEqual([0]);
+    const injected = { from: "2026-11-24", to: "2026-11-24", vault: injection };
+    expect(await store.readTrends(injected)).toEqual([]);
+    expect(await store.knowsScope(injected)).toBe(false);
+    const vmInjected = { from: "2026-11-24", to: "2026-11-24", vm: injection };
+    expect(await store.readTrends(vmInjected)).toEqual([]);
+    expect(await store.knowsScope(vmInjected)).toBe(false);
   });
 });
 
@@ -447,11 +512,12 @@ describe("TrendStore partitions: a day split by vault", () => {
     expect((await store.readVmDays(day)).map((d) => `${d.vault}/${d.vm}/${d.date}`).sort()).toEqual(
       [`${odd}/vm-3/${day}`, `vault-a/vm-1/${day}`, `vault-a/vm-2/${day}`, `vault-b/vm-1/${day}`].sort(),
     );
-    // a VM's history spans its vaults' partitions; with a vault, only that vault's rows
+    // the VMs called vm-1 in vault-a and in vault-b each have their own rows; with a vault, only that vault's
     const vm1 = await store.readTrends({ from: "2026-11-23", to: "2026-11-25", vm: "VM-1" });
-    expect(vm1.map((t) => [t.date, t.jobs, t.failed])).toEqual([
+    expect(vm1.map((t) => [t.date, t.jobs, t.failed]).sort()).toEqual([
       ["2026-11-23", 1, 0],
-      [day, 2, 1],
+      [day, 1, 0],
+      [day, 1, 1],
       ["2026-11-25", 1, 0],
     ]);
     const vm1b = await store.readTrends({
@@ -460,11 +526,7 @@ describe("TrendStore partitions: a day split by vault", () => {
       vm: "vm-1",
       vault: "VAULT-B",
     });
-    expect(vm1b.map((t) => [t.date, t.jobs, t.failed])).toEqual([
-      ["2026-11-23", 0, 0],
-      [day, 1, 1],
-      ["2026-11-25", 0, 0],
-    ]);
+    expect(vm1b.map((t) => [t.date, t.jobs, t.failed])).toEqual([[day, 1, 1]]); // no job on the other days
     expect(await store.readVmState("vm-3", odd)).toMatchObject({ history: "A", historyEnd: day });
   });
 
