@@ -18,7 +18,7 @@ export interface WriteDayResult {
   entitiesByTable: Record<string, number>;
   /**
    * Partitions written (table and PartitionKey). Each gets ceil(its entities / 100) transactions (the
-   * day's `PulseDaily` partition one more when a re-run also removes some of its rows).
+   * partition one more when a re-run also removes some of its rows).
    */
   partitions: number;
 }
