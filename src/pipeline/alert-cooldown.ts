@@ -4,6 +4,7 @@
  */
 import { evaluateAlerts, type Alert, type AlertRuleSet } from "../domain/alert-rules.js";
 import type { ClassifiedJob } from "../domain/model.js";
+import { vmKey } from "../domain/names.js";
 import type { AlertStateStore, FiredRecord } from "../store/alert-state.js";
 
 export interface CooledEvaluation {
@@ -43,17 +44,15 @@ export async function evaluateWithCooldown(input: {
   return { alerts, suppressed: evaluation.suppressed, alreadySent: evaluation.alerts.length - alerts.length };
 }
 
-const vmKey = (vault: string, vm: string): string => `${vault.toLowerCase()}|${vm.toLowerCase()}`;
-
 function historyByVm(
   jobs: readonly ClassifiedJob[],
 ): (vault: string, vm: string) => readonly ClassifiedJob[] {
   const byVm = new Map<string, ClassifiedJob[]>();
   for (const job of jobs) {
-    const key = vmKey(job.vault, job.vm);
+    const key = vmKey(job.vm, job.vault);
     const list = byVm.get(key);
     if (list) list.push(job);
     else byVm.set(key, [job]);
   }
-  return (vault, vm) => byVm.get(vmKey(vault, vm)) ?? [];
+  return (vault, vm) => byVm.get(vmKey(vm, vault)) ?? [];
 }
