@@ -1,6 +1,7 @@
 // backup-pulse: everything one `azd up` creates. Subscription scope: it makes the resource group,
-// then grants the app's identity read access where the backup data lives (workspaces and vault
-// resource groups, possibly in other resource groups and subscriptions).
+// then grants the app's identity read access where the backup data lives: Log Analytics Reader on each
+// workspace, and the custom role "backup-pulse reader" on each subscription holding vaults (or, narrower,
+// Backup Reader on listed resource groups), possibly in other resource groups and subscriptions.
 // Operator guide: docs/deploy.md (parameters, what is created, costs) and docs/connect.md.
 targetScope = 'subscription'
 
@@ -29,7 +30,15 @@ param workspaceIds string
 @description('Comma-separated resource IDs of the same workspaces; the identity gets Log Analytics Reader on each.')
 param workspaceResourceIds string
 
-@description('Comma-separated resource IDs (/subscriptions/<id>/resourceGroups/<name>) of the resource groups holding the Recovery Services vaults; the identity gets Backup Reader on each, for recovery-point look-ups. Empty: none (then set recoveryPoints to off).')
+@description('Comma-separated IDs of the subscriptions holding the Recovery Services vaults and VMs; the identity gets the custom role "backup-pulse reader" (recovery points, policies, protected items, job details, VM instance view, Activity Log; read only) on each. Empty: the subscription deployed to. "none": no subscription-wide role (then list vaultResourceGroupIds, or set recoveryPoints to off).')
+param subscriptionIds string = ''
+
+@minLength(1)
+@maxLength(128)
+@description('Display name of that custom role. Role names are unique in a tenant: give a second backup-pulse deployment in the same tenant its own name.')
+param readerRoleName string = 'backup-pulse reader'
+
+@description('Narrower alternative to subscriptionIds: comma-separated resource IDs (/subscriptions/<id>/resourceGroups/<name>) of resource groups holding vaults; the identity gets the built-in Backup Reader on each. Empty: none.')
 param vaultResourceGroupIds string = ''
 
 @description('Recovery-point look-ups (PULSE_RECOVERY_POINTS): off, warnings (only jobs whose consistency is in doubt) or all.')
@@ -115,12 +124,18 @@ var webhookSecretSecretName = 'pulse-webhook-secret'
 var workspaceIdList = filter(map(split(workspaceIds, ','), id => trim(id)), id => !empty(id))
 var workspaceResourceIdList = filter(map(split(workspaceResourceIds, ','), id => trim(id)), id => !empty(id))
 var vaultResourceGroupIdList = filter(map(split(vaultResourceGroupIds, ','), id => trim(id)), id => !empty(id))
+var listedSubscriptionIds = filter(map(split(subscriptionIds, ','), id => trim(id)), id => !empty(id))
+var readerSubscriptionIds = toLower(trim(subscriptionIds)) == 'none'
+  ? []
+  : (empty(listedSubscriptionIds) ? [subscription().subscriptionId] : listedSubscriptionIds)
+// One GUID for the one custom role definition, the same in every subscription it is assigned at.
+var readerRoleDefinitionName = guid(tenant().tenantId, readerRoleName)
 
 // "none" (or empty) means: no such secret, and no app setting pointing at one.
 var webhookUrlValue = toLower(trim(webhookUrl)) == 'none' ? '' : trim(webhookUrl)
 var webhookSecretValue = toLower(trim(webhookSecret)) == 'none' ? '' : trim(webhookSecret)
 
-resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+resource rg 'Microsoft.Resources/resourceGroups@2025-04-01' = {
   name: !empty(resourceGroupName) ? resourceGroupName : 'rg-${environmentName}'
   location: location
   tags: tags
@@ -195,7 +210,33 @@ module workspaceReaders 'modules/workspace-reader.bicep' = [
   }
 ]
 
-// Backup Reader on each resource group that holds vaults (recovery points).
+// The custom role "backup-pulse reader": defined once (at the first listed subscription, assignable at all
+// of them), then assigned to the identity at each subscription.
+module readerRole 'modules/reader-role.bicep' = if (!empty(readerSubscriptionIds)) {
+  name: 'reader-role-${resourceToken}'
+  scope: subscription(empty(readerSubscriptionIds) ? subscription().subscriptionId : readerSubscriptionIds[0])
+  params: {
+    roleDefinitionName: readerRoleDefinitionName
+    roleName: readerRoleName
+    subscriptionIds: readerSubscriptionIds
+  }
+}
+
+module subscriptionReaders 'modules/subscription-reader.bicep' = [
+  for (subscriptionId, i) in readerSubscriptionIds: {
+    name: 'subscription-reader-${i}-${resourceToken}'
+    scope: subscription(subscriptionId)
+    params: {
+      principalId: identity.outputs.principalId
+      roleDefinitionName: readerRoleDefinitionName
+    }
+    dependsOn: [
+      readerRole
+    ]
+  }
+]
+
+// The narrower option: Backup Reader on each listed resource group that holds vaults.
 module backupReaders 'modules/backup-reader.bicep' = [
   for (vaultResourceGroupId, i) in vaultResourceGroupIdList: {
     name: 'backup-reader-${i}-${resourceToken}'
@@ -224,8 +265,14 @@ var pulseSettings = {
 }
 
 // Secrets: Key Vault references, resolved by the platform with the user-assigned identity.
-var webhookUrlSetting = empty(webhookUrlValue) ? {} : { PULSE_WEBHOOK_URL: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.vaultUri}secrets/${webhookUrlSecretName})' }
-var webhookSecretSetting = empty(webhookSecretValue) ? {} : { PULSE_WEBHOOK_SECRET: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.vaultUri}secrets/${webhookSecretSecretName})' }
+var webhookUrlSetting = empty(webhookUrlValue)
+  ? {}
+  : { PULSE_WEBHOOK_URL: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.vaultUri}secrets/${webhookUrlSecretName})' }
+var webhookSecretSetting = empty(webhookSecretValue)
+  ? {}
+  : {
+      PULSE_WEBHOOK_SECRET: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.vaultUri}secrets/${webhookSecretSecretName})'
+    }
 
 module functionApp 'modules/function-app.bicep' = {
   name: 'function-app'

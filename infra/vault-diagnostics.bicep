@@ -13,7 +13,7 @@ targetScope = 'resourceGroup'
 
 @minLength(1)
 @description('Names of the Recovery Services vaults in this resource group.')
-param vaultNames array
+param vaultNames string[]
 
 @description('Resource ID of the Log Analytics workspace that receives the backup reports.')
 param workspaceResourceId string
@@ -30,12 +30,15 @@ var backupEvents = [
   'AddonAzureBackupAlerts'
 ]
 
-resource vaults 'Microsoft.RecoveryServices/vaults@2023-04-01' existing = [
+resource vaults 'Microsoft.RecoveryServices/vaults@2025-08-01' existing = [
   for vaultName in vaultNames: {
     name: vaultName
   }
 ]
 
+// 2021-05-01-preview is the newest diagnosticSettings API; the only GA version, 2016-09-01, is the older
+// single 'service' setting without logAnalyticsDestinationType, so it cannot ask for resource-specific mode.
+#disable-next-line use-recent-api-versions
 resource backupReports 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = [
   for i in range(0, length(vaultNames)): {
     name: settingName

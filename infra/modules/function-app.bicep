@@ -17,7 +17,7 @@ param planName string
 param location string
 
 @description('Tags applied to the plan and the app.')
-param tags object
+param tags { *: string }
 
 @description('azd service name from azure.yaml; azd finds the app by this tag.')
 param serviceName string
@@ -38,7 +38,7 @@ param deploymentContainerName string
 param applicationInsightsName string
 
 @description('The backup-pulse settings (PULSE_*), values or Key Vault references.')
-param pulseSettings object
+param pulseSettings { *: string }
 
 @description('Memory of each instance, in MB.')
 @allowed([
@@ -51,7 +51,7 @@ param instanceMemoryMB int
 @maxValue(1000)
 param maximumInstanceCount int
 
-resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
+resource storage 'Microsoft.Storage/storageAccounts@2025-06-01' existing = {
   name: storageAccountName
 }
 
@@ -59,7 +59,7 @@ resource appInsights 'Microsoft.Insights/components@2020-02-02' existing = {
   name: applicationInsightsName
 }
 
-resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+resource plan 'Microsoft.Web/serverfarms@2025-03-01' = {
   name: planName
   location: location
   tags: tags
@@ -73,7 +73,7 @@ resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   }
 }
 
-resource site 'Microsoft.Web/sites@2024-04-01' = {
+resource site 'Microsoft.Web/sites@2025-03-01' = {
   name: name
   location: location
   tags: union(tags, { 'azd-service-name': serviceName })

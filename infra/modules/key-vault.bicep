@@ -9,7 +9,7 @@ param name string
 param location string
 
 @description('Tags applied to the vault.')
-param tags object
+param tags { *: string }
 
 @secure()
 @description('Webhook URL to store; empty to store none.')
@@ -25,7 +25,7 @@ param webhookUrlSecretName string
 @description('Secret name for the HMAC key.')
 param webhookSecretSecretName string
 
-resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
+resource vault 'Microsoft.KeyVault/vaults@2025-05-01' = {
   name: name
   location: location
   tags: tags
@@ -43,7 +43,7 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   }
 }
 
-resource webhookUrlSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(webhookUrl)) {
+resource webhookUrlSecret 'Microsoft.KeyVault/vaults/secrets@2025-05-01' = if (!empty(webhookUrl)) {
   parent: vault
   name: webhookUrlSecretName
   properties: {
@@ -52,7 +52,7 @@ resource webhookUrlSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!
   }
 }
 
-resource webhookSecretSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(webhookSecret)) {
+resource webhookSecretSecret 'Microsoft.KeyVault/vaults/secrets@2025-05-01' = if (!empty(webhookSecret)) {
   parent: vault
   name: webhookSecretSecretName
   properties: {

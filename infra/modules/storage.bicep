@@ -8,12 +8,12 @@ param name string
 param location string
 
 @description('Tags applied to the account.')
-param tags object
+param tags { *: string }
 
 @description('Blob container that holds the Flex Consumption deployment package.')
 param deploymentContainerName string
 
-resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
+resource storage 'Microsoft.Storage/storageAccounts@2025-06-01' = {
   name: name
   location: location
   tags: tags

@@ -1,26 +1,42 @@
 /**
- * Checks on the deployment templates (infra/*.bicep, infra/main.parameters.json, azure.yaml).
- * Each check takes the file texts and returns the problems it finds (empty: fine), so that the tests
- * can run it on the real files and on mutated copies that must fail.
+ * Checks on the deployment as Bicep compiles it: the ARM JSON of infra/main.bicep (with every module's
+ * nested template) and of infra/vault-diagnostics.bicep, plus infra/main.parameters.json and azure.yaml.
+ * Each check returns the problems it finds (empty: fine), so that the tests can run it on the real
+ * compiled templates (must pass) and on deliberately broken copies (must fail).
  */
 import {
-  bodyText,
-  declarations,
-  isObjectKey,
-  moduleParams,
-  objectEntries,
-  parseBicep,
-  undeclaredAndUnused,
-  type BicepSource,
-  type Entry,
-} from "./bicep-text.js";
+  callsIn,
+  evaluate,
+  interpolate,
+  isExpression,
+  Opaque,
+  parseExpression,
+  type Value,
+} from "./arm-expression.js";
+import {
+  callValue,
+  deployments,
+  nameOf,
+  prop,
+  resourcesOfType,
+  text,
+  where,
+  type ArmTemplate,
+  type Deployment,
+  type Placed,
+} from "./arm-template.js";
 
-/** Relative path → file text. */
-export type InfraFiles = Record<string, string>;
+export interface Infra {
+  /** Compiled infra/main.bicep. */
+  main: ArmTemplate;
+  /** Compiled infra/vault-diagnostics.bicep. */
+  vaultDiagnostics: ArmTemplate;
+  /** Text of infra/main.parameters.json. */
+  parametersFile: string;
+  /** Text of azure.yaml. */
+  azureYaml: string;
+}
 
-export const MAIN = "infra/main.bicep";
-export const FUNCTION_APP = "infra/modules/function-app.bicep";
-export const VAULT_DIAGNOSTICS = "infra/vault-diagnostics.bicep";
 export const PARAMETERS = "infra/main.parameters.json";
 export const AZURE_YAML = "azure.yaml";
 
@@ -33,33 +49,49 @@ export const INTENTIONALLY_UNSET: Readonly<Record<string, string>> = {
 /** Settings only set when the operator gives a value (the Key Vault secret exists only then). */
 export const SET_WHEN_GIVEN = ["PULSE_WEBHOOK_URL", "PULSE_WEBHOOK_SECRET"] as const;
 
+/** Where a role is assigned: on one resource of a type, on a resource group, or on a subscription. */
+export type RoleScope = { resourceType: string } | "resourceGroup" | "subscription";
+
+/** The built-in roles backup-pulse's identity gets, by definition GUID, each at its scope. */
 export const ROLES = {
   "Log Analytics Reader": {
     id: "73c42c96-874c-492b-b04d-ab87d138a893",
-    file: "infra/modules/workspace-reader.bicep",
+    scope: { resourceType: "Microsoft.OperationalInsights/workspaces" },
   },
-  "Backup Reader": { id: "a795c7a0-d4a2-40c1-ae25-d81f01202912", file: "infra/modules/backup-reader.bicep" },
+  "Backup Reader": { id: "a795c7a0-d4a2-40c1-ae25-d81f01202912", scope: "resourceGroup" },
   "Storage Table Data Contributor": {
     id: "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3",
-    file: "infra/modules/app-roles.bicep",
+    scope: { resourceType: "Microsoft.Storage/storageAccounts" },
   },
   "Storage Blob Data Owner": {
     id: "b7e6dc6d-f1e8-4753-8033-0f276bb0955b",
-    file: "infra/modules/app-roles.bicep",
+    scope: { resourceType: "Microsoft.Storage/storageAccounts" },
   },
   "Storage Queue Data Contributor": {
     id: "974c5e8b-45b9-4653-ba55-5f855dd0db88",
-    file: "infra/modules/app-roles.bicep",
+    scope: { resourceType: "Microsoft.Storage/storageAccounts" },
   },
   "Key Vault Secrets User": {
     id: "4633458b-17de-408a-b874-0445c86b69e6",
-    file: "infra/modules/app-roles.bicep",
+    scope: { resourceType: "Microsoft.KeyVault/vaults" },
   },
   "Monitoring Metrics Publisher": {
     id: "3913510d-42f4-4e42-8a64-420c390055eb",
-    file: "infra/modules/app-roles.bicep",
+    scope: { resourceType: "Microsoft.Insights/components" },
   },
-} as const;
+} as const satisfies Record<string, { id: string; scope: RoleScope }>;
+
+/** The custom role: its default name and exactly the ARM read actions the product calls. */
+export const READER_ROLE_NAME = "backup-pulse reader";
+export const READER_ACTIONS = [
+  "Microsoft.RecoveryServices/Vaults/backupFabrics/protectionContainers/protectedItems/recoveryPoints/read",
+  "Microsoft.RecoveryServices/Vaults/backupPolicies/read",
+  "Microsoft.RecoveryServices/Vaults/backupProtectedItems/read",
+  "Microsoft.RecoveryServices/Vaults/backupJobs/read",
+  "Microsoft.Compute/virtualMachines/read",
+  "Microsoft.Compute/virtualMachines/instanceView/read",
+  "Microsoft.Insights/eventtypes/values/read",
+] as const;
 
 export const BACKUP_EVENTS = [
   "CoreAzureBackup",
@@ -70,99 +102,125 @@ export const BACKUP_EVENTS = [
   "AddonAzureBackupAlerts",
 ] as const;
 
-const GUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+const BROAD_ROLES: Record<string, string> = {
+  "8e3af657-a8ff-443c-a75c-2fe8c4bcb635": "Owner",
+  "b24988ac-6180-42a0-ab88-20f7382dd24c": "Contributor",
+  "acdd72a7-3385-48ef-bd42-f606fba81ae7": "Reader",
+  "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9": "User Access Administrator",
+  "17d1049b-9a84-46fb-8f53-869881c3d3ab": "Storage Account Contributor",
+};
 
-function bicepFiles(files: InfraFiles): BicepSource[] {
-  return Object.entries(files)
-    .filter(([path]) => path.endsWith(".bicep"))
-    .map(([path, text]) => parseBicep(path, text));
+/** What the identity's client ID, principal ID and resource ID evaluate to once module outputs are followed. */
+const IDENTITY_CLIENT_ID = /^reference\(Microsoft\.ManagedIdentity\/userAssignedIdentities .+\)\.clientId$/;
+const IDENTITY_PRINCIPAL_ID =
+  /^reference\(Microsoft\.ManagedIdentity\/userAssignedIdentities .+\)\.principalId$/;
+const IDENTITY_RESOURCE_ID = /^resourceId\('Microsoft\.ManagedIdentity\/userAssignedIdentities', .+\)$/;
+
+function mainDeployments(infra: Infra): Deployment[] {
+  return deployments(infra.main, "main");
 }
 
-function source(files: InfraFiles, path: string): BicepSource {
-  const text = files[path];
-  if (text === undefined) throw new Error(`${path} is missing`);
-  return parseBicep(path, text);
+function allDeployments(infra: Infra): Deployment[] {
+  return [...mainDeployments(infra), ...deployments(infra.vaultDiagnostics, "vault-diagnostics")];
 }
 
-function resourcesOfType(src: BicepSource, typePrefix: string) {
-  return declarations(src).resources.filter(
-    (r) => !r.existing && r.type.toLowerCase().startsWith(typePrefix.toLowerCase()),
+function isSecureType(type: string): boolean {
+  return /^secure(string|object)$/i.test(type);
+}
+
+/** Each listed property must evaluate to exactly the given value on every resource of the type. */
+function requireProps(all: Deployment[], type: string, expected: Record<string, string | boolean>): string[] {
+  const found = resourcesOfType(all, type);
+  if (found.length === 0) return [`no ${type} resource is declared`];
+  return found.flatMap((p) =>
+    Object.entries(expected)
+      .filter(([path, want]) => prop(p, path) !== want)
+      .map(([path, want]) => `${where(p)}: ${path} is ${text(prop(p, path))}, expected ${String(want)}`),
   );
 }
 
-/** Every `requirement` regex must match the body of every (non-existing) resource of the type. */
-function requireInBodies(
-  files: InfraFiles,
-  typePrefix: string,
-  requirements: Record<string, RegExp>,
-  forbidden: Record<string, RegExp> = {},
-): string[] {
-  const problems: string[] = [];
-  let found = 0;
-  for (const src of bicepFiles(files)) {
-    for (const r of resourcesOfType(src, typePrefix)) {
-      found++;
-      const body = bodyText(src, r);
-      for (const [what, re] of Object.entries(requirements)) {
-        if (!re.test(body)) problems.push(`${src.path}:${r.line}: ${r.name} (${typePrefix}) lacks ${what}`);
-      }
-      for (const [what, re] of Object.entries(forbidden)) {
-        if (re.test(body)) problems.push(`${src.path}:${r.line}: ${r.name} (${typePrefix}) has ${what}`);
-      }
-    }
+/** Every string in a JSON value (keys included). */
+function strings(value: unknown): string[] {
+  if (typeof value === "string") return [value];
+  if (Array.isArray(value)) return value.flatMap(strings);
+  if (value !== null && typeof value === "object")
+    return Object.entries(value).flatMap(([k, v]) => [k, ...strings(v)]);
+  return [];
+}
+
+// ---------------------------------------------------------------------------------------------
+// App settings
+
+/** Name → evaluated value of every app setting of the Function App (both branches of a condition). */
+export function appSettings(infra: Infra): Map<string, Value> {
+  const out = new Map<string, Value>();
+  for (const p of resourcesOfType(mainDeployments(infra), "Microsoft.Web/sites/config")) {
+    if (!nameOf(p).endsWith("/appsettings")) continue;
+    const props = prop(p, "properties");
+    if (props === null || typeof props !== "object" || Array.isArray(props) || props instanceof Opaque)
+      throw new Error(`${where(p)}: app settings do not evaluate to an object: ${text(props)}`);
+    for (const [k, v] of Object.entries(props)) out.set(k, v);
   }
-  if (found === 0) problems.push(`no ${typePrefix} resource is declared`);
-  return problems;
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Secrets
 
-export function checkNoSecrets(files: InfraFiles): string[] {
+export function checkNoSecrets(infra: Infra): string[] {
   const problems: string[] = [];
-  const patterns: Record<string, RegExp> = {
-    "a listKeys() call (account keys in the deployment)": /\blistKeys\s*\(/i,
-    "a listSecrets()/list*() key call": /\blist(Secrets|ConnectionStrings|AccountSas|ServiceSas)\s*\(/i,
+  const texts: Record<string, RegExp> = {
     "an AccountKey= connection string": /AccountKey=/i,
     "an InstrumentationKey= connection string": /InstrumentationKey=/i,
-    "an APPINSIGHTS_INSTRUMENTATIONKEY setting": /APPINSIGHTS_INSTRUMENTATIONKEY/i,
     "a SharedAccessKey= connection string": /SharedAccessKey=/i,
-    "an AzureWebJobsStorage connection-string setting": /\bAzureWebJobsStorage\s*:/,
   };
-  for (const src of bicepFiles(files)) {
-    for (const [what, re] of Object.entries(patterns)) {
-      if (re.test(src.code)) problems.push(`${src.path}: contains ${what}`);
+  for (const [file, template] of [
+    ["main", infra.main],
+    ["vault-diagnostics", infra.vaultDiagnostics],
+  ] as const) {
+    for (const s of strings(template)) {
+      for (const [what, re] of Object.entries(texts))
+        if (re.test(s)) problems.push(`${file}: contains ${what}: ${s.slice(0, 120)}`);
+      if (!isExpression(s)) continue;
+      for (const c of callsIn(parseExpression(s)))
+        if (/^list/i.test(c.name))
+          problems.push(`${file}: calls ${c.name}() (keys or secrets in the deployment): ${s.slice(0, 120)}`);
     }
-    const d = declarations(src);
-    for (const p of d.params.values()) {
-      const looksSecret = /(secret|password|token|key|webhookUrl)$/i.test(p.name);
-      if (looksSecret && !p.secure)
-        problems.push(`${src.path}:${p.line}: parameter "${p.name}" holds a secret but is not @secure()`);
-      if (p.secure && p.hasDefault)
-        problems.push(`${src.path}:${p.line}: secure parameter "${p.name}" has a default value`);
+  }
+  const settings = appSettings(infra);
+  if (settings.has("APPINSIGHTS_INSTRUMENTATIONKEY"))
+    problems.push("app setting APPINSIGHTS_INSTRUMENTATIONKEY is set (an instrumentation key)");
+  if (settings.has("AzureWebJobsStorage"))
+    problems.push("app setting AzureWebJobsStorage is set (an AzureWebJobsStorage connection string)");
+
+  for (const d of allDeployments(infra)) {
+    const params = d.template.parameters ?? {};
+    for (const [name, p] of Object.entries(params)) {
+      const secure = isSecureType(p.type);
+      if (/(secret|password|token|key|webhookUrl)$/i.test(name) && !secure)
+        problems.push(`${d.path}: parameter "${name}" holds a secret but is not @secure() (type ${p.type})`);
+      if (secure && "defaultValue" in p)
+        problems.push(`${d.path}: secure parameter "${name}" has a default value`);
     }
-    // No output may carry a secure parameter.
-    const secure = [...d.params.values()].filter((p) => p.secure).map((p) => p.name);
-    for (const o of d.outputs.values()) {
-      const used = src.tokens
-        .slice(o.valueStart, o.valueEnd)
-        .filter((t) => t.kind === "ident")
-        .map((t) => t.text);
-      for (const s of secure)
-        if (used.includes(s))
-          problems.push(`${src.path}:${o.line}: output "${o.name}" exposes secure parameter "${s}"`);
+    for (const [name, o] of Object.entries(d.template.outputs ?? {})) {
+      for (const s of strings(o.value).filter(isExpression))
+        for (const c of callsIn(parseExpression(s))) {
+          const arg = c.args[0];
+          if (
+            c.name.toLowerCase() === "parameters" &&
+            arg?.kind === "string" &&
+            isSecureType(params[arg.value]?.type ?? "")
+          )
+            problems.push(`${d.path}: output "${name}" exposes secure parameter "${arg.value}"`);
+        }
     }
   }
   // A secret may reach the parameters file only as an environment reference, never as a value.
-  const params = files[PARAMETERS];
-  if (params !== undefined) {
-    const parsed = JSON.parse(params) as { parameters: Record<string, { value?: unknown }> };
-    for (const name of ["webhookUrl", "webhookSecret"]) {
-      const v = parsed.parameters[name]?.value;
-      if (v !== undefined && !(typeof v === "string" && /^\$\{[A-Z0-9_]+\}$/.test(v))) {
-        problems.push(`${PARAMETERS}: "${name}" must be an \${ENV} reference, not a literal value`);
-      }
-    }
+  const parsed = JSON.parse(infra.parametersFile) as { parameters: Record<string, { value?: unknown }> };
+  for (const name of ["webhookUrl", "webhookSecret"]) {
+    const v = parsed.parameters[name]?.value;
+    if (v !== undefined && !(typeof v === "string" && /^\$\{[A-Z0-9_]+\}$/.test(v)))
+      problems.push(`${PARAMETERS}: "${name}" must be an \${ENV} reference, not a literal value`);
   }
   return problems;
 }
@@ -170,99 +228,133 @@ export function checkNoSecrets(files: InfraFiles): string[] {
 // ---------------------------------------------------------------------------------------------
 // Security baseline
 
-export function checkStorageHardening(files: InfraFiles): string[] {
-  return requireInBodies(files, "Microsoft.Storage/storageAccounts@", {
-    "allowSharedKeyAccess: false": /\ballowSharedKeyAccess:\s*false\b/,
-    "minimumTlsVersion: 'TLS1_2'": /\bminimumTlsVersion:\s*'TLS1_2'/,
-    "supportsHttpsTrafficOnly: true": /\bsupportsHttpsTrafficOnly:\s*true\b/,
-    "allowBlobPublicAccess: false": /\ballowBlobPublicAccess:\s*false\b/,
+export function checkStorageHardening(infra: Infra): string[] {
+  return requireProps(mainDeployments(infra), "Microsoft.Storage/storageAccounts", {
+    "properties.allowSharedKeyAccess": false,
+    "properties.minimumTlsVersion": "TLS1_2",
+    "properties.supportsHttpsTrafficOnly": true,
+    "properties.allowBlobPublicAccess": false,
   });
 }
 
-export function checkFunctionAppHardening(files: InfraFiles): string[] {
-  const problems = requireInBodies(
-    files,
-    "Microsoft.Web/sites@",
-    {
-      "httpsOnly: true": /\bhttpsOnly:\s*true\b/,
-      "minTlsVersion: '1.2'": /\bminTlsVersion:\s*'1\.2'/,
-      "FTP publishing switched off (basicPublishingCredentialsPolicies ftp, allow: false)":
-        /resource\s+\w+\s+'basicPublishingCredentialsPolicies'\s*=\s*\{\s*name:\s*'ftp'\s*properties:\s*\{\s*allow:\s*false\s*\}/,
-      "basic-auth (scm) publishing switched off":
-        /resource\s+\w+\s+'basicPublishingCredentialsPolicies'\s*=\s*\{\s*name:\s*'scm'\s*properties:\s*\{\s*allow:\s*false\s*\}/,
-    },
-    {
-      // Flex Consumption sites reject siteConfig.ftpsState (ARM error 51021) and have no FTP endpoint.
-      "siteConfig.ftpsState (rejected by Flex Consumption sites)": /\bftpsState\s*:/,
-    },
-  );
+export function checkFunctionAppHardening(infra: Infra): string[] {
+  const all = mainDeployments(infra);
+  const problems = requireProps(all, "Microsoft.Web/sites", {
+    "properties.httpsOnly": true,
+    "properties.siteConfig.minTlsVersion": "1.2",
+  });
+  // Flex Consumption sites reject siteConfig.ftpsState (ARM error 51021) and have no FTP endpoint.
+  for (const p of resourcesOfType(all, "Microsoft.Web/sites"))
+    if (prop(p, "properties.siteConfig.ftpsState") !== null)
+      problems.push(`${where(p)}: has siteConfig.ftpsState (rejected by Flex Consumption sites)`);
+  const policies = resourcesOfType(all, "Microsoft.Web/sites/basicPublishingCredentialsPolicies");
+  for (const [policy, what] of [
+    ["ftp", "FTP publishing switched off (basicPublishingCredentialsPolicies ftp, allow: false)"],
+    [
+      "scm",
+      "basic-auth (scm) publishing switched off (basicPublishingCredentialsPolicies scm, allow: false)",
+    ],
+  ] as const) {
+    const p = policies.find((x) => nameOf(x).endsWith(`/${policy}`));
+    if (!p || prop(p, "properties.allow") !== false) problems.push(`the Function App lacks ${what}`);
+  }
   return problems;
 }
 
-export function checkIdentity(files: InfraFiles): string[] {
+export function checkIdentity(infra: Infra): string[] {
+  const all = mainDeployments(infra);
   const problems: string[] = [];
-  const all = bicepFiles(files);
-  if (!all.some((s) => resourcesOfType(s, "Microsoft.ManagedIdentity/userAssignedIdentities@").length > 0)) {
+  if (resourcesOfType(all, "Microsoft.ManagedIdentity/userAssignedIdentities").length === 0)
     problems.push("no user-assigned managed identity is declared");
+  const sites = resourcesOfType(all, "Microsoft.Web/sites");
+  if (sites.length === 0) problems.push("no Microsoft.Web/sites resource is declared");
+  for (const site of sites) {
+    if (prop(site, "identity.type") !== "UserAssigned")
+      problems.push(
+        `${where(site)}: does not run as a user-assigned identity (identity.type ${text(prop(site, "identity.type"))})`,
+      );
+    const identities = prop(site, "identity.userAssignedIdentities");
+    const keys =
+      identities && typeof identities === "object" && !(identities instanceof Opaque)
+        ? Object.keys(identities)
+        : [];
+    if (keys.length !== 1 || !IDENTITY_RESOURCE_ID.test(keys[0] ?? ""))
+      problems.push(
+        `${where(site)}: its user-assigned identity is not the identity the template creates (${keys.join(", ")})`,
+      );
+    const kvIdentity = text(prop(site, "properties.keyVaultReferenceIdentity"));
+    if (!IDENTITY_RESOURCE_ID.test(kvIdentity))
+      problems.push(
+        `${where(site)}: keyVaultReferenceIdentity is ${kvIdentity}, not the user-assigned identity (Key Vault references resolved with it)`,
+      );
+    const auth = "properties.functionAppConfig.deployment.storage.authentication";
+    if (
+      prop(site, `${auth}.type`) !== "UserAssignedIdentity" ||
+      !IDENTITY_RESOURCE_ID.test(text(prop(site, `${auth}.userAssignedIdentityResourceId`)))
+    )
+      problems.push(
+        `${where(site)}: the deployment storage is not authenticated with the user-assigned identity`,
+      );
   }
-  problems.push(
-    ...requireInBodies(files, "Microsoft.Web/sites@", {
-      "a user-assigned identity": /identity:\s*\{\s*type:\s*'UserAssigned'/,
-      "keyVaultReferenceIdentity (Key Vault references resolved with the user-assigned identity)":
-        /\bkeyVaultReferenceIdentity:\s*identityId\b/,
-      "deployment storage authenticated with the user-assigned identity":
-        /authentication:\s*\{\s*type:\s*'UserAssignedIdentity'\s*userAssignedIdentityResourceId:\s*identityId\s*\}/,
-    }),
-  );
-  const settings = appSettings(files);
-  const expect: Record<string, RegExp> = {
-    AzureWebJobsStorage__accountName: /./,
-    AzureWebJobsStorage__credential: /^'managedidentity'$/,
-    AzureWebJobsStorage__clientId: /^identityClientId$/,
-    AZURE_CLIENT_ID: /^identityClientId$/,
-    AZURE_TOKEN_CREDENTIALS: /^'ManagedIdentityCredential'$/,
-    APPLICATIONINSIGHTS_CONNECTION_STRING: /ConnectionString$/,
-    APPLICATIONINSIGHTS_AUTHENTICATION_STRING: /^'Authorization=AAD;ClientId=\$\{identityClientId\}'$/,
+  const settings = appSettings(infra);
+  const storageNames = resourcesOfType(all, "Microsoft.Storage/storageAccounts").map(nameOf);
+  const clientId = settings.get("AZURE_CLIENT_ID") ?? null;
+  const expect: Record<string, (v: string) => boolean> = {
+    AzureWebJobsStorage__accountName: (v) => storageNames.includes(v),
+    AzureWebJobsStorage__credential: (v) => v === "managedidentity",
+    AzureWebJobsStorage__clientId: (v) => IDENTITY_CLIENT_ID.test(v),
+    AZURE_CLIENT_ID: (v) => IDENTITY_CLIENT_ID.test(v),
+    AZURE_TOKEN_CREDENTIALS: (v) => v === "ManagedIdentityCredential",
+    APPLICATIONINSIGHTS_CONNECTION_STRING: (v) =>
+      /^reference\(Microsoft\.Insights\/components .+\)\.ConnectionString$/.test(v),
+    APPLICATIONINSIGHTS_AUTHENTICATION_STRING: (v) =>
+      IDENTITY_CLIENT_ID.test(text(clientId)) && v === `Authorization=AAD;ClientId=${interpolate(clientId)}`,
   };
-  for (const [name, re] of Object.entries(expect)) {
+  for (const [name, ok] of Object.entries(expect)) {
     const v = settings.get(name);
     if (v === undefined) problems.push(`app setting ${name} is not set`);
-    else if (!re.test(v)) problems.push(`app setting ${name} is ${v}, expected ${String(re)}`);
+    else if (!ok(text(v)))
+      problems.push(`app setting ${name} is ${text(v)}, which is not what the managed identity needs`);
   }
   problems.push(
-    ...requireInBodies(files, "Microsoft.Insights/components@", {
-      "DisableLocalAuth: true (Entra ID ingestion only)": /\bDisableLocalAuth:\s*true\b/,
-    }),
+    ...requireProps(all, "Microsoft.Insights/components", { "properties.DisableLocalAuth": true }),
   );
   return problems;
 }
 
-export function checkKeyVault(files: InfraFiles): string[] {
-  const problems = requireInBodies(files, "Microsoft.KeyVault/vaults@", {
-    "enableRbacAuthorization: true": /\benableRbacAuthorization:\s*true\b/,
-    "enableSoftDelete: true": /\benableSoftDelete:\s*true\b/,
-    "enablePurgeProtection: true": /\benablePurgeProtection:\s*true\b/,
+export function checkKeyVault(infra: Infra): string[] {
+  const all = mainDeployments(infra);
+  const problems = requireProps(all, "Microsoft.KeyVault/vaults", {
+    "properties.enableRbacAuthorization": true,
+    "properties.enableSoftDelete": true,
+    "properties.enablePurgeProtection": true,
   });
   // Secret values come only from secure parameters.
-  for (const src of bicepFiles(files)) {
-    const d = declarations(src);
-    for (const r of resourcesOfType(src, "Microsoft.KeyVault/vaults/secrets@")) {
-      const m = /\bvalue:\s*(\w+)\s*$/m.exec(bodyText(src, r));
-      const p = m?.[1] ? d.params.get(m[1]) : undefined;
-      if (!p?.secure)
-        problems.push(
-          `${src.path}:${r.line}: secret ${r.name} takes its value from something other than a @secure() parameter`,
-        );
-    }
+  const secrets = resourcesOfType(all, "Microsoft.KeyVault/vaults/secrets");
+  for (const p of secrets) {
+    const raw = p.resource.properties?.value;
+    const m = typeof raw === "string" ? /^\[parameters\('([^']+)'\)\]$/.exec(raw) : null;
+    const param = m?.[1] ? p.deployment.template.parameters?.[m[1]] : undefined;
+    if (!param || !isSecureType(param.type))
+      problems.push(
+        `${where(p)}: takes its value from something other than a @secure() parameter (${String(raw)})`,
+      );
   }
-  const settings = appSettings(files);
+  const secretNames = secrets.map((p) => nameOf(p).split("/").at(-1));
+  const settings = appSettings(infra);
   for (const name of SET_WHEN_GIVEN) {
     const v = settings.get(name);
-    if (v !== undefined && !/^'@Microsoft\.KeyVault\(SecretUri=\$\{[^']+\)'$/.test(v)) {
-      problems.push(
-        `app setting ${name} must be a Key Vault reference (@Microsoft.KeyVault(SecretUri=...)), is ${v}`,
+    if (v === undefined) continue;
+    const m =
+      /^@Microsoft\.KeyVault\(SecretUri=\$\{reference\(Microsoft\.KeyVault\/vaults .+\)\.vaultUri\}secrets\/([A-Za-z0-9-]+)\)$/.exec(
+        text(v),
       );
-    }
+    if (!m)
+      problems.push(
+        `app setting ${name} must be a Key Vault reference (@Microsoft.KeyVault(SecretUri=...)), is ${text(v)}`,
+      );
+    else if (!secretNames.includes(m[1]))
+      problems.push(`app setting ${name} refers to secret ${m[1]}, which the template does not write`);
   }
   return problems;
 }
@@ -270,101 +362,173 @@ export function checkKeyVault(files: InfraFiles): string[] {
 // ---------------------------------------------------------------------------------------------
 // Roles
 
-export function checkRoleAssignments(files: InfraFiles): string[] {
+interface Assignment {
+  placed: Placed;
+  /** The role definition GUID, or the expression naming the custom role. */
+  role: string;
+}
+
+function assignments(all: Deployment[]): Assignment[] {
+  return resourcesOfType(all, "Microsoft.Authorization/roleAssignments").map((placed) => {
+    const id = text(prop(placed, "properties.roleDefinitionId"));
+    const m = /^subscriptionResourceId\('Microsoft\.Authorization\/roleDefinitions', (.+)\)$/.exec(id);
+    const role = m?.[1]?.replace(/^'([0-9a-f-]{36})'$/i, "$1").toLowerCase() ?? id;
+    return { placed, role };
+  });
+}
+
+/** Where an assignment sits: the resource type it is scoped to, or the level of its deployment. */
+function scopeOf(a: Assignment): { resourceType: string } | string {
+  const scope = a.placed.resource.scope;
+  if (scope === undefined) return a.placed.deployment.level;
+  const m = /^resourceId\('([^']+)', /.exec(text(prop(a.placed, "scope")));
+  return m?.[1] ? { resourceType: m[1] } : text(prop(a.placed, "scope"));
+}
+
+function sameScope(a: { resourceType: string } | string, b: RoleScope): boolean {
+  return typeof a === "string" || typeof b === "string"
+    ? a === b
+    : a.resourceType.toLowerCase() === b.resourceType.toLowerCase();
+}
+
+const showScope = (s: { resourceType: string } | string): string =>
+  typeof s === "string" ? s : `a ${s.resourceType}`;
+
+export function checkRoleAssignments(infra: Infra): string[] {
+  const all = mainDeployments(infra);
   const problems: string[] = [];
-  const allowed = new Set<string>(Object.values(ROLES).map((r) => r.id));
-  for (const [role, { id, file }] of Object.entries(ROLES)) {
-    const text = files[file];
-    if (text === undefined) {
-      problems.push(`${file} (${role}) is missing`);
-      continue;
-    }
-    if (!parseBicep(file, text).code.toLowerCase().includes(id))
-      problems.push(`${file}: ${role} (${id}) is not assigned`);
+  const found = assignments(all);
+  const customRole = resourcesOfType(all, "Microsoft.Authorization/roleDefinitions").map((p) =>
+    text(prop(p, "name")),
+  );
+  const known = new Map<string, { name: string; scope: RoleScope }>(
+    Object.entries(ROLES).map(([name, r]) => [r.id, { name, scope: r.scope }]),
+  );
+  for (const id of customRole) known.set(id.toLowerCase(), { name: READER_ROLE_NAME, scope: "subscription" });
+
+  for (const [name, { id, scope }] of [
+    ...Object.entries(ROLES),
+    [
+      READER_ROLE_NAME,
+      { id: customRole[0]?.toLowerCase() ?? "(no definition)", scope: "subscription" },
+    ] as const,
+  ]) {
+    const mine = found.filter((a) => a.role === id);
+    if (mine.length === 0) problems.push(`${name} (${id}) is not assigned`);
+    for (const a of mine)
+      if (!sameScope(scopeOf(a), scope))
+        problems.push(
+          `${where(a.placed)}: ${name} is assigned at ${showScope(scopeOf(a))}, expected ${showScope(scope)}`,
+        );
   }
-  const broad: Record<string, string> = {
-    "8e3af657-a8ff-443c-a75c-2fe8c4bcb635": "Owner",
-    "b24988ac-6180-42a0-ab88-20f7382dd24c": "Contributor",
-    "acdd72a7-3385-48ef-bd42-f606fba81ae7": "Reader",
-    "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9": "User Access Administrator",
-    "17d1049b-9a84-46fb-8f53-869881c3d3ab": "Storage Account Contributor",
-  };
-  for (const src of bicepFiles(files)) {
-    const assignments = resourcesOfType(src, "Microsoft.Authorization/roleAssignments@");
-    if (assignments.length === 0) continue;
-    for (const guid of src.code.match(GUID) ?? []) {
-      const g = guid.toLowerCase();
-      if (broad[g]) problems.push(`${src.path}: assigns the broad role ${broad[g]}`);
-      else if (!allowed.has(g))
-        problems.push(`${src.path}: role ${g} is not one of the roles backup-pulse needs`);
-    }
-    for (const r of assignments) {
-      const body = bodyText(src, r);
-      if (!/\bprincipalType:\s*'ServicePrincipal'/.test(body))
-        problems.push(`${src.path}:${r.line}: ${r.name} lacks principalType: 'ServicePrincipal'`);
-      if (!/\bname:\s*guid\([^,()]+(\(\))?(\.id)?,\s*principalId,\s*\w+\)/.test(body)) {
-        problems.push(`${src.path}:${r.line}: ${r.name} is not named guid(scope, principalId, roleId)`);
-      }
-      if (
-        !/\broleDefinitionId:\s*subscriptionResourceId\('Microsoft\.Authorization\/roleDefinitions',\s*\w+\)/.test(
-          body,
-        )
-      ) {
-        problems.push(`${src.path}:${r.line}: ${r.name} does not name its role by definition GUID`);
-      }
-      // Resource-level roles are scoped to the resource; only Backup Reader sits on a resource group.
-      if (!src.path.endsWith("backup-reader.bicep") && !/\bscope:\s*\w+/.test(body)) {
-        problems.push(`${src.path}:${r.line}: ${r.name} is not scoped to a resource`);
-      }
-    }
+  for (const a of found) {
+    const at = where(a.placed);
+    const broad = BROAD_ROLES[a.role];
+    if (broad) problems.push(`${at}: assigns the broad role ${broad}`);
+    else if (!known.has(a.role))
+      problems.push(`${at}: role ${a.role} is not one of the roles backup-pulse needs`);
+    if (prop(a.placed, "properties.principalType") !== "ServicePrincipal")
+      problems.push(`${at}: lacks principalType: 'ServicePrincipal'`);
+    const principal = text(prop(a.placed, "properties.principalId"));
+    if (!IDENTITY_PRINCIPAL_ID.test(principal))
+      problems.push(`${at}: is granted to ${principal}, not the app's managed identity`);
+    // guid(scope, principal, role): one assignment per scope, principal and role, stable across runs.
+    const name = a.placed.resource.name;
+    const parts = isExpression(name) ? parseExpression(name) : undefined;
+    const args = parts?.kind === "call" && parts.name === "guid" ? parts.args : [];
+    const argTexts = args.map((x) => text(evaluate(x, a.placed.scope)));
+    if (args.length !== 3 || argTexts[1] !== principal || !argTexts[2]?.toLowerCase().includes(a.role))
+      problems.push(`${at}: is not named guid(scope, principalId, roleId)`);
+  }
+  // Log Analytics Reader sits in each workspace's own resource group and subscription.
+  for (const a of found.filter((x) => x.role === ROLES["Log Analytics Reader"].id)) {
+    const sub = text(callValue(a.placed.deployment, "subscriptionId"));
+    const rg = text(callValue(a.placed.deployment, "resourceGroup"));
+    const fromList = (n: number) =>
+      new RegExp(
+        `^split\\(.*parameters\\('workspaceResourceIds'\\).*\\[copyIndex\\(\\)\\], '/'\\)\\[${n}\\]$`,
+      );
+    if (!fromList(2).test(sub) || !fromList(4).test(rg))
+      problems.push(
+        `${where(a.placed)}: is not deployed in the workspace's own subscription and resource group (${sub} / ${rg})`,
+      );
+  }
+  return problems;
+}
+
+/** The one custom role: exactly the read actions the product calls, assignable and assigned at each listed subscription. */
+export function checkReaderRole(infra: Infra): string[] {
+  const all = mainDeployments(infra);
+  const problems: string[] = [];
+  const definitions = resourcesOfType(all, "Microsoft.Authorization/roleDefinitions");
+  if (definitions.length !== 1)
+    return [`expected exactly one custom role definition, found ${definitions.length}`];
+  const def = definitions[0]!;
+  const at = where(def);
+  if (prop(def, "properties.type") !== "CustomRole") problems.push(`${at}: is not a CustomRole`);
+  const roleName = text(prop(def, "properties.roleName"));
+  const defaultName = infra.main.parameters?.readerRoleName?.defaultValue;
+  if (roleName !== "parameters('readerRoleName')" || defaultName !== READER_ROLE_NAME)
+    problems.push(
+      `${at}: is named ${roleName} (default ${String(defaultName)}), expected "${READER_ROLE_NAME}" by default`,
+    );
+  if (def.deployment.level !== "subscription") problems.push(`${at}: is not deployed at a subscription`);
+  const permissions = prop(def, "properties.permissions");
+  const entries = Array.isArray(permissions) ? permissions : [];
+  if (entries.length !== 1) problems.push(`${at}: expected one permissions entry, found ${entries.length}`);
+  const entry = (entries[0] ?? {}) as Record<string, Value>;
+  const actions = Array.isArray(entry.actions) ? entry.actions.map(text) : [];
+  const wanted = new Set(READER_ACTIONS.map((x) => x.toLowerCase()));
+  for (const action of actions) {
+    if (!wanted.has(action.toLowerCase()))
+      problems.push(`${at}: grants ${action}, which backup-pulse does not call`);
+    if (action.includes("*")) problems.push(`${at}: grants the wildcard action ${action}`);
+  }
+  for (const action of READER_ACTIONS)
+    if (!actions.some((x) => x.toLowerCase() === action.toLowerCase()))
+      problems.push(`${at}: lacks ${action}`);
+  for (const key of ["notActions", "dataActions", "notDataActions"]) {
+    const v = entry[key];
+    if (v !== undefined && !(Array.isArray(v) && v.length === 0)) problems.push(`${at}: ${key} is not empty`);
+  }
+  // The listed subscriptions: what the assignable scopes and the assignments both iterate over.
+  const scopes = text(prop(def, "properties.assignableScopes"));
+  const list =
+    /^\[for each of length\((.+)\): \/subscriptions\/\$\{(.+)\[copyIndex\('assignableScopes'\)\]\}\]$/.exec(
+      scopes,
+    );
+  if (!list?.[1] || list[1] !== list[2] || !list[1].includes("parameters('subscriptionIds')"))
+    problems.push(
+      `${at}: assignable scopes are ${scopes}, expected /subscriptions/<id> for each listed subscription`,
+    );
+  const subscriptions = list?.[1] ?? "(none)";
+  const name = text(prop(def, "name"));
+  const mine = assignments(all).filter((a) => a.role === name.toLowerCase());
+  if (mine.length === 0) problems.push(`${READER_ROLE_NAME} is never assigned`);
+  for (const a of mine) {
+    const d = a.placed.deployment;
+    if (d.level !== "subscription" || a.placed.resource.scope !== undefined)
+      problems.push(`${where(a.placed)}: is not assigned at the whole subscription`);
+    const count = text(callValue(d, "copy.count"));
+    const sub = text(callValue(d, "subscriptionId"));
+    if (count !== `length(${subscriptions})` || sub !== `${subscriptions}[copyIndex()]`)
+      problems.push(
+        `${where(a.placed)}: is not deployed once at each listed subscription (count ${count}, subscription ${sub})`,
+      );
+    const dependsOn = strings(d.call?.dependsOn);
+    const defCall = def.deployment.call?.name ?? "";
+    if (!dependsOn.some((x) => x.includes(defCall.replace(/^\[|\]$/g, ""))))
+      problems.push(`${where(a.placed)}: does not wait for the role definition`);
   }
   return problems;
 }
 
 // ---------------------------------------------------------------------------------------------
-// App settings
+// App settings and runtime
 
-/** Name → value text of every app setting, followed from the site's appsettings into main.bicep. */
-export function appSettings(files: InfraFiles): Map<string, string> {
-  const app = source(files, FUNCTION_APP);
-  const main = source(files, MAIN);
-  const out = new Map<string, string>();
-  const appDecl = declarations(app);
-  const config = appDecl.resources.find(
-    (r) => r.type === "config" && /name:\s*'appsettings'/.test(bodyText(app, r)),
-  );
-  if (!config) return out;
-  const props = objectEntries(app, config.bodyStart).get("properties");
-  if (!props) return out;
-  const mainDecl = declarations(main);
-  const call = mainDecl.modules.find((m) => m.type === "modules/function-app.bicep");
-  const passed = call ? moduleParams(main, call) : new Map<string, Entry>();
-
-  const visit = (src: BicepSource, start: number, end: number, seen: Set<string>): void => {
-    const d = declarations(src);
-    for (let k = start; k < end; k++) {
-      const t = src.tokens[k];
-      if (!t) continue;
-      if (t.kind === "punct" && t.text === "{") {
-        for (const [key, value] of objectEntries(src, k)) out.set(key, value.text);
-      }
-      if (t.kind !== "ident" || isObjectKey(src.tokens, k) || seen.has(`${src.path}#${t.text}`)) continue;
-      const prev = src.tokens[k - 1];
-      if (prev?.kind === "punct" && prev.text === ".") continue;
-      seen.add(`${src.path}#${t.text}`);
-      const v = d.vars.get(t.text);
-      if (v) visit(src, v.valueStart, v.valueEnd, seen);
-      const p = src === app ? passed.get(t.text) : undefined;
-      if (p && d.params.has(t.text)) visit(main, p.start, p.end, seen);
-    }
-  };
-  visit(app, props.start, props.end, new Set());
-  return out;
-}
-
-export function checkSettingsCoverage(files: InfraFiles, settingNames: readonly string[]): string[] {
+export function checkSettingsCoverage(infra: Infra, settingNames: readonly string[]): string[] {
   const problems: string[] = [];
-  const settings = appSettings(files);
+  const settings = appSettings(infra);
   for (const name of settingNames) {
     const reason = INTENTIONALLY_UNSET[name];
     if (reason !== undefined) {
@@ -373,122 +537,91 @@ export function checkSettingsCoverage(files: InfraFiles, settingNames: readonly 
       problems.push(`${name} is read by the app (SETTING_NAMES) but the template never sets it`);
     }
   }
-  for (const name of Object.keys(INTENTIONALLY_UNSET)) {
+  for (const name of Object.keys(INTENTIONALLY_UNSET))
     if (!settingNames.includes(name))
       problems.push(`${name} is in the intentionally-unset list but the app no longer reads it`);
-  }
   const tables = settings.get("PULSE_TABLES_URL");
-  if (tables !== undefined && !/tableEndpoint$/.test(tables))
-    problems.push(`PULSE_TABLES_URL is ${tables}, expected the storage table endpoint`);
+  if (
+    tables !== undefined &&
+    !/^reference\(Microsoft\.Storage\/storageAccounts .+\)\.primaryEndpoints\.table$/.test(text(tables))
+  )
+    problems.push(`PULSE_TABLES_URL is ${text(tables)}, expected the storage account's table endpoint`);
   return problems;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Runtime
-
-export function checkRuntime(files: InfraFiles): string[] {
-  const problems = requireInBodies(files, "Microsoft.Web/sites@", {
-    "functionAppConfig.runtime node 22": /\bruntime:\s*\{\s*name:\s*'node'\s*version:\s*'22'\s*\}/,
-    "a Flex Consumption deployment container": /\bdeployment:\s*\{\s*storage:\s*\{\s*type:\s*'blobContainer'/,
+export function checkRuntime(infra: Infra): string[] {
+  const all = mainDeployments(infra);
+  const problems = requireProps(all, "Microsoft.Web/sites", {
+    "properties.functionAppConfig.runtime.name": "node",
+    "properties.functionAppConfig.runtime.version": "22",
+    "properties.functionAppConfig.deployment.storage.type": "blobContainer",
   });
   problems.push(
-    ...requireInBodies(files, "Microsoft.Web/serverfarms@", {
-      "the Flex Consumption SKU (FC1)": /\bsku:\s*\{\s*tier:\s*'FlexConsumption'\s*name:\s*'FC1'\s*\}/,
-      "a Linux plan (reserved: true)": /\breserved:\s*true\b/,
+    ...requireProps(all, "Microsoft.Web/serverfarms", {
+      "sku.tier": "FlexConsumption",
+      "sku.name": "FC1",
+      "properties.reserved": true,
     }),
   );
   // On Flex Consumption the runtime and host version are not app settings: the platform sets the
   // host version, and the worker runtime lives in functionAppConfig.runtime.
-  const settings = appSettings(files);
+  const settings = appSettings(infra);
   for (const name of [
     "FUNCTIONS_WORKER_RUNTIME",
     "FUNCTIONS_EXTENSION_VERSION",
     "WEBSITE_NODE_DEFAULT_VERSION",
     "WEBSITE_RUN_FROM_PACKAGE",
-  ]) {
+  ])
     if (settings.has(name))
       problems.push(
         `app setting ${name} is not used by Flex Consumption apps; set the runtime in functionAppConfig`,
       );
-  }
   return problems;
 }
 
 // ---------------------------------------------------------------------------------------------
-// Declarations and modules
+// Parameters file
 
-export function checkDeclarations(files: InfraFiles): string[] {
+/** The parameters file names only parameters main.bicep declares, and every required one. */
+export function checkParametersFile(infra: Infra): string[] {
   const problems: string[] = [];
-  const all = bicepFiles(files);
-  for (const src of all) {
-    problems.push(...undeclaredAndUnused(src));
-    const dir = src.path.slice(0, src.path.lastIndexOf("/") + 1);
-    for (const m of declarations(src).modules) {
-      const target = dir + m.type;
-      const text = files[target];
-      if (text === undefined) {
-        problems.push(`${src.path}:${m.line}: module ${m.name} points at ${target}, which does not exist`);
-        continue;
-      }
-      const wanted = declarations(parseBicep(target, text)).params;
-      const given = moduleParams(src, m);
-      for (const name of given.keys()) {
-        if (!wanted.has(name))
-          problems.push(
-            `${src.path}:${m.line}: module ${m.name} passes "${name}", which ${target} does not declare`,
-          );
-      }
-      for (const p of wanted.values()) {
-        if (!p.hasDefault && !given.has(p.name))
-          problems.push(
-            `${src.path}:${m.line}: module ${m.name} does not pass required "${p.name}" of ${target}`,
-          );
-      }
-    }
-  }
-  // The parameters file names only parameters main.bicep declares, and every required one.
-  const params = files[PARAMETERS];
-  if (params !== undefined) {
-    const given = Object.keys((JSON.parse(params) as { parameters: Record<string, unknown> }).parameters);
-    const wanted = declarations(source(files, MAIN)).params;
-    for (const name of given)
-      if (!wanted.has(name)) problems.push(`${PARAMETERS}: "${name}" is not a parameter of ${MAIN}`);
-    for (const p of wanted.values()) {
-      if (!p.hasDefault && !given.includes(p.name))
-        problems.push(`${PARAMETERS}: required parameter "${p.name}" is not mapped`);
-    }
-  }
+  const given = Object.keys(
+    (JSON.parse(infra.parametersFile) as { parameters: Record<string, unknown> }).parameters,
+  );
+  const wanted = infra.main.parameters ?? {};
+  for (const name of given)
+    if (!(name in wanted)) problems.push(`${PARAMETERS}: "${name}" is not a parameter of main.bicep`);
+  for (const [name, p] of Object.entries(wanted))
+    if (!("defaultValue" in p) && !given.includes(name))
+      problems.push(`${PARAMETERS}: required parameter "${name}" is not mapped`);
   return problems;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Vault diagnostics
 
-export function checkVaultDiagnostics(files: InfraFiles): string[] {
-  const src = source(files, VAULT_DIAGNOSTICS);
+export function checkVaultDiagnostics(infra: Infra): string[] {
+  const all = deployments(infra.vaultDiagnostics, "vault-diagnostics");
   const problems: string[] = [];
-  const settings = resourcesOfType(src, "Microsoft.Insights/diagnosticSettings@");
-  if (settings.length === 0) problems.push(`${VAULT_DIAGNOSTICS}: no diagnostic setting is declared`);
-  for (const r of settings) {
-    const body = bodyText(src, r);
-    if (!/\blogAnalyticsDestinationType:\s*'Dedicated'/.test(body)) {
+  const settings = resourcesOfType(all, "Microsoft.Insights/diagnosticSettings");
+  if (settings.length === 0) problems.push("vault-diagnostics: no diagnostic setting is declared");
+  for (const p of settings) {
+    if (prop(p, "properties.logAnalyticsDestinationType") !== "Dedicated")
       problems.push(
-        `${VAULT_DIAGNOSTICS}:${r.line}: ${r.name} is not in resource-specific mode (logAnalyticsDestinationType: 'Dedicated')`,
+        `${where(p)}: is not in resource-specific mode (logAnalyticsDestinationType: 'Dedicated')`,
       );
-    }
-    if (!/\bscope:\s*vaults\[/.test(body))
-      problems.push(`${VAULT_DIAGNOSTICS}:${r.line}: ${r.name} is not scoped to the vaults`);
+    if (!/^resourceId\('Microsoft\.RecoveryServices\/vaults', /i.test(text(prop(p, "scope"))))
+      problems.push(`${where(p)}: is not scoped to the vaults (scope ${text(prop(p, "scope"))})`);
+    const logs = prop(p, "properties.logs");
+    const enabled = (Array.isArray(logs) ? logs : [])
+      .map((l) => l as Record<string, Value>)
+      .filter((l) => l.enabled === true)
+      .map((l) => text(l.category ?? null));
+    for (const event of BACKUP_EVENTS)
+      if (!enabled.includes(event)) problems.push(`${where(p)}: event ${event} is not enabled`);
+    if (enabled.includes("AzureBackupReport"))
+      problems.push(`${where(p)}: the legacy AzureBackupReport event works only in Azure Diagnostics mode`);
   }
-  for (const event of BACKUP_EVENTS) {
-    if (!new RegExp(`'${event}'`).test(src.code))
-      problems.push(`${VAULT_DIAGNOSTICS}: event ${event} is not enabled`);
-  }
-  if (/AzureBackupReport/.test(src.code))
-    problems.push(
-      `${VAULT_DIAGNOSTICS}: the legacy AzureBackupReport event works only in Azure Diagnostics mode`,
-    );
-  if (!/Microsoft\.RecoveryServices\/vaults@/.test(src.code))
-    problems.push(`${VAULT_DIAGNOSTICS}: the vaults are not referenced`);
   return problems;
 }
 
@@ -496,10 +629,10 @@ export function checkVaultDiagnostics(files: InfraFiles): string[] {
 // azure.yaml
 
 /** A minimal reader for the block-style YAML azure.yaml uses: nested mappings of scalars. */
-export function readSimpleYaml(text: string): Record<string, unknown> {
+export function readSimpleYaml(yaml: string): Record<string, unknown> {
   const root: Record<string, unknown> = {};
   const stack: { indent: number; node: Record<string, unknown> }[] = [{ indent: -1, node: root }];
-  text.split(/\r?\n/).forEach((raw, index) => {
+  yaml.split(/\r?\n/).forEach((raw, index) => {
     const line = raw.replace(/(^|\s)#.*$/, "");
     if (line.trim() === "") return;
     const indent = line.length - line.trimStart().length;
@@ -519,12 +652,10 @@ export function readSimpleYaml(text: string): Record<string, unknown> {
   return root;
 }
 
-export function checkAzureYaml(files: InfraFiles): string[] {
-  const text = files[AZURE_YAML];
-  if (text === undefined) return [`${AZURE_YAML} is missing`];
+export function checkAzureYaml(infra: Infra): string[] {
   let doc: Record<string, unknown>;
   try {
-    doc = readSimpleYaml(text);
+    doc = readSimpleYaml(infra.azureYaml);
   } catch (e) {
     return [(e as Error).message];
   }
@@ -540,29 +671,34 @@ export function checkAzureYaml(files: InfraFiles): string[] {
   if (s.host !== "function") problems.push(`${AZURE_YAML}: service ${serviceName} must have host: function`);
   if (s.language !== "ts") problems.push(`${AZURE_YAML}: service ${serviceName} must have language: ts`);
   if (s.project !== ".") problems.push(`${AZURE_YAML}: service ${serviceName} must have project: .`);
-  // azd finds the Function App by its azd-service-name tag, which main.bicep sets from serviceName.
-  const main = files[MAIN] ?? "";
-  const tagged = /var serviceName = '([^']+)'/.exec(main)?.[1];
-  if (tagged !== serviceName)
+  // azd finds the Function App by its azd-service-name tag.
+  const tags = resourcesOfType(mainDeployments(infra), "Microsoft.Web/sites").map((p) => prop(p, "tags"));
+  const tagged = tags.map((t) =>
+    t && typeof t === "object" && !Array.isArray(t) && !(t instanceof Opaque)
+      ? t["azd-service-name"]
+      : undefined,
+  );
+  if (!tagged.includes(serviceName))
     problems.push(
-      `${AZURE_YAML}: service "${serviceName}" does not match the app's azd-service-name tag "${tagged ?? "(none)"}"`,
+      `${AZURE_YAML}: service "${serviceName}" does not match the app's azd-service-name tag "${tagged.map((t) => (t === undefined ? "(none)" : text(t))).join(", ")}"`,
     );
   return problems;
 }
 
 /** All checks together. */
-export function checkInfra(files: InfraFiles, settingNames: readonly string[]): string[] {
+export function checkInfra(infra: Infra, settingNames: readonly string[]): string[] {
   return [
-    ...checkNoSecrets(files),
-    ...checkStorageHardening(files),
-    ...checkFunctionAppHardening(files),
-    ...checkIdentity(files),
-    ...checkKeyVault(files),
-    ...checkRoleAssignments(files),
-    ...checkSettingsCoverage(files, settingNames),
-    ...checkRuntime(files),
-    ...checkDeclarations(files),
-    ...checkVaultDiagnostics(files),
-    ...checkAzureYaml(files),
+    ...checkNoSecrets(infra),
+    ...checkStorageHardening(infra),
+    ...checkFunctionAppHardening(infra),
+    ...checkIdentity(infra),
+    ...checkKeyVault(infra),
+    ...checkRoleAssignments(infra),
+    ...checkReaderRole(infra),
+    ...checkSettingsCoverage(infra, settingNames),
+    ...checkRuntime(infra),
+    ...checkParametersFile(infra),
+    ...checkVaultDiagnostics(infra),
+    ...checkAzureYaml(infra),
   ];
 }
