@@ -5,8 +5,10 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     globalSetup: ["test/support/global-setup.ts"],
     setupFiles: ["test/support/functions-host.ts"],
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
+    // Generous: the longest tests run the pipeline over days of the sample estate (seconds on a quiet machine,
+    // many times that on a shared, busy one). A hang still fails.
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
     pool: "forks",
   },
 });
