@@ -1,15 +1,11 @@
 /**
  * What the Functions host indexes: the names, triggers, schedules, routes, methods and auth levels the
- * function files register (the host itself cannot run here, so `app` is replaced by recorders).
+ * function files register (the host itself cannot run here: test/support/functions-host.ts replaces `app`'s
+ * registrars with recorders for every test file).
  */
 import { readdirSync } from "node:fs";
 import { app } from "@azure/functions";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-
-vi.mock("@azure/functions", async (original) => {
-  const actual = await original<typeof import("@azure/functions")>();
-  return { ...actual, app: { ...actual.app, timer: vi.fn(), http: vi.fn(), storageQueue: vi.fn() } };
-});
 
 const saved = process.env.PULSE_DIGEST_SCHEDULE;
 beforeAll(() => {
@@ -56,7 +52,7 @@ describe("function registrations", () => {
       vi.resetModules();
       vi.mocked(app.timer).mockClear();
       vi.mocked(app.http).mockClear();
-      await import(`../../src/functions/${f.replace(/\.ts$/, ".js")}`);
+      await import(new URL(`../../src/functions/${f}`, import.meta.url).href);
       expect(registered().length, f).toBeGreaterThan(0);
       expect(new Set(registered()).size, f).toBe(registered().length);
     }

@@ -77,7 +77,7 @@ describe("the Function App package", () => {
     ["dist/commands/demo.*", "dist/commands/demo.js: the demo command"],
     ["dist/commands/index.*", "dist/commands/index.js: imports ./demo.js, which is not in the package"],
     ["test/", "test/domain/classify.test.ts: source, test, bench or build-time file"],
-    ["bench/", "bench/run.mjs: source, test, bench or build-time file"],
+    ["bench/", "bench/run.ts: source, test, bench or build-time file"],
     ["src/", "src/config.ts: source, test, bench or build-time file"],
   ])("fails without the line %s", (line, problem) => {
     expect(packageProblems(packageFacts(app, FUNCIGNORE, files))).toEqual([]);

@@ -1,6 +1,8 @@
-// Runs every bench/*.bench.mjs, one after another, each in its own Node process.
-// Usage: npm run bench            (builds first)
-//        node bench/run.mjs NAME  (only benchmarks whose file name contains NAME)
+// Runs every benchmark (bench/*.bench.ts, compiled by `npm run build:tools`), one after another, each in its
+// own Node process.
+// Usage: npm run bench            (compiles first)
+//        npm run bench -- NAME    (only benchmarks whose file name contains NAME)
+// Exit status: 1 when a benchmark failed (wrong result, or a target it checks missed), else 0.
 import { spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -9,7 +11,7 @@ import { fileURLToPath } from "node:url";
 const here = dirname(fileURLToPath(import.meta.url));
 const filter = process.argv[2] ?? "";
 const files = readdirSync(here)
-  .filter((f) => f.endsWith(".bench.mjs") && f.includes(filter))
+  .filter((f) => f.endsWith(".bench.js") && f.includes(filter))
   .sort();
 
 if (files.length === 0) {

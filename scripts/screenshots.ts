@@ -3,20 +3,22 @@
  * Renders the demo's digest as the HTML page and as the Teams card (drawn by the adaptivecards library, in
  * headless Chromium) and saves docs/digest.png and docs/teams-card.png.
  *
- *   npm run build && node scripts/screenshots.mjs
+ *   npm run screenshots
  *
  * Needs Debian's Chromium at /usr/bin/chromium (apt-get install -y chromium), or CHROMIUM_PATH.
  */
 import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { dirname, join } from "node:path";
+import { createRequire } from "node:module";
 import { chromium } from "playwright-core";
-import { buildDigest } from "../dist/domain/digest.js";
-import { addDays } from "../dist/domain/days.js";
-import { htmlDigest } from "../dist/delivery/html.js";
-import { teamsDigest } from "../dist/delivery/teams.js";
+import type { ClassifiedJob, DailyTrend, OsType } from "../src/domain/model.js";
+import { buildDigest } from "../src/domain/digest.js";
+import type { DigestInput, KnownVm, VmStreakState } from "../src/domain/digest/input.js";
+import { addDays } from "../src/domain/days.js";
+import { htmlDigest } from "../src/delivery/html.js";
+import { teamsDigest } from "../src/delivery/teams.js";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+// Run from the package folder (as `npm run` does): the images go to its docs/.
+const docs = (name: string): string => `docs/${name}`;
 const executablePath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 if (!existsSync(executablePath)) {
   console.error(
@@ -26,14 +28,21 @@ if (!existsSync(executablePath)) {
 }
 
 const DAY = "2026-11-24";
-const at = (date, hour) => `${date}T${String(hour).padStart(2, "0")}:15:00.000Z`;
+const at = (date: string, hour: number): string => `${date}T${String(hour).padStart(2, "0")}:15:00.000Z`;
 
 /** A believable estate: 3 vaults, ~320 VMs, a few problems of each kind. */
-function sampleInput() {
-  const jobs = [];
-  const yesterday = [];
-  const knownVms = [];
-  const add = (list, date, vm, vault, os, over = {}) =>
+function sampleInput(): DigestInput {
+  const jobs: ClassifiedJob[] = [];
+  const yesterday: ClassifiedJob[] = [];
+  const knownVms: KnownVm[] = [];
+  const add = (
+    list: ClassifiedJob[],
+    date: string,
+    vm: string,
+    vault: string,
+    os: OsType,
+    over: Partial<ClassifiedJob> = {},
+  ): void => {
     list.push({
       jobId: `${vault}-${vm}-${date}`,
       vm,
@@ -49,13 +58,14 @@ function sampleInput() {
       errorCategory: null,
       ...over,
     });
-  const fleet = [];
+  };
+  const fleet: [string, string, OsType][] = [];
   for (let i = 1; i <= 140; i++)
     fleet.push([`app-web-${String(i).padStart(3, "0")}`, "rsv-prod-weu", i % 3 ? "Windows" : "Linux"]);
   for (let i = 1; i <= 90; i++) fleet.push([`sql-${String(i).padStart(2, "0")}`, "rsv-data-weu", "Windows"]);
   for (let i = 1; i <= 88; i++)
     fleet.push([`dev-box-${String(i).padStart(2, "0")}`, "rsv-dev-neu", i % 2 ? "Linux" : "Windows"]);
-  const failedToday = {
+  const failedToday: Record<string, string> = {
     "app-web-017": "UserErrorGuestAgentStatusUnavailable",
     "app-web-052": "UserErrorVmProvisioningStateFailed",
     "sql-07": "ExtensionFailedVssServiceInBadState",
@@ -98,7 +108,7 @@ function sampleInput() {
       });
     else add(yesterday, y, vm, vault, os);
   }
-  const trends = [];
+  const trends: DailyTrend[] = [];
   for (let i = 1; i <= 30; i++) {
     const date = addDays(DAY, -i);
     const failed = i === 12 ? 21 : i === 11 ? 9 : 2 + (i % 3);
@@ -138,7 +148,7 @@ function sampleInput() {
         belowExpectedDays: 4,
         expectedConsistency: "application",
       },
-      ...["sql-03", "sql-11", "sql-12", "sql-40", "sql-41"].map((vm, i) => ({
+      ...["sql-03", "sql-11", "sql-12", "sql-40", "sql-41"].map((vm, i): VmStreakState => ({
         vm,
         vault: "rsv-data-weu",
         failingDays: 0,
@@ -161,11 +171,14 @@ const digest =
   process.env.SAMPLE === "1"
     ? buildDigest(sampleInput())
     : await (async () => {
-        const { runDemo } = await import("../dist/demo/run-demo.js");
+        const { runDemo } = await import("../src/demo/run-demo.js");
         const demo = await runDemo({ endDate: DAY });
-        return demo.results[demo.results.length - 1].digest;
+        const last = demo.results.at(-1);
+        if (!last) throw new Error("the demo ran no day");
+        return last.digest;
       })();
-const card = JSON.parse(teamsDigest(digest).body).attachments[0].content;
+const card = (JSON.parse(teamsDigest(digest).body) as { attachments: { content: unknown }[] }).attachments[0]
+  ?.content;
 
 /** A host config close to Teams' light theme. */
 const hostConfig = {
@@ -237,7 +250,7 @@ const browser = await chromium.launch({
 try {
   const page = await browser.newPage({ viewport: { width: 1100, height: 900 }, deviceScaleFactor: 1 });
   await page.setContent(htmlDigest(digest), { waitUntil: "load" });
-  await page.screenshot({ path: join(root, "docs/digest.png"), fullPage: true });
+  await page.screenshot({ path: docs("digest.png"), fullPage: true });
 
   const teams = await browser.newPage({ viewport: { width: 760, height: 900 }, deviceScaleFactor: 1 });
   await teams.setContent(
@@ -250,11 +263,30 @@ try {
       a{color:#5B5FC7}
     </style><body><div id="frame"><div id="who">Workflows · Backup pulse</div><div id="root"></div></div></body>`,
   );
-  await teams.addScriptTag({ path: join(root, "node_modules/adaptivecards/dist/adaptivecards.js") });
+  await teams.addScriptTag({
+    path: createRequire(import.meta.url).resolve("adaptivecards/dist/adaptivecards.js"),
+  });
   await teams.evaluate(
     ([json, config]) => {
-      const AC = window.AdaptiveCards;
-      AC.AdaptiveCard.onProcessMarkdown = (text, result) => {
+      /* Runs in the page: the adaptivecards UMD bundle put AdaptiveCards on window. */
+      interface Card {
+        hostConfig: unknown;
+        parse(json: unknown): void;
+        render(): unknown;
+      }
+      interface Page {
+        AdaptiveCards: {
+          AdaptiveCard: (new () => Card) & { onProcessMarkdown: unknown };
+          HostConfig: new (config: unknown) => unknown;
+        };
+        document: { getElementById(id: string): { appendChild(n: unknown): void } };
+      }
+      const w = globalThis as unknown as Page;
+      const AC = w.AdaptiveCards;
+      AC.AdaptiveCard.onProcessMarkdown = (
+        text: string,
+        result: { outputHtml: string; didProcess: boolean },
+      ) => {
         const esc = text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
         result.outputHtml = esc
           .replace(/\*\*(.+?)\*\*/g, "<strong>$1</strong>")
@@ -264,11 +296,11 @@ try {
       const c = new AC.AdaptiveCard();
       c.hostConfig = new AC.HostConfig(config);
       c.parse(json);
-      document.getElementById("root").appendChild(c.render());
+      w.document.getElementById("root").appendChild(c.render());
     },
     [card, hostConfig],
   );
-  await teams.locator("#frame").screenshot({ path: join(root, "docs/teams-card.png") });
+  await teams.locator("#frame").screenshot({ path: docs("teams-card.png") });
   console.error("wrote docs/digest.png and docs/teams-card.png");
 } finally {
   await browser.close();
