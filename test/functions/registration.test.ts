@@ -46,6 +46,16 @@ describe("function registrations", () => {
     });
   });
 
+  it("doctor is a GET-only HTTP function at /api/doctor behind the admin key", async () => {
+    const doctor = await import("../../src/functions/doctor.js");
+    expect(app.http).toHaveBeenCalledWith("doctor", {
+      methods: ["GET"],
+      authLevel: "admin",
+      route: "doctor",
+      handler: doctor.doctorHttp,
+    });
+  });
+
   it("every file the host loads registers at least one function, and each name once", async () => {
     const files = readdirSync(new URL("../../src/functions/", import.meta.url)).filter((f) =>
       f.endsWith(".ts"),
