@@ -74,6 +74,7 @@ describe("function registrations", () => {
 
   it("each function file registers only its own functions (none loads another as a side effect)", async () => {
     const expected: Record<string, string[]> = {
+      "doctor.ts": ["doctor"],
       "alerts.ts": ["alerts"],
       "daily-digest.ts": ["dailyDigest"],
       "report.ts": ["report"],
