@@ -5,6 +5,7 @@
 import { runAlertsCommand } from "./alerts.js";
 import { runClassify } from "./classify.js";
 import { runDemoCommand } from "./demo.js";
+import { runDoctorCommand } from "./doctor.js";
 import type { CommandIo } from "./io.js";
 import { runRun } from "./run.js";
 import { runTrends } from "./trends.js";
@@ -20,6 +21,7 @@ Usage:
   backup-pulse trends [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--vault NAME] [--vm NAME] [--error-code CODE]
                       [--format json|table|csv]
   backup-pulse alerts [--since ISO-8601] [--dry-run] [--format text|json]
+  backup-pulse doctor [--send-test] [--format text|json]
 
 Run "backup-pulse <command> --help" for a command's options and settings.
 `;
@@ -30,6 +32,7 @@ const COMMANDS: Record<string, (args: string[], io: CommandIo) => Promise<number
   classify: runClassify,
   trends: runTrends,
   alerts: runAlertsCommand,
+  doctor: runDoctorCommand,
 };
 
 export async function main(argv: string[], io: CommandIo): Promise<number> {

@@ -10,7 +10,7 @@ import { createLogsClient, type RetryOptions } from "../logs/query-client.js";
 import { createRecoveryPointsClient } from "../recovery/recovery-points.js";
 import { AlertStateStore } from "../store/alert-state.js";
 import { Outbox } from "../store/outbox.js";
-import { openTables, type TablesOptions } from "../store/tables.js";
+import { openTables, type Tables, type TablesOptions } from "../store/tables.js";
 import { TrendStore } from "../store/trend-store.js";
 import type { AlertDeps } from "./alerts.js";
 import type { DailyDeps } from "./daily.js";
@@ -123,4 +123,17 @@ export async function openAlertDeps(config: Config, options: AlertDepsOptions = 
     }
   }
   return { logs: base.logs, recovery: base.recovery, state, outbox, poster: base.poster };
+}
+
+/**
+ * The table store's clients alone, as a run would open them (same credential, CA and prefix), without
+ * creating or reading any table: for the doctor's write probe. Null when no table target is set.
+ */
+export function openTableTarget(
+  config: Config,
+  credential: TokenCredential,
+  options: DepsOptions = {},
+): Tables | null {
+  if (!config.tables) return null;
+  return openTables(config.tables, credential, tableOptions(options));
 }

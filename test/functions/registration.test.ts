@@ -42,6 +42,16 @@ describe("function registrations", () => {
     });
   });
 
+  it("doctor is a GET-only HTTP function at /api/doctor behind the admin key", async () => {
+    const doctor = await import("../../src/functions/doctor.js");
+    expect(app.http).toHaveBeenCalledWith("doctor", {
+      methods: ["GET"],
+      authLevel: "admin",
+      route: "doctor",
+      handler: doctor.doctorHttp,
+    });
+  });
+
   it("every file the host loads registers at least one function, and each name once", async () => {
     const files = readdirSync(new URL("../../src/functions/", import.meta.url)).filter((f) =>
       f.endsWith(".ts"),
@@ -60,6 +70,7 @@ describe("function registrations", () => {
 
   it("each function file registers only its own functions (none loads another as a side effect)", async () => {
     const expected: Record<string, string[]> = {
+      "doctor.ts": ["doctor"],
       "alerts.ts": ["alerts"],
       "daily-digest.ts": ["dailyDigest"],
       "report.ts": ["report"],
