@@ -4,6 +4,7 @@
  */
 import { LogsQueryClient } from "@azure/monitor-query-logs";
 import type { TokenCredential } from "@azure/core-auth";
+import { deadlineOptions } from "../deadline.js";
 
 export interface RetryOptions {
   /** Attempts per query, the first included (default 5). */
@@ -33,6 +34,10 @@ export interface LogsClientOptions {
   sdkRetry?: { maxRetries?: number; retryDelayInMs?: number; maxRetryDelayInMs?: number };
   /** Server-side time limit of one query, in seconds (default 600, the service's maximum). */
   serverTimeoutInSeconds?: number;
+  /** Client-side deadline of one request, answer and body (default: the server-side limit plus 30 s). */
+  requestTimeoutInMs?: number;
+  /** The run's signal: when it aborts, queries in flight are cancelled and no other is sent. */
+  abortSignal?: AbortSignal;
 }
 
 export interface LogsClient {
@@ -48,12 +53,19 @@ export function createLogsClient(options: LogsClientOptions): LogsClient {
       `The Log Analytics endpoint must end in /v1 (got ${endpoint}): set PULSE_LOGS_ENDPOINT accordingly`,
     );
   }
+  const serverTimeoutInSeconds = options.serverTimeoutInSeconds ?? 600;
   const sdk = new LogsQueryClient(options.credential, {
     endpoint,
     // The SDK ignores `audience`; the scope must be passed this way (sovereign clouds, local endpoints).
     credentials: { scopes: [options.scope] },
     ...(options.tlsCa ? { tlsOptions: { ca: options.tlsCa } } : {}),
     ...(options.sdkRetry ? { retryOptions: options.sdkRetry } : {}),
+    // The SDK drops a queryWorkspace abortSignal and sends only `Prefer: wait=…`: without this a service that
+    // never answers holds the run. The deadline covers the answer and its body, and the run's signal joins it.
+    ...deadlineOptions({
+      requestTimeoutInMs: options.requestTimeoutInMs ?? serverTimeoutInSeconds * 1000 + 30_000,
+      ...(options.abortSignal ? { abortSignal: options.abortSignal } : {}),
+    }),
   });
   // The service answers 204 No Content when a workspace has no data at all; the SDK cannot read an empty
   // body, so that answer becomes the empty result it means.
@@ -68,7 +80,7 @@ export function createLogsClient(options: LogsClientOptions): LogsClient {
   const retry = options.retry ?? {};
   return {
     sdk,
-    serverTimeoutInSeconds: options.serverTimeoutInSeconds ?? 600,
+    serverTimeoutInSeconds,
     retry: {
       maxAttempts: Math.max(1, retry.maxAttempts ?? 5),
       baseDelayMs: retry.baseDelayMs ?? 2_000,

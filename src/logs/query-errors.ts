@@ -3,6 +3,7 @@
  * connections), how long to wait first, which table was missing, and a short message for people that never
  * carries credentials or tokens.
  */
+import { isDeadline } from "../deadline.js";
 import { serviceCode, serviceMessage } from "./error-text.js";
 import type { RetryOptions } from "./query-client.js";
 
@@ -68,6 +69,7 @@ export function backoffMs(retry: Required<RetryOptions>, attempt: number, error:
  * credentials, tokens or the raw answer.
  */
 export function describeQueryError(error: unknown): string {
+  if (isDeadline(error)) return error.message;
   const e = error as ErrorShape | null;
   if (e?.name === "AbortError") return "cancelled";
   const status = statusOf(error);

@@ -10,6 +10,7 @@ import { addDays, DAY_MS, utcDay } from "../domain/days.js";
 import { renderDigest } from "../delivery/render.js";
 import type { Poster } from "../delivery/poster.js";
 import type { DeliveryTarget } from "../delivery/send.js";
+import { logBudgetSpent, type RunBudget } from "./budget.js";
 import type { LogsClient } from "../logs/query-client.js";
 import type { QueryProgress, WorkspaceReport } from "../logs/workspace-report.js";
 import type { RecoveryPointsClient } from "../recovery/recovery-points.js";
@@ -29,6 +30,8 @@ export interface DailyDeps {
   store: TrendStore | null;
   outbox: Outbox | null;
   poster: Poster;
+  /** The run's time budget: reads stop when it is spent. */
+  budget?: RunBudget;
 }
 
 export interface DailyOptions {
@@ -85,6 +88,7 @@ export async function runDaily(config: Config, deps: DailyDeps, options: DailyOp
     !dryRun && webhook && deps.outbox
       ? await deliverDigest(webhook, { outbox: deps.outbox, poster: deps.poster }, date, digest, log)
       : null;
+  if (deps.budget?.spent()) logBudgetSpent(deps.budget, log);
 
   return {
     date,

@@ -13,6 +13,7 @@ import { Outbox } from "../store/outbox.js";
 import { openTables, type Tables, type TablesOptions } from "../store/tables.js";
 import { TrendStore } from "../store/trend-store.js";
 import type { AlertDeps } from "./alerts.js";
+import { startRunBudget, type RunBudget } from "./budget.js";
 import type { DailyDeps } from "./daily.js";
 
 export { StoreLayoutError } from "../store/trend-store.js";
@@ -30,10 +31,22 @@ export interface DepsOptions {
   readOnly?: boolean;
   logsRetry?: RetryOptions;
   poster?: PosterOptions;
+  /**
+   * Client-side deadlines of one request (answer and body) to each service. Defaults: Log Analytics, the
+   * server-side query limit plus 30 s; ARM 60 s; Table Storage 30 s.
+   */
+  deadlines?: {
+    logsRequestTimeoutInMs?: number;
+    armRequestTimeoutInMs?: number;
+    tablesRequestTimeoutInMs?: number;
+  };
+  /** The run's time budget, counted from here (default RUN_BUDGET_MS: three quarters of the function timeout). */
+  runBudgetMs?: number;
 }
 
 export interface Deps extends DailyDeps {
   credential: TokenCredential;
+  budget: RunBudget;
 }
 
 let defaultCredential: TokenCredential | null = null;
@@ -45,9 +58,11 @@ export function azureCredential(): TokenCredential {
 }
 
 function tableOptions(options: DepsOptions): TablesOptions {
+  const timeout = options.deadlines?.tablesRequestTimeoutInMs;
   return {
     ...(options.tablePrefix ? { tablePrefix: options.tablePrefix } : {}),
     ...(options.tlsCa ? { ca: options.tlsCa } : {}),
+    ...(timeout ? { requestTimeoutInMs: timeout } : {}),
   };
 }
 
@@ -69,12 +84,19 @@ export async function openTrendReader(config: Config, options: DepsOptions = {})
 export async function openDeps(config: Config, options: DepsOptions = {}): Promise<Deps> {
   const credential = options.credential ?? azureCredential();
   const ca = options.tlsCa;
+  // Reads (Log Analytics, ARM) stop when the budget is spent; table writes and the post keep only their own
+  // bounds (per request; a post's whole life), so that what was read is stored and the digest says what was
+  // not done. The quarter of the function timeout left over is for them.
+  const budget = startRunBudget(options.runBudgetMs);
+  const deadlines = options.deadlines ?? {};
   const logs = createLogsClient({
     endpoint: config.logsEndpoint,
     scope: config.logsScope,
     credential,
     ...(ca ? { tlsCa: ca } : {}),
     ...(options.logsRetry ? { retry: options.logsRetry } : {}),
+    ...(deadlines.logsRequestTimeoutInMs ? { requestTimeoutInMs: deadlines.logsRequestTimeoutInMs } : {}),
+    abortSignal: budget.signal,
   });
   const recovery =
     config.recoveryPoints === "off"
@@ -83,6 +105,8 @@ export async function openDeps(config: Config, options: DepsOptions = {}): Promi
           endpoint: config.armEndpoint,
           credential,
           ...(ca ? { tlsCa: ca } : {}),
+          ...(deadlines.armRequestTimeoutInMs ? { requestTimeoutInMs: deadlines.armRequestTimeoutInMs } : {}),
+          abortSignal: budget.signal,
         });
   let store: TrendStore | null = null;
   let outbox: Outbox | null = null;
@@ -95,7 +119,7 @@ export async function openDeps(config: Config, options: DepsOptions = {}): Promi
     if (!options.readOnly) outbox = await Outbox.open(openTables(config.tables, credential, tables));
   }
   const poster: Poster = createPoster(options.poster);
-  return { credential, logs, recovery, store, outbox, poster };
+  return { credential, logs, recovery, store, outbox, poster, budget };
 }
 
 export interface AlertDepsOptions extends DepsOptions {
