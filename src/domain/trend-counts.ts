@@ -1,7 +1,7 @@
 /**
  * The counters of a daily trend and how one job adds to them. Pure.
  */
-import { utcDay } from "./days.js";
+import { DAY_MS, HOUR_MS } from "./days.js";
 import type { ClassifiedJob, Consistency, DailyTrend } from "./model.js";
 
 export function emptyTrend(date: string, scope: string): DailyTrend {
@@ -62,12 +62,16 @@ export function addTrend(a: DailyTrend, b: DailyTrend): void {
   for (const k of TREND_COUNTERS) a[k] += b[k];
 }
 
-/** Throws unless the job started on `date` (UTC): a day's figures hold only that day's jobs. */
+/**
+ * Throws unless the job can have started on `date` in some time zone (UTC-12 to UTC+14): a day's figures
+ * hold only that day's jobs, grouped by the day of their start in PULSE_TIMEZONE.
+ */
 export function assertOnDay(job: ClassifiedJob, date: string): void {
-  const day = utcDay(job.start);
-  if (day !== date) {
+  const startMs = Date.parse(job.start);
+  const dayStart = Date.parse(`${date}T00:00:00.000Z`);
+  if (!(startMs >= dayStart - 14 * HOUR_MS && startMs < dayStart + DAY_MS + 12 * HOUR_MS)) {
     throw new RangeError(
-      `job ${job.jobId} started on ${day}, not on ${date}: group jobs by the UTC day of their start first`,
+      `job ${job.jobId} started at ${job.start}, not on ${date}: group jobs by the day of their start first`,
     );
   }
 }
