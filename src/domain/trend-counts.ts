@@ -1,7 +1,7 @@
 /**
  * The counters of a daily trend and how one job adds to them. Pure.
  */
-import { DAY_MS, HOUR_MS } from "./days.js";
+import { utcDay } from "./days.js";
 import type { ClassifiedJob, Consistency, DailyTrend } from "./model.js";
 
 export function emptyTrend(date: string, scope: string): DailyTrend {
@@ -63,15 +63,14 @@ export function addTrend(a: DailyTrend, b: DailyTrend): void {
 }
 
 /**
- * Throws unless the job can have started on `date` in some time zone (UTC-12 to UTC+14): a day's figures
- * hold only that day's jobs, grouped by the day of their start in PULSE_TIMEZONE.
+ * Throws unless the job started on `date`: its `day` when grouping gave it one (a day of PULSE_TIMEZONE),
+ * else the UTC day of its start. A day's figures hold only that day's jobs.
  */
 export function assertOnDay(job: ClassifiedJob, date: string): void {
-  const startMs = Date.parse(job.start);
-  const dayStart = Date.parse(`${date}T00:00:00.000Z`);
-  if (!(startMs >= dayStart - 14 * HOUR_MS && startMs < dayStart + DAY_MS + 12 * HOUR_MS)) {
+  const day = job.day ?? utcDay(job.start);
+  if (day !== date) {
     throw new RangeError(
-      `job ${job.jobId} started at ${job.start}, not on ${date}: group jobs by the day of their start first`,
+      `job ${job.jobId} started on ${day}, not on ${date}: group jobs by the day of their start first`,
     );
   }
 }

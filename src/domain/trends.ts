@@ -74,7 +74,7 @@ function compare(a: string, b: string): number {
 
 /**
  * Groups jobs by the calendar day of their start in time zone `tz` (`PULSE_TIMEZONE`): a job belongs to the
- * day it started, whenever it arrived.
+ * day it started, whenever it arrived. Each job of the result carries that `day`.
  */
 export function groupJobsByDay<J extends ClassifiedJob>(
   jobs: readonly J[],
@@ -83,9 +83,10 @@ export function groupJobsByDay<J extends ClassifiedJob>(
   const days = new Map<string, J[]>();
   for (const job of jobs) {
     const day = dayOfIso(job.start, tz);
+    const dated: J = { ...job, day };
     const list = days.get(day);
-    if (list) list.push(job);
-    else days.set(day, [job]);
+    if (list) list.push(dated);
+    else days.set(day, [dated]);
   }
   return days;
 }
