@@ -86,6 +86,9 @@ param linuxAppConsistentVms string = ''
 @maxValue(14)
 param lookbackDays int = 2
 
+@description('IANA time zone whose calendar days the digest, trends and "no job" judgements use, e.g. "Europe/Berlin" (PULSE_TIMEZONE). The timers still fire on UTC schedules.')
+param timeZone string = 'UTC'
+
 @description('Log Analytics query endpoint ending in /v1 (PULSE_LOGS_ENDPOINT); change only for sovereign clouds.')
 param logsEndpoint string = 'https://api.loganalytics.io/v1'
 
@@ -262,6 +265,7 @@ var pulseSettings = {
   PULSE_LINUX_APP_CONSISTENT_VMS: linuxAppConsistentVms
   PULSE_LOOKBACK_DAYS: string(lookbackDays)
   PULSE_ALERT_RULES: alertRules
+  PULSE_TIMEZONE: timeZone
 }
 
 // Secrets: Key Vault references, resolved by the platform with the user-assigned identity.

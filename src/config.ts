@@ -3,6 +3,7 @@
  * Every setting backup-pulse reads is listed in SETTING_NAMES (the infra test checks the Bicep sets them).
  */
 import { AlertRulesError, parseAlertRules, type AlertRuleSet } from "./domain/alert-rules.js";
+import { canonicalTimeZone } from "./domain/days.js";
 
 export const SETTING_NAMES = [
   "PULSE_WORKSPACE_IDS",
@@ -20,6 +21,7 @@ export const SETTING_NAMES = [
   "PULSE_LINUX_APP_CONSISTENT_VMS",
   "PULSE_LOOKBACK_DAYS",
   "PULSE_ALERT_RULES",
+  "PULSE_TIMEZONE",
 ] as const;
 
 export type SettingName = (typeof SETTING_NAMES)[number];
@@ -47,6 +49,8 @@ export interface Config {
   lookbackDays: number;
   /** Raw alert-rule setting: read by {@link alertRuleSet} where alerts are evaluated. */
   alertRules: string | null;
+  /** IANA time zone whose calendar days jobs are attributed to (canonical spelling). */
+  timeZone: string;
 }
 
 /** A bad or missing setting: the message names the setting and never contains its value when secret. */
@@ -67,6 +71,7 @@ export const DEFAULTS = {
   digestSchedule: "0 0 7 * * *",
   alertSchedule: "0 15 * * * *",
   lookbackDays: 2,
+  timeZone: "UTC",
 } as const;
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -188,6 +193,15 @@ export function loadConfig(env: Env = process.env, options: LoadOptions = {}): C
     throw new SettingError("PULSE_LOOKBACK_DAYS", `"${lookbackRaw}" must be a whole number from 0 to 14`);
   }
 
+  const timeZoneRaw = get(env, "PULSE_TIMEZONE");
+  const timeZone = timeZoneRaw === undefined ? DEFAULTS.timeZone : canonicalTimeZone(timeZoneRaw);
+  if (timeZone === null) {
+    throw new SettingError(
+      "PULSE_TIMEZONE",
+      `"${(timeZoneRaw ?? "").slice(0, 80)}" is not an IANA time zone (e.g. Europe/Berlin, Asia/Tokyo, UTC)`,
+    );
+  }
+
   const linuxAppConsistentVms = list(get(env, "PULSE_LINUX_APP_CONSISTENT_VMS"));
   for (const pattern of linuxAppConsistentVms) {
     if (!/^[A-Za-z0-9_.*-]{1,80}$/.test(pattern)) {
@@ -221,6 +235,7 @@ export function loadConfig(env: Env = process.env, options: LoadOptions = {}): C
     linuxAppConsistentVms,
     lookbackDays,
     alertRules: get(env, "PULSE_ALERT_RULES") ?? null,
+    timeZone,
   };
 }
 

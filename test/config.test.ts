@@ -12,6 +12,16 @@ describe("loadConfig", () => {
     expect(c.digestSchedule).toBe("0 0 7 * * *");
     expect(c.alertSchedule).toBe("0 15 * * * *");
     expect(c.lookbackDays).toBe(2);
+    expect(c.timeZone).toBe("UTC");
+  });
+
+  it("reads PULSE_TIMEZONE as an IANA time zone and names the setting when it is not one", () => {
+    expect(loadConfig({ PULSE_TIMEZONE: "Europe/Berlin" }).timeZone).toBe("Europe/Berlin");
+    expect(loadConfig({ PULSE_TIMEZONE: " asia/tokyo " }).timeZone).toBe("Asia/Tokyo");
+    expect(() => loadConfig({ PULSE_TIMEZONE: "CET+1" })).toThrow(SettingError);
+    expect(() => loadConfig({ PULSE_TIMEZONE: "Europe/Berlinn" })).toThrow(
+      /^PULSE_TIMEZONE: "Europe\/Berlinn" is not an IANA time zone/,
+    );
   });
 
   it("names the setting when a workspace ID is not a GUID", () => {

@@ -6,7 +6,7 @@
 import { parseArgs } from "node:util";
 import { terminalDigest } from "../delivery/terminal.js";
 import type { DailyTrend } from "../domain/model.js";
-import { yesterdayUtc } from "../pipeline/daily.js";
+import { yesterdayIn } from "../domain/days.js";
 import { writeChunk, type CommandIo } from "./io.js";
 import { parseDateOption, UsageError, writeHtml } from "./run.js";
 
@@ -54,7 +54,7 @@ export async function runDemoCommand(args: string[], io: CommandIo): Promise<num
       io.stdout.write(DEMO_USAGE);
       return 0;
     }
-    endDate = parseDateOption(values["end-date"], "--end-date", yesterdayUtc());
+    endDate = parseDateOption(values["end-date"], "--end-date", yesterdayIn());
   } catch (error) {
     const message = error instanceof UsageError ? error.message : `${String(error)} (see --help)`;
     io.stderr.write(`backup-pulse demo: ${message}\n`);

@@ -8,21 +8,22 @@ import { parseArgs } from "node:util";
 import { loadConfig, redact, SettingError, type Config } from "../config.js";
 import { htmlDigest } from "../delivery/html.js";
 import { terminalDigest } from "../delivery/terminal.js";
-import { isDate } from "../domain/days.js";
+import { isDate, yesterdayIn } from "../domain/days.js";
 import { visible } from "../domain/visible-text.js";
 import { openDeps, StoreLayoutError, type DepsOptions } from "../pipeline/deps.js";
-import { runDaily, yesterdayUtc, type DailyResult } from "../pipeline/daily.js";
+import { runDaily, type DailyResult } from "../pipeline/daily.js";
 import { runSucceeded } from "../pipeline/outcome.js";
 import { writeChunk, type CommandIo } from "./io.js";
 
 export const RUN_USAGE = `Usage: backup-pulse run [--date YYYY-MM-DD] [--dry-run] [--format text|json] [--html FILE]
 
-Runs the daily job for one UTC day (default: yesterday): reads the backup jobs from every workspace in
+Runs the daily job for one day (default: yesterday): reads the backup jobs from every workspace in
 PULSE_WORKSPACE_IDS (and re-reads the PULSE_LOOKBACK_DAYS days before it for late rows), classifies them,
-stores the trends, and posts the digest to PULSE_WEBHOOK_URL once.
+stores the trends, and posts the digest to PULSE_WEBHOOK_URL once. Days are calendar days of
+PULSE_TIMEZONE (an IANA time zone, UTC by default): a job belongs to the day its start falls on there.
 
 Options:
-  --date YYYY-MM-DD   the UTC day (default: yesterday)
+  --date YYYY-MM-DD   the day, a calendar day of PULSE_TIMEZONE (default: yesterday there)
   --dry-run           store and post nothing; print the digest
   --format text|json  how the digest is printed on stdout (default: text)
   --html FILE         where the HTML digest is written (default: out/digest-<date>.html)
@@ -87,11 +88,11 @@ export async function runRun(args: string[], io: CommandIo, depsOptions: DepsOpt
       io.stdout.write(RUN_USAGE);
       return 0;
     }
-    date = parseDateOption(values.date, "--date", yesterdayUtc());
     if (values.format !== undefined && values.format !== "text" && values.format !== "json") {
       throw new UsageError(`--format must be text or json, not "${values.format.slice(0, 40)}"`);
     }
     config = runConfig(io.env, values["dry-run"] ?? false);
+    date = parseDateOption(values.date, "--date", yesterdayIn(config.timeZone));
   } catch (error) {
     if (error instanceof SettingError || error instanceof UsageError) return fail(error.message);
     return fail(`${error instanceof Error ? error.message : String(error)} (see --help)`);

@@ -1,6 +1,7 @@
 /**
- * Days and durations: UTC days written `YYYY-MM-DD`, and the lengths of a minute, an hour and a day in
- * milliseconds. Every date computation of the product goes through here. Pure.
+ * Days and durations: calendar days written `YYYY-MM-DD` (UTC, or of an IANA time zone through `Intl`), and
+ * the lengths of a minute, an hour and a day in milliseconds. Every date computation of the product goes
+ * through here. Pure.
  */
 
 export const MINUTE_MS = 60_000;
@@ -36,4 +37,104 @@ export function addDays(date: string, days: number): string {
 /** Whole days from `from` to `to` (0 when equal, negative when `to` is earlier). */
 export function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
+}
+
+/** The time zone of UTC days: the default of `PULSE_TIMEZONE`. */
+export const UTC = "UTC";
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(tz: string): Intl.DateTimeFormat {
+  let f = formatters.get(tz);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-US", {
+      timeZone: tz,
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hourCycle: "h23",
+    });
+    formatters.set(tz, f);
+  }
+  return f;
+}
+
+/**
+ * The canonical name of an IANA time zone (`europe/berlin` → `Europe/Berlin`), or null when the runtime's
+ * time-zone data does not know it.
+ */
+export function canonicalTimeZone(tz: string): string | null {
+  if (tz.trim() === "") return null;
+  try {
+    return new Intl.DateTimeFormat("en-US", { timeZone: tz }).resolvedOptions().timeZone;
+  } catch {
+    return null;
+  }
+}
+
+// Offsets change at whole minutes, so every instant of one minute has the same day: the cache is keyed on
+// the minute (jobs of a fleet start at few distinct minutes).
+const dayCache = new Map<string, Map<number, string>>();
+const DAY_CACHE_LIMIT = 50_000;
+
+/** Calendar day (`YYYY-MM-DD`) in time zone `tz` of an instant in epoch milliseconds. */
+export function dayOf(ms: number, tz: string = UTC): string {
+  if (tz === UTC) return dayOfMs(ms);
+  let cache = dayCache.get(tz);
+  if (!cache) {
+    cache = new Map();
+    dayCache.set(tz, cache);
+  }
+  const minute = Math.floor(ms / MINUTE_MS);
+  const hit = cache.get(minute);
+  if (hit !== undefined) return hit;
+  let year = "";
+  let month = "";
+  let day = "";
+  for (const part of formatter(tz).formatToParts(ms)) {
+    if (part.type === "year") year = part.value;
+    else if (part.type === "month") month = part.value;
+    else if (part.type === "day") day = part.value;
+  }
+  const value = `${year.padStart(4, "0")}-${month}-${day}`;
+  if (cache.size >= DAY_CACHE_LIMIT) cache.clear();
+  cache.set(minute, value);
+  return value;
+}
+
+/** Calendar day in time zone `tz` of an ISO-8601 instant. Throws on an unreadable time. */
+export function dayOfIso(iso: string, tz: string = UTC): string {
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) throw new RangeError(`"${iso}" is not an ISO-8601 time`);
+  return dayOf(ms, tz);
+}
+
+/** The first instant (epoch ms) of `date` in time zone `tz`. */
+function dayStart(date: string, tz: string): number {
+  const wall = Date.parse(`${date}T00:00:00.000Z`);
+  if (tz === UTC) return wall;
+  // Every offset in use lies within ±14 h, and a DST change moves it by at most 2 h: the day starts in
+  // [wall - 16 h, wall + 16 h]. Search for the first instant whose local day is not before `date` (this
+  // also finds 01:00 on a day whose midnight is skipped by a DST change).
+  let lo = wall - 16 * HOUR_MS;
+  let hi = wall + 16 * HOUR_MS;
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (dayOf(mid, tz) < date) lo = mid;
+    else hi = mid;
+  }
+  return hi;
+}
+
+/**
+ * The instants of calendar day `date` in time zone `tz`: `[startMs, endMs)`. A day is 24 hours long except
+ * on the days of a daylight-saving change (23 or 25 hours in Europe).
+ */
+export function dayWindow(date: string, tz: string = UTC): { startMs: number; endMs: number } {
+  return { startMs: dayStart(date, tz), endMs: dayStart(addDays(date, 1), tz) };
+}
+
+/** Yesterday's calendar day in time zone `tz`, as of `nowMs`. */
+export function yesterdayIn(tz: string = UTC, nowMs: number = Date.now()): string {
+  return addDays(dayOf(nowMs, tz), -1);
 }

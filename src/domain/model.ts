@@ -93,6 +93,11 @@ export interface ClassifiedJob {
   vmId: string | null;
   /** Lower-case ARM resource ID of the vault; null when the input has no way to build it. */
   vaultId: string | null;
+  /**
+   * The calendar day (`PULSE_TIMEZONE`) the daily run attributed the job to, set when jobs are grouped by
+   * day; absent, the job's day is the UTC day of `start`.
+   */
+  day?: string;
 }
 
 export interface RejectedRow {

@@ -62,12 +62,15 @@ export function addTrend(a: DailyTrend, b: DailyTrend): void {
   for (const k of TREND_COUNTERS) a[k] += b[k];
 }
 
-/** Throws unless the job started on `date` (UTC): a day's figures hold only that day's jobs. */
+/**
+ * Throws unless the job started on `date`: its `day` when grouping gave it one (a day of PULSE_TIMEZONE),
+ * else the UTC day of its start. A day's figures hold only that day's jobs.
+ */
 export function assertOnDay(job: ClassifiedJob, date: string): void {
-  const day = utcDay(job.start);
+  const day = job.day ?? utcDay(job.start);
   if (day !== date) {
     throw new RangeError(
-      `job ${job.jobId} started on ${day}, not on ${date}: group jobs by the UTC day of their start first`,
+      `job ${job.jobId} started on ${day}, not on ${date}: group jobs by the day of their start first`,
     );
   }
 }

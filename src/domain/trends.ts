@@ -5,7 +5,7 @@
  * Everything here is a function of the per-day facts, never of how often a day was applied: a day can be
  * re-computed (re-runs, late rows) and the result is the same.
  */
-import { utcDay } from "./days.js";
+import { dayOfIso, UTC } from "./days.js";
 import type { ClassifiedJob, DailyTrend } from "./model.js";
 import { displayName, nameKey } from "./names.js";
 import { assertOnDay, countJob, emptyTrend } from "./trend-counts.js";
@@ -72,14 +72,21 @@ function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Groups jobs by the UTC day of their start (a job belongs to the day it started, whenever it arrived). */
-export function groupJobsByDay<J extends ClassifiedJob>(jobs: readonly J[]): Map<string, J[]> {
+/**
+ * Groups jobs by the calendar day of their start in time zone `tz` (`PULSE_TIMEZONE`): a job belongs to the
+ * day it started, whenever it arrived. Each job of the result carries that `day`.
+ */
+export function groupJobsByDay<J extends ClassifiedJob>(
+  jobs: readonly J[],
+  tz: string = UTC,
+): Map<string, J[]> {
   const days = new Map<string, J[]>();
   for (const job of jobs) {
-    const day = utcDay(job.start);
+    const day = dayOfIso(job.start, tz);
+    const dated: J = { ...job, day };
     const list = days.get(day);
-    if (list) list.push(job);
-    else days.set(day, [job]);
+    if (list) list.push(dated);
+    else days.set(day, [dated]);
   }
   return days;
 }

@@ -9,7 +9,8 @@
 import { app, type InvocationContext, type Timer } from "@azure/functions";
 import { DEFAULTS, type Env } from "../config.js";
 import { openDeps, type DepsOptions } from "../pipeline/deps.js";
-import { runDaily, yesterdayUtc, type DailyResult } from "../pipeline/daily.js";
+import { yesterdayIn } from "../domain/days.js";
+import { runDaily, type DailyResult } from "../pipeline/daily.js";
 import { scheduleBinding, timerHandler } from "./shared/timer.js";
 
 export const DIGEST_SCHEDULE_SETTING = "PULSE_DIGEST_SCHEDULE";
@@ -39,7 +40,7 @@ export function createDailyDigestTimer(
     ...(options.env ? { env: options.env } : {}),
     advice: (problem) => `backup-pulse cannot run: ${problem}. Correct this app setting.`,
     plan: (config, timer) => {
-      const date = yesterdayUtc(options.now?.() ?? Date.now());
+      const date = yesterdayIn(config.timeZone, options.now?.() ?? Date.now());
       return {
         what: `The daily run for ${date}`,
         opening: `Daily digest for ${date}${timer.isPastDue ? " (this run is late: the timer was past due)" : ""}`,

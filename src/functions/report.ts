@@ -1,5 +1,5 @@
 /**
- * HTTP function `report`: `GET /api/report?date=YYYY-MM-DD` (function key; default yesterday, UTC). The
+ * HTTP function `report`: `GET /api/report?date=YYYY-MM-DD` (function key; default yesterday in PULSE_TIMEZONE). The
  * digest of a stored day as one self-contained HTML page, built from what the daily run stored: the day's
  * jobs, its run record (coverage) and the stored history. A day that was never stored answers 404.
  *
@@ -8,9 +8,9 @@
  */
 import { app, type HttpResponseInit } from "@azure/functions";
 import { htmlDigest } from "../delivery/html.js";
-import { isDate } from "../domain/days.js";
+import { loadConfig } from "../config.js";
+import { isDate, yesterdayIn } from "../domain/days.js";
 import { composeDigest } from "../pipeline/compose-digest.js";
-import { yesterdayUtc } from "../pipeline/daily.js";
 import {
   FUNCTION_KEY_PARAMETER,
   lazyReadStore,
@@ -55,7 +55,14 @@ export function parseReportQuery(
 export function createReportHandler(options: ReadFunctionOptions = {}): HttpHandler {
   const store = options.store ?? lazyReadStore(options);
   return async (request, context) => {
-    const parsed = parseReportQuery(request.query, yesterdayUtc(options.now?.() ?? Date.now()));
+    const env = options.env ?? process.env;
+    let yesterday: string;
+    try {
+      yesterday = yesterdayIn(loadConfig({ PULSE_TIMEZONE: env.PULSE_TIMEZONE }).timeZone, options.now?.());
+    } catch (error) {
+      return text(500, serverError(context, "Reading PULSE_TIMEZONE", error, env));
+    }
+    const parsed = parseReportQuery(request.query, yesterday);
     if ("error" in parsed) return text(400, parsed.error);
     const { date } = parsed;
 
@@ -66,7 +73,7 @@ export function createReportHandler(options: ReadFunctionOptions = {}): HttpHand
       if (!run) {
         return text(
           404,
-          `No digest is stored for ${date}: the daily run has not stored that day (it runs for yesterday, UTC).`,
+          `No digest is stored for ${date}: the daily run has not stored that day (it runs for yesterday, in PULSE_TIMEZONE).`,
         );
       }
       const jobs = await trends.readDayJobs(date);

@@ -6,7 +6,7 @@
 import type { Config } from "../config.js";
 import type { Digest } from "../domain/digest.js";
 import type { ClassifiedJob } from "../domain/model.js";
-import { addDays, DAY_MS, utcDay } from "../domain/days.js";
+import { addDays, dayWindow } from "../domain/days.js";
 import { renderDigest } from "../delivery/render.js";
 import type { Poster } from "../delivery/poster.js";
 import type { DeliveryTarget } from "../delivery/send.js";
@@ -76,6 +76,7 @@ export async function runDaily(config: Config, deps: DailyDeps, options: DailyOp
   const { byDay, days } = await storeDays({
     firstDay,
     lastDay: date,
+    timeZone: config.timeZone,
     jobs: read.classified,
     outcome,
     store: dryRun ? null : deps.store,
@@ -115,7 +116,7 @@ async function readDays(
 ): Promise<ClassifiedRead> {
   const { firstDay, date, log } = span;
   log(
-    `Reading jobs that started ${firstDay} to ${date} from ${config.workspaceIds.length} workspace(s)` +
+    `Reading jobs that started ${firstDay} to ${date}${config.timeZone === "UTC" ? "" : ` (${config.timeZone})`} from ${config.workspaceIds.length} workspace(s)` +
       (config.lookbackDays > 0 ? ` (${config.lookbackDays} earlier day(s) re-read for late rows)` : ""),
   );
   const store = deps.store;
@@ -123,8 +124,9 @@ async function readDays(
     config,
     deps,
     {
-      rangeStart: new Date(`${firstDay}T00:00:00.000Z`),
-      rangeEnd: new Date(Date.parse(`${date}T00:00:00.000Z`) + DAY_MS),
+      // Calendar days of PULSE_TIMEZONE: from the first look-back day's start to the run day's end.
+      rangeStart: new Date(dayWindow(firstDay, config.timeZone).startMs),
+      rangeEnd: new Date(dayWindow(date, config.timeZone).endMs),
       onProgress: (p) => logProgress(p, log),
       // Jobs of earlier days whose point was already read on a previous run keep what it said.
       ...(store ? { observedEarlier: () => observedBefore(store, firstDay, date) } : {}),
@@ -200,9 +202,4 @@ function logProgress(p: QueryProgress, log: (line: string) => void): void {
     );
   else if (p.event === "incomplete") log(`  ${p.workspaceId} ${p.queryName}: still partial at ${window}`);
   else if (p.event === "failed") log(`  ${p.workspaceId} ${p.queryName}: failed (${p.message ?? "error"})`);
-}
-
-/** Yesterday in UTC, as the default day of a run. */
-export function yesterdayUtc(nowMs: number = Date.now()): string {
-  return utcDay(new Date(nowMs - DAY_MS).toISOString());
 }

@@ -31,6 +31,8 @@ export interface StoreDaysInput {
   /** The days from `firstDay` to `lastDay`, both included, are stored (a day without jobs too). */
   firstDay: string;
   lastDay: string;
+  /** PULSE_TIMEZONE: each job belongs to the calendar day of its start there. */
+  timeZone: string;
   jobs: readonly StoredJob[];
   outcome: ReadOutcome;
   /** Null: nothing is stored (a dry run, or no table target). */
@@ -43,7 +45,7 @@ export async function storeDays(
   input: StoreDaysInput,
 ): Promise<{ byDay: Map<string, StoredJob[]>; days: DayWritten[] }> {
   const { store, outcome, log } = input;
-  const byDay = groupJobsByDay(input.jobs);
+  const byDay = groupJobsByDay(input.jobs, input.timeZone);
   const days: DayWritten[] = [];
   for (let d = input.firstDay; d <= input.lastDay; d = addDays(d, 1)) {
     const jobs = byDay.get(d) ?? [];

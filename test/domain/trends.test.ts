@@ -96,6 +96,16 @@ describe("buildDailyTrends", () => {
     expect([...days.keys()].sort()).toEqual(["2026-11-23", "2026-11-24"]);
     expect(days.get("2026-11-24")).toHaveLength(2);
   });
+
+  it("groups by the day of PULSE_TIMEZONE, and a day's figures take the jobs grouped onto it", () => {
+    const early = job({ start: "2026-11-23T23:30:00Z" }); // 00:30 on the 24th in Berlin
+    const days = groupJobsByDay([early, job({ start: "2026-11-24T23:30:00Z" })], "Europe/Berlin");
+    expect([...days.keys()].sort()).toEqual(["2026-11-24", "2026-11-25"]);
+    const [onDay] = days.get("2026-11-24") ?? [];
+    expect(onDay?.day).toBe("2026-11-24");
+    expect(buildDailyTrends("2026-11-24", days.get("2026-11-24") ?? [])[0]?.trend.jobs).toBe(1);
+    expect(() => buildDailyTrends("2026-11-24", [early])).toThrow(/started on 2026-11-23/);
+  });
 });
 
 describe("summariseVmDay", () => {

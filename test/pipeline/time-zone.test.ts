@@ -1,0 +1,127 @@
+/**
+ * PULSE_TIMEZONE through a real `backup-pulse run`: the Log Analytics stand-in (real LogsQueryClient, HTTPS)
+ * serves nightly Europe/Berlin jobs that start just before and just after local midnight, on both sides of
+ * UTC midnight; each run reads the window of its Berlin days and attributes every job to its Berlin day.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { inject } from "vitest";
+import { runRun } from "../../src/commands/run.js";
+import type { Digest } from "../../src/domain/digest.js";
+import { JOB_QUERY_COLUMNS } from "../../src/logs/columns.js";
+import {
+  missingTable,
+  startLogsEndpoint,
+  type LogsEndpoint,
+  type LogsProviderRequest,
+} from "../../src/local/logs-endpoint.js";
+import { captureIo } from "../support/capture-io.js";
+import { staticCredential } from "../support/local-azure.js";
+import { FAST_LOGS_RETRY } from "./local-run.js";
+
+const WORKSPACE = "7b3e9c1d-4a2f-4e8b-9c6d-1f0a2b3c4d5e";
+const VAULT_ID =
+  "/subscriptions/3f2c8a51-6b0e-4f4c-9d7a-2b1e5c7d9a10/resourceGroups/rg-backup/providers/Microsoft.RecoveryServices/vaults/rsv-weu";
+
+/** Nightly jobs: `late` at 23:30 Berlin time (22:30 UTC), `early` at 00:30 Berlin time (23:30 UTC the day before). */
+const JOBS = [
+  { id: "00000000-0000-4000-8000-0000000000e1", vm: "vm-early", start: "2026-11-23T23:30:00Z" }, // 24th 00:30 local
+  { id: "00000000-0000-4000-8000-0000000000a1", vm: "vm-late", start: "2026-11-24T22:30:00Z" }, // 24th 23:30 local
+  { id: "00000000-0000-4000-8000-0000000000e2", vm: "vm-early", start: "2026-11-24T23:30:00Z" }, // 25th 00:30 local
+];
+
+function provider(request: LogsProviderRequest) {
+  if (request.queryName !== "jobs") return missingTable("AzureDiagnostics");
+  const from = Date.parse(request.params.rangeStart ?? "");
+  const to = Date.parse(request.params.rangeEnd ?? "");
+  const rows = JOBS.filter((j) => Date.parse(j.start) >= from && Date.parse(j.start) < to).map((j) => {
+    const cells: Record<string, unknown> = {
+      TimeGenerated: new Date(Date.parse(j.start) + 3_600_000).toISOString(),
+      JobUniqueId: j.id,
+      JobStartDateTime: j.start,
+      JobDurationInSecs: 1200,
+      JobStatus: "Completed",
+      JobFailureCode: "Success",
+      JobOperation: "Backup",
+      JobOperationSubType: "Scheduled",
+      BackupManagementType: "IaaSVM",
+      VaultName: "rsv-weu",
+      ResourceId: VAULT_ID.toUpperCase(),
+      BackupItemUniqueId: `item-${j.vm}`,
+      BackupItemFriendlyName: j.vm,
+      ProtectedContainerName: `iaasvmcontainerv2;rg-app;${j.vm}`,
+      ProtectedContainerOSType: "Windows",
+    };
+    return JOB_QUERY_COLUMNS.map((c) => cells[c.name] ?? null);
+  });
+  return { columns: [...JOB_QUERY_COLUMNS], rows };
+}
+
+let logs: LogsEndpoint;
+const outDir = mkdtempSync(join(tmpdir(), "pulse-tz-"));
+
+beforeAll(async () => {
+  logs = await startLogsEndpoint({ provider });
+});
+afterAll(async () => {
+  await logs.close();
+  rmSync(outDir, { recursive: true, force: true });
+});
+
+async function run(date: string, timeZone: string): Promise<Digest> {
+  const io = captureIo({
+    PULSE_WORKSPACE_IDS: WORKSPACE,
+    PULSE_LOGS_ENDPOINT: logs.endpoint,
+    PULSE_TABLES_CONNECTION: inject("tablesConnection"),
+    PULSE_RECOVERY_POINTS: "off",
+    PULSE_LOOKBACK_DAYS: "1",
+    PULSE_TIMEZONE: timeZone,
+  });
+  const code = await runRun(
+    ["--date", date, "--format", "json", "--html", join(outDir, `${date}.html`)],
+    io,
+    {
+      credential: staticCredential(),
+      tlsCa: inject("loopbackCa"),
+      tablePrefix: `tz${process.pid}${timeZone.replace(/\W/g, "").slice(0, 6)}${date.replace(/-/g, "")}`,
+      logsRetry: FAST_LOGS_RETRY,
+    },
+  );
+  expect(io.err(), io.err()).not.toContain("failed");
+  expect(code).toBe(0);
+  return JSON.parse(io.out()) as Digest;
+}
+
+const started = (digest: Digest): string[] => digest.vms.map((v) => `${v.vm}@${v.start}`).sort();
+
+describe("PULSE_TIMEZONE=Europe/Berlin through backup-pulse run", () => {
+  it("reads the Berlin days' window and puts 23:30 and 00:30 local jobs on their local days", async () => {
+    const before = logs.requests.length;
+    const day24 = await run("2026-11-24", "Europe/Berlin");
+    // The window runs from the look-back day's local midnight to the run day's: 23:00 UTC in winter.
+    const asked = logs.requests.slice(before).filter((r) => r.queryName === "jobs");
+    expect(asked.length).toBeGreaterThan(0);
+    expect(asked.map((r) => [r.params.rangeStart, r.params.rangeEnd])).toContainEqual([
+      "2026-11-22T23:00:00.000Z",
+      "2026-11-24T23:00:00.000Z",
+    ]);
+    expect(day24.date).toBe("2026-11-24");
+    expect(day24.headline.jobs.value).toBe(2);
+    expect(started(day24)).toEqual([
+      "vm-early@2026-11-23T23:30:00.000Z", // 00:30 on the 24th in Berlin, 23rd in UTC
+      "vm-late@2026-11-24T22:30:00.000Z", // 23:30 on the 24th in Berlin
+    ]);
+
+    const day25 = await run("2026-11-25", "Europe/Berlin");
+    expect(day25.headline.jobs.value).toBe(1);
+    expect(started(day25)).toEqual(["vm-early@2026-11-24T23:30:00.000Z"]); // 00:30 on the 25th in Berlin
+  });
+
+  it("in UTC the same jobs fall on UTC days", async () => {
+    const day24 = await run("2026-11-24", "UTC");
+    expect(day24.headline.jobs.value).toBe(2);
+    expect(started(day24)).toEqual(["vm-early@2026-11-24T23:30:00.000Z", "vm-late@2026-11-24T22:30:00.000Z"]);
+  });
+});
