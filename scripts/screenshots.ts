@@ -56,6 +56,8 @@ function sampleInput(): DigestInput {
       degraded: false,
       errorCode: null,
       errorCategory: null,
+      vmId: null,
+      vaultId: null,
       ...over,
     });
   };
