@@ -1,5 +1,5 @@
 /**
- * `backup-pulse run [--date YYYY-MM-DD] [--dry-run]`: the daily job for one UTC day, exactly what the timer
+ * `backup-pulse run [--date YYYY-MM-DD] [--dry-run]`: the daily job for one day of PULSE_TIMEZONE, exactly what the timer
  * function does: query, classify, store, digest, deliver.
  */
 import { mkdir, writeFile } from "node:fs/promises";

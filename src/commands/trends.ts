@@ -22,7 +22,7 @@ import { writeChunk, type CommandIo } from "./io.js";
 
 export const TRENDS_USAGE = `Usage: backup-pulse trends [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--vault NAME|ID] [--vm NAME|ID] [--error-code CODE] [--format json|table|csv]
 
-Prints the daily trends stored by "backup-pulse run", one row per UTC day, oldest first.
+Prints the daily trends stored by "backup-pulse run", one row per stored day (of PULSE_TIMEZONE), oldest first.
 
   --from        first day (default: 29 days before --to)
   --to          last day (default: yesterday, UTC)
