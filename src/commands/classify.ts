@@ -4,6 +4,7 @@
 import { parseArgs } from "node:util";
 import { loadConfig, SettingError } from "../config.js";
 import { lookupCode } from "../domain/catalogue.js";
+import { labelsFor } from "../domain/identity.js";
 import { classifyJob, summarise, type ClassifySummary } from "../domain/classify.js";
 import type { ClassifiedJob, ClassifyOptions, ReadResult } from "../domain/model.js";
 import { visible, visibleLines } from "../domain/visible-text.js";
@@ -108,6 +109,9 @@ export function renderTable(report: ClassifyReport, source: { name: string; form
     );
   if (degraded.length > 0) {
     const shown = degraded.slice(0, 50);
+    // Same-named VMs (and vaults) are told apart by resource group, then subscription.
+    const vmLabels = labelsFor(jobs.flatMap((j) => (j.vmId ? [j.vmId] : [])));
+    const vaultLabels = labelsFor(jobs.flatMap((j) => (j.vaultId ? [j.vaultId] : [])));
     lines.push(`Degraded jobs (${degraded.length})`);
     lines.push(
       `  ${pad("start (UTC)", 18)}${pad("vm", 24)}${pad("vault", 20)}${pad("status", 23)}` +
@@ -115,8 +119,8 @@ export function renderTable(report: ClassifyReport, source: { name: string; form
     );
     for (const j of shown) {
       lines.push(
-        `  ${pad(visible(j.start.slice(0, 16).replace("T", " ")), 18)}${pad(visible(j.vm), 24)}` +
-          `${pad(visible(j.vault), 20)}${pad(j.status, 23)}` +
+        `  ${pad(visible(j.start.slice(0, 16).replace("T", " ")), 18)}${pad(visible((j.vmId && vmLabels.get(j.vmId)) || j.vm), 24)}` +
+          `${pad(visible((j.vaultId && vaultLabels.get(j.vaultId)) || j.vault), 20)}${pad(j.status, 23)}` +
           `${pad(`${j.consistency} / ${j.expectedConsistency}`, 26)}${j.errorCode ?? "-"}`,
       );
     }

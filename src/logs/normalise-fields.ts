@@ -26,6 +26,7 @@ const FIELD_COLUMNS = {
   itemType: ["BackupItemType", "BackupItemType_s"],
   vault: ["VaultName", "VaultName_s", "Resource"],
   vaultId: ["VaultResourceId", "ResourceId", "_ResourceId"],
+  vmId: ["DatasourceResourceId", "DatasourceResourceId_s"],
   itemId: ["BackupItemUniqueId", "BackupItemUniqueId_s", "BackupInstanceUniqueId"],
   itemName: [
     "BackupItemFriendlyName",

@@ -2,6 +2,7 @@
  * The reading rules every row shape shares: a job's status and OS in any spelling, which jobs are left out
  * (and why), and how a job is built from its row. Nothing here throws on bad data.
  */
+import { normaliseId, vmIdOf } from "../domain/identity.js";
 import type { BackupJob, ExclusionReason, JobStatus, OsType } from "../domain/model.js";
 import { first, firstCell, type Plan } from "./normalise-fields.js";
 import { containerFromInstanceId, getJobsIsVm } from "./normalise-get-jobs.js";
@@ -145,7 +146,8 @@ export function toJob(
     jobId: head.jobId,
     vm,
     vault,
-    vaultId: vaultId === "" ? null : vaultId,
+    vaultId: normaliseId(vaultId),
+    vmId: vmIdOf(first(row, plan.vmId), container, vaultId),
     container: container === "" ? null : container,
     itemId: itemId === "" ? null : itemId,
     os: readOs(first(row, plan.os)),

@@ -4,6 +4,7 @@
  * decided on the winning row and counted by reason; a row that cannot be read is rejected with its row
  * number and never stops the others. Nothing here throws on bad data.
  */
+import { vmIdOf } from "../domain/identity.js";
 import type { BackupJob, ExclusionReason, ReadResult, RejectedRow } from "../domain/model.js";
 import { first, missingFields, planFor, type Plan } from "./normalise-fields.js";
 import { isLegacyTable, isV1Row, LegacyNames } from "./normalise-legacy.js";
@@ -132,7 +133,11 @@ export function createJobReader(options: { firstRowNumber?: number } = {}): JobR
     const jobs: BackupJob[] = [];
     for (const w of winners.values()) {
       if ("excluded" in w) exclude(w.excluded);
-      else jobs.push(w);
+      else {
+        // A legacy job's container may have come from its records: build its VM ID now.
+        w.vmId ??= vmIdOf(null, w.container, w.vaultId);
+        jobs.push(w);
+      }
     }
     return { jobs, rejected, excluded, rowsRead, duplicates };
   }

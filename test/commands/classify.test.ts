@@ -47,7 +47,7 @@ describe("classify --format json", () => {
       degraded: true,
       errorCode: "ExtensionFailedVssWriterInBadState",
       errorCategory: "vss",
-      vmId: null,
+      vmId: "/subscriptions/3f2c8a51-6b0e-4f4c-9d7a-2b1e5c7d9a10/resourcegroups/rg-app/providers/microsoft.compute/virtualmachines/vm-sql-01",
       vaultId:
         "/subscriptions/3f2c8a51-6b0e-4f4c-9d7a-2b1e5c7d9a10/resourcegroups/rg-backup/providers/microsoft.recoveryservices/vaults/rsv-prod-weu",
     });

@@ -45,7 +45,8 @@ describe("resource-specific exports in the three file formats", () => {
       vm: "vm-web-01",
       vault: "rsv-prod-weu",
       vaultId:
-        "/subscriptions/3f2c8a51-6b0e-4f4c-9d7a-2b1e5c7d9a10/resourceGroups/rg-backup/providers/Microsoft.RecoveryServices/vaults/rsv-prod-weu",
+        "/subscriptions/3f2c8a51-6b0e-4f4c-9d7a-2b1e5c7d9a10/resourcegroups/rg-backup/providers/microsoft.recoveryservices/vaults/rsv-prod-weu",
+      vmId: "/subscriptions/3f2c8a51-6b0e-4f4c-9d7a-2b1e5c7d9a10/resourcegroups/rg-app/providers/microsoft.compute/virtualmachines/vm-web-01",
       container: "iaasvmcontainerv2;rg-app;vm-web-01",
       itemId: "item-vm-web-01",
       os: "Windows",
