@@ -24,19 +24,6 @@ export function credentialInUse(env: Env): string {
   return narrowed ? `${found}, limited by AZURE_TOKEN_CREDENTIALS=${narrowed}` : found;
 }
 
-const SIGN_IN_ERRORS = new Set([
-  "AggregateAuthenticationError",
-  "AuthenticationError",
-  "CredentialUnavailableError",
-  "AuthenticationRequiredError",
-]);
-
-/** True for the errors @azure/identity throws when no token could be had. */
-export function isSignInError(error: unknown): boolean {
-  const name = (error as { name?: unknown } | null)?.name;
-  return typeof name === "string" && SIGN_IN_ERRORS.has(name);
-}
-
 /** What to do about a failed sign-in, for the credential in use. */
 export function signInFix(env: Env): string {
   if (env.IDENTITY_ENDPOINT || env.MSI_ENDPOINT) {

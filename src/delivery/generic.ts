@@ -3,7 +3,7 @@
  * rows (and, on a very large estate, the longest lists) behind a size cap. With a secret, the payload is
  * signed: `X-Pulse-Signature: sha256=<hex HMAC-SHA256 of "<timestamp>.<raw body>">`.
  */
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHmac } from "node:crypto";
 import type { Digest } from "../domain/digest.js";
 import { byteLength, type AlertView, type RenderedPayload } from "./alert.js";
 
@@ -11,8 +11,8 @@ export const GENERIC_SCHEMA_VERSION = "1.0";
 /** Default cap of a generic payload (bytes of UTF-8 JSON). */
 export const GENERIC_MAX_BYTES = 256 * 1024;
 
-export const TIMESTAMP_HEADER = "X-Pulse-Timestamp";
-export const SIGNATURE_HEADER = "X-Pulse-Signature";
+const TIMESTAMP_HEADER = "X-Pulse-Timestamp";
+const SIGNATURE_HEADER = "X-Pulse-Signature";
 
 /** How many entries of each list were left out to respect the size cap (0 when none). */
 export interface Omitted {
@@ -156,26 +156,4 @@ export function signatureHeaders(
   const ts = String(Math.floor(timestampSec));
   const hex = createHmac("sha256", secret).update(`${ts}.${rawBody}`, "utf8").digest("hex");
   return { [TIMESTAMP_HEADER]: ts, [SIGNATURE_HEADER]: `sha256=${hex}` };
-}
-
-/**
- * Checks a received payload as a receiver would (the recipe in docs/webhooks.md): same HMAC, compared in
- * constant time, and a timestamp no older than `toleranceSec`.
- */
-export function verifySignature(options: {
-  rawBody: string;
-  secret: string;
-  timestamp: string | undefined;
-  signature: string | undefined;
-  nowSec?: number;
-  toleranceSec?: number;
-}): boolean {
-  const { rawBody, secret, timestamp, signature } = options;
-  if (!timestamp || !signature || !/^\d+$/.test(timestamp)) return false;
-  const now = options.nowSec ?? Math.floor(Date.now() / 1000);
-  if (Math.abs(now - Number(timestamp)) > (options.toleranceSec ?? 300)) return false;
-  const expected = `sha256=${createHmac("sha256", secret).update(`${timestamp}.${rawBody}`, "utf8").digest("hex")}`;
-  const a = Buffer.from(expected);
-  const b = Buffer.from(signature);
-  return a.length === b.length && timingSafeEqual(a, b);
 }

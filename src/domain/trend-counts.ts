@@ -57,11 +57,6 @@ export function countJob(trend: DailyTrend, job: ClassifiedJob): void {
   if (job.degraded) trend.degraded += 1;
 }
 
-/** Adds the counters of `b` into `a`. */
-export function addTrend(a: DailyTrend, b: DailyTrend): void {
-  for (const k of TREND_COUNTERS) a[k] += b[k];
-}
-
 /**
  * Throws unless the job started on `date`: its `day` when grouping gave it one (a day of PULSE_TIMEZONE),
  * else the UTC day of its start. A day's figures hold only that day's jobs.

@@ -11,11 +11,8 @@ import { displayName, nameKey } from "./names.js";
 import { assertOnDay, countJob, emptyTrend } from "./trend-counts.js";
 
 // The trend store and the demo read these through this module.
-export { addDays, daysBetween, isDate } from "./days.js";
-export { nameKey } from "./names.js";
-export { addTrend, emptyTrend, TREND_COUNTERS } from "./trend-counts.js";
-export { summariseVmDays, type DayMark, type VmDay } from "./vm-day.js";
-export { nextVmState, type VmState } from "./vm-state.js";
+export { addDays, daysBetween } from "./days.js";
+export { emptyTrend, TREND_COUNTERS } from "./trend-counts.js";
 
 export type ScopeKind = "all" | "vault" | "vm" | "code";
 

@@ -21,8 +21,6 @@ export const JOB_QUERY_COLUMNS = [
   { name: "ProtectedContainerOSType", type: "string" },
 ] as const;
 
-export type JobQueryColumn = (typeof JOB_QUERY_COLUMNS)[number]["name"];
-
 /**
  * The two columns the `jobs-legacy` query adds after JOB_QUERY_COLUMNS. They are empty on job rows; at most one
  * extra row (with every job column empty) fills them when backup fields of the window's AzureDiagnostics

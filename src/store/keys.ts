@@ -72,9 +72,6 @@ export function vmKeyOf(v: VmIdentity): string {
   return id ? `${name}|${hash12(id)}` : `${name}|n-${hash12(`${nameKey(v.vault)}/${nameKey(v.vm)}`)}`;
 }
 
-/** The (escaped, lower-case) name a VM or vault key starts with: its `PulseVmNames` partition. */
-export const nameOfKey = (key: string): string => key.slice(0, key.indexOf("|"));
-
 export const keys = {
   /** PartitionKey of a vault's day in `PulseJobs`: `<day>|<vaultKey>`. */
   dayVault: (date: string, vaultKey: string) => `${date}|${vaultKey}`,
@@ -115,11 +112,6 @@ export function partitionPrefixFilter(prefix: string): string {
 export function dateOfPartition(partitionKey: string): string {
   const bar = partitionKey.indexOf("|");
   return bar < 0 ? partitionKey : partitionKey.slice(0, bar);
-}
-
-/** The vault key of a `PulseJobs` PartitionKey (`<date>|<vaultKey>`). */
-export function vaultKeyOfDayPartition(partitionKey: string): string {
-  return partitionKey.slice(partitionKey.indexOf("|") + 1);
 }
 
 /** The VM key of a `PulseJobs` RowKey (`<vmKey>|<job ID>`): a VM key holds exactly one `|`. */

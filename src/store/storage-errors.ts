@@ -23,11 +23,6 @@ export function accountOf(endpoint: string): string {
   }
 }
 
-export function isStorageAuthError(error: unknown): boolean {
-  const status = (error as RestErrorShape | null)?.statusCode;
-  return status === 401 || status === 403;
-}
-
 /**
  * One line for a failed Table Storage request. 401/403 name the role to grant on the account (a token) or the
  * key to check (a connection string).

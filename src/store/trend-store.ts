@@ -42,7 +42,7 @@ import { BatchWriter, type WriteDayResult } from "./trend-writer.js";
 
 export { StoreLayoutError } from "./trend-reader.js";
 export { TABLE_NAMES } from "./keys.js";
-export type { RunRecord, StoredJob, StoredVmState } from "./trend-entities.js";
+export type { RunRecord, StoredJob } from "./trend-entities.js";
 export type { WriteDayResult } from "./trend-writer.js";
 
 export interface TrendStoreOptions extends TablesOptions {

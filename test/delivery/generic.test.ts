@@ -10,8 +10,8 @@ import {
   genericAlerts,
   genericDigest,
   signatureHeaders,
-  verifySignature,
 } from "../../src/delivery/generic.js";
+import { verifySignature } from "../support/webhook-signature.js";
 import { createPoster } from "../../src/delivery/poster.js";
 import { renderDigest } from "../../src/delivery/render.js";
 import { DAY, largeDigest, smallDigest } from "./sample.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { verifySignature } from "../../src/delivery/generic.js";
+import { verifySignature } from "../support/webhook-signature.js";
 import { WebhookError, type Poster, type PostRequest } from "../../src/delivery/poster.js";
 import { failureMessage, sendPayload } from "../../src/delivery/send.js";
 

@@ -1,7 +1,8 @@
 import { createServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, inject, it } from "vitest";
-import { genericDigest, verifySignature } from "../../src/delivery/generic.js";
+import { genericDigest } from "../../src/delivery/generic.js";
+import { verifySignature } from "../support/webhook-signature.js";
 import { createPoster } from "../../src/delivery/poster.js";
 import { teamsDigest } from "../../src/delivery/teams.js";
 import { attempt, deliver, flushPending, type DeliveryItem } from "../../src/pipeline/deliver.js";
