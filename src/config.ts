@@ -4,6 +4,7 @@
  */
 import { AlertRulesError, parseAlertRules, type AlertRuleSet } from "./domain/alert-rules.js";
 import { canonicalTimeZone } from "./domain/days.js";
+import { isLoopbackHost } from "./domain/hosts.js";
 
 export const SETTING_NAMES = [
   "PULSE_WORKSPACE_IDS",
@@ -75,11 +76,6 @@ export const DEFAULTS = {
 } as const;
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function isLoopbackHost(hostname: string): boolean {
-  const h = hostname.replace(/^\[|\]$/g, "").toLowerCase();
-  return h === "localhost" || h === "::1" || /^127(\.\d{1,3}){3}$/.test(h);
-}
 
 function get(env: Env, name: SettingName): string | undefined {
   const v = env[name]?.trim();

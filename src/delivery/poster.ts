@@ -11,7 +11,7 @@
  *   REPLY_CAP_BYTES are read (only a short error code is kept from it); the stream is then cancelled. A post's
  *   whole life, retries and waits included, is bounded by `totalTimeoutInMs` and by the caller's abortSignal.
  */
-import { isLoopbackHost } from "../config.js";
+import { isLoopbackHost } from "../domain/hosts.js";
 
 export interface PostRequest {
   body: string;

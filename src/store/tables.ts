@@ -9,7 +9,8 @@ import {
   type TableServiceClientOptions,
 } from "@azure/data-tables";
 import type { TokenCredential } from "@azure/core-auth";
-import { isLoopbackHost, type TablesTarget } from "../config.js";
+import type { TablesTarget } from "../config.js";
+import { isLoopbackHost } from "../domain/hosts.js";
 import { deadlineOptions } from "../deadline.js";
 
 export interface TablesOptions {

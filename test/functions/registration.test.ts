@@ -84,7 +84,7 @@ describe("function registrations", () => {
       vi.resetModules();
       vi.mocked(app.timer).mockClear();
       vi.mocked(app.http).mockClear();
-      await import(`../../src/functions/${f.replace(/\.ts$/, ".js")}`);
+      await import(new URL(`../../src/functions/${f}`, import.meta.url).href);
       const registered = [...vi.mocked(app.timer).mock.calls, ...vi.mocked(app.http).mock.calls].map(
         (c) => c[0],
       );
