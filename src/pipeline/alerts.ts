@@ -14,12 +14,13 @@ import type { WorkspaceReport } from "../logs/workspace-report.js";
 import type { RecoveryPointsClient } from "../recovery/recovery-points.js";
 import type { AlertStateStore } from "../store/alert-state.js";
 import type { Outbox } from "../store/outbox.js";
+import type { StoredJob } from "../store/trend-store.js";
 import { alertBatchKey, postAlerts } from "./alert-delivery.js";
 import { evaluateWithCooldown } from "./alert-cooldown.js";
-import { alertWindow, type SinceSource } from "./alert-window.js";
+import { alertWindow, type AlertWindow, type SinceSource } from "./alert-window.js";
 import type { DeliveryReport } from "./deliver.js";
 import { webhookTarget } from "./outcome.js";
-import { readAndClassify } from "./read-and-classify.js";
+import { readAndClassify, type ClassifiedRead } from "./read-and-classify.js";
 
 export interface AlertDeps {
   logs: LogsClient;
@@ -88,7 +89,8 @@ export async function runAlerts(
   if (formatAlertRules(rules) === "off") return rulesOff(options.since, nowMs, dryRun, log);
 
   const checkpoint = deps.state ? await deps.state.readCheckpoint() : null;
-  const { sinceMs, source, windowStartMs } = alertWindow(rules, options.since, checkpoint, nowMs, log);
+  const window = alertWindow(rules, options.since, checkpoint, nowMs, log);
+  const { sinceMs, source, windowStartMs } = window;
   const base = {
     since: new Date(sinceMs).toISOString(),
     sinceSource: source,
@@ -101,27 +103,7 @@ export async function runAlerts(
     throw new Error(`The start of the evaluation (${base.since}) must be before its time (${base.until})`);
   }
 
-  log(
-    `Reading jobs whose rows arrived after ${base.since} (with their history from ${base.windowStart}) ` +
-      `from ${config.workspaceIds.length} workspace(s); rules: ${base.rules}`,
-  );
-  const isNew = (job: BackupJob): boolean => job.timeGeneratedMs > sinceMs;
-  const read = await readAndClassify(
-    config,
-    deps,
-    // Only rows generated up to `now` belong to this evaluation (a later row is the next one's).
-    { rangeStart: new Date(windowStartMs), rangeEnd: new Date(nowMs), generatedUpToMs: nowMs, lookUp: isNew },
-    options.abortSignal ? { abortSignal: options.abortSignal } : {},
-  );
-  for (const w of read.query.workspaces) {
-    if (w.status === "failed" || !w.complete) {
-      log(`  workspace ${w.workspaceId}: ${w.status}${w.complete ? "" : ", INCOMPLETE"} (${w.error ?? ""})`);
-    }
-  }
-  const fresh = new Set(read.jobs.filter(isNew).map((j) => j.jobId));
-  const newJobs = read.classified.filter((j) => fresh.has(j.jobId));
-  log(`${read.jobs.length} job(s) read, ${newJobs.length} new since ${base.since}`);
-
+  const { read, newJobs } = await readNewJobs(config, deps, { ...window, nowMs }, base, log, options);
   const evaluation = await evaluateWithCooldown({
     jobs: read.classified,
     newJobs,
@@ -137,19 +119,7 @@ export async function runAlerts(
   );
 
   const deliveryKey = alerts.length > 0 ? alertBatchKey(alerts) : null;
-  const webhook = webhookTarget(config);
-  let delivery: DeliveryReport | null = null;
-  if (!dryRun && webhook && deps.outbox) {
-    delivery = await postAlerts(
-      alerts,
-      deliveryKey,
-      { target: webhook, outbox: deps.outbox, poster: deps.poster },
-      log,
-    );
-  } else if (!dryRun && alerts.length > 0 && !webhook) {
-    log("PULSE_WEBHOOK_URL is not set: the alerts are reported here only.");
-  }
-
+  const delivery = dryRun ? null : await deliverAlerts(config, deps, alerts, deliveryKey, log);
   const checkpointAdvanced =
     !dryRun && deps.state
       ? await recordRun(deps.state, alerts, read.jobs, read.query.complete, nowMs, log)
@@ -169,6 +139,63 @@ export async function runAlerts(
     delivery,
     checkpointAdvanced,
   };
+}
+
+/**
+ * Reads and classifies the jobs that started in the window, up to `now`; the new ones are those whose latest
+ * row was generated after "since" (only their recovery points are looked up).
+ */
+async function readNewJobs(
+  config: Config,
+  deps: AlertDeps,
+  window: AlertWindow & { nowMs: number },
+  said: { since: string; windowStart: string; rules: string },
+  log: (line: string) => void,
+  options: Pick<AlertRunOptions, "abortSignal">,
+): Promise<{ read: ClassifiedRead; newJobs: StoredJob[] }> {
+  const { sinceMs, windowStartMs, nowMs } = window;
+  log(
+    `Reading jobs whose rows arrived after ${said.since} (with their history from ${said.windowStart}) ` +
+      `from ${config.workspaceIds.length} workspace(s); rules: ${said.rules}`,
+  );
+  const isNew = (job: BackupJob): boolean => job.timeGeneratedMs > sinceMs;
+  const read = await readAndClassify(
+    config,
+    deps,
+    // Only rows generated up to `now` belong to this evaluation (a later row is the next one's).
+    { rangeStart: new Date(windowStartMs), rangeEnd: new Date(nowMs), generatedUpToMs: nowMs, lookUp: isNew },
+    options.abortSignal ? { abortSignal: options.abortSignal } : {},
+  );
+  for (const w of read.query.workspaces) {
+    if (w.status === "failed" || !w.complete) {
+      log(`  workspace ${w.workspaceId}: ${w.status}${w.complete ? "" : ", INCOMPLETE"} (${w.error ?? ""})`);
+    }
+  }
+  const fresh = new Set(read.jobs.filter(isNew).map((j) => j.jobId));
+  const newJobs = read.classified.filter((j) => fresh.has(j.jobId));
+  log(`${read.jobs.length} job(s) read, ${newJobs.length} new since ${said.since}`);
+  return { read, newJobs };
+}
+
+/** Posts the alerts to the webhook through the outbox; null when there is no webhook or no outbox. */
+async function deliverAlerts(
+  config: Config,
+  deps: AlertDeps,
+  alerts: readonly Alert[],
+  deliveryKey: string | null,
+  log: (line: string) => void,
+): Promise<DeliveryReport | null> {
+  const webhook = webhookTarget(config);
+  if (webhook && deps.outbox) {
+    return postAlerts(
+      alerts,
+      deliveryKey,
+      { target: webhook, outbox: deps.outbox, poster: deps.poster },
+      log,
+    );
+  }
+  if (alerts.length > 0 && !webhook) log("PULSE_WEBHOOK_URL is not set: the alerts are reported here only.");
+  return null;
 }
 
 /** PULSE_ALERT_RULES=off: nothing is read, evaluated, posted or moved. */
