@@ -167,15 +167,15 @@ function describeError(error: unknown): string {
   return `the recovery-point list failed${status ? ` (${status}${code ? ` ${code}` : ""})` : ""}: ${text ?? "unknown error"}`;
 }
 
-async function listPoints(
+/** The recovery points of one protected item whose time falls in [startMs, endMs], as ARM pages them. */
+export function listItemPoints(
   client: RecoveryPointsClient,
   ref: ItemRef,
   startMs: number,
   endMs: number,
-  abortSignal: AbortSignal | undefined,
-): Promise<RawPoint[]> {
-  const points: RawPoint[] = [];
-  const iterator = client
+  abortSignal?: AbortSignal,
+) {
+  return client
     .forSubscription(ref.subscriptionId)
     .recoveryPoints.list(
       ref.vaultName,
@@ -188,6 +188,17 @@ async function listPoints(
         ...(abortSignal ? { abortSignal } : {}),
       },
     );
+}
+
+async function listPoints(
+  client: RecoveryPointsClient,
+  ref: ItemRef,
+  startMs: number,
+  endMs: number,
+  abortSignal: AbortSignal | undefined,
+): Promise<RawPoint[]> {
+  const points: RawPoint[] = [];
+  const iterator = listItemPoints(client, ref, startMs, endMs, abortSignal);
   for await (const resource of iterator) {
     const props = resource.properties;
     if (!props || !("recoveryPointType" in props) || !("recoveryPointTime" in props)) continue;

@@ -3,7 +3,7 @@
  * recovery points, as the recovery-point look-ups read them. A refusal names the role and the scope to grant.
  */
 import type { RecoveryPointsClient } from "./recovery-points.js";
-import { recoveryPointFilter, type ItemRef } from "./recovery-points.js";
+import { listItemPoints, type ItemRef } from "./recovery-points.js";
 
 export const READER_ROLE = "backup-pulse reader";
 
@@ -17,19 +17,7 @@ export async function probeVault(
   endMs: number,
 ): Promise<VaultProbe> {
   try {
-    const pages = client
-      .forSubscription(ref.subscriptionId)
-      .recoveryPoints.list(
-        ref.vaultName,
-        ref.resourceGroup,
-        "Azure",
-        ref.containerName,
-        ref.protectedItemName,
-        {
-          filter: recoveryPointFilter(startMs, endMs),
-        },
-      )
-      .byPage();
+    const pages = listItemPoints(client, ref, startMs, endMs).byPage();
     const first = await pages.next();
     return { ok: true, points: first.done ? 0 : first.value.length };
   } catch (error) {

@@ -102,6 +102,11 @@ export function trendFromRow(date: string, scope: string, row: Row): DailyTrend 
   return t;
 }
 
+/** The VM's and the vault's names and resource IDs, the columns every VM-level row carries. */
+function identityCols(v: { vm: string; vault: string; vmId?: string | null; vaultId?: string | null }): Row {
+  return { vm: v.vm, ...optCol("vmId", v.vmId), vault: v.vault, ...optCol("vaultId", v.vaultId) };
+}
+
 // ------------------------------------------------------------------------------------------------ PulseJobs
 
 export function jobRow(date: string, vaultKey: string, vmKey: string, j: StoredJob): Row {
@@ -109,10 +114,7 @@ export function jobRow(date: string, vaultKey: string, vmKey: string, j: StoredJ
     partitionKey: keys.dayVault(date, vaultKey),
     rowKey: keys.job(vmKey, j.jobId),
     jobId: j.jobId,
-    vm: j.vm,
-    ...optCol("vmId", j.vmId),
-    vault: j.vault,
-    ...optCol("vaultId", j.vaultId),
+    ...identityCols(j),
     os: j.os,
     status: j.status,
     ...dateCol("start", j.start),
@@ -197,10 +199,7 @@ export function vmRow(
   return {
     partitionKey: vaultKey,
     rowKey: vmKey,
-    vm: s.vm,
-    ...optCol("vmId", ids.vmId),
-    vault: s.vault,
-    ...optCol("vaultId", ids.vaultId),
+    ...identityCols({ vm: s.vm, vault: s.vault, ...ids }),
     failingDays: s.failingDays,
     belowExpectedDays: s.belowExpectedDays,
     ...dateCol("lastGoodPointAt", s.lastGoodPointAt),
@@ -247,11 +246,8 @@ export function vmNameRow(
   return {
     partitionKey: keys.vmName(v.vm),
     rowKey: vmKey,
-    vm: v.vm,
-    ...optCol("vmId", v.vmId),
+    ...identityCols(v),
     vaultKey,
-    vault: v.vault,
-    ...optCol("vaultId", v.vaultId),
   };
 }
 
