@@ -8,7 +8,7 @@ import { parseArgs } from "node:util";
 import { loadConfig, redact, SettingError, type Config } from "../config.js";
 import { htmlDigest } from "../delivery/html.js";
 import { terminalDigest } from "../delivery/terminal.js";
-import { isDate, yesterdayIn } from "../domain/days.js";
+import { dayOf, isDate, yesterdayIn } from "../domain/days.js";
 import { visible } from "../domain/visible-text.js";
 import { openDeps, StoreLayoutError, type DepsOptions } from "../pipeline/deps.js";
 import { runDaily, type DailyResult } from "../pipeline/daily.js";
@@ -23,7 +23,8 @@ stores the trends, and posts the digest to PULSE_WEBHOOK_URL once. Days are cale
 PULSE_TIMEZONE (an IANA time zone, UTC by default): a job belongs to the day its start falls on there.
 
 Options:
-  --date YYYY-MM-DD   the day, a calendar day of PULSE_TIMEZONE (default: yesterday there)
+  --date YYYY-MM-DD   the day, a calendar day of PULSE_TIMEZONE (default: yesterday there); a day after
+                      today there is refused
   --dry-run           store and post nothing; print the digest
   --format text|json  how the digest is printed on stdout (default: text)
   --html FILE         where the HTML digest is written (default: out/digest-<date>.html)
@@ -37,6 +38,20 @@ export function parseDateOption(value: string | undefined, name: string, fallbac
   if (!isDate(value))
     throw new UsageError(`${name} must be a date (YYYY-MM-DD), not "${value.slice(0, 40)}"`);
   return value;
+}
+
+/**
+ * A day after today in `timeZone` has no jobs yet: running it would store an empty day and post a digest
+ * that says nothing ran. Today (still under way) is accepted.
+ */
+export function refuseFutureDay(date: string, timeZone: string, nowMs: number = Date.now()): void {
+  const today = dayOf(nowMs, timeZone);
+  if (date > today) {
+    throw new UsageError(
+      `--date ${date} is in the future (today is ${today} in ${timeZone}, PULSE_TIMEZONE); ` +
+        "give a day that has begun, or leave --date out for yesterday",
+    );
+  }
 }
 
 export class UsageError extends Error {
@@ -93,6 +108,7 @@ export async function runRun(args: string[], io: CommandIo, depsOptions: DepsOpt
     }
     config = runConfig(io.env, values["dry-run"] ?? false);
     date = parseDateOption(values.date, "--date", yesterdayIn(config.timeZone));
+    refuseFutureDay(date, config.timeZone);
   } catch (error) {
     if (error instanceof SettingError || error instanceof UsageError) return fail(error.message);
     return fail(`${error instanceof Error ? error.message : String(error)} (see --help)`);
