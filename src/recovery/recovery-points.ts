@@ -10,8 +10,9 @@
 import { RecoveryServicesBackupClient } from "@azure/arm-recoveryservicesbackup";
 import type { TokenCredential } from "@azure/core-auth";
 import type { RecoveryPointMode } from "../config.js";
-import { BudgetError, deadlineOptions, DeadlineError } from "../deadline.js";
+import { BudgetError, deadlinePolicy, DeadlineError } from "../deadline.js";
 import type { BackupJob, ObservedPoint } from "../domain/model.js";
+import { ArmPacer, pacedPolicy } from "./arm-pacer.js";
 
 export type { RecoveryPointMode };
 
@@ -27,19 +28,28 @@ export interface RecoveryPointsClientOptions {
   requestTimeoutInMs?: number;
   /** The run's signal: when it aborts, no further request is sent and those in flight are cancelled. */
   abortSignal?: AbortSignal;
+  /** The pacer of the run's ARM calls (default: a new one with this signal). */
+  pacer?: ArmPacer;
 }
 
 export const ARM_REQUEST_TIMEOUT_MS = 60_000;
 
-/** ARM clients per subscription (the SDK binds a client to one subscription). */
+/**
+ * ARM clients per subscription (the SDK binds a client to one subscription), all paced by one
+ * {@link ArmPacer}: recovery-point look-ups, the vault inventory and the doctor's probes.
+ */
 export interface RecoveryPointsClient {
   forSubscription(subscriptionId: string): RecoveryServicesBackupClient;
+  readonly pacer: ArmPacer;
 }
 
 export function createRecoveryPointsClient(options: RecoveryPointsClientOptions): RecoveryPointsClient {
   const endpoint = options.endpoint.replace(/\/+$/, "");
   const clients = new Map<string, RecoveryServicesBackupClient>();
+  const pacer =
+    options.pacer ?? new ArmPacer(options.abortSignal ? { abortSignal: options.abortSignal } : {});
   return {
+    pacer,
     forSubscription(subscriptionId) {
       const key = subscriptionId.toLowerCase();
       let client = clients.get(key);
@@ -50,10 +60,17 @@ export function createRecoveryPointsClient(options: RecoveryPointsClientOptions)
           $host: endpoint,
           ...(options.tlsCa ? { tlsOptions: { ca: options.tlsCa } } : {}),
           ...(options.retry ? { retryOptions: options.retry } : {}),
-          ...deadlineOptions({
-            requestTimeoutInMs: options.requestTimeoutInMs ?? ARM_REQUEST_TIMEOUT_MS,
-            ...(options.abortSignal ? { abortSignal: options.abortSignal } : {}),
-          }),
+          // The pacer first: the time a request waits for its turn does not count against its deadline.
+          additionalPolicies: [
+            pacedPolicy(pacer),
+            {
+              policy: deadlinePolicy({
+                requestTimeoutInMs: options.requestTimeoutInMs ?? ARM_REQUEST_TIMEOUT_MS,
+                ...(options.abortSignal ? { abortSignal: options.abortSignal } : {}),
+              }),
+              position: "perRetry",
+            },
+          ],
         });
         clients.set(key, client);
       }
@@ -136,7 +153,7 @@ export interface LookupOptions {
   client: RecoveryPointsClient;
   jobs: readonly BackupJob[];
   mode: RecoveryPointMode;
-  /** Items listed at once (default 4). */
+  /** Items listed at once (default {@link LOOKUP_WORKERS}); the client's pacer bounds each subscription. */
   concurrency?: number;
   /** Slack around a job's run when matching a point's time (default 10 minutes). */
   slackMs?: number;
@@ -144,6 +161,8 @@ export interface LookupOptions {
 }
 
 const DEFAULT_SLACK_MS = 10 * 60_000;
+/** Items listed at once over all subscriptions; the pacer keeps each subscription within its own bound. */
+export const LOOKUP_WORKERS = 20;
 /** Run length assumed when a job's duration is not known. */
 const UNKNOWN_DURATION_MS = 6 * 3_600_000;
 
@@ -258,7 +277,7 @@ export async function lookupRecoveryPoints(
   }
 
   const queue = [...groups.values()];
-  const workers = Math.max(1, Math.min(options.concurrency ?? 4, queue.length));
+  const workers = Math.max(1, Math.min(options.concurrency ?? LOOKUP_WORKERS, queue.length));
   const work = async (): Promise<void> => {
     for (let group = queue.shift(); group; group = queue.shift()) {
       if (options.abortSignal?.aborted) {

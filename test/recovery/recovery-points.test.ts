@@ -202,7 +202,7 @@ describe("lookupRecoveryPoints against the local ARM endpoint", () => {
       estate.armProvider,
       async (arm) => {
         await lookUp(arm, "all", jobs);
-        expect(arm.maxInFlight).toBe(4); // the default
+        expect(arm.maxInFlight).toBe(16); // the default: the pacer's bound per subscription
         expect(arm.requests).toHaveLength(24);
       },
       { latencyMs: 25 },
