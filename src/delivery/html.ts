@@ -9,7 +9,18 @@ import {
   type Digest,
   type SeriesPoint,
 } from "../domain/digest.js";
-import { DIRECTION_MARK, STATUS_LABEL, changeText, count, coverageText, moreLine, percent } from "./text.js";
+import {
+  DIRECTION_MARK,
+  STATUS_LABEL,
+  belowExpected,
+  changeText,
+  count,
+  coverageText,
+  moreLine,
+  noJobText,
+  percent,
+  tone,
+} from "./text.js";
 
 export interface HtmlOptions {
   /** Rows shown per list before "+N more". Default 50. */
@@ -27,6 +38,13 @@ export function escapeHtml(s: string): string {
 
 const e = escapeHtml;
 
+/** Product text that marks commands with backticks (`vssadmin list writers`): escaped, the commands as code. */
+export function proseHtml(s: string): string {
+  return e(s)
+    .replace(/`([^`]+)`/g, "<code>$1</code>")
+    .replace(/`/g, "");
+}
+
 const CSS = `
 *{box-sizing:border-box}
 body{margin:0;background:#f3f5f8;color:#1b2430;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}
@@ -42,12 +60,15 @@ header p{margin:4px 0 0}
 .kpi .label{font-size:13px;color:#536071}
 .kpi .value{font-size:26px;font-weight:700;margin:2px 0}
 .kpi .cmp{font-size:12.5px;color:#536071}
+.kpi.key{outline:2px solid #b42318}
+.action{display:block;color:#3d4a5c;font-size:13px}
 .vault{display:block;color:#536071;font-size:12.5px}
 .good{color:#1f7a3d}.bad{color:#b42318}.flat{color:#536071}
 .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(280px,1fr));gap:10px;margin-bottom:16px}
 .chart{background:#fff;border-radius:10px;padding:12px 14px;box-shadow:0 1px 2px rgba(16,24,40,.08)}
 .chart h3{margin:0 0 6px;font-size:14px;font-weight:600}
 .chart svg{display:block;width:100%;height:auto}
+.chart .sub{margin:4px 0 0;color:#536071;font-size:12px}
 section{background:#fff;border-radius:10px;padding:12px 14px;margin-bottom:12px;box-shadow:0 1px 2px rgba(16,24,40,.08)}
 section h2{margin:0 0 8px;font-size:17px}
 section .sub{margin:-4px 0 8px;color:#536071;font-size:13px}
@@ -61,23 +82,22 @@ a{color:#0b5cad}
 @media (max-width:520px){main{padding:10px}header h1{font-size:19px}.kpi .value{font-size:22px}th,td{padding:5px 4px;font-size:13px}th{font-size:11.5px;letter-spacing:0}}
 `;
 
-function arrowClass(c: Comparison, dir: Comparison["vsYesterday"]): string {
-  if (dir === "same" || dir === "none" || c.higherIsBetter === null) return "flat";
-  return (dir === "up") === c.higherIsBetter ? "good" : "bad";
-}
-
-function kpi(label: string, c: Comparison, asRate: boolean): string {
+function kpi(label: string, c: Comparison, asRate: boolean, extra = "", key = false): string {
   const f = asRate ? percent : count;
   return (
-    `<div class="kpi"><div class="label">${e(label)}</div><div class="value">${e(f(c.value))}</div>` +
-    `<div class="cmp"><span class="${arrowClass(c, c.vsYesterday)}">${DIRECTION_MARK[c.vsYesterday]}</span> yesterday ${e(f(c.yesterday))}</div>` +
-    `<div class="cmp"><span class="${arrowClass(c, c.vs7d)}">${DIRECTION_MARK[c.vs7d]}</span> 7-day avg ${e(f(c.average7d))}</div></div>`
+    `<div class="kpi${key ? " key" : ""}"><div class="label">${e(label)}</div><div class="value">${e(f(c.value))}</div>` +
+    (extra === "" ? "" : `<div class="cmp">${e(extra)}</div>`) +
+    `<div class="cmp"><span class="${tone(c, c.vsYesterday)}">${DIRECTION_MARK[c.vsYesterday]}</span> yesterday ${e(f(c.yesterday))}</div>` +
+    `<div class="cmp"><span class="${tone(c, c.vs7d)}">${DIRECTION_MARK[c.vs7d]}</span> 7-day avg ${e(f(c.average7d))}</div></div>`
   );
 }
 
-/** An inline SVG line chart of a rate (0–1) over the series; gaps where a day has no data. */
+/**
+ * An inline SVG line chart of a rate (0–1) from the first day with data to the digest's day; a day without
+ * data inside that span is a gap in the line with a grey mark on the axis.
+ */
 export function rateChart(
-  series: readonly SeriesPoint[],
+  all: readonly SeriesPoint[],
   pick: (p: SeriesPoint) => number | null,
   title: string,
   color: string,
@@ -88,6 +108,8 @@ export function rateChart(
   const right = 6;
   const top = 8;
   const bottom = 16;
+  const start = all.findIndex((p) => pick(p) !== null);
+  const series = start > 0 ? all.slice(start) : all;
   const values = series.map(pick);
   const present = values.filter((v): v is number => v !== null);
   const lo = present.length > 0 ? Math.max(0, Math.floor(Math.min(...present) * 10) / 10 - 0.05) : 0;
@@ -111,6 +133,14 @@ export function rateChart(
         : `<circle cx="${pts.split(",")[0]}" cy="${pts.split(",")[1]}" r="2" fill="${color}"/>`,
     )
     .join("");
+  const gaps = values
+    .map((v, i) =>
+      v === null
+        ? `<rect class="no-data" x="${(x(i) - 2).toFixed(1)}" y="${(H - bottom - 4).toFixed(1)}" width="4" height="4" fill="#9aa5b1"/>`
+        : "",
+    )
+    .join("");
+  const missing = values.filter((v) => v === null).length;
   const lastIndex = values.length - 1;
   const last = values[lastIndex] ?? null;
   const dot =
@@ -130,9 +160,11 @@ export function rateChart(
     `<text x="${left}" y="${H - 3}" font-size="9" fill="#536071">${e(first.slice(5))}</text>` +
     `<text x="${W - right}" y="${H - 3}" font-size="9" text-anchor="end" fill="#536071">${e(end.slice(5))}</text>`;
   return (
-    `<div class="chart"><h3>${e(title)}: ${e(percent(last))} today</h3>` +
+    `<div class="chart"><h3>${e(title)}: ${e(percent(last))}</h3>` +
     `<svg viewBox="0 0 ${W} ${H}" role="img" aria-label="${e(title)} over ${series.length} days" xmlns="http://www.w3.org/2000/svg">` +
-    `${grid}${lines}${dot}${axis}</svg></div>`
+    `${grid}${lines}${gaps}${dot}${axis}</svg>` +
+    (missing > 0 ? `<p class="sub">■ ${count(missing)} day(s) without data</p>` : "") +
+    `</div>`
   );
 }
 
@@ -148,6 +180,8 @@ function tableHtml(headers: string[], rows: string[][], total: number, widths: n
 function vmCell(v: { vm: string; vault: string }): string {
   return `<code>${e(v.vm)}</code><span class="vault">${e(v.vault)}</span>`;
 }
+
+const upperFirst = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 
 /** The digest as a complete HTML document. */
 export function htmlDigest(d: Digest, options: HtmlOptions = {}): string {
@@ -165,10 +199,13 @@ export function htmlDigest(d: Digest, options: HtmlOptions = {}): string {
     );
   }
   if (h.status !== "no-data") {
+    const c = h.counts;
     parts.push(
-      `<div class="kpis">${kpi("Jobs", h.jobs, false)}${kpi("Succeeded", h.successRate, true)}` +
-        `${kpi("Application-consistent", h.application, true)}${kpi("File-system consistent", h.fileSystem, true)}` +
-        `${kpi("Crash-consistent", h.crash, true)}${kpi("No recovery point", h.none, true)}</div>`,
+      `<div class="kpis">${kpi("Degraded jobs", h.degraded, false, "below expected consistency", c.degraded > 0)}` +
+        `${kpi("Succeeded", h.successRate, true)}${kpi("Application-consistent", h.application, true)}` +
+        `${kpi("File-system consistent", h.fileSystem, true, belowExpected(c.fileSystemBelowExpected))}` +
+        `${kpi("Crash-consistent", h.crash, true, belowExpected(c.crashBelowExpected))}` +
+        `${kpi("No recovery point", h.none, true)}${kpi("Jobs", h.jobs, false)}</div>`,
     );
   }
   parts.push(
@@ -184,29 +221,45 @@ export function htmlDigest(d: Digest, options: HtmlOptions = {}): string {
       (changes.length === 0
         ? `<p>Nothing changed.</p>`
         : tableHtml(
-            ["VM", "Change", "Detail"],
-            changes.slice(0, max).map((c) => [vmCell(c), e(kindLabel[c.kind]), e(changeText(c))]),
+            ["VM", "Change", "What to do"],
+            changes
+              .slice(0, max)
+              .map((c) => [
+                vmCell(c),
+                `<strong>${e(kindLabel[c.kind])}</strong>: ${e(changeText(c))}`,
+                c.action ? proseHtml(c.action) : "",
+              ]),
             changes.length,
-            [33, 25, 42],
+            [30, 34, 36],
           )) +
       `</section>`,
   );
 
   const p = d.persisting;
   const persisting: string[][] = [
-    ...p.failing.map((s) => [vmCell(s), e(`Failing ${s.days} days in a row`)]),
+    ...p.failing.map((s) => [vmCell(s), e(`Failing ${s.days} days in a row`), proseHtml(s.action)]),
     ...p.belowExpected.map((s) => [
       vmCell(s),
       e(`Below ${s.expectedConsistency ?? "expected"} consistency for ${s.days} days`),
+      proseHtml(s.action),
     ]),
-    ...p.noJobToday.map((m) => [vmCell(m), "No backup job today"]),
+    ...p.noJobToday.map((m) => [
+      vmCell(m),
+      e(upperFirst(noJobText(d.date))),
+      m.lastJobAt ? e(`Last job ${m.lastJobAt.slice(0, 10)}`) : "",
+    ]),
   ];
   parts.push(
     `<section><h2>What persists</h2><p class="sub">${count(p.failing.length)} failing for days · ` +
-      `${count(p.belowExpected.length)} below expected consistency · ${count(p.noJobToday.length)} with no job today</p>` +
+      `${count(p.belowExpected.length)} below expected consistency · ${count(p.noJobToday.length)} without a job on ${e(d.date)}</p>` +
       (persisting.length === 0
         ? `<p>Nothing outstanding.</p>`
-        : tableHtml(["VM", "Problem"], persisting.slice(0, max), persisting.length, [50, 50])) +
+        : tableHtml(
+            ["VM", "Problem", "What to do"],
+            persisting.slice(0, max),
+            persisting.length,
+            [30, 34, 36],
+          )) +
       `</section>`,
   );
 
@@ -221,7 +274,7 @@ export function htmlDigest(d: Digest, options: HtmlOptions = {}): string {
               `<code>${e(c.code)}</code><br><span class="flat">${e(c.category)}</span>`,
               count(c.jobs),
               count(c.vms),
-              `${e(c.action)} <a href="${e(c.docUrl)}">Docs</a>`,
+              `${proseHtml(c.action)} <a href="${e(c.docUrl)}">Docs</a>`,
             ]),
           d.topCodes.length,
           [34, 9, 9, 48],
@@ -249,7 +302,7 @@ export function htmlDigest(d: Digest, options: HtmlOptions = {}): string {
     `<section><h2>Coverage</h2><ul>${coverageItems.map((i) => `<li>${i}</li>`).join("")}</ul></section>`,
   );
   parts.push(
-    `<footer>${d.notes.map((n) => `<p>${e(n)}</p>`).join("")}<p>Rates are shares of the day's jobs; ▲ ▼ = compare with yesterday and the 7-day average. ` +
+    `<footer>${d.notes.map((n) => `<p>${proseHtml(n)}</p>`).join("")}<p>Rates are shares of the day's jobs; ▲ ▼ = compare with yesterday and the 7-day average. ` +
       `<a href="${TROUBLESHOOT_URL}">Troubleshooting guide</a> · <a href="${CONSISTENCY_DOC_URL}">About snapshot consistency</a> · generated ${e(d.generatedAt)}</p></footer>`,
   );
 

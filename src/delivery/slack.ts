@@ -12,6 +12,7 @@ import { visible } from "../domain/visible-text.js";
 import type { AlertView, RenderedPayload } from "./alert.js";
 import {
   STATUS_LABEL,
+  belowExpected,
   changeText,
   clip,
   clipName,
@@ -19,6 +20,7 @@ import {
   count,
   coverageText,
   moreLine,
+  noJobText,
   summaryLine,
 } from "./text.js";
 
@@ -80,6 +82,15 @@ export function slackWithNames(text: string, values: readonly (string | null | u
   }
   return out + plain(text.slice(last));
 }
+
+/** Product text in which commands are marked with backticks: escaped, the commands kept as code spans. */
+function slackProse(text: string): string {
+  const escaped = slackEscape(text);
+  return (escaped.match(/`/g) ?? []).length % 2 === 0 ? escaped : escaped.replace(/`/g, "");
+}
+
+/** A VM line's short action, after an arrow. */
+const todo = (action: string | null): string => (action ? ` → ${slackProse(action)}` : "");
 
 function mrkdwn(markdown: string): { type: "mrkdwn"; text: string; verbatim: true } {
   return { type: "mrkdwn", text: clip(markdown, SLACK_LIMITS.sectionChars), verbatim: true };
@@ -148,12 +159,19 @@ export function slackDigest(d: Digest): RenderedPayload {
       blocks.push({
         type: "section",
         fields: [
-          field("Jobs", compared(h.jobs, false)),
+          field("Degraded jobs", compared(h.degraded, false)),
           field("Succeeded", compared(h.successRate, true)),
           field("Application-consistent", compared(h.application, true)),
-          field("File-system consistent", compared(h.fileSystem, true)),
-          field("Crash-consistent", compared(h.crash, true)),
+          field(
+            "File-system consistent",
+            `${compared(h.fileSystem, true)}\n${belowExpected(h.counts.fileSystemBelowExpected)}`,
+          ),
+          field(
+            "Crash-consistent",
+            `${compared(h.crash, true)}\n${belowExpected(h.counts.crashBelowExpected)}`,
+          ),
           field("No recovery point", compared(h.none, true)),
+          field("Jobs", compared(h.jobs, false)),
         ],
       });
       blocks.push(context("▲ ▼ = against yesterday and the 7-day average"));
@@ -166,7 +184,7 @@ export function slackDigest(d: Digest): RenderedPayload {
           `What changed: ${count(d.changes.newFailures.length)} new failure(s), ${count(d.changes.downgrades.length)} downgrade(s), ${count(d.changes.recoveries.length)} recovered`,
           changes.map(
             (c) =>
-              `• ${name(c.vm)} (${name(c.vault)}): ${slackWithNames(clip(changeText(c), 90), [c.errorCode])}`,
+              `• ${name(c.vm)} (${name(c.vault)}): ${slackWithNames(clip(changeText(c), 90), [c.errorCode])}${todo(c.action)}`,
           ),
           maxLines,
         ),
@@ -174,17 +192,19 @@ export function slackDigest(d: Digest): RenderedPayload {
     }
     const p = d.persisting;
     const persisting = [
-      ...p.failing.map((s) => `• ${name(s.vm)} (${name(s.vault)}): failing ${s.days} days in a row`),
+      ...p.failing.map(
+        (s) => `• ${name(s.vm)} (${name(s.vault)}): failing ${s.days} days in a row${todo(s.action)}`,
+      ),
       ...p.belowExpected.map(
         (s) =>
-          `• ${name(s.vm)} (${name(s.vault)}): below ${s.expectedConsistency ?? "expected"} consistency ${s.days} days`,
+          `• ${name(s.vm)} (${name(s.vault)}): below ${s.expectedConsistency ?? "expected"} consistency ${s.days} days${todo(s.action)}`,
       ),
-      ...p.noJobToday.map((m) => `• ${name(m.vm)} (${name(m.vault)}): no backup job today`),
+      ...p.noJobToday.map((m) => `• ${name(m.vm)} (${name(m.vault)}): ${noJobText(d.date)}`),
     ];
     if (persisting.length > 0 && maxLines > 0) {
       blocks.push(
         listSection(
-          `What persists: ${count(p.failing.length)} failing for days, ${count(p.belowExpected.length)} below expected consistency, ${count(p.noJobToday.length)} with no job today`,
+          `What persists: ${count(p.failing.length)} failing for days, ${count(p.belowExpected.length)} below expected consistency, ${count(p.noJobToday.length)} without a job on ${d.date}`,
           persisting,
           maxLines,
         ),
@@ -197,7 +217,7 @@ export function slackDigest(d: Digest): RenderedPayload {
           d.topCodes.map(
             (c) =>
               `• *${slackCode(clip(c.code, 80))}*: ${count(c.jobs)} job(s) on ${count(c.vms)} VM(s), ${c.category}. ` +
-              `${slackEscape(clip(c.action, 160))} <${c.docUrl}|docs>`,
+              `${slackProse(clip(c.action, 160))} <${c.docUrl}|docs>`,
           ),
           Math.min(maxLines, 8),
         ),

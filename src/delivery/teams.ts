@@ -7,11 +7,20 @@
  * string that comes from Azure or an export (VM, vault and job names, codes, times, alert titles and details)
  * goes through `teamsText`, so a name is shown as written and can never become a link, a list or emphasis.
  */
-import { TROUBLESHOOT_URL, CONSISTENCY_DOC_URL, type Digest, type DigestStatus } from "../domain/digest.js";
+import {
+  TROUBLESHOOT_URL,
+  CONSISTENCY_DOC_URL,
+  type Comparison,
+  type Digest,
+  type DigestStatus,
+  type Direction,
+} from "../domain/digest.js";
 import { visible } from "../domain/visible-text.js";
 import { byteLength, type AlertView, type RenderedPayload } from "./alert.js";
 import {
+  DIRECTION_MARK,
   STATUS_LABEL,
+  belowExpected,
   changeText,
   clip,
   clipName,
@@ -20,7 +29,10 @@ import {
   coverageText,
   defangUrls,
   moreLine,
+  noJobText,
+  percent,
   summaryLine,
+  tone,
 } from "./text.js";
 
 /** Teams refuses messages over about 28 KB; this leaves room for the flow's own wrapping. */
@@ -88,21 +100,12 @@ function text(t: string, extra: Element = {}): Element {
 }
 
 function heading(t: string): Element {
-  return text(t, { weight: "Bolder", size: "Medium", spacing: "Medium", separator: true });
+  return text(t, { weight: "Bolder", spacing: "Medium", separator: true });
 }
 
-function table(headers: string[], widths: number[], rows: string[][]): Element {
-  const cell = (t: string, header = false): Element => ({
-    type: "TableCell",
-    items: [text(t, header ? { weight: "Bolder" } : { size: "Small" })],
-  });
-  return {
-    type: "Table",
-    columns: widths.map((w) => ({ width: w })),
-    firstRowAsHeader: true,
-    showGridLines: false,
-    rows: [headers, ...rows].map((r, i) => ({ type: "TableRow", cells: r.map((c) => cell(c, i === 0)) })),
-  };
+/** Product text (an action, a note) with commands in backticks: shown as code, nothing else interpreted. */
+function teamsProse(s: string): string {
+  return s.replace(/[\\*[\]<>{}~&_]/g, "\\$&").replace(/`/g, "");
 }
 
 function openUrl(title: string, url: string): Element {
@@ -134,13 +137,42 @@ interface Limits {
 
 /** Limits tried in order until the message fits. The last one keeps the headline alone. */
 const LEVELS: Limits[] = [
-  { rows: 15, codes: 8 },
   { rows: 10, codes: 5 },
   { rows: 6, codes: 3 },
   { rows: 3, codes: 2 },
   { rows: 1, codes: 1 },
   { rows: 0, codes: 0 },
 ];
+
+const TONE_COLOR = { good: "Good", bad: "Attention", flat: "Default" } as const;
+
+/**
+ * A headline figure as a column: label, value, and its moves against yesterday and the 7-day average, each
+ * coloured for good or bad news.
+ */
+function figure(label: string, c: Comparison, asRate: boolean): Element {
+  const f = asRate ? percent : count;
+  const move = (dir: Direction, ref: number | null, prefix: string): Element => ({
+    type: "TextRun",
+    text: `${prefix}${DIRECTION_MARK[dir]} ${f(ref)}`,
+    size: "Small",
+    color: TONE_COLOR[tone(c, dir)],
+    isSubtle: tone(c, dir) === "flat",
+  });
+  return {
+    type: "Column",
+    width: "stretch",
+    items: [
+      text(label, { size: "Small", isSubtle: true }),
+      text(f(c.value), { size: "Large", weight: "Bolder", spacing: "None" }),
+      {
+        type: "RichTextBlock",
+        spacing: "None",
+        inlines: [move(c.vsYesterday, c.yesterday, ""), move(c.vs7d, c.average7d, "  ")],
+      },
+    ],
+  };
+}
 
 function headline(d: Digest): Element[] {
   const h = d.headline;
@@ -156,83 +188,121 @@ function headline(d: Digest): Element[] {
           color: STATUS_COLOR[h.status],
           spacing: "None",
         }),
-        text(h.statusReason, { spacing: "Small" }),
+        text(h.statusReason, { spacing: "Small", size: "Small" }),
       ],
     },
   ];
   if (h.status !== "no-data") {
+    const c = h.counts;
     out.push({
-      type: "FactSet",
-      facts: [
-        { title: "Jobs", value: compared(h.jobs, false) },
-        { title: "Succeeded", value: compared(h.successRate, true) },
-        { title: "Application-consistent", value: compared(h.application, true) },
-        { title: "File-system consistent", value: compared(h.fileSystem, true) },
-        { title: "Crash-consistent", value: compared(h.crash, true) },
-        { title: "No recovery point", value: compared(h.none, true) },
+      type: "ColumnSet",
+      columns: [
+        figure("Degraded jobs", h.degraded, false),
+        figure("Succeeded", h.successRate, true),
+        figure("Application-consistent", h.application, true),
       ],
     });
     out.push(
-      text("▲ ▼ = against yesterday and the 7-day average", {
+      text("▲ ▼ against yesterday, then the 7-day average", {
         size: "Small",
         isSubtle: true,
         spacing: "None",
       }),
     );
+    out.push({
+      type: "FactSet",
+      facts: [
+        { title: "Jobs", value: compared(h.jobs, false) },
+        {
+          title: "File-system",
+          value: `${percent(h.fileSystem.value)} · ${belowExpected(c.fileSystemBelowExpected)}`,
+        },
+        {
+          title: "Crash",
+          value: `${percent(h.crash.value)} · ${belowExpected(c.crashBelowExpected)}`,
+        },
+        { title: "No point", value: `${percent(h.none.value)} · ${count(c.none)} job(s)` },
+      ],
+    });
   }
   return out;
+}
+
+/** A VM in a table cell: its name, its vault below in small print. */
+function vmCell(vm: string, vault: string): Element[] {
+  return [
+    text(teamsText(clipName(vm)), { size: "Small", weight: "Bolder" }),
+    text(teamsText(clipName(vault)), { size: "Small", isSubtle: true, spacing: "None" }),
+  ];
+}
+
+/** What happened, with what to do below it. */
+function problemCell(problem: string, action: string | null): Element[] {
+  const out = [text(problem, { size: "Small" })];
+  if (action) out.push(text(`→ ${teamsProse(action)}`, { size: "Small", isSubtle: true, spacing: "None" }));
+  return out;
+}
+
+function vmTable(rows: { vm: string; vault: string; problem: string; action: string | null }[]): Element {
+  const cell = (items: Element[]): Element => ({ type: "TableCell", items });
+  return {
+    type: "Table",
+    columns: [{ width: 2 }, { width: 3 }],
+    firstRowAsHeader: true,
+    showGridLines: false,
+    rows: [
+      {
+        type: "TableRow",
+        cells: [
+          cell([text("VM", { weight: "Bolder", size: "Small" })]),
+          cell([text("What happened · what to do", { weight: "Bolder", size: "Small" })]),
+        ],
+      },
+      ...rows.map((r) => ({
+        type: "TableRow",
+        cells: [cell(vmCell(r.vm, r.vault)), cell(problemCell(r.problem, r.action))],
+      })),
+    ],
+  };
 }
 
 function digestBody(d: Digest, lim: Limits): { body: Element[]; actions: Element[] } {
   const body = headline(d);
   const actions: Element[] = [];
-  const name = (s: string): string => teamsText(clipName(s));
 
   const changes = [...d.changes.newFailures, ...d.changes.downgrades, ...d.changes.recoveries];
   if (changes.length > 0 && lim.rows > 0) {
-    body.push(heading("What changed since yesterday"));
-    body.push(
-      text(
-        `${count(d.changes.newFailures.length)} new failure(s) · ${count(d.changes.downgrades.length)} downgrade(s) · ` +
-          `${count(d.changes.recoveries.length)} recover${d.changes.recoveries.length === 1 ? "y" : "ies"}`,
-        { size: "Small" },
-      ),
-    );
+    body.push(heading(`What changed since yesterday (${count(changes.length)})`));
     const shown = changes.slice(0, lim.rows);
     body.push(
-      table(
-        ["VM", "Vault", "Change"],
-        [3, 3, 4],
-        shown.map((c) => [name(c.vm), name(c.vault), teamsText(clip(changeText(c), 90))]),
+      vmTable(
+        shown.map((c) => ({
+          vm: c.vm,
+          vault: c.vault,
+          problem: teamsText(clip(changeText(c), 90)),
+          action: c.action,
+        })),
       ),
     );
     if (changes.length > shown.length)
-      body.push(text(moreLine(changes.length - shown.length), { isSubtle: true }));
+      body.push(text(moreLine(changes.length - shown.length), { isSubtle: true, size: "Small" }));
   }
 
   const p = d.persisting;
-  const persisting: string[][] = [
-    ...p.failing.map((s) => [name(s.vm), name(s.vault), `failing ${s.days} days in a row`]),
-    ...p.belowExpected.map((s) => [
-      name(s.vm),
-      name(s.vault),
-      `below ${s.expectedConsistency ?? "expected"} consistency ${s.days} days`,
-    ]),
-    ...p.noJobToday.map((m) => [name(m.vm), name(m.vault), "no backup job today"]),
+  const persisting = [
+    ...p.failing.map((s) => ({ ...s, problem: `failing ${s.days} days in a row` })),
+    ...p.belowExpected.map((s) => ({
+      ...s,
+      problem: `below ${s.expectedConsistency ?? "expected"} consistency ${s.days} days`,
+    })),
+    ...p.noJobToday.map((m) => ({ ...m, problem: noJobText(d.date), action: null })),
   ];
   if (persisting.length > 0 && lim.rows > 0) {
-    body.push(heading("What persists"));
-    body.push(
-      text(
-        `${count(p.failing.length)} failing for days · ${count(p.belowExpected.length)} below expected consistency · ` +
-          `${count(p.noJobToday.length)} with no job today`,
-        { size: "Small" },
-      ),
-    );
+    body.push(heading(`What persists (${count(persisting.length)})`));
     const shown = persisting.slice(0, lim.rows);
-    body.push(table(["VM", "Vault", "Problem"], [3, 3, 4], shown));
+    body.push(vmTable(shown));
     if (persisting.length > shown.length) {
-      body.push(text(moreLine(persisting.length - shown.length), { isSubtle: true }));
+      body.push(text(moreLine(persisting.length - shown.length), { isSubtle: true, size: "Small" }));
     }
   }
 
@@ -245,16 +315,10 @@ function digestBody(d: Digest, lim: Limits): { body: Element[]; actions: Element
         spacing: "Small",
         items: [
           text(
-            `**${teamsText(clip(c.code, 80))}** · ${count(c.jobs)} job(s) on ${count(c.vms)} VM(s) · ${c.category}`,
-            {
-              size: "Small",
-            },
+            `**${teamsText(clip(c.code, 80))}** · ${count(c.jobs)} job(s) on ${count(c.vms)} VM(s) · ${c.category}. ` +
+              `${teamsProse(clip(c.action, 160))} [How to fix](${c.docUrl})`,
+            { size: "Small" },
           ),
-          text(`${clip(c.action, 220)} [How to fix](${c.docUrl})`, {
-            size: "Small",
-            isSubtle: true,
-            spacing: "None",
-          }),
         ],
         selectAction: {
           type: "Action.OpenUrl",
@@ -264,12 +328,17 @@ function digestBody(d: Digest, lim: Limits): { body: Element[]; actions: Element
       });
     }
     if (d.topCodes.length > shown.length)
-      body.push(text(moreLine(d.topCodes.length - shown.length), { isSubtle: true }));
+      body.push(text(moreLine(d.topCodes.length - shown.length), { isSubtle: true, size: "Small" }));
   }
 
-  body.push(heading("Coverage"));
-  body.push(text(coverageText(d), { size: "Small" }));
-  for (const n of d.notes) body.push(text(n, { size: "Small", isSubtle: true }));
+  body.push(
+    text([`Coverage: ${coverageText(d)}`, ...d.notes].join("\n"), {
+      size: "Small",
+      isSubtle: true,
+      separator: true,
+      spacing: "Medium",
+    }),
+  );
   actions.push(openUrl("Troubleshooting guide", TROUBLESHOOT_URL));
   actions.push(openUrl("About snapshot consistency", CONSISTENCY_DOC_URL));
   return { body, actions };

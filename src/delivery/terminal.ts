@@ -7,6 +7,7 @@
 import type { Digest, VmChange, VmStreak } from "../domain/digest.js";
 import { visibleLines } from "../domain/visible-text.js";
 import {
+  belowExpected,
   changeText,
   clipName,
   compared,
@@ -28,8 +29,9 @@ function list<T>(title: string, items: readonly T[], line: (item: T) => string):
 
 const vmName = (x: { vm: string; vault: string }): string =>
   `${clipName(x.vm, 48)} [${clipName(x.vault, 32)}]`;
-const change = (c: VmChange): string => `${vmName(c)}: ${changeText(c)}`;
-const streak = (s: VmStreak): string => `${vmName(s)}: ${s.days} days`;
+const todo = (action: string | null): string => (action ? ` → ${action.replace(/`/g, "")}` : "");
+const change = (c: VmChange): string => `${vmName(c)}: ${changeText(c)}${todo(c.action)}`;
+const streak = (s: VmStreak): string => `${vmName(s)}: ${s.days} days${todo(s.action)}`;
 
 export function terminalDigest(d: Digest): string {
   const h = d.headline;
@@ -38,12 +40,13 @@ export function terminalDigest(d: Digest): string {
     `Backup pulse for ${d.date}: ${STATUS_LABEL[h.status]}${h.partial ? " (PARTIAL DATA)" : ""}`,
     h.statusReason,
     "",
-    `  jobs            ${compared(h.jobs, false)}`,
+    `  degraded jobs   ${compared(h.degraded, false)}`,
     `  succeeded       ${compared(h.successRate, true)}`,
     `  application     ${compared(h.application, true)}`,
-    `  file-system     ${compared(h.fileSystem, true)}`,
-    `  crash           ${compared(h.crash, true)}`,
+    `  file-system     ${compared(h.fileSystem, true)} · ${belowExpected(c.fileSystemBelowExpected)}`,
+    `  crash           ${compared(h.crash, true)} · ${belowExpected(c.crashBelowExpected)}`,
     `  no point        ${compared(h.none, true)}`,
+    `  jobs            ${compared(h.jobs, false)}`,
     `  ${count(c.completed)} completed, ${count(c.completedWithWarnings)} with warnings, ${count(c.failed)} failed` +
       `${c.cancelled ? `, ${count(c.cancelled)} cancelled` : ""}; ${count(c.degraded)} below expectation`,
     "",
@@ -53,14 +56,15 @@ export function terminalDigest(d: Digest): string {
     ...list("Failing days in a row", d.persisting.failing, streak),
     ...list("Without expected consistency, days in a row", d.persisting.belowExpected, streak),
     ...list(
-      "No job today",
+      `No job on ${d.date}`,
       d.persisting.noJobToday,
       (m) => `${vmName(m)}${m.lastJobAt ? `, last job ${m.lastJobAt.slice(0, 10)}` : ""}`,
     ),
     ...list(
       "Top codes",
       d.topCodes,
-      (t) => `${t.code} (${t.category}): ${count(t.jobs)} job(s), ${count(t.vms)} VM(s). ${t.action}`,
+      (t) =>
+        `${t.code} (${t.category}): ${count(t.jobs)} job(s), ${count(t.vms)} VM(s). ${t.action.replace(/`/g, "")}`,
     ),
     `Coverage: ${coverageText(d)}`,
   ];

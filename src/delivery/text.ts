@@ -22,6 +22,22 @@ export function count(n: number | null): string {
   return Math.round(n).toLocaleString("en-US");
 }
 
+/** Whether a move of a figure is good news, bad news or neither (unchanged, or a neutral figure). */
+export function tone(c: Comparison, dir: Direction): "good" | "bad" | "flat" {
+  if (dir === "same" || dir === "none" || c.higherIsBetter === null) return "flat";
+  return (dir === "up") === c.higherIsBetter ? "good" : "bad";
+}
+
+/** How many jobs of a consistency level were below what their VMs should get. */
+export function belowExpected(n: number): string {
+  return `below expected: ${count(n)}`;
+}
+
+/** A VM with no job on the digest's day (a digest about an earlier day does not say "today"). */
+export function noJobText(date: string): string {
+  return `no backup job on ${date}`;
+}
+
 /** "98.2% · ▼ yesterday 99.0% · = 7-day avg 98.1%" */
 export function compared(c: Comparison, asRate: boolean): string {
   const f = asRate ? percent : count;

@@ -25,7 +25,8 @@ export function buildDigest(input: DigestInput): Digest {
   const day = readDay(date, input.jobs);
   const history = fleetHistory(date, input.trends);
   const known = knownVmsByKey(input.knownVms);
-  const persists = persisting(day, input.vmStates, known, th);
+  const lookup = input.lookup ?? catalogueLookup;
+  const persists = persisting(day, input.vmStates, known, th, lookup);
   const coverage = digestCoverage(day, input.coverage, input.knownVms, known.size);
   return {
     date,
@@ -37,9 +38,9 @@ export function buildDigest(input: DigestInput): Digest {
       ...headlineFigures(date, day.figures, history),
       counts: day.counts,
     },
-    changes: dayChanges(day, input.yesterday),
+    changes: dayChanges(day, input.yesterday, lookup),
     persisting: persists,
-    topCodes: topCodes(input.jobs, input.lookup ?? catalogueLookup),
+    topCodes: topCodes(input.jobs, lookup),
     coverage,
     series: digestSeries(day, history),
     notes: [OFFLINE_VM_NOTE],

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
 import { escapeHtml, htmlDigest } from "../../src/delivery/html.js";
-import { DAY, largeDigest, noDataDigest, smallDigest } from "./sample.js";
+import { addDays } from "../../src/domain/days.js";
+import { DAY, largeDigest, noDataDigest, smallDigest, trend } from "./sample.js";
 import { launchChromium, skipBrowser } from "./browser.js";
 
 const small = htmlDigest(smallDigest());
@@ -25,6 +26,55 @@ describe("HTML digest (static)", () => {
 
   it("caps long lists with +N more", () => {
     expect(large).toMatch(/\+3,950 more/);
+  });
+});
+
+describe("HTML digest: read in ten seconds", () => {
+  /** The page's text without tags, entities decoded enough to search it. */
+  const textOf = (html: string): string =>
+    html
+      .replace(/<style>[\s\S]*?<\/style>/, "")
+      .replace(/<[^>]+>/g, " ")
+      .replace(/&#39;/g, "'")
+      .replace(/&quot;/g, '"')
+      .replace(/&amp;/g, "&");
+
+  it("has the degraded jobs as a headline card and consistency against expectation", () => {
+    expect(small).toMatch(
+      /<div class="kpi key"><div class="label">Degraded jobs<\/div><div class="value">3<\/div>/,
+    );
+    expect(textOf(small)).toContain("below expected: 1");
+  });
+
+  it("puts a short action next to each failing or degraded VM, and keeps the code table", () => {
+    expect(small).toMatch(/vm-app-01<\/code>.*?<\/td><td>.*?<\/td><td>Check that the VM guest agent runs/);
+    expect(small).toContain("Top error codes: what to do");
+  });
+
+  it("shows commands as code, never with literal backticks", () => {
+    expect(small).toContain("<code>vssadmin list writers</code>");
+    expect(textOf(small)).not.toContain("`");
+  });
+
+  it("colours each arrow for good or bad news", () => {
+    // Success fell (bad), crash share rose (bad), degraded jobs rose (bad).
+    expect(small).toMatch(/Succeeded<\/div>.*?<span class="bad">▼<\/span> yesterday/);
+    expect(small).toMatch(/Degraded jobs<\/div>.*?<span class="bad">▲<\/span> yesterday/);
+  });
+
+  it("starts the charts where the data starts and marks the days without data", () => {
+    const trends = [5, 4, 2, 1].map((i) => trend(addDays(DAY, -i)));
+    const html = htmlDigest(smallDigest({ trends }));
+    // 6 days from the first with data; day -3 has none.
+    expect(html).toContain(`aria-label="Success rate over 6 days"`);
+    expect(html).toContain(`>${addDays(DAY, -5).slice(5)}</text>`);
+    expect(html.match(/class="no-data"/g)).toHaveLength(2); // one per chart
+    expect(html).toContain("1 day(s) without data");
+  });
+
+  it("names the digest's day for a VM without a job, not 'today'", () => {
+    expect(textOf(small)).toContain(`No backup job on ${DAY}`);
+    expect(textOf(small)).not.toMatch(/\btoday\b/i);
   });
 });
 

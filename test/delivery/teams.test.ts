@@ -6,6 +6,7 @@ import { teamsAlerts, teamsDigest, TEAMS_BUDGET_BYTES } from "../../src/delivery
 import { renderAlert, renderDigest, type AlertView } from "../../src/delivery/render.js";
 import { DAY, largeDigest, noDataDigest, smallDigest } from "./sample.js";
 import { launchChromium, skipBrowser } from "./browser.js";
+import { renderCard } from "./card-render.js";
 
 const schema = JSON.parse(readFileSync("test/delivery/adaptive-card-subset.schema.json", "utf8"));
 const validate = new Ajv({ allErrors: true }).compile(schema);
@@ -183,5 +184,50 @@ describe.skipIf(skipBrowser)("Teams cards in the adaptivecards object model (Chr
       if (name === "alertCard") expect(result.text).toMatch(/\+[\d,]+ more/);
     }
     await page.close();
+  });
+});
+
+describe("Teams digest: read in ten seconds", () => {
+  const card = JSON.parse(small.body).attachments[0].content;
+  const json = JSON.stringify(card);
+
+  it("leads with the degraded jobs, each figure's arrows coloured for good or bad news", () => {
+    const columns = card.body.find((e: { type: string }) => e.type === "ColumnSet").columns;
+    expect(columns[0].items[0].text).toBe("Degraded jobs");
+    expect(columns[0].items[1].text).toBe("3");
+    // Degraded jobs rose (3 against 2): bad news, in the attention colour.
+    expect(columns[0].items[2].inlines[0]).toMatchObject({ text: "▲ 2", color: "Attention" });
+    expect(json).toContain("below expected: 1");
+  });
+
+  it("puts the short action under each failing or degraded VM", () => {
+    expect(json).toContain("→ Check that the VM guest agent runs and is up to date.");
+    expect(json).toContain("→ Restart the VSS service, then the VM.");
+    expect(json).not.toContain("`");
+  });
+
+  it("names the digest's day for a VM without a job, not 'today'", () => {
+    expect(json).toContain(`no backup job on ${DAY}`);
+    expect(json).not.toMatch(/\btoday\b/i);
+  });
+});
+
+describe.skipIf(skipBrowser)("Teams digest height (adaptivecards in Chromium)", () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  // Measured before the card was tightened: 1,252 px (small) and 3,578 px (large) at 520 px, 1,388 px
+  // (small) at 390 px; after: 1,151, 3,090 and 1,298 px, with the actions and the degraded figure added.
+  it("stays compact at 390 and 520 px", async () => {
+    const height = async (p: { body: string }, width: number): Promise<number> =>
+      (await renderCard(browser, JSON.parse(p.body).attachments[0].content, width)).height;
+    expect(await height(small, 520)).toBeLessThan(1_200);
+    expect(await height(small, 390)).toBeLessThan(1_340);
+    expect(await height(large, 520)).toBeLessThan(3_200);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { buildDigest, OFFLINE_VM_NOTE, TROUBLESHOOT_URL } from "../../src/domain/digest.js";
+import { shortAction } from "../../src/domain/digest/codes.js";
 import { addDays } from "../../src/domain/days.js";
 import type { ClassifiedJob } from "../../src/domain/model.js";
 import { DAY, job, lookup, noDataDigest, smallDigest, smallInput, trend } from "../delivery/sample.js";
@@ -281,5 +282,61 @@ describe("buildDigest: status", () => {
       ),
       { numRuns: 200 },
     );
+  });
+});
+
+describe("buildDigest: what reads in ten seconds", () => {
+  const d = smallDigest();
+
+  it("counts the degraded jobs as a headline figure, lower being better", () => {
+    // vm-app-01 and vm-app-02 failed, vm-sql-01 fell to file-system: 3 jobs below expectation.
+    expect(d.headline.degraded).toMatchObject({ value: 3, yesterday: 2, higherIsBetter: false });
+    expect(d.headline.degraded.vsYesterday).toBe("up");
+  });
+
+  it("says how many file-system and crash points were below what their VMs should get", () => {
+    // vm-sql-01 is file-system but should be application; vm-dhcp-01 is crash as expected.
+    expect(d.headline.counts).toMatchObject({ fileSystemBelowExpected: 1, crashBelowExpected: 0 });
+  });
+
+  it("never shows a change from one to none as unchanged", () => {
+    const oneYesterday = trend(addDays(DAY, -1), {
+      jobs: 1_000,
+      completed: 999,
+      completedWithWarnings: 0,
+      failed: 1,
+      none: 1,
+    });
+    const today = Array.from({ length: 1_000 }, (_, i) => job({ vm: `vm-${i}` }));
+    const x = buildDigest(smallInput({ jobs: today, trends: [oneYesterday] }));
+    expect(x.headline.none).toMatchObject({ value: 0, yesterday: 0.001, vsYesterday: "down" });
+    expect(x.headline.successRate.vsYesterday).toBe("up");
+  });
+
+  it("gives each failing or degraded VM a short action, from its code when the catalogue knows it", () => {
+    expect(d.changes.newFailures[0]?.action).toBe("Check that the VM guest agent runs and is up to date.");
+    expect(d.changes.downgrades[0]?.action).toBe("Restart the VSS service, then the VM.");
+    expect(d.changes.recoveries[0]?.action).toBeNull();
+    expect(d.persisting.failing[0]).toMatchObject({
+      vm: "vm-app-02",
+      errorCode: "UserErrorGuestAgentStatusUnavailable",
+      action: "Check that the VM guest agent runs and is up to date.",
+    });
+    // vm-sql-02 had no job today: the action says what to look at without a code.
+    expect(d.persisting.belowExpected[0]).toMatchObject({ vm: "vm-sql-02", errorCode: null });
+    expect(d.persisting.belowExpected[0]?.action).toMatch(/VSS.*pre\/post scripts/);
+  });
+});
+
+describe("shortAction", () => {
+  it("keeps the first sentence, cut at a word with an ellipsis when long", () => {
+    expect(shortAction("Restart the VSS service, then the VM; `vssadmin list writers` shows it.")).toBe(
+      "Restart the VSS service, then the VM.",
+    );
+    const long = `Exclude ${"the folder ".repeat(20)}from antivirus.`;
+    const cut = shortAction(long);
+    expect(cut.length).toBeLessThanOrEqual(100);
+    expect(cut).toMatch(/^Exclude the folder .*folder…$/);
+    expect(shortAction("再試行してください。詳しくはリンク先を参照。")).toBe("再試行してください。");
   });
 });

@@ -4,10 +4,11 @@
  */
 import type { ClassifiedJob } from "../model.js";
 import { byVaultVm, isFailure, latestPerVm, type DigestDay } from "./day.js";
-import type { YesterdayOutcome } from "./input.js";
+import { vmAction } from "./codes.js";
+import type { CodeLookup, YesterdayOutcome } from "./input.js";
 import type { ChangeKind, Digest, VmChange } from "./model.js";
 
-function change(kind: ChangeKind, j: ClassifiedJob): VmChange {
+function change(kind: ChangeKind, j: ClassifiedJob, lookup: CodeLookup): VmChange {
   return {
     kind,
     vm: j.vm,
@@ -18,11 +19,16 @@ function change(kind: ChangeKind, j: ClassifiedJob): VmChange {
     expectedConsistency: j.expectedConsistency,
     errorCode: j.errorCode,
     errorCategory: j.errorCategory,
+    action: kind === "recovery" ? null : vmAction(j.errorCode, isFailure(j.status), lookup),
   };
 }
 
 /** Each VM's latest job today against its latest outcome yesterday. */
-export function dayChanges(day: DigestDay, yesterday: readonly YesterdayOutcome[]): Digest["changes"] {
+export function dayChanges(
+  day: DigestDay,
+  yesterday: readonly YesterdayOutcome[],
+  lookup: CodeLookup,
+): Digest["changes"] {
   const yesterdayByVm = latestPerVm(yesterday);
   const newFailures: VmChange[] = [];
   const recoveries: VmChange[] = [];
@@ -30,11 +36,11 @@ export function dayChanges(day: DigestDay, yesterday: readonly YesterdayOutcome[
   for (const [k, j] of day.byVm) {
     const y = yesterdayByVm.get(k);
     if (isFailure(j.status)) {
-      if (!y || !isFailure(y.status)) newFailures.push(change("new-failure", j));
+      if (!y || !isFailure(y.status)) newFailures.push(change("new-failure", j, lookup));
     } else {
-      if (y && isFailure(y.status)) recoveries.push(change("recovery", j));
+      if (y && isFailure(y.status)) recoveries.push(change("recovery", j, lookup));
       if (j.degraded && !(y && y.degraded === true && !isFailure(y.status))) {
-        downgrades.push(change("downgrade", j));
+        downgrades.push(change("downgrade", j, lookup));
       }
     }
   }

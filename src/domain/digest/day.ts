@@ -13,6 +13,8 @@ export interface DayCounts {
   fileSystem: number;
   crash: number;
   none: number;
+  /** Jobs below their VM's expected consistency. */
+  degraded: number;
 }
 
 export interface DigestDay {
@@ -56,6 +58,7 @@ export function countsOfTrend(t: DailyTrend): DayCounts {
     fileSystem: t.fileSystem,
     crash: t.crash,
     none: t.none,
+    degraded: t.degraded,
   };
 }
 
@@ -75,6 +78,8 @@ export function readDay(date: string, jobs: readonly ClassifiedJob[]): DigestDay
     none: 0,
     unknown: 0,
     degraded: 0,
+    fileSystemBelowExpected: 0,
+    crashBelowExpected: 0,
   };
   const jobsPerVm = new Map<string, number>();
   for (const j of jobs) {
@@ -87,7 +92,11 @@ export function readDay(date: string, jobs: readonly ClassifiedJob[]): DigestDay
     else if (j.consistency === "crash") counts.crash++;
     else if (j.consistency === "none") counts.none++;
     else counts.unknown++;
-    if (j.degraded) counts.degraded++;
+    if (j.degraded) {
+      counts.degraded++;
+      if (j.consistency === "file-system") counts.fileSystemBelowExpected++;
+      else if (j.consistency === "crash") counts.crashBelowExpected++;
+    }
     const k = vmKey(j.vm, j.vault);
     jobsPerVm.set(k, (jobsPerVm.get(k) ?? 0) + 1);
   }
@@ -98,6 +107,7 @@ export function readDay(date: string, jobs: readonly ClassifiedJob[]): DigestDay
     fileSystem: counts.fileSystem,
     crash: counts.crash,
     none: counts.none,
+    degraded: counts.degraded,
   };
   return { date, jobs, counts, figures, byVm, jobsPerVm };
 }

@@ -14,10 +14,22 @@ export function fleetHistory(date: string, trends: readonly DailyTrend[]): Map<s
   return byDate;
 }
 
-function direction(value: number | null, ref: number | null, epsilon: number): Direction {
+/**
+ * Up, down or the same within `epsilon`. A move from or to an end (zero; for a rate, also 100%) is "the same"
+ * only when it would not show (under `shown`, half the unit displayed): one failure yesterday and none today
+ * is news however small its share.
+ */
+function direction(
+  value: number | null,
+  ref: number | null,
+  epsilon: number,
+  shown: number,
+  isRate: boolean,
+): Direction {
   if (value === null || ref === null) return "none";
   const d = value - ref;
-  if (Math.abs(d) < epsilon) return "same";
+  const atEnd = (v: number): boolean => v === 0 || (isRate && v === 1);
+  if (Math.abs(d) < (atEnd(value) || atEnd(ref) ? shown : epsilon)) return "same";
   return d > 0 ? "up" : "down";
 }
 
@@ -27,19 +39,28 @@ function compare(
   average7d: number | null,
   higherIsBetter: boolean | null,
   epsilon: number,
+  shown: number,
 ): Comparison {
   return {
     value,
     yesterday,
     average7d,
-    vsYesterday: direction(value, yesterday, epsilon),
-    vs7d: direction(value, average7d, epsilon),
+    vsYesterday: direction(value, yesterday, epsilon, shown, shown < 0.5),
+    vs7d: direction(value, average7d, epsilon, shown, shown < 0.5),
     higherIsBetter,
   };
 }
 
 function sumCounts(list: DayCounts[]): DayCounts {
-  const s: DayCounts = { jobs: 0, succeeded: 0, application: 0, fileSystem: 0, crash: 0, none: 0 };
+  const s: DayCounts = {
+    jobs: 0,
+    succeeded: 0,
+    application: 0,
+    fileSystem: 0,
+    crash: 0,
+    none: 0,
+    degraded: 0,
+  };
   for (const c of list) {
     s.jobs += c.jobs;
     s.succeeded += c.succeeded;
@@ -47,13 +68,14 @@ function sumCounts(list: DayCounts[]): DayCounts {
     s.fileSystem += c.fileSystem;
     s.crash += c.crash;
     s.none += c.none;
+    s.degraded += c.degraded;
   }
   return s;
 }
 
 export type HeadlineFigures = Pick<
   DigestHeadline,
-  "jobs" | "successRate" | "application" | "fileSystem" | "crash" | "none"
+  "jobs" | "successRate" | "application" | "fileSystem" | "crash" | "none" | "degraded"
 >;
 
 /** Today's job count and rates, each against yesterday and the average of the last 7 days with jobs. */
@@ -78,6 +100,7 @@ export function headlineFigures(
       weekSum ? rate(pick(weekSum), weekSum.jobs) : null,
       higherIsBetter,
       0.005,
+      0.0005,
     );
   return {
     jobs: compare(
@@ -86,11 +109,20 @@ export function headlineFigures(
       weekSum ? weekSum.jobs / week.length : null,
       null,
       Math.max(0.5, today.jobs * 0.005),
+      0.5,
     ),
     successRate: rateCmp((c) => c.succeeded, true),
     application: rateCmp((c) => c.application, true),
     fileSystem: rateCmp((c) => c.fileSystem, null),
     crash: rateCmp((c) => c.crash, false),
     none: rateCmp((c) => c.none, false),
+    degraded: compare(
+      today.degraded,
+      yCounts ? yCounts.degraded : null,
+      weekSum ? weekSum.degraded / week.length : null,
+      false,
+      0.5,
+      0.5,
+    ),
   };
 }

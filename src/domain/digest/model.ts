@@ -34,6 +34,8 @@ export interface DigestHeadline {
   crash: Comparison;
   /** Share of jobs with no recovery point (failed or cancelled). */
   none: Comparison;
+  /** Jobs below their VM's expected consistency (failed ones included): the key figure. Lower is better. */
+  degraded: Comparison;
   counts: {
     jobs: number;
     vms: number;
@@ -47,6 +49,10 @@ export interface DigestHeadline {
     none: number;
     unknown: number;
     degraded: number;
+    /** File-system-consistent jobs of VMs that should have had an application-consistent point. */
+    fileSystemBelowExpected: number;
+    /** Crash-consistent jobs of VMs that should have had a better point. */
+    crashBelowExpected: number;
   };
 }
 
@@ -62,6 +68,8 @@ export interface VmChange {
   expectedConsistency: ExpectedConsistency;
   errorCode: string | null;
   errorCategory: ErrorCategory | null;
+  /** What to do, in one short line (failures and downgrades; null for a recovery). */
+  action: string | null;
 }
 
 export interface VmStreak {
@@ -70,6 +78,10 @@ export interface VmStreak {
   days: number;
   expectedConsistency: ExpectedConsistency | null;
   lastGoodPointAt: string | null;
+  /** The code of the VM's latest job of the day, when it had one. */
+  errorCode: string | null;
+  /** What to do, in one short line. */
+  action: string;
 }
 
 export interface MissingVm {

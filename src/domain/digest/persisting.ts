@@ -3,8 +3,9 @@
  * without a job today. Pure.
  */
 import { vmKey } from "../names.js";
+import { vmAction } from "./codes.js";
 import { byVaultVm, type DigestDay } from "./day.js";
-import type { DigestThresholds, KnownVm, VmStreakState } from "./input.js";
+import type { CodeLookup, DigestThresholds, KnownVm, VmStreakState } from "./input.js";
 import type { Digest, MissingVm, VmStreak } from "./model.js";
 
 /** The known VMs by {@link vmKey} (a VM listed twice counts once, with its last entry). */
@@ -14,13 +15,25 @@ export function knownVmsByKey(knownVms: readonly KnownVm[]): Map<string, KnownVm
   return known;
 }
 
-const streak = (s: VmStreakState, days: number): VmStreak => ({
-  vm: s.vm,
-  vault: s.vault,
-  days,
-  expectedConsistency: s.expectedConsistency ?? null,
-  lastGoodPointAt: s.lastGoodPointAt ?? null,
-});
+/** A streak, with the code of the VM's job of the day and what to do about it. */
+function streak(
+  s: VmStreakState,
+  days: number,
+  failing: boolean,
+  day: DigestDay,
+  lookup: CodeLookup,
+): VmStreak {
+  const errorCode = day.byVm.get(vmKey(s.vm, s.vault))?.errorCode ?? null;
+  return {
+    vm: s.vm,
+    vault: s.vault,
+    days,
+    expectedConsistency: s.expectedConsistency ?? null,
+    lastGoodPointAt: s.lastGoodPointAt ?? null,
+    errorCode,
+    action: vmAction(errorCode, failing, lookup),
+  };
+}
 
 const byDaysThenName = (a: VmStreak, b: VmStreak): number => b.days - a.days || byVaultVm(a, b);
 
@@ -30,14 +43,15 @@ export function persisting(
   vmStates: readonly VmStreakState[],
   known: ReadonlyMap<string, KnownVm>,
   th: DigestThresholds,
+  lookup: CodeLookup,
 ): Digest["persisting"] {
   const failing = vmStates
     .filter((s) => s.failingDays >= th.listStreakDays)
-    .map((s) => streak(s, s.failingDays))
+    .map((s) => streak(s, s.failingDays, true, day, lookup))
     .sort(byDaysThenName);
   const belowExpected = vmStates
     .filter((s) => s.belowExpectedDays >= th.listStreakDays && s.failingDays < th.listStreakDays)
-    .map((s) => streak(s, s.belowExpectedDays))
+    .map((s) => streak(s, s.belowExpectedDays, false, day, lookup))
     .sort(byDaysThenName);
   const noJobToday: MissingVm[] = [...known.entries()]
     .filter(([k]) => !day.byVm.has(k))
