@@ -67,6 +67,12 @@ param webhookUrl string
 @description('HMAC-SHA256 key for signed generic payloads, kept in Key Vault (PULSE_WEBHOOK_SECRET). "none" for unsigned payloads.')
 param webhookSecret string
 
+@description('Comma-separated e-mail addresses that get the daily digest by e-mail (PULSE_EMAIL_TO). Empty: no e-mail; given: an Azure Communication Services resource with an Azure-managed e-mail domain is created, and the identity may send through it.')
+param emailTo string = ''
+
+@description('Where Communication Services keeps the e-mail data at rest, e.g. "Europe", "United States", "Japan" (only used with emailTo).')
+param emailDataLocation string = 'Europe'
+
 // ---------- behaviour ----------
 
 @description('NCRONTAB (six fields, UTC) of the daily digest timer (PULSE_DIGEST_SCHEDULE).')
@@ -133,6 +139,8 @@ var readerSubscriptionIds = toLower(trim(subscriptionIds)) == 'none'
   : (empty(listedSubscriptionIds) ? [subscription().subscriptionId] : listedSubscriptionIds)
 // One GUID for the one custom role definition, the same in every subscription it is assigned at.
 var readerRoleDefinitionName = guid(tenant().tenantId, readerRoleName)
+
+var emailToList = filter(map(split(emailTo, ','), a => trim(a)), a => !empty(a))
 
 // "none" (or empty) means: no such secret, and no app setting pointing at one.
 var webhookUrlValue = toLower(trim(webhookUrl)) == 'none' ? '' : trim(webhookUrl)
@@ -250,6 +258,19 @@ module backupReaders 'modules/backup-reader.bicep' = [
   }
 ]
 
+// E-mail digests: only when emailTo lists someone.
+module email 'modules/email.bicep' = if (!empty(emailToList)) {
+  name: 'email'
+  scope: rg
+  params: {
+    emailServiceName: 'ecs-pulse-${resourceToken}'
+    communicationServiceName: 'acs-pulse-${resourceToken}'
+    dataLocation: emailDataLocation
+    tags: tags
+    principalId: identity.outputs.principalId
+  }
+}
+
 // Every setting src/config.ts reads (SETTING_NAMES), except PULSE_TABLES_CONNECTION: in Azure the
 // tables are reached with the managed identity through PULSE_TABLES_URL, never a key.
 var pulseSettings = {
@@ -272,6 +293,13 @@ var pulseSettings = {
 var webhookUrlSetting = empty(webhookUrlValue)
   ? {}
   : { PULSE_WEBHOOK_URL: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.vaultUri}secrets/${webhookUrlSecretName})' }
+var emailSettings = empty(emailToList)
+  ? {}
+  : {
+      PULSE_EMAIL_TO: join(emailToList, ',')
+      PULSE_EMAIL_FROM: email!.outputs.senderAddress
+      PULSE_EMAIL_ENDPOINT: email!.outputs.endpoint
+    }
 var webhookSecretSetting = empty(webhookSecretValue)
   ? {}
   : {
@@ -292,7 +320,7 @@ module functionApp 'modules/function-app.bicep' = {
     storageAccountName: storage.outputs.name
     deploymentContainerName: deploymentContainerName
     applicationInsightsName: monitoring.outputs.applicationInsightsName
-    pulseSettings: union(pulseSettings, webhookUrlSetting, webhookSecretSetting)
+    pulseSettings: union(pulseSettings, webhookUrlSetting, webhookSecretSetting, emailSettings)
     instanceMemoryMB: instanceMemoryMB
     maximumInstanceCount: maximumInstanceCount
   }

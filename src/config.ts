@@ -23,6 +23,9 @@ export const SETTING_NAMES = [
   "PULSE_LOOKBACK_DAYS",
   "PULSE_ALERT_RULES",
   "PULSE_TIMEZONE",
+  "PULSE_EMAIL_TO",
+  "PULSE_EMAIL_FROM",
+  "PULSE_EMAIL_ENDPOINT",
 ] as const;
 
 export type SettingName = (typeof SETTING_NAMES)[number];
@@ -32,6 +35,16 @@ export type RecoveryPointMode = "off" | "warnings" | "all";
 export type WebhookFormat = "teams" | "slack" | "generic";
 
 export type TablesTarget = { kind: "connection"; connectionString: string } | { kind: "url"; url: string };
+
+/** E-mail digests through Azure Communication Services, reached with the managed identity. */
+export interface EmailSettings {
+  /** Recipients (PULSE_EMAIL_TO), each a plain address. */
+  to: string[];
+  /** Sender address of a Communication Services e-mail domain (PULSE_EMAIL_FROM). */
+  from: string;
+  /** The Communication Services endpoint, e.g. `https://pulse.europe.communication.azure.com`. */
+  endpoint: string;
+}
 
 export interface Config {
   workspaceIds: string[];
@@ -52,6 +65,8 @@ export interface Config {
   alertRules: string | null;
   /** IANA time zone whose calendar days jobs are attributed to (canonical spelling). */
   timeZone: string;
+  /** Null when PULSE_EMAIL_TO is not set: no e-mail digest. */
+  email: EmailSettings | null;
 }
 
 /** A bad or missing setting: the message names the setting and never contains its value when secret. */
@@ -105,6 +120,61 @@ function httpsUrl(env: Env, name: SettingName, fallback: string, secret = false)
     throw new SettingError(name, "must not carry a user name or password (user:pass@ before the host)");
   }
   return raw.replace(/\/+$/, "");
+}
+
+/** A plain address (`name@domain.tld`): no display name, no spaces, no angle brackets. */
+const EMAIL_ADDRESS =
+  /^[^\s@<>(),;:"[\]]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
+
+function emailAddress(name: SettingName, value: string): string {
+  if (value.length > 254 || !EMAIL_ADDRESS.test(value)) {
+    throw new SettingError(name, `"${value.slice(0, 80)}" is not an e-mail address (name@example.com)`);
+  }
+  return value;
+}
+
+/** The e-mail settings: all three, or none (PULSE_EMAIL_TO is what turns e-mail on). */
+function emailSettings(env: Env): EmailSettings | null {
+  const toRaw = get(env, "PULSE_EMAIL_TO");
+  const from = get(env, "PULSE_EMAIL_FROM");
+  const endpoint = get(env, "PULSE_EMAIL_ENDPOINT");
+  if (toRaw === undefined) {
+    if (from !== undefined || endpoint !== undefined) {
+      const other = from !== undefined ? "PULSE_EMAIL_FROM" : "PULSE_EMAIL_ENDPOINT";
+      throw new SettingError("PULSE_EMAIL_TO", `is required when ${other} is set: the digest's recipients`);
+    }
+    return null;
+  }
+  const to = list(toRaw).map((a) => emailAddress("PULSE_EMAIL_TO", a));
+  if (to.length === 0) throw new SettingError("PULSE_EMAIL_TO", "lists no address");
+  if (to.length > 50) throw new SettingError("PULSE_EMAIL_TO", `lists ${to.length} addresses: at most 50`);
+  if (from === undefined) {
+    throw new SettingError(
+      "PULSE_EMAIL_FROM",
+      "is required with PULSE_EMAIL_TO: a sender address of the Communication Services e-mail domain (DoNotReply@<domain>)",
+    );
+  }
+  if (endpoint === undefined) {
+    throw new SettingError(
+      "PULSE_EMAIL_ENDPOINT",
+      "is required with PULSE_EMAIL_TO: the Communication Services endpoint (https://<name>.<region>.communication.azure.com)",
+    );
+  }
+  if (/accesskey=|endpoint=/i.test(endpoint)) {
+    // Not shown: it carries a key.
+    throw new SettingError(
+      "PULSE_EMAIL_ENDPOINT",
+      "looks like a connection string: give only the endpoint URL (the managed identity signs in, no key is used)",
+    );
+  }
+  const url = httpsUrl(env, "PULSE_EMAIL_ENDPOINT", endpoint, true);
+  if (/[?#]/.test(url) || new URL(url).pathname !== "/") {
+    throw new SettingError(
+      "PULSE_EMAIL_ENDPOINT",
+      "must be the resource's endpoint alone (https://<name>.<region>.communication.azure.com), with no path, query or key",
+    );
+  }
+  return { to, from: emailAddress("PULSE_EMAIL_FROM", from), endpoint: url };
 }
 
 /** Six-field NCRONTAB: seconds minutes hours day month day-of-week. */
@@ -232,6 +302,7 @@ export function loadConfig(env: Env = process.env, options: LoadOptions = {}): C
     lookbackDays,
     alertRules: get(env, "PULSE_ALERT_RULES") ?? null,
     timeZone,
+    email: emailSettings(env),
   };
 }
 

@@ -125,3 +125,69 @@ describe("endpoints", () => {
     ).toBe("connection");
   });
 });
+
+describe("e-mail settings (PULSE_EMAIL_TO, PULSE_EMAIL_FROM, PULSE_EMAIL_ENDPOINT)", () => {
+  const ok = {
+    PULSE_EMAIL_TO: " ops@contoso.com, backup-team@contoso.com ,",
+    PULSE_EMAIL_FROM: "DoNotReply@1a2b.azurecomm.net",
+    PULSE_EMAIL_ENDPOINT: "https://acs-pulse.europe.communication.azure.com/",
+  };
+
+  it("is off without PULSE_EMAIL_TO, and reads all three when it is set", () => {
+    expect(loadConfig({}).email).toBeNull();
+    expect(loadConfig(ok).email).toEqual({
+      to: ["ops@contoso.com", "backup-team@contoso.com"],
+      from: "DoNotReply@1a2b.azurecomm.net",
+      endpoint: "https://acs-pulse.europe.communication.azure.com",
+    });
+  });
+
+  it("names the setting that is missing or wrong", () => {
+    const cases: [Record<string, string | undefined>, RegExp][] = [
+      [{ PULSE_EMAIL_FROM: undefined }, /^PULSE_EMAIL_FROM: is required with PULSE_EMAIL_TO/],
+      [{ PULSE_EMAIL_ENDPOINT: undefined }, /^PULSE_EMAIL_ENDPOINT: is required with PULSE_EMAIL_TO/],
+      [
+        { PULSE_EMAIL_TO: "ops@contoso.com;dev@contoso.com" },
+        /^PULSE_EMAIL_TO: "ops@contoso.com;dev@contoso.com" is not an e-mail address/,
+      ],
+      [{ PULSE_EMAIL_TO: "Ops <ops@contoso.com>" }, /^PULSE_EMAIL_TO: .* is not an e-mail address/],
+      [{ PULSE_EMAIL_TO: " , " }, /^PULSE_EMAIL_TO: lists no address/],
+      [{ PULSE_EMAIL_FROM: "DoNotReply" }, /^PULSE_EMAIL_FROM: "DoNotReply" is not an e-mail address/],
+      [
+        { PULSE_EMAIL_ENDPOINT: "http://acs.communication.azure.com" },
+        /^PULSE_EMAIL_ENDPOINT: must be an https URL/,
+      ],
+      [{ PULSE_EMAIL_ENDPOINT: "acs.communication.azure.com" }, /^PULSE_EMAIL_ENDPOINT: is not a valid URL/],
+      [
+        { PULSE_EMAIL_ENDPOINT: "https://acs.communication.azure.com/emails:send" },
+        /^PULSE_EMAIL_ENDPOINT: must be the resource's endpoint alone/,
+      ],
+      [{ PULSE_EMAIL_TO: undefined }, /^PULSE_EMAIL_TO: is required when PULSE_EMAIL_FROM is set/],
+    ];
+    for (const [change, message] of cases) {
+      const env = { ...ok, ...change };
+      expect(() => loadConfig(env), JSON.stringify(change)).toThrow(SettingError);
+      expect(() => loadConfig(env), JSON.stringify(change)).toThrow(message);
+    }
+  });
+
+  it("refuses a connection string without echoing its key", () => {
+    const key = "c2VjcmV0LWtleS12YWx1ZQ==";
+    const env = {
+      ...ok,
+      PULSE_EMAIL_ENDPOINT: `endpoint=https://acs.communication.azure.com/;accesskey=${key}`,
+    };
+    expect(() => loadConfig(env)).toThrow(/^PULSE_EMAIL_ENDPOINT: looks like a connection string/);
+    try {
+      loadConfig(env);
+    } catch (e) {
+      expect((e as Error).message).not.toContain(key);
+    }
+  });
+
+  it("allows http only for a loopback endpoint (the local stand-in)", () => {
+    expect(loadConfig({ ...ok, PULSE_EMAIL_ENDPOINT: "http://127.0.0.1:8443" }).email?.endpoint).toBe(
+      "http://127.0.0.1:8443",
+    );
+  });
+});

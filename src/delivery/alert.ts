@@ -19,7 +19,7 @@ export interface AlertView {
 
 /** A rendered payload, ready for the poster. */
 export interface RenderedPayload {
-  format: "teams" | "slack" | "generic";
+  format: "teams" | "slack" | "generic" | "email";
   contentType: string;
   body: string;
 }

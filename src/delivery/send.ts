@@ -11,9 +11,15 @@ import type { Poster, PostResult } from "./poster.js";
 export interface DeliveryTarget {
   /** The webhook URL (a secret: used to post and to fingerprint, never stored or shown). */
   url: URL | string;
-  format: WebhookFormat;
+  /** `email`: the URL is `mailto:` with the recipients, and the e-mail sender sends it. */
+  format: WebhookFormat | "email";
   /** HMAC key for generic payloads (PULSE_WEBHOOK_SECRET). */
   secret?: string | null;
+}
+
+/** A webhook target (PULSE_WEBHOOK_URL): digests and alerts. */
+export interface WebhookTarget extends DeliveryTarget {
+  format: WebhookFormat;
 }
 
 /** Posts `payload` to `target`, signed with the time `atMs` (epoch ms) when it is generic and a secret is set. */
@@ -36,8 +42,9 @@ export async function sendPayload(
 
 /** A failed send as a message safe to store: the poster's own message, or only the error's type. */
 export function failureMessage(error: unknown): string {
-  // Poster errors never carry the URL; anything else is reduced to its type so no secret can leak.
-  return error instanceof Error && error.name === "WebhookError"
+  // Poster and e-mail errors never carry the URL or a token; anything else is reduced to its type so no
+  // secret can leak.
+  return error instanceof Error && (error.name === "WebhookError" || error.name === "EmailError")
     ? error.message
     : `Posting failed (${error instanceof Error ? error.name : "unknown error"}).`;
 }

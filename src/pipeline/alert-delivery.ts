@@ -8,7 +8,7 @@ import type { AlertView } from "../delivery/alert.js";
 import type { Poster } from "../delivery/poster.js";
 import { renderAlert } from "../delivery/render.js";
 import type { Alert } from "../domain/alert-rules.js";
-import type { DeliveryTarget } from "../delivery/send.js";
+import type { WebhookTarget } from "../delivery/send.js";
 import type { Outbox } from "../store/outbox.js";
 import { deliver, flushPending, type DeliveryReport } from "./deliver.js";
 
@@ -45,7 +45,7 @@ function alertView(alert: Alert): AlertView {
 export async function postAlerts(
   alerts: readonly Alert[],
   key: string | null,
-  to: { target: DeliveryTarget; outbox: Outbox; poster: Poster },
+  to: { target: WebhookTarget; outbox: Outbox; poster: Poster },
   log: (line: string) => void,
 ): Promise<DeliveryReport> {
   const { target, outbox, poster } = to;

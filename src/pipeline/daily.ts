@@ -7,7 +7,9 @@ import type { Config } from "../config.js";
 import type { Digest } from "../domain/digest.js";
 import type { ClassifiedJob } from "../domain/model.js";
 import { addDays, dayWindow } from "../domain/days.js";
-import { renderDigest } from "../delivery/render.js";
+import { emailTargetUrl } from "../delivery/email-sender.js";
+import { emailDigest } from "../delivery/email.js";
+import { renderDigest, type RenderedPayload } from "../delivery/render.js";
 import type { Poster } from "../delivery/poster.js";
 import type { DeliveryTarget } from "../delivery/send.js";
 import { logBudgetSpent, type RunBudget } from "./budget.js";
@@ -30,6 +32,8 @@ export interface DailyDeps {
   store: TrendStore | null;
   outbox: Outbox | null;
   poster: Poster;
+  /** Sends the e-mail digest (PULSE_EMAIL_TO); absent or null when e-mail is off. */
+  emailSender?: Poster | null;
   /** The run's time budget: reads stop when it is spent. */
   budget?: RunBudget;
 }
@@ -84,10 +88,9 @@ export async function runDaily(config: Config, deps: DailyDeps, options: DailyOp
   });
   const today = byDay.get(date) ?? [];
   const digest = await digestOfDay(date, today, outcome, days.at(-1), deps.store, log);
-  const webhook = webhookTarget(config);
   const delivery =
-    !dryRun && webhook && deps.outbox
-      ? await deliverDigest(webhook, { outbox: deps.outbox, poster: deps.poster }, date, digest, log)
+    !dryRun && deps.outbox
+      ? await deliverDigest(config, { ...deps, outbox: deps.outbox }, digest, log)
       : null;
   if (deps.budget?.spent()) logBudgetSpent(deps.budget, log);
 
@@ -172,25 +175,66 @@ async function digestOfDay(
   return digest;
 }
 
+/** The digest's channels: the webhook (PULSE_WEBHOOK_URL) and e-mail (PULSE_EMAIL_TO), when set. */
+function digestChannels(
+  config: Config,
+  deps: DailyDeps,
+  digest: Digest,
+): { label: string; poster: Poster; target: DeliveryTarget; payload: RenderedPayload }[] {
+  const channels = [];
+  const webhook = webhookTarget(config);
+  if (webhook) {
+    channels.push({
+      label: "to the webhook",
+      poster: deps.poster,
+      target: webhook,
+      payload: renderDigest(webhook.format, digest),
+    });
+  }
+  if (config.email && deps.emailSender) {
+    channels.push({
+      label: "by e-mail",
+      poster: deps.emailSender,
+      target: { url: emailTargetUrl(config.email.to), format: "email" as const },
+      payload: emailDigest(digest),
+    });
+  }
+  return channels;
+}
+
+/** Delivers the digest on each channel through the outbox, and retries what earlier runs left pending. */
 async function deliverDigest(
-  target: DeliveryTarget,
-  deps: { outbox: Outbox; poster: Poster },
-  date: string,
+  config: Config,
+  deps: DailyDeps & { outbox: Outbox },
   digest: Digest,
   log: (line: string) => void,
-): Promise<DeliveryReport> {
-  const delivery = await deliver({
-    outbox: deps.outbox,
-    poster: deps.poster,
-    items: [{ kind: "digest", key: date, target, payload: renderDigest(target.format, digest) }],
-  });
-  for (const p of delivery.posted) log(`Posted the ${p.kind} for ${p.key} (HTTP ${p.status})`);
-  for (const p of delivery.alreadyPosted)
-    log(`The ${p.kind} for ${p.key} was already posted: not posted again`);
-  for (const p of delivery.inFlight) log(`The ${p.kind} for ${p.key} is being posted by another run`);
-  for (const f of delivery.failed)
-    log(`The ${f.kind} for ${f.key} was not delivered (${f.error}); it will be retried on the next run`);
-  return delivery;
+): Promise<DeliveryReport | null> {
+  const channels = digestChannels(config, deps, digest);
+  if (channels.length === 0) return null;
+  const report: DeliveryReport = { posted: [], alreadyPosted: [], inFlight: [], failed: [] };
+  for (const { label, poster, target, payload } of channels) {
+    const delivery = await deliver({
+      outbox: deps.outbox,
+      poster,
+      items: [{ kind: "digest", key: digest.date, target, payload }],
+    });
+    const how = target.format === "email" ? "Sent" : "Posted";
+    for (const p of delivery.posted) log(`${how} the ${p.kind} for ${p.key} ${label} (HTTP ${p.status})`);
+    for (const p of delivery.alreadyPosted)
+      log(`The ${p.kind} for ${p.key} was already delivered ${label}: not sent again`);
+    for (const p of delivery.inFlight)
+      log(`The ${p.kind} for ${p.key} is being delivered ${label} by another run`);
+    for (const f of delivery.failed)
+      log(
+        `The ${f.kind} for ${f.key} was not delivered ${label} (${f.error}); ` +
+          (f.state === "failed" ? "it is given up" : "it will be retried on the next run"),
+      );
+    report.posted.push(...delivery.posted);
+    report.alreadyPosted.push(...delivery.alreadyPosted);
+    report.inFlight.push(...delivery.inFlight);
+    report.failed.push(...delivery.failed);
+  }
+  return report;
 }
 
 function logProgress(p: QueryProgress, log: (line: string) => void): void {

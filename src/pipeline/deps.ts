@@ -5,6 +5,7 @@
 import type { TokenCredential } from "@azure/core-auth";
 import { DefaultAzureCredential } from "@azure/identity";
 import { SettingError, type Config } from "../config.js";
+import { createEmailSender, type EmailSenderOptions } from "../delivery/email-sender.js";
 import { createPoster, type Poster, type PosterOptions } from "../delivery/poster.js";
 import { createLogsClient, type RetryOptions } from "../logs/query-client.js";
 import { createRecoveryPointsClient } from "../recovery/recovery-points.js";
@@ -31,6 +32,8 @@ export interface DepsOptions {
   readOnly?: boolean;
   logsRetry?: RetryOptions;
   poster?: PosterOptions;
+  /** Status polling and bounds of the e-mail sender (tests). */
+  email?: Pick<EmailSenderOptions, "pollIntervalInMs" | "totalTimeoutInMs" | "maxTries" | "sleep">;
   /**
    * Client-side deadlines of one request (answer and body) to each service. Defaults: Log Analytics, the
    * server-side query limit plus 30 s; ARM 60 s; Table Storage 30 s.
@@ -119,7 +122,15 @@ export async function openDeps(config: Config, options: DepsOptions = {}): Promi
     if (!options.readOnly) outbox = await Outbox.open(openTables(config.tables, credential, tables));
   }
   const poster: Poster = createPoster(options.poster);
-  return { credential, logs, recovery, store, outbox, poster, budget };
+  const emailSender = config.email
+    ? createEmailSender({
+        credential,
+        settings: config.email,
+        ...(ca ? { tlsCa: ca } : {}),
+        ...options.email,
+      })
+    : null;
+  return { credential, logs, recovery, store, outbox, poster, emailSender, budget };
 }
 
 export interface AlertDepsOptions extends DepsOptions {

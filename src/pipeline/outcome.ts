@@ -4,7 +4,7 @@
  */
 import type { Config } from "../config.js";
 import type { WorkspaceReport } from "../logs/workspace-report.js";
-import type { DeliveryTarget } from "../delivery/send.js";
+import type { WebhookTarget } from "../delivery/send.js";
 
 /** What both runs report: whether every workspace was read completely, and what delivery did. */
 export interface RunOutcome {
@@ -17,7 +17,7 @@ export interface RunOutcome {
 /** The configured webhook, or null when PULSE_WEBHOOK_URL is not set. */
 export function webhookTarget(
   config: Pick<Config, "webhookUrl" | "webhookFormat" | "webhookSecret">,
-): DeliveryTarget | null {
+): WebhookTarget | null {
   return config.webhookUrl
     ? { url: config.webhookUrl, format: config.webhookFormat, secret: config.webhookSecret }
     : null;

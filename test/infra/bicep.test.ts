@@ -21,6 +21,7 @@ import { compileEditedCopy, compileFolder, findBicep, ROOT, type Compiled } from
 import {
   appSettings,
   checkAzureYaml,
+  checkEmail,
   checkFunctionAppHardening,
   checkIdentity,
   checkInfra,
@@ -622,6 +623,49 @@ describe.skipIf(bicepPath === "")(`the templates compiled by the Bicep CLI (${bi
     it("fails when the allow-list names a setting the app no longer reads", () => {
       const names = SETTING_NAMES.filter((n) => n !== "PULSE_TABLES_CONNECTION");
       expect(checkSettingsCoverage(INFRA, names).join()).toMatch(/no longer reads it/);
+    });
+  });
+
+  describe("e-mail digests (emailTo)", () => {
+    it("an Azure-managed domain linked to Communication Services, only when emailTo is given, and the sender role on it", () => {
+      expect(checkEmail(INFRA)).toEqual([]);
+      expect(checkRoleAssignments(INFRA)).toEqual([]);
+      const settings = appSettings(INFRA);
+      expect(show(settings.get("PULSE_EMAIL_TO") ?? null)).toMatch(
+        /^join\(filter\(map\(split\(parameters\('emailTo'\)/,
+      );
+      expect(show(settings.get("PULSE_EMAIL_ENDPOINT") ?? null)).toMatch(
+        /^https:\/\/\$\{reference\(Microsoft\.Communication\/communicationServices acs-pulse-/,
+      );
+    });
+
+    it("fails a customer-managed domain, an unlinked resource, an unconditional module and a wrong endpoint", () => {
+      expect(
+        checkEmail(
+          withText('"domainManagement":"AzureManaged"', '"domainManagement":"CustomerManaged"'),
+        ).join(),
+      ).toMatch(/domainManagement is CustomerManaged, expected AzureManaged/);
+      expect(checkEmail(withText(/"linkedDomains":\["[^"]*"\]/, '"linkedDomains":[]')).join()).toMatch(
+        /is not linked to the e-mail domain/,
+      );
+      expect(
+        checkEmail(
+          withText(`"condition": "[not(empty(variables('emailToList')))]",`.replace(" ", ""), ""),
+        ).join(),
+      ).toMatch(/is created whether or not emailTo is given/);
+      expect(
+        checkEmail(
+          withText("'PULSE_EMAIL_ENDPOINT', ", "'PULSE_EMAIL_ENDPOINT', 'https://mail.example.com', 'X', "),
+        ).join(),
+      ).toMatch(/PULSE_EMAIL_ENDPOINT is https:\/\/mail\.example\.com, expected/);
+      expect(
+        checkRoleAssignments(
+          withText(
+            `"communicationAndEmailServiceOwner":"09976791-48a7-449e-bb21-39d1a415f350"`,
+            `"communicationAndEmailServiceOwner":"b24988ac-6180-42a0-ab88-20f7382dd24c"`,
+          ),
+        ).join(),
+      ).toMatch(/b24988ac-6180-42a0-ab88-20f7382dd24c/);
     });
   });
 

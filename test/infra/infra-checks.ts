@@ -75,6 +75,10 @@ export const ROLES = {
     id: "4633458b-17de-408a-b874-0445c86b69e6",
     scope: { resourceType: "Microsoft.KeyVault/vaults" },
   },
+  "Communication and Email Service Owner": {
+    id: "09976791-48a7-449e-bb21-39d1a415f350",
+    scope: { resourceType: "Microsoft.Communication/communicationServices" },
+  },
   "Monitoring Metrics Publisher": {
     id: "3913510d-42f4-4e42-8a64-420c390055eb",
     scope: { resourceType: "Microsoft.Insights/components" },
@@ -549,6 +553,56 @@ export function checkSettingsCoverage(infra: Infra, settingNames: readonly strin
   return problems;
 }
 
+/**
+ * E-mail digests: an Azure-managed e-mail domain linked to the Communication Services resource, created only
+ * when `emailTo` is given, and the app settings pointing at that resource's endpoint and the domain's sender
+ * (no connection string: checkNoSecrets refuses list*() calls and keys).
+ */
+export function checkEmail(infra: Infra): string[] {
+  const all = mainDeployments(infra);
+  const problems = requireProps(all, "Microsoft.Communication/emailServices/domains", {
+    "properties.domainManagement": "AzureManaged",
+  });
+  for (const p of resourcesOfType(all, "Microsoft.Communication/communicationServices")) {
+    const linked = prop(p, "properties.linkedDomains");
+    if (
+      !Array.isArray(linked) ||
+      !linked.some((d) => /Microsoft\.Communication\/emailServices\/domains/.test(text(d)))
+    )
+      problems.push(
+        `${where(p)}: is not linked to the e-mail domain (properties.linkedDomains is ${text(linked)})`,
+      );
+    const d = p.deployment;
+    const condition = d.call?.condition;
+    if (typeof condition !== "string" || !/emailToList/.test(condition))
+      problems.push(`${where(p)}: is created whether or not emailTo is given`);
+  }
+  if (resourcesOfType(all, "Microsoft.Communication/communicationServices").length === 0)
+    problems.push("no Microsoft.Communication/communicationServices resource is declared");
+  const settings = appSettings(infra);
+  const endpoint = settings.get("PULSE_EMAIL_ENDPOINT");
+  if (
+    endpoint !== undefined &&
+    !/^https:\/\/\$\{reference\(Microsoft\.Communication\/communicationServices .+\)\.hostName\}$/.test(
+      text(endpoint),
+    )
+  )
+    problems.push(
+      `PULSE_EMAIL_ENDPOINT is ${text(endpoint)}, expected https:// and the Communication Services host name`,
+    );
+  const from = settings.get("PULSE_EMAIL_FROM");
+  if (
+    from !== undefined &&
+    !/^DoNotReply@\$\{reference\(Microsoft\.Communication\/emailServices\/domains .+\/AzureManagedDomain\)\.mailFromSenderDomain\}$/.test(
+      text(from),
+    )
+  )
+    problems.push(
+      `PULSE_EMAIL_FROM is ${text(from)}, expected DoNotReply@ the managed domain's sender domain`,
+    );
+  return problems;
+}
+
 export function checkRuntime(infra: Infra): string[] {
   const all = mainDeployments(infra);
   const problems = requireProps(all, "Microsoft.Web/sites", {
@@ -696,6 +750,7 @@ export function checkInfra(infra: Infra, settingNames: readonly string[]): strin
     ...checkRoleAssignments(infra),
     ...checkReaderRole(infra),
     ...checkSettingsCoverage(infra, settingNames),
+    ...checkEmail(infra),
     ...checkRuntime(infra),
     ...checkParametersFile(infra),
     ...checkVaultDiagnostics(infra),

@@ -1,0 +1,107 @@
+/**
+ * The digest as an e-mail: a subject that carries the status and the day
+ * (`[FAILING] Backup pulse 2026-11-29: 3 VMs failing`), the HTML digest made e-mail-safe (src/delivery/
+ * email-html.ts: inline styles, no script, charts drawn with table cells) and the terminal digest as the
+ * plain-text part. The e-mail says what the HTML digest says, in the digest's own words.
+ *
+ * The rendered payload is what the outbox stores: JSON `{ key, subject, html, plainText }`, where `key`
+ * names the message (`digest|<day>`) so that a resend can recognise an earlier send of it.
+ */
+import type { Digest, SeriesPoint } from "../domain/digest.js";
+import type { RenderedPayload } from "./alert.js";
+import { emailSafeHtml } from "./email-html.js";
+import { htmlDigest } from "./html.js";
+import { terminalDigest } from "./terminal.js";
+import { count, percent, STATUS_LABEL } from "./text.js";
+
+export interface EmailPayload {
+  /** Names the message: `digest|<day>`. */
+  key: string;
+  subject: string;
+  html: string;
+  plainText: string;
+}
+
+/** Rows per list in the e-mail: Gmail clips a message whose HTML passes 102 KB. */
+const EMAIL_ROWS = 20;
+
+const plural = (n: number, one: string, many: string): string => `${count(n)} ${n === 1 ? one : many}`;
+
+/** `[FAILING] Backup pulse 2026-11-29: 3 VMs failing`: the status, the day and the figure that matters. */
+export function emailSubject(d: Digest): string {
+  const h = d.headline;
+  const failingVms = d.vms.filter((v) => v.status === "Failed" || v.status === "Cancelled").length;
+  const figures: string[] = [];
+  if (h.status === "no-data") figures.push("no backup job report");
+  else {
+    if (failingVms > 0) figures.push(`${plural(failingVms, "VM", "VMs")} failing`);
+    if (h.counts.degraded > 0) figures.push(plural(h.counts.degraded, "degraded job", "degraded jobs"));
+    if (figures.length === 0) figures.push(`${plural(h.counts.jobs, "job", "jobs")}, all as expected`);
+  }
+  const partial = h.partial ? " (partial data)" : "";
+  // One line: a header may not carry line breaks.
+  return `[${STATUS_LABEL[h.status]}] Backup pulse ${d.date}: ${figures.join(", ")}${partial}`.replace(
+    /[\r\n]+/g,
+    " ",
+  );
+}
+
+/** A rate over the series as bars of table cells: shown by every mail client, unlike SVG. */
+export function barChart(
+  series: readonly SeriesPoint[],
+  pick: (p: SeriesPoint) => number | null,
+  color: string,
+): string {
+  const height = 56;
+  const values = series.map(pick);
+  const present = values.filter((v): v is number => v !== null);
+  const min = Math.min(
+    present.length > 0 ? Math.max(0, Math.floor(Math.min(...present) * 10) / 10 - 0.05) : 0,
+    0.9,
+  );
+  const cells = series.map((p, i) => {
+    const v = values[i] ?? null;
+    const title = `${p.date}: ${v === null ? "no data" : percent(v)}`;
+    const bar =
+      v === null
+        ? `<div style="height:2px;line-height:2px;font-size:0;background:#d0d5dd">&nbsp;</div>`
+        : `<div style="height:${Math.max(2, Math.round(((v - min) / (1 - min)) * height))}px;line-height:1px;font-size:0;background:${color}">&nbsp;</div>`;
+    return `<td title="${title}" valign="bottom" style="height:${height}px;vertical-align:bottom;padding:0 1px">${bar}</td>`;
+  });
+  const first = series[0]?.date.slice(5) ?? "";
+  const last = series[series.length - 1]?.date.slice(5) ?? "";
+  return (
+    `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="border-collapse:collapse;table-layout:fixed"><tr>${cells.join("")}</tr></table>` +
+    `<table role="presentation" width="100%" cellpadding="0" cellspacing="0"><tr>` +
+    `<td style="font-size:11px;color:#536071;border:0;padding:2px 0">${first} · ${Math.round(min * 100)}–100%</td>` +
+    `<td align="right" style="font-size:11px;color:#536071;border:0;padding:2px 0;text-align:right">${last}</td></tr></table>`
+  );
+}
+
+export function emailDigest(d: Digest): RenderedPayload {
+  const charts = [
+    barChart(d.series, (p) => p.successRate, "#1f7a3d"),
+    barChart(d.series, (p) => p.applicationRate, "#0b5cad"),
+  ];
+  const payload: EmailPayload = {
+    key: `digest|${d.date}`,
+    subject: emailSubject(d),
+    html: emailSafeHtml(htmlDigest(d, { maxRows: EMAIL_ROWS }), charts),
+    plainText: terminalDigest(d),
+  };
+  return { format: "email", contentType: "application/json", body: JSON.stringify(payload) };
+}
+
+/** Reads a stored e-mail payload back. */
+export function parseEmailPayload(body: string): EmailPayload {
+  const p = JSON.parse(body) as Partial<EmailPayload> | null;
+  if (
+    typeof p?.key !== "string" ||
+    typeof p.subject !== "string" ||
+    typeof p.html !== "string" ||
+    typeof p.plainText !== "string"
+  ) {
+    throw new Error("The stored e-mail is not a rendered digest e-mail");
+  }
+  return { key: p.key, subject: p.subject, html: p.html, plainText: p.plainText };
+}
