@@ -4,7 +4,7 @@
  */
 import { loadConfig, type Config } from "../config.js";
 import type { DailyTrend } from "../domain/model.js";
-import { addDays } from "../domain/trends.js";
+import { addDays } from "../domain/days.js";
 import { openDeps } from "../pipeline/deps.js";
 import { runDaily, type DailyResult } from "../pipeline/daily.js";
 import { startArmEndpoint } from "../local/arm-endpoint.js";

@@ -15,7 +15,7 @@ import { digestSeries } from "./digest/series.js";
 import { digestStatus } from "./digest/status.js";
 import { vmRows } from "./digest/vm-rows.js";
 
-export type { CodeLookup, CoverageInput, DigestInput } from "./digest/input.js";
+export type { CoverageInput, DigestInput } from "./digest/input.js";
 export * from "./digest/model.js";
 
 /** Builds the digest of one UTC day. Deterministic for a given input (except `generatedAt` when not given). */

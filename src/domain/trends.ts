@@ -10,10 +10,6 @@ import type { ClassifiedJob, DailyTrend } from "./model.js";
 import { displayName, nameKey } from "./names.js";
 import { assertOnDay, countJob, emptyTrend } from "./trend-counts.js";
 
-// The trend store and the demo read these through this module.
-export { addDays, daysBetween } from "./days.js";
-export { emptyTrend, TREND_COUNTERS } from "./trend-counts.js";
-
 export type ScopeKind = "all" | "vault" | "vm" | "code";
 
 /** A daily trend with the normalised key of its scope (for storage) next to the display scope. */

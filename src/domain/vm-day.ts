@@ -10,7 +10,7 @@ import type {
   JobStatus,
   OsType,
 } from "./model.js";
-import { displayName, vmKey } from "./names.js";
+import { displayName } from "./names.js";
 import { assertOnDay, countJob, emptyTrend } from "./trend-counts.js";
 
 /**
@@ -116,16 +116,4 @@ function markOf(level: Consistency, met: boolean): DayMark {
   if (level === "file-system") return met ? "F" : "f";
   if (level === "crash") return met ? "C" : "c";
   return "U";
-}
-
-/** Groups a day's jobs by VM (case-insensitive `vm` + `vault`) and summarises each. */
-export function summariseVmDays(date: string, jobs: readonly ClassifiedJob[]): VmDay[] {
-  const byVm = new Map<string, ClassifiedJob[]>();
-  for (const job of jobs) {
-    const key = vmKey(job.vm, job.vault);
-    const list = byVm.get(key);
-    if (list) list.push(job);
-    else byVm.set(key, [job]);
-  }
-  return [...byVm.keys()].sort().map((k) => summariseVmDay(date, byVm.get(k) ?? []));
 }

@@ -57,8 +57,6 @@ export type Plan = Record<Field, readonly number[]>;
 const REQUIRED: readonly Field[] = ["jobId", "start", "status"];
 
 /** The shape the columns look like; used in messages and by callers that report what they read. */
-export type RowShape = "resource-specific" | "azure-diagnostics" | "get-jobs" | "unknown";
-
 /** A column name without the ` [UTC]` the portal's CSV export appends to dates. */
 export function cleanName(name: unknown): string {
   const text = typeof name === "string" ? name : "";
@@ -85,17 +83,6 @@ export function planFor(columns: readonly unknown[]): Plan {
     plan[field] = indices;
   }
   return plan;
-}
-
-/** Which shape the column names describe. */
-export function detectShape(columns: readonly string[]): RowShape {
-  const names = new Set(columns.map((c) => cleanName(c).toLowerCase()));
-  if (names.has("uniqueid") && (names.has("status") || names.has("starttime"))) return "get-jobs";
-  if (names.has("jobuniqueid_g") || names.has("jobuniqueid_s") || names.has("jobstatus_s")) {
-    return "azure-diagnostics";
-  }
-  if (names.has("jobuniqueid")) return "resource-specific";
-  return "unknown";
 }
 
 /** The required fields the plan has no column for, each named by its preferred column. */

@@ -23,11 +23,6 @@ export interface TableOptions {
   workspaceId?: string;
 }
 
-export interface NormaliseOptions extends TableOptions {
-  /** Number of the first data row, for messages (default 1). */
-  firstRowNumber?: number;
-}
-
 /**
  * Reads tables one after another and deduplicates across all of them (e.g. the resource-specific and
  * legacy results of several workspaces). Row numbers run on from table to table.
@@ -143,25 +138,4 @@ export function createJobReader(options: { firstRowNumber?: number } = {}): JobR
   }
 
   return { addTable, addRecords, finish };
-}
-
-/** Column-oriented rows (the Log Analytics REST/SDK shape) → jobs, rejected rows and counts. */
-export function normaliseTable(
-  columns: readonly string[],
-  rows: Iterable<readonly unknown[]>,
-  options: NormaliseOptions = {},
-): ReadResult {
-  const reader = createJobReader(options);
-  reader.addTable(columns, rows, options);
-  return reader.finish();
-}
-
-/** Objects keyed by column name (e.g. `az monitor log-analytics query` output) → the same result. */
-export function normaliseRecords(
-  records: Iterable<Record<string, unknown>>,
-  options: NormaliseOptions = {},
-): ReadResult {
-  const reader = createJobReader(options);
-  reader.addRecords(records, options);
-  return reader.finish();
 }

@@ -108,12 +108,6 @@ export function partitionPrefixFilter(prefix: string): string {
   return odata`PartitionKey ge ${prefix} and PartitionKey lt ${end}`;
 }
 
-/** The day of a `<date>|<vault>` (or plain `<date>`) PartitionKey. */
-export function dateOfPartition(partitionKey: string): string {
-  const bar = partitionKey.indexOf("|");
-  return bar < 0 ? partitionKey : partitionKey.slice(0, bar);
-}
-
 /** The VM key of a `PulseJobs` RowKey (`<vmKey>|<job ID>`): a VM key holds exactly one `|`. */
 export function vmKeyOfJobRow(rowKey: string): string {
   const first = rowKey.indexOf("|");

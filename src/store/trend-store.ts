@@ -41,7 +41,6 @@ import { checkSchema, TrendReader } from "./trend-reader.js";
 import { BatchWriter, type WriteDayResult } from "./trend-writer.js";
 
 export { StoreLayoutError } from "./trend-reader.js";
-export { TABLE_NAMES } from "./keys.js";
 export type { RunRecord, StoredJob } from "./trend-entities.js";
 export type { WriteDayResult } from "./trend-writer.js";
 

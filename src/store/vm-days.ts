@@ -4,7 +4,8 @@
  * `historyEnd`), entries split by `;`; a day without a job is empty, a day with jobs is its counters in
  * {@link TREND_COUNTERS} order split by `,` (e.g. `2,1,0,1,1,0,0,0,0,1`).
  */
-import { addDays, daysBetween, emptyTrend, TREND_COUNTERS } from "../domain/trends.js";
+import { addDays, daysBetween } from "../domain/days.js";
+import { emptyTrend, TREND_COUNTERS } from "../domain/trend-counts.js";
 import type { DailyTrend } from "../domain/model.js";
 
 interface History {

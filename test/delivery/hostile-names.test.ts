@@ -13,7 +13,7 @@ import { terminalDigest } from "../../src/delivery/terminal.js";
 import { evaluateAlerts, parseAlertRules, type Alert } from "../../src/domain/alert-rules.js";
 import { buildDigest, type Digest } from "../../src/domain/digest.js";
 import type { BackupJob, ClassifiedJob } from "../../src/domain/model.js";
-import { addDays } from "../../src/domain/trends.js";
+import { addDays } from "../../src/domain/days.js";
 import type { AlertRunResult } from "../../src/pipeline/alerts.js";
 import { DAY, job, lookup, trend } from "./sample.js";
 

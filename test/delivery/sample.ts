@@ -2,7 +2,8 @@
  * Digest inputs for the delivery tests: a small estate whose every figure is known, and a large one
  * (20,000 VMs, 2,000 failing, 300 distinct codes, long names) for the size limits.
  */
-import { buildDigest, type CodeLookup, type Digest, type DigestInput } from "../../src/domain/digest.js";
+import { buildDigest, type Digest, type DigestInput } from "../../src/domain/digest.js";
+import type { CodeLookup } from "../../src/domain/digest/input.js";
 import { addDays } from "../../src/domain/days.js";
 import type { ClassifiedJob, DailyTrend } from "../../src/domain/model.js";
 import { classifiedJob } from "../support/jobs.js";

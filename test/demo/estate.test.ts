@@ -10,7 +10,7 @@ import {
 import { classifyCode, classifyJob } from "../../src/domain/classify.js";
 import type { Consistency } from "../../src/domain/model.js";
 import { JOB_QUERY_COLUMNS, LEGACY_SIGNAL_COLUMNS } from "../../src/logs/columns.js";
-import { normaliseTable } from "../../src/logs/normalise.js";
+import { normaliseTable } from "../support/normalise.js";
 
 const END = "2026-11-24";
 const estate = buildEstate({ endDate: END, days: 14 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import type { ClassifiedJob } from "../../src/domain/model.js";
 import { buildDailyTrends, groupJobsByDay } from "../../src/domain/trends.js";
-import { summariseVmDay, summariseVmDays, type VmDay } from "../../src/domain/vm-day.js";
+import { summariseVmDay, type VmDay } from "../../src/domain/vm-day.js";
 import {
   HISTORY_DAYS,
   markOn,
@@ -274,22 +274,5 @@ describe("nextVmState", () => {
     const only = replay(["2026-11-20"], facts);
     expect(only).not.toBeNull();
     expect(nextVmState(only, "2026-11-20", null, { vm: "vm-app-01", vault: "vault-a" }).state).toBeNull();
-  });
-});
-
-describe("summariseVmDays", () => {
-  it("groups a VM's jobs case-insensitively and names it the same whatever the order", () => {
-    const jobs = [
-      job({ vm: "VM-App-01", start: "2026-11-24T01:00:00Z" }),
-      job({ vm: "vm-app-01", vault: "VAULT-A" }),
-    ];
-    const a = summariseVmDays("2026-11-24", jobs);
-    expect(a).toHaveLength(1);
-    expect(a[0]).toMatchObject({
-      vm: "VM-App-01",
-      vault: "VAULT-A",
-      trend: { scope: "vm:VM-App-01", jobs: 2 },
-    });
-    expect(summariseVmDays("2026-11-24", [...jobs].reverse())).toEqual(a);
   });
 });

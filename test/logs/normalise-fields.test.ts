@@ -1,18 +1,11 @@
 /** Where each field is read from: the row shape, the required columns, and which column wins. */
 import { describe, expect, it } from "vitest";
 import { JOB_QUERY_COLUMNS } from "../../src/logs/columns.js";
-import { detectShape, first, missingJobColumns, planFor } from "../../src/logs/normalise-fields.js";
+import { first, missingJobColumns, planFor } from "../../src/logs/normalise-fields.js";
 
 const COLUMNS = JOB_QUERY_COLUMNS.map((c) => c.name);
 
 describe("columns", () => {
-  it("recognises the three row shapes from column names", () => {
-    expect(detectShape(COLUMNS)).toBe("resource-specific");
-    expect(detectShape(["TimeGenerated", "JobUniqueId_g", "JobStatus_s"])).toBe("azure-diagnostics");
-    expect(detectShape(["UniqueId", "Status", "StartTime"])).toBe("get-jobs");
-    expect(detectShape(["Foo"])).toBe("unknown");
-  });
-
   it("names the required columns a table lacks, with every spelling that would do", () => {
     expect(missingJobColumns(COLUMNS)).toEqual([]);
     expect(missingJobColumns(["UniqueId", "Status", "StartTime"])).toEqual([]);

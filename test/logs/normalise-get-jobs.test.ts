@@ -1,6 +1,6 @@
 /** Rows of `_AzureBackup_GetJobs()`: the workload from BackupSolution or DatasourceType, the container from BackupInstanceId. */
 import { describe, expect, it } from "vitest";
-import { normaliseTable } from "../../src/logs/normalise.js";
+import { normaliseTable } from "../support/normalise.js";
 
 describe("_AzureBackup_GetJobs() rows", () => {
   it("_AzureBackup_GetJobs(): BackupSolution decides the workload; container from BackupInstanceId", () => {

@@ -1,6 +1,6 @@
 /** Legacy AzureDiagnostics rows: `_s`/`_g` columns, V1 rows, names from BackupItem and ProtectedContainer records. */
 import { describe, expect, it } from "vitest";
-import { normaliseTable } from "../../src/logs/normalise.js";
+import { normaliseTable } from "../support/normalise.js";
 
 describe("AzureDiagnostics rows", () => {
   it("legacy AzureDiagnostics: _g or _s job ID, text dates and numbers, V1 rows left out, vault from Resource", () => {

@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { JOB_QUERY_COLUMNS } from "../../src/logs/columns.js";
-import { createJobReader, normaliseRecords, normaliseTable } from "../../src/logs/normalise.js";
+import { createJobReader } from "../../src/logs/normalise.js";
+import { normaliseRecords, normaliseTable } from "../support/normalise.js";
 import type { ReadResult } from "../../src/domain/model.js";
 
 const COLUMNS = JOB_QUERY_COLUMNS.map((c) => c.name);

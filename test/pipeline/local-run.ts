@@ -18,7 +18,7 @@ import { runDaily, type DailyResult } from "../../src/pipeline/daily.js";
 import { ALERT_STATE_TABLE } from "../../src/store/alert-state.js";
 import { OUTBOX_TABLE } from "../../src/store/outbox.js";
 import { openTables } from "../../src/store/tables.js";
-import { TABLE_NAMES } from "../../src/store/trend-store.js";
+import { TABLE_NAMES } from "../../src/store/keys.js";
 import { staticCredential } from "../support/local-azure.js";
 
 export interface WebhookReceiver {

@@ -7,7 +7,7 @@ import { loopbackTls } from "../../src/local/tls.js";
 import { classifyJob } from "../../src/domain/classify.js";
 import type { BackupJob } from "../../src/domain/model.js";
 import { JOB_QUERY_COLUMNS } from "../../src/logs/columns.js";
-import { normaliseTable } from "../../src/logs/normalise.js";
+import { normaliseTable } from "../support/normalise.js";
 import {
   createRecoveryPointsClient,
   formatFilterDate,

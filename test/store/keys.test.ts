@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import {
-  dateOfPartition,
   daysFilter,
   keys,
   rowKeyPrefixFilter,
@@ -51,7 +50,5 @@ describe("trend table keys", () => {
       "PartitionKey ge '2026-11-01|' and PartitionKey lt '2026-11-30}'",
     );
     expect(rowKeyPrefixFilter("o'brien|")).toBe("RowKey ge 'o''brien|' and RowKey lt 'o''brien}'");
-    expect(dateOfPartition("2026-11-24|rsv-prod")).toBe("2026-11-24");
-    expect(dateOfPartition("2026-11-24")).toBe("2026-11-24");
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { summariseVmDays } from "../../src/domain/vm-day.js";
+import { summariseVmDay } from "../../src/domain/vm-day.js";
 import { nextVmState } from "../../src/domain/vm-state.js";
 import {
   jobFromRow,
@@ -54,16 +54,16 @@ describe("trend entities", () => {
   });
 
   it("a VM state is read back as it was stored, with its IDs, and a trend row with its counters", () => {
-    const [day] = summariseVmDays(DAY, [failed]);
-    const step = nextVmState(null, DAY, day!, day!);
+    const day = summariseVmDay(DAY, [failed]);
+    const step = nextVmState(null, DAY, day, day);
     expect(step.state).toBeTruthy();
     const ids = { vmId: VM_ID, vaultId: VAULT_ID };
     const row = vmRow("rsv-prod|abc", "vm-sql-01|def", step.state!, ids, "1,0,0,1,0,0,0,1,0,1");
     expect(stateFromRow(asRead(row))).toEqual({ ...step.state, ...ids });
     expect(decodeDays(step.state!, String(row.days)).get(DAY)).toEqual([1, 0, 0, 1, 0, 0, 0, 1, 0, 1]);
-    const t = trendRow("all", day!.trend, { complete: false });
+    const t = trendRow("all", day.trend, { complete: false });
     expect(t).toMatchObject({ partitionKey: "all", rowKey: DAY, complete: false, jobs: 1, failed: 1 });
-    expect(trendFromRow(DAY, "all", asRead(t))).toEqual({ ...day!.trend, scope: "all" });
+    expect(trendFromRow(DAY, "all", asRead(t))).toEqual({ ...day.trend, scope: "all" });
   });
 
   it("a run record keeps its workspace lists", () => {

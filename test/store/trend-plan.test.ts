@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { summariseVmDays } from "../../src/domain/vm-day.js";
+import { summariseVmDay } from "../../src/domain/vm-day.js";
 import type { Row } from "../../src/store/entity.js";
 import { keys, vaultKeyOf, vmKeyOf } from "../../src/store/keys.js";
 import { stateFromRow, type StoredJob } from "../../src/store/trend-entities.js";
@@ -173,7 +173,7 @@ describe("planStates", () => {
     expect(first.rows).toEqual([]);
     expect(first.missing).toEqual([{ vmKey: ka, date: D1 }]);
 
-    const known = new Map([[ka, new Map([[D1, summariseVmDays(D1, [j1])[0] ?? null]])]]);
+    const known = new Map([[ka, new Map([[D1, summariseVmDay(D1, [j1])]])]]);
     const then = planStates(D2, vk, goneA(), s2, known);
     expect(then.missing).toEqual([]);
     expect(what(then.rows)).toEqual([[ka, "replace"]]);

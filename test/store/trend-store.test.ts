@@ -2,7 +2,8 @@ import { beforeAll, describe, expect, inject, it } from "vitest";
 import { TableClient } from "@azure/data-tables";
 import type { ClassifiedJob } from "../../src/domain/model.js";
 import { vaultKeyOf, vmKeyOf } from "../../src/store/keys.js";
-import { StoreLayoutError, TABLE_NAMES, TrendStore, type StoredJob } from "../../src/store/trend-store.js";
+import { TABLE_NAMES } from "../../src/store/keys.js";
+import { StoreLayoutError, TrendStore, type StoredJob } from "../../src/store/trend-store.js";
 import { classifiedJob } from "../support/jobs.js";
 
 const connectionString = inject("tablesConnection");
