@@ -4,7 +4,7 @@
  */
 import { DAY_MS, HOUR_MS, MINUTE_MS, parseDate } from "./days.js";
 import { COLUMNS } from "./estate-providers.js";
-import { pickRole, SAMPLE_WORKSPACES, vaultId, type EstateVault } from "./fleet.js";
+import { pickRole, SAMPLE_WORKSPACES, vaultId, vmResourceId, type EstateVault } from "./fleet.js";
 import { AGENT_CODE, NETWORK_CODE, SCRIPT_CODE, VSS_CODE } from "./scenarios.js";
 import { between, guid, seededRandom } from "./seeded-random.js";
 
@@ -92,6 +92,7 @@ export function generateJobRows(n: number, options: { date?: string; seed?: numb
       name,
       container,
       spec.os,
+      vmResourceId(vault.subscriptionId, rg, name),
     ];
     if (rand() < 0.3) {
       rows.push([new Date(startMs + 20 * MINUTE_MS).toISOString(), ...base, 0, "InProgress", "", ...tail]);

@@ -11,7 +11,7 @@ import {
 } from "../local/logs-endpoint.js";
 import { JOB_QUERY_COLUMNS, LEGACY_SIGNAL_COLUMNS } from "../logs/columns.js";
 import { DAY_MS } from "./days.js";
-import { SAMPLE_WORKSPACES, type EstateVm } from "./fleet.js";
+import { SAMPLE_WORKSPACES, vmResourceId, type EstateVm } from "./fleet.js";
 import type { EstateJob, EstateRow } from "./jobs.js";
 
 /** The `jobs` query's columns, as the wire names and types them. */
@@ -44,6 +44,8 @@ function wireRow(job: EstateJob, row: EstateRow): unknown[] {
     vm.name,
     vm.container,
     vm.reportedOs,
+    // The legacy AzureDiagnostics records carry no VM resource ID: it is built from the container name.
+    legacy ? "" : vmResourceId(vm.vault.subscriptionId, vm.resourceGroup, vm.name),
   ];
 }
 

@@ -74,6 +74,11 @@ export function vaultId(subscriptionId: string, resourceGroup: string, name: str
   return `/SUBSCRIPTIONS/${subscriptionId}/RESOURCEGROUPS/${resourceGroup}/PROVIDERS/MICROSOFT.RECOVERYSERVICES/VAULTS/${name}`.toUpperCase();
 }
 
+/** A VM's ARM resource ID as the resource-specific tables report it (`DatasourceResourceId`). */
+export function vmResourceId(subscriptionId: string, resourceGroup: string, name: string): string {
+  return `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.Compute/virtualMachines/${name}`;
+}
+
 export function makeVaults(): EstateVault[] {
   const spec = [
     {

@@ -19,6 +19,7 @@ export const JOB_QUERY_COLUMNS = [
   { name: "BackupItemFriendlyName", type: "string" },
   { name: "ProtectedContainerName", type: "string" },
   { name: "ProtectedContainerOSType", type: "string" },
+  { name: "DatasourceResourceId", type: "string" },
 ] as const;
 
 /**

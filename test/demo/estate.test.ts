@@ -122,6 +122,24 @@ describe("the sample estate", () => {
     expect(atRun.rows).toBeLessThan(later.rows);
   });
 
+  it("names each VM by its resource ID: Azure's own on resource-specific rows, built from the container on legacy ones", () => {
+    const { read } = readDay(END);
+    const main = read.jobs.find((j) => j.vault === "rsv-prod-weu");
+    const legacy = read.jobs.find((j) => j.vault.toLowerCase() === "rsv-legacy-neu");
+    const vm = estate.vms.find((v) => v.name === main?.vm && v.vault.name === "rsv-prod-weu");
+    expect(vm).toBeDefined();
+    expect(main?.vmId).toBe(
+      `/subscriptions/${vm?.vault.subscriptionId}/resourcegroups/${vm?.resourceGroup}/providers/microsoft.compute/virtualmachines/${vm?.name}`,
+    );
+    const legacyVm = estate.vms.find((v) => v.name === legacy?.vm && v.vault.name === "rsv-legacy-neu");
+    expect(legacy?.vmId).toBe(
+      `/subscriptions/${legacyVm?.vault.subscriptionId}/resourcegroups/${legacyVm?.resourceGroup}/providers/microsoft.compute/virtualmachines/${legacyVm?.name}`.toLowerCase(),
+    );
+    const rows = rowsOf(estate.logsProvider()(dayRequest(SAMPLE_WORKSPACES.main, "jobs", END)));
+    const column = rows.columns.findIndex((c) => c.name === "DatasourceResourceId");
+    expect(rows.rows.every((r) => String(r[column]).startsWith("/subscriptions/"))).toBe(true);
+  });
+
   it("answers each workspace's missing table as Log Analytics does", () => {
     const provider = estate.logsProvider();
     const legacyJobs = provider(dayRequest(SAMPLE_WORKSPACES.legacy, "jobs", END));
