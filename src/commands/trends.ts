@@ -5,7 +5,7 @@
 import { parseArgs } from "node:util";
 import { loadConfig, redact, SettingError } from "../config.js";
 import { renderCsv, renderTrendTable } from "../delivery/trend-table.js";
-import { dayOfMs } from "../domain/days.js";
+import { dayOf } from "../domain/days.js";
 import type { StoredTrend } from "../domain/model.js";
 import {
   MAX_RANGE_DAYS,
@@ -102,10 +102,6 @@ export async function runTrends(args: string[], io: CommandIo, options: TrendsOp
     io.stdout.write(TRENDS_USAGE);
     return 0;
   }
-  const parsed = parseTrendQuery(values, dayOfMs((options.now?.() ?? new Date()).getTime()), FORMATS);
-  if ("problem" in parsed) return usageError(io, problemMessage(parsed.problem));
-  const { query, format } = parsed;
-
   let config;
   try {
     config = loadConfig(io.env);
@@ -113,6 +109,11 @@ export async function runTrends(args: string[], io: CommandIo, options: TrendsOp
     if (error instanceof SettingError) return usageError(io, error.message);
     throw error;
   }
+  // The default range ends yesterday in the operator's time zone, as the daily run's days do.
+  const today = dayOf((options.now?.() ?? new Date()).getTime(), config.timeZone);
+  const parsed = parseTrendQuery(values, today, FORMATS);
+  if ("problem" in parsed) return usageError(io, problemMessage(parsed.problem));
+  const { query, format } = parsed;
   if (!config.tables) {
     return usageError(
       io,

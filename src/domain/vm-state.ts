@@ -147,11 +147,16 @@ export function nextVmState(
     missing.push(d);
     return null;
   };
-  const dayOf = (at: string | null | undefined): string | null => (at ? utcDay(at) : null);
-  const prevGoodDay = dayOf(prev?.lastGoodPointAt);
+  // The days the previous state's facts come from, read from its own history (so whatever time zone the
+  // days are of): its latest job is on its historyEnd, its latest good point on its latest day that met the
+  // expectation, or before its history when that holds none.
+  const prevGood = prev?.historyEnd ? latestDay(prev.history, prev.historyEnd, metExpectation) : null;
+  const prevGoodDay =
+    prevGood ??
+    (prev?.lastGoodPointAt ? addDays(prev.historyEnd ?? utcDay(prev.lastGoodPointAt), -HISTORY_DAYS) : null);
 
   // The history ends on the latest day with a job.
-  const latest = factsOn(historyEnd, dayOf(prev?.lastJobAt));
+  const latest = factsOn(historyEnd, prev?.historyEnd ?? null);
   const goodDay = latestDay(history, historyEnd, metExpectation);
   let lastGoodPointAt: string | null;
   if (goodDay !== null) {

@@ -8,13 +8,13 @@
  */
 import { app, type HttpResponseInit } from "@azure/functions";
 import { htmlDigest } from "../delivery/html.js";
-import { loadConfig } from "../config.js";
 import { isDate, yesterdayIn } from "../domain/days.js";
 import { composeDigest } from "../pipeline/compose-digest.js";
 import {
   FUNCTION_KEY_PARAMETER,
   lazyReadStore,
   serverError,
+  timeZoneOf,
   type HttpHandler,
   type ReadFunctionOptions,
 } from "./shared/http.js";
@@ -58,7 +58,7 @@ export function createReportHandler(options: ReadFunctionOptions = {}): HttpHand
     const env = options.env ?? process.env;
     let yesterday: string;
     try {
-      yesterday = yesterdayIn(loadConfig({ PULSE_TIMEZONE: env.PULSE_TIMEZONE }).timeZone, options.now?.());
+      yesterday = yesterdayIn(timeZoneOf(env), options.now?.());
     } catch (error) {
       return text(500, serverError(context, "Reading PULSE_TIMEZONE", error, env));
     }

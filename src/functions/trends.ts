@@ -14,7 +14,7 @@
  */
 import { app } from "@azure/functions";
 import { renderCsv } from "../delivery/trend-table.js";
-import { dayOfMs } from "../domain/days.js";
+import { dayOf } from "../domain/days.js";
 import type { StoredTrend } from "../domain/model.js";
 import {
   parseTrendQuery,
@@ -30,6 +30,7 @@ import {
   FUNCTION_KEY_PARAMETER,
   lazyReadStore,
   serverError,
+  timeZoneOf,
   type HttpHandler,
   type ReadFunctionOptions,
 } from "./shared/http.js";
@@ -72,7 +73,14 @@ export function parseTrendsParameters(
 export function createTrendsHandler(options: ReadFunctionOptions = {}): HttpHandler {
   const store = options.store ?? lazyReadStore(options);
   return async (request, context) => {
-    const parsed = parseTrendsParameters(request.query, dayOfMs(options.now?.() ?? Date.now()));
+    const env = options.env ?? process.env;
+    let today: string;
+    try {
+      today = dayOf(options.now?.() ?? Date.now(), timeZoneOf(env));
+    } catch (error) {
+      return errorResponse(500, serverError(context, "Reading PULSE_TIMEZONE", error, env));
+    }
+    const parsed = parseTrendsParameters(request.query, today);
     if ("error" in parsed) return errorResponse(400, parsed.error);
 
     let trends: StoredTrend[];

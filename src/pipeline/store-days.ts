@@ -51,7 +51,7 @@ export async function storeDays(
     const jobs = byDay.get(d) ?? [];
     days.push(
       store
-        ? await storeDay(store, d, jobs, outcome, log)
+        ? await storeDay(store, d, jobs, outcome, input.timeZone, log)
         : { date: d, jobs: jobs.length, complete: outcome.complete, skipped: "dry run" },
     );
   }
@@ -67,6 +67,7 @@ async function storeDay(
   date: string,
   read: StoredJob[],
   outcome: ReadOutcome,
+  timeZone: string,
   log: (line: string) => void,
 ): Promise<DayWritten> {
   const { complete, workspaces } = outcome;
@@ -98,7 +99,13 @@ async function storeDay(
       ok: w.status !== "failed" && w.complete,
     })),
     rowsRejected: outcome.rowsRejected,
+    timeZone,
   });
+  if (stored && stored.timeZone !== timeZone) {
+    log(
+      `  ${date}: the stored day was cut in ${stored.timeZone}; it is now cut in ${timeZone} (PULSE_TIMEZONE)`,
+    );
+  }
   log(
     `  ${date}: stored ${jobs.length} job(s)${complete ? "" : " (marked incomplete)"} in ${result.transactions} transaction(s)`,
   );

@@ -14,6 +14,7 @@ import type {
   JobStatus,
   OsType,
 } from "../domain/model.js";
+import { UTC } from "../domain/days.js";
 import { emptyTrend, TREND_COUNTERS } from "../domain/trend-counts.js";
 import type { VmState } from "../domain/vm-state.js";
 import { dateCol, double, iso, num, oneOf, optCol, str, type Row } from "./entity.js";
@@ -37,6 +38,8 @@ export interface RunInput {
   runAt?: Date;
   /** Rows the run's read could not read (rejected), kept in the run record. */
   rowsRejected?: number;
+  /** The IANA time zone of the run's days (PULSE_TIMEZONE; default UTC). */
+  timeZone?: string;
 }
 
 export interface RunRecord {
@@ -56,6 +59,8 @@ export interface RunRecord {
   workspaceIds: string[];
   /** Rows the run's read could not read (rejected), over its whole window. */
   rowsRejected: number;
+  /** The IANA time zone the day was cut in ("UTC" for records written before this was kept). */
+  timeZone: string;
 }
 
 const STATUSES: readonly JobStatus[] = ["Completed", "CompletedWithWarnings", "Failed", "Cancelled"];
@@ -270,6 +275,7 @@ export function runRow(input: RunInput, jobs: readonly StoredJob[], vms: number,
     failedWorkspaceIds: failed.join(","),
     workspaceIds: input.workspaces.map((w) => w.workspaceId).join(","),
     rowsRejected: input.rowsRejected ?? 0,
+    timezone: input.timeZone ?? UTC,
   };
 }
 
@@ -289,5 +295,6 @@ export function runFromRow(row: Row): RunRecord {
     failedWorkspaceIds: list(row.failedWorkspaceIds),
     workspaceIds: list(row.workspaceIds),
     rowsRejected: num(row.rowsRejected) ?? 0,
+    timeZone: str(row.timezone) ?? UTC,
   };
 }

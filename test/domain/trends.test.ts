@@ -270,6 +270,24 @@ describe("nextVmState", () => {
     expect(s).toEqual(replay(days, after));
   });
 
+  it("knows the days of its facts in any time zone: a re-run of an earlier day needs no stored day", () => {
+    // Europe/Berlin: jobs at 23:30 UTC belong to the next local day.
+    const late = (d: string): string => `${d}T23:30:00.000Z`;
+    const local = new Map<string, VmDay | null>([
+      ["2026-11-23", summariseVmDay("2026-11-23", [job({ start: late("2026-11-22"), day: "2026-11-23" })])],
+      ["2026-11-24", summariseVmDay("2026-11-24", [failed({ start: late("2026-11-23"), day: "2026-11-24" })])],
+    ]);
+    const state = replay(["2026-11-23", "2026-11-24"], local);
+    expect(state).toMatchObject({ historyEnd: "2026-11-24", lastGoodPointAt: late("2026-11-22") });
+    // the look-back re-reads the 23rd: the state's own facts of the 24th and of its good point are enough
+    const step = nextVmState(state, "2026-11-23", local.get("2026-11-23") ?? null, {
+      vm: "vm-app-01",
+      vault: "vault-a",
+    });
+    expect(step.missing).toBeUndefined();
+    expect(step.state).toEqual(state);
+  });
+
   it("forgets a VM whose only day lost its jobs", () => {
     const only = replay(["2026-11-20"], facts);
     expect(only).not.toBeNull();

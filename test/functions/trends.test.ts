@@ -98,6 +98,21 @@ describe("GET /api/trends", () => {
     expect(body).toEqual(JSON.parse(printed.out));
   });
 
+  it("ends the default range on yesterday in PULSE_TIMEZONE, in the API and the CLI alike", async () => {
+    // 07:00 UTC on the 25th is 23:00 on the 24th in Los Angeles: yesterday there is the 23rd.
+    const west = { ...env, PULSE_TIMEZONE: "America/Los_Angeles" };
+    const h = createTrendsHandler({ env: west, deps: { tablePrefix }, now: () => NOW });
+    const body = (await get("", h)).jsonBody as DailyTrend[];
+    expect(body.map((t) => t.date)).toEqual(["2026-11-20", "2026-11-23"]);
+    const io = captureIo(west);
+    expect(
+      await runTrends(["--format", "json"], io, { deps: { tablePrefix }, now: () => new Date(NOW) }),
+    ).toBe(0);
+    expect(JSON.parse(io.out())).toEqual(body);
+    const bad = createTrendsHandler({ env: { ...env, PULSE_TIMEZONE: "Mars/Olympus" }, now: () => NOW });
+    expect((await get("", bad)).status).toBe(500);
+  });
+
   it("reads one vault, one VM or one error code over a range", async () => {
     const vault = (await get("?from=2026-10-01&to=2026-11-24&vault=RSV-DEV")).jsonBody as DailyTrend[];
     expect(vault.map((t) => [t.date, t.scope, t.jobs, t.degraded])).toEqual(

@@ -54,6 +54,7 @@ describe("composeDigest", () => {
       failedWorkspaceIds: ["ws-c"],
       workspaceIds: [],
       rowsRejected: 0,
+      timeZone: "UTC",
     };
     const digest = await composeDigest({ date: DATE, jobs: [], store: null, run });
     expect(digest.coverage).toMatchObject({

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inject } from "vitest";
 import { runRun } from "../../src/commands/run.js";
 import type { Digest } from "../../src/domain/digest.js";
+import { TrendStore } from "../../src/store/trend-store.js";
 import { JOB_QUERY_COLUMNS } from "../../src/logs/columns.js";
 import {
   missingTable,
@@ -70,6 +71,9 @@ afterAll(async () => {
   rmSync(outDir, { recursive: true, force: true });
 });
 
+const prefixOf = (date: string, timeZone: string): string =>
+  `tz${process.pid}${timeZone.replace(/\W/g, "").slice(0, 6)}${date.replace(/-/g, "")}`;
+
 async function run(date: string, timeZone: string): Promise<Digest> {
   const io = captureIo({
     PULSE_WORKSPACE_IDS: WORKSPACE,
@@ -85,7 +89,7 @@ async function run(date: string, timeZone: string): Promise<Digest> {
     {
       credential: staticCredential(),
       tlsCa: inject("loopbackCa"),
-      tablePrefix: `tz${process.pid}${timeZone.replace(/\W/g, "").slice(0, 6)}${date.replace(/-/g, "")}`,
+      tablePrefix: prefixOf(date, timeZone),
       logsRetry: FAST_LOGS_RETRY,
     },
   );
@@ -117,6 +121,14 @@ describe("PULSE_TIMEZONE=Europe/Berlin through backup-pulse run", () => {
     const day25 = await run("2026-11-25", "Europe/Berlin");
     expect(day25.headline.jobs.value).toBe(1);
     expect(started(day25)).toEqual(["vm-early@2026-11-24T23:30:00.000Z"]); // 00:30 on the 25th in Berlin
+
+    // the stored day says which time zone it was cut in
+    const store = await TrendStore.open(
+      { kind: "connection", connectionString: inject("tablesConnection") },
+      undefined,
+      { tablePrefix: prefixOf("2026-11-25", "Europe/Berlin"), createTables: false },
+    );
+    expect((await store.readRun("2026-11-25"))?.timeZone).toBe("Europe/Berlin");
   });
 
   it("in UTC the same jobs fall on UTC days", async () => {

@@ -72,7 +72,12 @@ describe("trend entities", () => {
       { workspaceId: "ws-1", ok: true },
       { workspaceId: "ws-2", ok: false },
     ];
-    const row = runRow({ date: DAY, complete: false, workspaces, runAt, rowsRejected: 3 }, [failed], 1, 1);
+    const row = runRow(
+      { date: DAY, complete: false, workspaces, runAt, rowsRejected: 3, timeZone: "Europe/Berlin" },
+      [failed],
+      1,
+      1,
+    );
     expect(runFromRow(row)).toEqual({
       date: DAY,
       complete: false,
@@ -87,7 +92,10 @@ describe("trend entities", () => {
       failedWorkspaceIds: ["ws-2"],
       workspaceIds: ["ws-1", "ws-2"],
       rowsRejected: 3,
+      timeZone: "Europe/Berlin",
     });
+    // a record written before the time zone was kept was cut in UTC
+    expect(runFromRow({ ...row, timezone: undefined }).timeZone).toBe("UTC");
   });
 
   it("reads values of the wrong type as the domain's unknown, never as a guess", () => {

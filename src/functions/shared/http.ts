@@ -44,6 +44,11 @@ export function lazyReadStore(options: ReadStoreOptions = {}): () => Promise<Tre
   };
 }
 
+/** The operator's time zone (PULSE_TIMEZONE), read alone: a request that needs only its days needs no other setting. */
+export function timeZoneOf(env: Env): string {
+  return loadConfig({ PULSE_TIMEZONE: env.PULSE_TIMEZONE }).timeZone;
+}
+
 /** A JSON error answer. */
 export function errorResponse(status: number, message: string): HttpResponseInit {
   return { status, jsonBody: { error: message }, headers: { "cache-control": "no-store" } };
