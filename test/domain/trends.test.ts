@@ -275,7 +275,10 @@ describe("nextVmState", () => {
     const late = (d: string): string => `${d}T23:30:00.000Z`;
     const local = new Map<string, VmDay | null>([
       ["2026-11-23", summariseVmDay("2026-11-23", [job({ start: late("2026-11-22"), day: "2026-11-23" })])],
-      ["2026-11-24", summariseVmDay("2026-11-24", [failed({ start: late("2026-11-23"), day: "2026-11-24" })])],
+      [
+        "2026-11-24",
+        summariseVmDay("2026-11-24", [failed({ start: late("2026-11-23"), day: "2026-11-24" })]),
+      ],
     ]);
     const state = replay(["2026-11-23", "2026-11-24"], local);
     expect(state).toMatchObject({ historyEnd: "2026-11-24", lastGoodPointAt: late("2026-11-22") });
