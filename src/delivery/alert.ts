@@ -2,7 +2,10 @@
  * What the alert renderers read from an alert. The alert rules' `Alert` has these fields, so it fits as is.
  */
 export interface AlertView {
+  /** The alert's main reason. */
   rule: string;
+  /** Every rule that fired for the job, the main one first (absent: just `rule`). */
+  rules?: readonly string[];
   vm: string;
   vault: string;
   jobId: string;

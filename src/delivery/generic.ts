@@ -125,6 +125,7 @@ export function genericAlerts(
       omitted: alerts.length - n,
       alerts: alerts.slice(0, n).map((a) => ({
         rule: a.rule,
+        rules: a.rules ?? [a.rule],
         vm: a.vm,
         vault: a.vault,
         jobId: a.jobId,

@@ -1,179 +1,51 @@
 /**
- * Alert rules: which newly read backup jobs deserve an alert, and the rule-list syntax that turns rules on
- * and off. Pure: the alert timer passes in the jobs, the history and the last firing times. The settings
- * module reads the setting written in this syntax and names it in its errors.
+ * Alert rules: which newly read backup jobs deserve an alert. Pure: the alert timer passes in the jobs, the
+ * history and the last firing times. The rule-list syntax lives in alert-rule-list.ts.
  *
- * Rule-list syntax (comma-separated, case-insensitive, spaces ignored; see docs/alerts.md):
- *   consecutive-failures[:N]   a VM's latest N runs failed (default N = 2)
- *   consistency-downgrade      a VM expected to be application-consistent got a file-system or crash point
- *   vss                        a job reported a VSS service or writer code
- *   cooldown:DURATION          quiet period per VM and rule, e.g. 30m, 12h, 2d (default 24h)
- *   off                        no alerts at all
- * Unset or empty: every rule on, N = 2, cooldown 24 h. A list naming only `cooldown` keeps the default rules.
+ * A job that trips several rules gets ONE alert naming every reason (a VSS writer failure that also left a
+ * file-system point is one alert, not two). The cooldown stays per VM and rule: a reason still cooling down is
+ * left out of the alert, and an alert whose every reason is cooling down is not raised.
  */
-import { CONSISTENCY_DOC_URL, hintsFor, isVssCode, lookupCode, type CatalogueEntry } from "./catalogue.js";
-import { DAY_MS, HOUR_MS, MINUTE_MS } from "./days.js";
+import {
+  adviceLine,
+  CONSISTENCY_DOC_URL,
+  hintsFor,
+  isVssCode,
+  lookupCode,
+  type AdviceContext,
+  type CatalogueEntry,
+} from "./catalogue.js";
+import { alertKey, RULE_ORDER, type AlertRuleName, type AlertRuleSet } from "./alert-rule-list.js";
+import { isConsistencyNotConfirmed } from "./consistency.js";
 import type { ClassifiedJob } from "./model.js";
 
-export type AlertRuleName = "consecutive-failures" | "consistency-downgrade" | "vss";
-
-export interface AlertRuleSet {
-  /** Failed runs in a row that raise an alert; null when the rule is off. */
-  consecutiveFailures: number | null;
-  /** Alert when an application-consistent VM got a file-system or crash-consistent point. */
-  downgrade: boolean;
-  /** Alert on any VSS-category code. */
-  vss: boolean;
-  /** Quiet period after an alert, per VM and rule. */
-  cooldownMs: number;
-}
-
-const MAX_COOLDOWN_MS = 30 * DAY_MS;
-const DEFAULT_CONSECUTIVE = 2;
-const MAX_CONSECUTIVE = 100;
-const SYNTAX =
-  "use a comma-separated list of consecutive-failures[:N], consistency-downgrade, vss, cooldown:DURATION, or off";
-
-/** A rule list the parser does not understand; the message says what is wrong and how to write it. */
-export class AlertRulesError extends Error {
-  override name = "AlertRulesError";
-}
-
-export const DEFAULT_ALERT_RULES: Readonly<AlertRuleSet> = {
-  consecutiveFailures: DEFAULT_CONSECUTIVE,
-  downgrade: true,
-  vss: true,
-  cooldownMs: DAY_MS,
-};
-
-function parseCount(value: string): number {
-  const n = /^\d+$/.test(value) ? Number(value) : NaN;
-  if (!Number.isInteger(n) || n < 1 || n > MAX_CONSECUTIVE) {
-    throw new AlertRulesError(
-      `consecutive-failures:${value} needs a whole number of runs from 1 to ${MAX_CONSECUTIVE}, e.g. consecutive-failures:3`,
-    );
-  }
-  return n;
-}
-
-const UNIT_MS: Readonly<Record<string, number>> = { m: MINUTE_MS, h: HOUR_MS, d: DAY_MS };
-
-function parseDuration(value: string): number {
-  const m = /^(\d+)([mhd])$/.exec(value);
-  const unitMs = m?.[2] === undefined ? undefined : UNIT_MS[m[2]];
-  const ms = value === "0" ? 0 : unitMs === undefined ? NaN : Number(m?.[1]) * unitMs;
-  if (!Number.isFinite(ms) || ms > MAX_COOLDOWN_MS) {
-    throw new AlertRulesError(
-      `cooldown:${value} needs a duration in minutes, hours or days up to 30d, e.g. cooldown:30m, cooldown:12h or cooldown:2d`,
-    );
-  }
-  return ms;
-}
-
-/**
- * Reads a rule list. Unset or blank: the defaults. Throws AlertRulesError
- * on anything it does not understand.
- */
-export function parseAlertRules(raw: string | null | undefined): AlertRuleSet {
-  const tokens = (raw ?? "")
-    .split(",")
-    .map((t) => t.replace(/\s+/g, "").toLowerCase())
-    .filter((t) => t !== "");
-  if (tokens.length === 0) return { ...DEFAULT_ALERT_RULES };
-  if (tokens.includes("off")) {
-    if (tokens.length > 1)
-      throw new AlertRulesError(`"off" turns every alert off and cannot be combined with other entries`);
-    return {
-      consecutiveFailures: null,
-      downgrade: false,
-      vss: false,
-      cooldownMs: DEFAULT_ALERT_RULES.cooldownMs,
-    };
-  }
-
-  const seen = new Set<string>();
-  let consecutiveFailures: number | null = null;
-  let downgrade = false;
-  let vss = false;
-  let cooldownMs: number = DEFAULT_ALERT_RULES.cooldownMs;
-  for (const token of tokens) {
-    const colon = token.indexOf(":");
-    const name = colon < 0 ? token : token.slice(0, colon);
-    const value = colon < 0 ? null : token.slice(colon + 1);
-    if (seen.has(name)) throw new AlertRulesError(`"${name}" is given more than once`);
-    seen.add(name);
-    switch (name) {
-      case "consecutive-failures":
-        consecutiveFailures = value === null ? DEFAULT_CONSECUTIVE : parseCount(value);
-        break;
-      case "consistency-downgrade":
-      case "vss":
-        if (value !== null) throw new AlertRulesError(`"${name}" takes no value (found "${token}")`);
-        if (name === "vss") vss = true;
-        else downgrade = true;
-        break;
-      case "cooldown":
-        if (value === null) throw new AlertRulesError(`cooldown needs a duration, e.g. cooldown:12h`);
-        cooldownMs = parseDuration(value);
-        break;
-      default:
-        throw new AlertRulesError(`unknown entry "${token}": ${SYNTAX}`);
-    }
-  }
-  if (consecutiveFailures === null && !downgrade && !vss) {
-    // Only a cooldown was given: the default rules stay on.
-    return { ...DEFAULT_ALERT_RULES, cooldownMs };
-  }
-  return { consecutiveFailures, downgrade, vss, cooldownMs };
-}
-
-function formatDuration(ms: number): string {
-  if (ms === 0) return "0";
-  if (ms % DAY_MS === 0) return `${ms / DAY_MS}d`;
-  if (ms % HOUR_MS === 0) return `${ms / HOUR_MS}h`;
-  return `${Math.round(ms / MINUTE_MS)}m`;
-}
-
-/** The rule set written back in the rule-list syntax, e.g. for a log line or `--help`. */
-export function formatAlertRules(rules: AlertRuleSet): string {
-  const parts: string[] = [];
-  if (rules.consecutiveFailures !== null) parts.push(`consecutive-failures:${rules.consecutiveFailures}`);
-  if (rules.downgrade) parts.push("consistency-downgrade");
-  if (rules.vss) parts.push("vss");
-  if (parts.length === 0) return "off";
-  parts.push(`cooldown:${formatDuration(rules.cooldownMs)}`);
-  return parts.join(",");
-}
-
-/** How many earlier non-cancelled jobs per VM the evaluation needs besides the new ones. */
-export function historyNeeded(rules: AlertRuleSet): number {
-  return rules.consecutiveFailures === null ? 0 : rules.consecutiveFailures - 1;
-}
-
-/**
- * The deduplication key of an alert: one per rule, vault and VM (names compared case-insensitively, as
- * Azure does). Contains no `/`, `\`, `#` or `?` for valid Azure names, so it can be a Table Storage key.
- */
-export function alertKey(rule: AlertRuleName, vault: string, vm: string): string {
-  return `${rule}|${vault.toLowerCase()}|${vm.toLowerCase()}`;
-}
+export * from "./alert-rule-list.js";
 
 export interface Alert {
+  /** The first of `rules`: the alert's main reason. */
   rule: AlertRuleName;
-  /** alertKey(rule, vault, vm): record the firing time under it. */
+  /** Every rule that fired for this job and is not cooling down, in rule order. */
+  rules: AlertRuleName[];
+  /** alertKey(rule, vault, vm) of `rule`. */
   key: string;
+  /** alertKey of each of `rules`, same order: record the firing time under each. */
+  keys: string[];
   vault: string;
   vm: string;
-  /** The job that fired the rule (the latest one, when several did). */
+  /** The job that fired the rules. */
   jobId: string;
   /** Start of that job, ISO-8601. */
   at: string;
+  /** The main reason's title. */
   title: string;
+  /** The main reason's detail, with every further reason after it. */
   detail: string;
+  /** One line per reason, in rule order. */
+  reasons: string[];
   errorCode: string | null;
   /** One line an operator can act on, when known. */
   action: string | null;
-  /** Further advice that goes with the code (may be empty). */
+  /** Further advice that applies to this job (may be empty), each with its doc link. */
   hints: string[];
   docUrl: string | null;
 }
@@ -193,13 +65,11 @@ export interface AlertInput {
 }
 
 export interface AlertEvaluation {
-  /** Alerts to post, ordered by vault, VM and rule. The caller records `nowMs` under each alert's key. */
+  /** Alerts to post, ordered by vault, VM and rule. The caller records `nowMs` under each of an alert's keys. */
   alerts: Alert[];
-  /** Alerts that fired but fell within the cooldown of an earlier one. */
+  /** Reasons that fired but fell within the cooldown of an earlier alert of the same VM and rule. */
   suppressed: number;
 }
-
-const RULE_ORDER: readonly AlertRuleName[] = ["consecutive-failures", "consistency-downgrade", "vss"];
 
 function startMs(job: ClassifiedJob): number {
   const t = Date.parse(job.start);
@@ -212,43 +82,26 @@ function latestFirst(a: ClassifiedJob, b: ClassifiedJob): number {
 }
 
 /** The code's sentence for an alert's detail: " Code X: what it means" (empty for no code). */
-function codeSentence(code: string | null, entry: CatalogueEntry | null): string {
+function codeSentence(job: ClassifiedJob, entry: CatalogueEntry | null): string {
+  const code = job.errorCode;
   if (code === null) return "";
-  return entry ? ` Code ${code}: ${entry.summary}` : ` Code ${code} (not in the catalogue).`;
+  const meaning = entry ? ` Code ${code}: ${entry.summary}` : ` Code ${code} (not in the catalogue).`;
+  return job.errorDetail ? `${meaning} Detail: ${job.errorDetail}` : meaning;
 }
 
-interface AlertText {
+/** One rule's finding on one job. */
+interface Reason {
+  rule: AlertRuleName;
+  job: ClassifiedJob;
   title: string;
-  /** The detail's first sentence; the code's meaning is appended. */
+  /** The detail's first sentence. */
   detail: string;
   /** Used when the job's code gives no action or doc link. */
   fallbackAction?: string;
   fallbackDocUrl?: string;
 }
 
-function alertFor(rule: AlertRuleName, job: ClassifiedJob, text: AlertText): Alert {
-  const entry = lookupCode(job.errorCode);
-  return {
-    rule,
-    key: alertKey(rule, job.vault, job.vm),
-    vault: job.vault,
-    vm: job.vm,
-    jobId: job.jobId,
-    at: job.start,
-    title: text.title,
-    detail: text.detail + codeSentence(job.errorCode, entry),
-    errorCode: job.errorCode,
-    action: entry?.action ?? text.fallbackAction ?? null,
-    hints: entry ? hintsFor(entry) : [],
-    docUrl: entry?.docUrl ?? text.fallbackDocUrl ?? null,
-  };
-}
-
-function consecutiveFailuresAlert(
-  jobs: readonly ClassifiedJob[],
-  isNew: Set<string>,
-  n: number,
-): Alert | null {
+function consecutiveFailures(jobs: readonly ClassifiedJob[], isNew: Set<string>, n: number): Reason | null {
   // Cancelled runs neither extend nor break a streak; any other finished run ends it.
   const streak: ClassifiedJob[] = [];
   for (const job of jobs) {
@@ -258,15 +111,20 @@ function consecutiveFailuresAlert(
   }
   const latest = streak[0];
   if (latest === undefined || streak.length < n || !streak.some((j) => isNew.has(j.jobId))) return null;
-  return alertFor("consecutive-failures", latest, {
+  return {
+    rule: "consecutive-failures",
+    job: latest,
     title: `${latest.vm}: ${streak.length} failed backups in a row`,
     detail: `Vault ${latest.vault}: the last ${streak.length} backup jobs of ${latest.vm} failed; the latest is ${latest.jobId}, started ${latest.start}.`,
-  });
+  };
 }
 
 /** What to check when a downgrade comes without a code that says more. */
 function downgradeAdvice(job: ClassifiedJob): string {
   if (job.consistency === "crash") {
+    if (job.powerState === "running") {
+      return "The VM was running, so this is a fallback: check the VM agent and, on Windows, the VSS writers (on Linux, the pre/post scripts and fsfreeze).";
+    }
     return "If the VM was shut down cleanly at backup time this point is safe; otherwise check the VM agent and, on Windows, the VSS writers.";
   }
   return job.os === "Linux"
@@ -274,32 +132,106 @@ function downgradeAdvice(job: ClassifiedJob): string {
     : "Run `vssadmin list writers`; restart the services of writers not in [1] Stable, then the VSS service; reboot the VM if they stay unstable.";
 }
 
-function downgradeAlert(newJobs: readonly ClassifiedJob[]): Alert | null {
-  const job = newJobs.find(
-    (j) =>
-      j.expectedConsistency === "application" &&
-      (j.consistency === "file-system" || j.consistency === "crash"),
-  );
-  if (!job) return null;
-  const level = `${job.consistency}-consistent`;
-  return alertFor("consistency-downgrade", job, {
-    title: `${job.vm}: ${level} backup instead of application-consistent`,
-    detail: `Vault ${job.vault}: job ${job.jobId} (started ${job.start}, ${job.status}) left a ${level} recovery point (${job.consistencySource}); application consistency is expected of this VM.`,
-    fallbackAction: downgradeAdvice(job),
-    fallbackDocUrl: CONSISTENCY_DOC_URL,
-  });
+/** A crash point of a VM known to have been stopped is what a stopped VM gets: never a downgrade. */
+function isDowngrade(j: ClassifiedJob): boolean {
+  if (j.expectedConsistency !== "application") return false;
+  if (j.consistency === "crash") return j.powerState !== "stopped";
+  return j.consistency === "file-system";
 }
 
-function vssAlert(newJobs: readonly ClassifiedJob[]): Alert | null {
+function downgrade(newJobs: readonly ClassifiedJob[]): Reason | null {
+  const job = newJobs.find(isDowngrade);
+  if (!job) return null;
+  const level = `${job.consistency}-consistent`;
+  const running = job.powerState === "running" ? " while the VM was running" : "";
+  return {
+    rule: "consistency-downgrade",
+    job,
+    title: `${job.vm}: ${level} backup instead of application-consistent`,
+    detail: `Vault ${job.vault}: job ${job.jobId} (started ${job.start}, ${job.status}) left a ${level} recovery point${running} (${job.consistencySource}); application consistency is expected of this VM.`,
+    fallbackAction: downgradeAdvice(job),
+    fallbackDocUrl: CONSISTENCY_DOC_URL,
+  };
+}
+
+function vss(newJobs: readonly ClassifiedJob[]): Reason | null {
   const job = newJobs.find((j) => {
     const entry = lookupCode(j.errorCode);
     return j.errorCategory === "vss" || (entry !== null && isVssCode(entry));
   });
   if (!job) return null;
-  return alertFor("vss", job, {
+  return {
+    rule: "vss",
+    job,
     title: `${job.vm}: VSS problem (${job.errorCode ?? "no code"})`,
     detail: `Vault ${job.vault}: job ${job.jobId} (started ${job.start}) ended ${job.status}.`,
-  });
+  };
+}
+
+function notConfirmed(newJobs: readonly ClassifiedJob[]): Reason | null {
+  const job = newJobs.find(isConsistencyNotConfirmed);
+  if (!job) return null;
+  return {
+    rule: "consistency-not-confirmed",
+    job,
+    title: `${job.vm}: backup completed with warnings, consistency not confirmed`,
+    detail: `Vault ${job.vault}: job ${job.jobId} (started ${job.start}) completed with warnings; what its recovery point lost could not be confirmed (the recovery point was not read).`,
+    fallbackAction:
+      "Open the job's recovery point in the vault to see its consistency, and give the identity the Backup Reader role on the vault so the next run can read it.",
+    fallbackDocUrl: CONSISTENCY_DOC_URL,
+  };
+}
+
+/** SQL Server is in play when the job's own error names it (a SQL VSS writer, for instance). */
+export function adviceContextOf(job: Pick<ClassifiedJob, "errorDetail">): AdviceContext {
+  return { sqlServer: /\bsql\b|sqlserverwriter|sql ?server/i.test(job.errorDetail ?? "") };
+}
+
+/** The one alert of a job, from the reasons that fired for it (in rule order). */
+function alertOf(reasons: readonly Reason[]): Alert {
+  const main = reasons[0] as Reason;
+  const { job } = main;
+  const entry = lookupCode(job.errorCode);
+  const docUrl = entry?.docUrl ?? reasons.find((r) => r.fallbackDocUrl)?.fallbackDocUrl ?? null;
+  // Advice documented on the alert's own page needs no second link.
+  const hints = entry
+    ? hintsFor(entry, adviceContextOf(job)).map((a) => (a.docUrl === docUrl ? a.text : adviceLine(a)))
+    : [];
+  const further = reasons.slice(1).map((r) => `Also: ${r.title}.`);
+  return {
+    rule: main.rule,
+    rules: reasons.map((r) => r.rule),
+    key: alertKey(main.rule, job.vault, job.vm),
+    keys: reasons.map((r) => alertKey(r.rule, job.vault, job.vm)),
+    vault: job.vault,
+    vm: job.vm,
+    jobId: job.jobId,
+    at: job.start,
+    title: main.title,
+    detail: [main.detail + codeSentence(job, entry), ...further].join(" "),
+    reasons: reasons.map((r) => r.title),
+    errorCode: job.errorCode,
+    action: entry?.action ?? reasons.find((r) => r.fallbackAction)?.fallbackAction ?? null,
+    hints,
+    docUrl,
+  };
+}
+
+/** The reasons that fire for one VM's new jobs (latest first), before any cooldown. */
+function reasonsOfVm(input: AlertInput, newest: readonly ClassifiedJob[], head: ClassifiedJob): Reason[] {
+  const { rules } = input;
+  const found: (Reason | null)[] = [];
+  if (rules.consecutiveFailures !== null) {
+    const merged = new Map<string, ClassifiedJob>();
+    for (const job of input.history(head.vault, head.vm)) merged.set(job.jobId, job);
+    for (const job of newest) merged.set(job.jobId, job);
+    const isNew = new Set(newest.map((j) => j.jobId));
+    found.push(consecutiveFailures([...merged.values()].sort(latestFirst), isNew, rules.consecutiveFailures));
+  }
+  if (rules.vss) found.push(vss(newest));
+  if (rules.downgrade) found.push(downgrade(newest));
+  if (rules.notConfirmed) found.push(notConfirmed(newest));
+  return found.filter((r): r is Reason => r !== null);
 }
 
 /** Applies the rules to the jobs read since the previous evaluation. Pure. */
@@ -313,39 +245,24 @@ export function evaluateAlerts(input: AlertInput): AlertEvaluation {
     else byVm.set(key, [job]);
   }
 
-  const fired: Alert[] = [];
+  const alerts: Alert[] = [];
+  let suppressed = 0;
   for (const vmNewJobs of byVm.values()) {
     const newest = [...vmNewJobs].sort(latestFirst);
     const head = newest[0];
     if (head === undefined) continue;
-    if (rules.consecutiveFailures !== null) {
-      const merged = new Map<string, ClassifiedJob>();
-      for (const job of input.history(head.vault, head.vm)) merged.set(job.jobId, job);
-      for (const job of newest) merged.set(job.jobId, job);
-      const isNew = new Set(newest.map((j) => j.jobId));
-      const alert = consecutiveFailuresAlert(
-        [...merged.values()].sort(latestFirst),
-        isNew,
-        rules.consecutiveFailures,
-      );
-      if (alert) fired.push(alert);
+    const byJob = new Map<string, Reason[]>();
+    for (const reason of reasonsOfVm(input, newest, head)) {
+      const last = input.lastFiredMs(alertKey(reason.rule, reason.job.vault, reason.job.vm));
+      if (last !== undefined && nowMs - last < rules.cooldownMs) {
+        suppressed++;
+        continue;
+      }
+      const list = byJob.get(reason.job.jobId);
+      if (list) list.push(reason);
+      else byJob.set(reason.job.jobId, [reason]);
     }
-    if (rules.downgrade) {
-      const alert = downgradeAlert(newest);
-      if (alert) fired.push(alert);
-    }
-    if (rules.vss) {
-      const alert = vssAlert(newest);
-      if (alert) fired.push(alert);
-    }
-  }
-
-  const alerts: Alert[] = [];
-  let suppressed = 0;
-  for (const alert of fired) {
-    const last = input.lastFiredMs(alert.key);
-    if (last !== undefined && nowMs - last < rules.cooldownMs) suppressed++;
-    else alerts.push(alert);
+    for (const reasons of byJob.values()) alerts.push(alertOf(reasons));
   }
   alerts.sort(
     (a, b) =>
@@ -354,4 +271,13 @@ export function evaluateAlerts(input: AlertInput): AlertEvaluation {
       RULE_ORDER.indexOf(a.rule) - RULE_ORDER.indexOf(b.rule),
   );
   return { alerts, suppressed };
+}
+
+/** One record per rule of each alert: what the caller remembers for the cooldown. */
+export function firingsOf(
+  alerts: readonly Alert[],
+): { key: string; rule: AlertRuleName; jobId: string; vault: string; vm: string }[] {
+  return alerts.flatMap((a) =>
+    a.rules.map((rule, i) => ({ key: a.keys[i] ?? a.key, rule, jobId: a.jobId, vault: a.vault, vm: a.vm })),
+  );
 }

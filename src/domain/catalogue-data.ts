@@ -23,7 +23,7 @@ const NO_POINT = "None: the job failed, so this attempt left no recovery point."
 const RESTORE_JOB = "None: a restore job; the existing recovery points are untouched.";
 const DATABASE_WORKLOAD = "None on VM snapshots: this is a database backup running inside the VM.";
 const SCRIPT_FALLBACK =
-  "Application consistency lost: the point falls back to file-system (crash on a single-disk VM), or the job fails when continueBackupOnFailure is false.";
+  "Application consistency lost: with continueBackupOnFailure true the point falls back to file-system; with it false a multi-disk VM's job fails and a single-disk VM's point is crash-consistent.";
 const FSFREEZE_FAILED =
   "None from this attempt; on a service retry a single-disk managed VM may get a crash-consistent point instead.";
 const VSS_WRITERS =
@@ -129,6 +129,12 @@ export const CATALOGUE_DATA: readonly CatalogueEntry[] = [
     consistencyEffect: VSS_WRITERS,
     action:
       "Run `vssadmin list writers`; restart the services of writers not in [1] Stable, then the VSS service; reboot the VM if writers stay unstable, then retry.",
+    steps: [
+      "Check the VM's free disk space, memory (page file) and CPU; resize the VM or its disks if they run short.",
+      "If writers stay unstable, set HKLM\\SOFTWARE\\Microsoft\\BcdrAgentPersistentKeys value SnapshotWithoutThreads = True.",
+      "If the event log shows shadow-copy time-outs, move the backup schedule away from the VM's IOPS-heavy hours.",
+      "For the root cause, collect the VSS logs; a writer that is not Microsoft's belongs to its vendor, so ask them.",
+    ],
     docUrl: `${VM_TROUBLESHOOT}#extensionfailedvsswriterinbadstate---snapshot-operation-failed-because-vss-writers-were-in-a-bad-state`,
   },
   {
@@ -271,19 +277,19 @@ export const CATALOGUE_DATA: readonly CatalogueEntry[] = [
     category: "agent",
     scope: "vm",
     summary:
-      "Code 380008: the Recovery Services extension could not be installed because the VM is not running or has no VM agent.",
+      "Code 380008: the Recovery Services extension could not be installed: the VM agent is missing or not reported. About the agent, not power: stopped VMs are backed up.",
     consistencyEffect: NO_POINT,
     action:
-      "Start the VM, make sure the Azure VM agent is installed and reported in the VM model, then retry.",
+      "Install the Azure VM agent (or fix the VM model's flag that says it is installed), check it reports Ready, then retry.",
     docUrl: `${VM_TROUBLESHOOT}#380008-azurevmoffline---failed-to-install-microsoft-recovery-services-extension-as-virtual-machine--is-not-running`,
   },
   {
     code: "ExtensionSnapshotBitlockerError",
     kind: "failure",
     os: "Windows",
-    category: "access",
+    category: "vss",
     scope: "vm",
-    summary: "The VSS snapshot failed because a BitLocker-locked drive could not be read.",
+    summary: "A VSS operation error: the snapshot failed because a BitLocker-locked drive could not be read.",
     consistencyEffect: NO_POINT,
     action: "Unlock the drive (or turn BitLocker off on it), check that VSS works, then retry.",
     docUrl: `${VM_TROUBLESHOOT}#extensionsnapshotbitlockererror---the-snapshot-operation-failed-with-the-volume-shadow-copy-service-vss-operation-error`,
@@ -726,7 +732,7 @@ export const CATALOGUE_DATA: readonly CatalogueEntry[] = [
     summary: "No post-script exists at the path set in the plugin configuration.",
     consistencyEffect: SCRIPT_FALLBACK,
     action:
-      "Put the post-script at postScriptLocation of /etc/azure/VMSnapshotScriptPluginConfig.json, or correct that path.",
+      "Check that the application resumed (the pre-script may have paused it); put the post-script at postScriptLocation in /etc/azure/VMSnapshotScriptPluginConfig.json.",
     docUrl: `${LINUX_APP_CONSISTENT}#troubleshooting`,
   },
   {
@@ -771,7 +777,8 @@ export const CATALOGUE_DATA: readonly CatalogueEntry[] = [
     scope: "vm",
     summary: "The post-script is not owned by root with mode 700, so it did not run.",
     consistencyEffect: SCRIPT_FALLBACK,
-    action: "Make root the owner of the post-script and chmod it 700 (the config file: root, mode 600).",
+    action:
+      "Check that the application resumed (the post-script did not run); make root the owner of the post-script and chmod it 700.",
     docUrl: `${LINUX_APP_CONSISTENT}#troubleshooting`,
   },
   {
@@ -795,7 +802,7 @@ export const CATALOGUE_DATA: readonly CatalogueEntry[] = [
     summary: "The post-script ran past timeoutInSeconds.",
     consistencyEffect: SCRIPT_FALLBACK,
     action:
-      "Make the post-script faster or raise timeoutInSeconds (at most 1800) in /etc/azure/VMSnapshotScriptPluginConfig.json.",
+      "Check that the application resumed; make the post-script faster or raise timeoutInSeconds (at most 1800) in /etc/azure/VMSnapshotScriptPluginConfig.json.",
     docUrl: `${LINUX_APP_CONSISTENT}#troubleshooting`,
   },
   {

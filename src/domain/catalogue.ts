@@ -21,19 +21,65 @@ export interface CatalogueEntry {
   /** What to do, one short line. */
   action: string;
   docUrl: string;
+  /** Further documented steps beyond the one-line action, most useful first (each on the code's doc page). */
+  steps?: readonly string[];
+}
+
+/** One piece of advice with the Microsoft page that documents it. */
+export interface Advice {
+  text: string;
+  docUrl: string;
 }
 
 /** Where Microsoft explains application, file-system and crash consistency of VM backups. */
 export const CONSISTENCY_DOC_URL =
   "https://learn.microsoft.com/azure/backup/backup-azure-vms-introduction#snapshot-consistency";
 
-/** Extra advice for VSS codes: SQL Server VMs whose own log backups must not be disturbed. */
-export const SQL_SERVER_VSS_HINT =
-  'SQL Server VM: set HKLM\\SOFTWARE\\Microsoft\\BCDRAGENT value USEVSSCOPYBACKUP = "TRUE" (string) for a copy-only VSS backup that leaves SQL log backups alone; no reboot needed.';
+const VM_TROUBLESHOOT_SNAPSHOT =
+  "https://learn.microsoft.com/azure/backup/backup-azure-vms-troubleshoot#troubleshoot-vm-snapshot-issues";
+const LINUX_APP_CONSISTENT_DOC = "https://learn.microsoft.com/azure/backup/backup-azure-linux-app-consistent";
+const ENHANCED_PRE_POST_DOC =
+  "https://learn.microsoft.com/azure/backup/backup-azure-linux-database-consistent-enhanced-pre-post";
+
+/**
+ * Extra advice for VSS codes, only where SQL Server is in play: Azure Backup sets the key itself on VMs
+ * registered as SQL VMs since December 2022, so the operator checks rather than sets it.
+ */
+export const SQL_SERVER_VSS_HINT: Advice = {
+  text: 'SQL Server on this VM: check whether HKLM\\SOFTWARE\\Microsoft\\BCDRAGENT value USEVSSCOPYBACKUP is set to "TRUE" (string); Azure Backup sets it on VMs registered as SQL VMs since December 2022. It makes the VSS backup copy-only, so SQL log backups are left alone; no reboot needed.',
+  docUrl: VM_TROUBLESHOOT_SNAPSHOT,
+};
 
 /** Extra advice for Linux pre/post-script codes. */
-export const LINUX_SCRIPTS_HINT =
-  "Linux application consistency needs pre/post scripts set in /etc/azure/VMSnapshotScriptPluginConfig.json (root-owned, mode 600; scripts root-owned, mode 700); without them file-system is the best level.";
+export const LINUX_SCRIPTS_HINT: Advice = {
+  text: "Linux application consistency needs pre/post scripts set in /etc/azure/VMSnapshotScriptPluginConfig.json (root-owned, mode 600; scripts root-owned, mode 700); without them file-system is the best level.",
+  docUrl: LINUX_APP_CONSISTENT_DOC,
+};
+
+/** Extra advice for Linux pre/post-script codes: databases the enhanced framework scripts for you. */
+export const ENHANCED_SCRIPTS_HINT: Advice = {
+  text: "For Oracle or MySQL, the enhanced pre/post-script framework ships the scripts with the backup extension: describe the database in /etc/azure/workload.conf instead of writing your own.",
+  docUrl: ENHANCED_PRE_POST_DOC,
+};
+
+/**
+ * Said wherever a Windows VM's application consistency is reported: VSS quiesces only applications that ship a
+ * VSS writer; the service cannot see the others and still reports application-consistent.
+ */
+export const WINDOWS_APP_CONSISTENCY_NOTE: Advice = {
+  text: "On Windows, application-consistent covers only applications with a VSS writer (SQL Server has one); an application without one, such as Oracle on Windows, is not quiesced although the point says application-consistent.",
+  docUrl: CONSISTENCY_DOC_URL,
+};
+
+/**
+ * The cross-subscription restore codes as Microsoft's troubleshooting page spells them (`NotSuppported`):
+ * jobs may report either spelling.
+ */
+function misspelledAliases(entries: readonly CatalogueEntry[]): [string, CatalogueEntry][] {
+  return entries
+    .filter((e) => /^UserErrorCrossSubscriptionRestoreNotSupported/i.test(e.code))
+    .map((e) => [e.code.replace(/NotSupported/i, "NotSuppported").toLowerCase(), e]);
+}
 
 /** Codes that jobs sometimes report by number instead of by name. */
 const NUMERIC_CODES: Readonly<Record<string, string>> = {
@@ -42,12 +88,14 @@ const NUMERIC_CODES: Readonly<Record<string, string>> = {
   "380008": "AzureVmOffline",
 };
 
-const BY_KEY: ReadonlyMap<string, CatalogueEntry> = new Map(
-  CATALOGUE_DATA.map((e) => [e.code.toLowerCase(), e]),
-);
+const BY_KEY: ReadonlyMap<string, CatalogueEntry> = new Map([
+  ...CATALOGUE_DATA.map((e): [string, CatalogueEntry] => [e.code.toLowerCase(), e]),
+  ...misspelledAliases(CATALOGUE_DATA),
+]);
 
 /**
- * Case-insensitive look-up, surrounding whitespace ignored; numeric forms map to their names.
+ * Case-insensitive look-up, surrounding whitespace ignored; numeric forms and documented misspellings map to
+ * their names.
  * `Success`, empty and unknown codes → null (callers keep an unknown raw code as category `unknown`).
  */
 export function lookupCode(raw: string | null | undefined): CatalogueEntry | null {
@@ -80,9 +128,21 @@ export function isWorkloadCode(entry: CatalogueEntry): boolean {
   return entry.scope !== "vm";
 }
 
+/** What is known of the job's surroundings that decides which advice applies. */
+export interface AdviceContext {
+  /** SQL Server is in play on the VM: a SQL workload protected on it, or an error that names SQL Server. */
+  sqlServer?: boolean;
+}
+
 /** Advice that goes with an entry beyond its one-line action (empty when there is none). */
-export function hintsFor(entry: CatalogueEntry): string[] {
-  if (isVssCode(entry)) return [SQL_SERVER_VSS_HINT];
-  if (isScriptWarning(entry)) return [LINUX_SCRIPTS_HINT];
-  return [];
+export function hintsFor(entry: CatalogueEntry, context: AdviceContext = {}): Advice[] {
+  const steps = (entry.steps ?? []).map((text) => ({ text, docUrl: entry.docUrl }));
+  if (isVssCode(entry)) return context.sqlServer ? [...steps, SQL_SERVER_VSS_HINT] : steps;
+  if (isScriptWarning(entry)) return [...steps, LINUX_SCRIPTS_HINT, ENHANCED_SCRIPTS_HINT];
+  return steps;
+}
+
+/** An advice line as one string: its text, then where it is documented. */
+export function adviceLine(advice: Advice): string {
+  return `${advice.text} (${advice.docUrl})`;
 }

@@ -105,3 +105,12 @@ export function isWorseThan(level: Consistency, expected: ExpectedConsistency): 
   if (level === "unknown" || expected === "unknown") return false;
   return RANK[level] < RANK[expected];
 }
+
+/**
+ * A job that completed with warnings whose point's consistency is not known: its code does not say what the
+ * point lost and no recovery point was read (look-ups off, or the look-up failed). The digest counts it as
+ * "consistency not confirmed" and the `consistency-not-confirmed` alert rule fires on it.
+ */
+export function isConsistencyNotConfirmed(job: { status: string; consistency: Consistency }): boolean {
+  return job.status === "CompletedWithWarnings" && job.consistency === "unknown";
+}

@@ -9,7 +9,8 @@ import { digestCoverage } from "./digest/coverage.js";
 import { readDay } from "./digest/day.js";
 import { fleetHistory, headlineFigures } from "./digest/figures.js";
 import { DEFAULT_THRESHOLDS, type DigestInput, type DigestThresholds } from "./digest/input.js";
-import { OFFLINE_VM_NOTE, type Digest } from "./digest/model.js";
+import type { Digest } from "./digest/model.js";
+import { digestNotes } from "./digest/notes.js";
 import { knownVmsByKey, persisting } from "./digest/persisting.js";
 import { digestSeries } from "./digest/series.js";
 import { digestStatus } from "./digest/status.js";
@@ -43,7 +44,7 @@ export function buildDigest(input: DigestInput): Digest {
     topCodes: topCodes(input.jobs, lookup),
     coverage,
     series: digestSeries(day, history),
-    notes: [OFFLINE_VM_NOTE],
+    notes: digestNotes(input.jobs),
     vms: vmRows(day),
   };
 }

@@ -73,6 +73,12 @@ export interface ObservedPoint {
   timeMs: number;
 }
 
+/**
+ * Whether the VM was stopped (or deallocated) or running when a crash-consistent point was taken, from its
+ * Activity Log; `unknown` when it could not be read. Read only for crash points.
+ */
+export type PowerState = "stopped" | "running" | "unknown";
+
 /** A job after classification. Field names follow `classify --format json` in the interface. */
 export interface ClassifiedJob {
   jobId: string;
@@ -93,6 +99,13 @@ export interface ClassifiedJob {
   vmId: string | null;
   /** Lower-case ARM resource ID of the vault; null when the input has no way to build it. */
   vaultId: string | null;
+  /** For a crash-consistent point: whether the VM was stopped or running at backup time (absent: not read). */
+  powerState?: PowerState;
+  /**
+   * For an umbrella code (`VMRestorePointClientError`, `UserErrorCrpReportedUserError`): the inner error as the
+   * job's details give it, one line (absent: not read).
+   */
+  errorDetail?: string;
   /**
    * The calendar day (`PULSE_TIMEZONE`) the daily run attributed the job to, set when jobs are grouped by
    * day; absent, the job's day is the UTC day of `start`.

@@ -10,7 +10,7 @@ import type { AlertStateStore, FiredRecord } from "../store/alert-state.js";
 export interface CooledEvaluation {
   /** Alerts to post, ordered by vault, VM and rule. */
   alerts: Alert[];
-  /** Alerts that fired within the cooldown of an earlier one of the same VM and rule. */
+  /** Reasons that fired within the cooldown of an earlier alert of the same VM and rule. */
   suppressed: number;
   /** Alerts already posted for the same job by an earlier run (re-read rows). */
   alreadySent: number;
@@ -31,7 +31,7 @@ export async function evaluateWithCooldown(input: {
   const candidates = evaluateAlerts({ newJobs, history, rules, nowMs, lastFiredMs: () => undefined });
   const fired: Map<string, FiredRecord> =
     state && candidates.alerts.length > 0
-      ? await state.readFired(candidates.alerts.map((a) => a.key))
+      ? await state.readFired(candidates.alerts.flatMap((a) => a.keys))
       : new Map<string, FiredRecord>();
   const evaluation = evaluateAlerts({
     newJobs,
@@ -40,7 +40,8 @@ export async function evaluateWithCooldown(input: {
     nowMs,
     lastFiredMs: (key) => fired.get(key)?.firedAtMs,
   });
-  const alerts = evaluation.alerts.filter((a) => fired.get(a.key)?.jobId !== a.jobId);
+  // A job alerted on before for every one of its reasons (a row read twice) is not alerted on again.
+  const alerts = evaluation.alerts.filter((a) => a.keys.some((key) => fired.get(key)?.jobId !== a.jobId));
   return { alerts, suppressed: evaluation.suppressed, alreadySent: evaluation.alerts.length - alerts.length };
 }
 

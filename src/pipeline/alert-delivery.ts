@@ -25,6 +25,7 @@ export function alertBatchKey(alerts: readonly Pick<Alert, "key" | "jobId">[]): 
 function alertView(alert: Alert): AlertView {
   return {
     rule: alert.rule,
+    rules: alert.rules,
     vm: alert.vm,
     vault: alert.vault,
     jobId: alert.jobId,

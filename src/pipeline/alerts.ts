@@ -7,7 +7,7 @@
  */
 import { alertRuleSet, type Config } from "../config.js";
 import type { Poster } from "../delivery/poster.js";
-import { formatAlertRules, type Alert, type AlertRuleSet } from "../domain/alert-rules.js";
+import { firingsOf, formatAlertRules, type Alert, type AlertRuleSet } from "../domain/alert-rules.js";
 import type { BackupJob } from "../domain/model.js";
 import type { LogsClient } from "../logs/query-client.js";
 import type { WorkspaceReport } from "../logs/workspace-report.js";
@@ -242,7 +242,7 @@ async function recordRun(
   log: (line: string) => void,
 ): Promise<boolean> {
   // The outbox owns retries of a failed post, so the firing is recorded either way: no second message.
-  if (alerts.length > 0) await state.recordFired(alerts, nowMs);
+  if (alerts.length > 0) await state.recordFired(firingsOf(alerts), nowMs);
   if (!complete) {
     log(
       "Not every workspace was read completely: the checkpoint stays where it was, so the next run reads " +

@@ -109,7 +109,9 @@ describe("backup-pulse alerts", () => {
     const again = await alerts(run, ["--since", SINCE], env);
     expect(again.code).toBe(0);
     expect(again.out).toMatch(/^No alerts/);
-    expect(again.out).toContain(`Not posted again: ${result.alerts.length} within the cooldown`);
+    expect(again.out).toContain(
+      `Not posted again: ${result.alerts.flatMap((a) => a.rules).length} within the cooldown`,
+    );
     expect(run.hook.requests).toBe(1);
   });
 
@@ -120,7 +122,11 @@ describe("backup-pulse alerts", () => {
     expect(out).toMatch(/^\d+ alerts \(new jobs since 2026-11-24T12:00:00.000Z/);
     expect(out).toContain(`[vss] ${run.estate.notable.vssWarnings}: VSS problem`);
     expect(out).toContain("What to do: Run `vssadmin list writers`");
-    expect(out).toContain("Also: SQL Server VM");
+    expect(out).toContain(
+      "Also: vm-sql-003: file-system-consistent backup instead of application-consistent.",
+    );
+    expect(out).toContain("SnapshotWithoutThreads");
+    expect(out).not.toContain("USEVSSCOPYBACKUP");
     expect(err).toContain("Dry run: nothing was posted, recorded or moved.");
     expect(run.hook.requests).toBe(0);
   });

@@ -74,6 +74,7 @@ describe("parseAlertRules", () => {
         consecutiveFailures: 2,
         downgrade: true,
         vss: true,
+        notConfirmed: true,
         cooldownMs: DAY,
       });
     }
@@ -84,12 +85,14 @@ describe("parseAlertRules", () => {
       consecutiveFailures: 3,
       downgrade: true,
       vss: true,
+      notConfirmed: false,
       cooldownMs: 12 * HOUR,
     });
     expect(parseAlertRules(" Consecutive-Failures , VSS ,Cooldown : 30M")).toEqual({
       consecutiveFailures: 2,
       downgrade: false,
       vss: true,
+      notConfirmed: false,
       cooldownMs: 30 * 60_000,
     });
   });
@@ -99,6 +102,14 @@ describe("parseAlertRules", () => {
       consecutiveFailures: null,
       downgrade: false,
       vss: true,
+      notConfirmed: false,
+      cooldownMs: DAY,
+    });
+    expect(parseAlertRules("consistency-not-confirmed")).toEqual({
+      consecutiveFailures: null,
+      downgrade: false,
+      vss: false,
+      notConfirmed: true,
       cooldownMs: DAY,
     });
     expect(parseAlertRules("consistency-downgrade")).toMatchObject({
@@ -118,6 +129,7 @@ describe("parseAlertRules", () => {
       consecutiveFailures: null,
       downgrade: false,
       vss: false,
+      notConfirmed: false,
     });
   });
 
@@ -136,6 +148,7 @@ describe("parseAlertRules", () => {
     ["vss,failures", /unknown entry "failures"/],
     ["vss;cooldown:1h", /unknown entry/],
     ["vss,VSS", /more than once/],
+    ["consistency-not-confirmed:on", /takes no value/],
   ])("rejects %j with a message naming PULSE_ALERT_RULES", (raw, reason) => {
     const thrown = (read: () => unknown): unknown => {
       try {
@@ -165,13 +178,14 @@ describe("parseAlertRules", () => {
       "vss,cooldown:90m",
       "consistency-downgrade,cooldown:2d",
       "consecutive-failures:1,cooldown:0",
+      "consistency-not-confirmed,cooldown:6h",
     ]) {
       const rules = parseAlertRules(raw);
       expect(formatAlertRules(rules)).toBe(raw);
       expect(parseAlertRules(formatAlertRules(rules))).toEqual(rules);
     }
     expect(formatAlertRules(parseAlertRules(null))).toBe(
-      "consecutive-failures:2,consistency-downgrade,vss,cooldown:1d",
+      "consecutive-failures:2,consistency-downgrade,vss,consistency-not-confirmed,cooldown:1d",
     );
     expect(formatAlertRules(parseAlertRules("off"))).toBe("off");
   });
@@ -312,14 +326,31 @@ describe("consistency-downgrade", () => {
 });
 
 describe("vss", () => {
-  it("fires on a VSS code with restart advice and the SQL Server copy-only hint", () => {
-    const vss = failed(24, { errorCode: "ExtensionFailedVssWriterInBadState", errorCategory: "vss" });
+  it("fires on a VSS code with restart advice, and the SQL Server copy-only hint where SQL Server is in play", () => {
+    const vss = failed(24, {
+      errorCode: "ExtensionFailedVssWriterInBadState",
+      errorCategory: "vss",
+      errorDetail: "VSS writer SqlServerWriter is in a bad state.",
+    });
     const { alerts } = evaluate([vss]);
     expect(alerts.map((a) => a.rule)).toEqual(["vss"]);
     expect(alerts[0]?.title).toBe("vm-app-01: VSS problem (ExtensionFailedVssWriterInBadState)");
     expect(alerts[0]?.action).toMatch(/VSS service/);
     expect(alerts[0]?.hints.join(" ")).toContain("USEVSSCOPYBACKUP");
+    expect(alerts[0]?.hints.join(" ")).toMatch(/check whether/);
+    expect(alerts[0]?.detail).toContain("Detail: VSS writer SqlServerWriter is in a bad state.");
     expect(alerts[0]?.docUrl).toContain("#extensionfailedvsswriterinbadstate");
+  });
+
+  it("leaves the SQL Server hint out where SQL Server is not in play, and keeps the writer steps", () => {
+    const vss = failed(24, { errorCode: "ExtensionFailedVssWriterInBadState", errorCategory: "vss" });
+    const hints = evaluate([vss]).alerts[0]?.hints.join(" ") ?? "";
+    expect(hints).not.toContain("USEVSSCOPYBACKUP");
+    expect(hints).toContain("SnapshotWithoutThreads");
+    expect(hints).toMatch(/belongs to its vendor/);
+    // The steps are documented on the code's own page, which the alert links once.
+    expect(evaluate([vss]).alerts[0]?.docUrl).toContain("#extensionfailedvsswriterinbadstate");
+    expect(hints).not.toContain("https://");
   });
 
   it("recognises a VSS code even when the category was not filled in", () => {
@@ -329,7 +360,7 @@ describe("vss", () => {
     expect(alerts.map((a) => a.rule)).toEqual(["vss"]);
   });
 
-  it("raises every rule that applies, ordered by vault, VM and rule", () => {
+  it("raises one alert per job naming every rule that applies, ordered by vault, VM and rule", () => {
     const newJobs = [
       failed(24, { vm: "vm-b", errorCode: "ExtensionFailedVssServiceInBadState", errorCategory: "vss" }),
       job(24, {
@@ -342,12 +373,69 @@ describe("vss", () => {
       }),
     ];
     const { alerts } = evaluate(newJobs, { history: [failed(0, { vm: "vm-b" })] });
-    expect(alerts.map((a) => `${a.vm} ${a.rule}`)).toEqual([
-      "vm-a consistency-downgrade",
-      "vm-a vss",
-      "vm-b consecutive-failures",
-      "vm-b vss",
+    expect(alerts.map((a) => `${a.vm} ${a.rules.join("+")}`)).toEqual([
+      "vm-a vss+consistency-downgrade",
+      "vm-b consecutive-failures+vss",
     ]);
+    const vmA = alerts[0];
+    expect(vmA?.rule).toBe("vss");
+    expect(vmA?.keys).toEqual([
+      alertKey("vss", "rsv-prod", "vm-a"),
+      alertKey("consistency-downgrade", "rsv-prod", "vm-a"),
+    ]);
+    expect(vmA?.reasons).toEqual([
+      "vm-a: VSS problem (ExtensionFailedVssWriterInBadState)",
+      "vm-a: file-system-consistent backup instead of application-consistent",
+    ]);
+    expect(vmA?.detail).toContain(
+      "Also: vm-a: file-system-consistent backup instead of application-consistent.",
+    );
+    // One code, so its advice is given once.
+    expect(new Set(vmA?.hints).size).toBe(vmA?.hints.length);
+  });
+});
+
+describe("consistency-not-confirmed", () => {
+  const unconfirmed = (hours: number, overrides: Partial<ClassifiedJob> = {}) =>
+    job(hours, {
+      status: "CompletedWithWarnings",
+      consistency: "unknown",
+      errorCode: "UserErrorSomethingNew",
+      errorCategory: "unknown",
+      ...overrides,
+    });
+
+  it("fires on a warning whose point could not be confirmed, on by default", () => {
+    const warned = unconfirmed(24);
+    const { alerts } = evaluate([warned]);
+    expect(alerts.map((a) => a.rules)).toEqual([["consistency-not-confirmed"]]);
+    expect(alerts[0]?.title).toBe("vm-app-01: backup completed with warnings, consistency not confirmed");
+    expect(alerts[0]?.action).toMatch(/Backup Reader/);
+    expect(alerts[0]?.docUrl).toContain("#snapshot-consistency");
+    expect(alerts[0]?.hints).toEqual([]);
+  });
+
+  it("stays quiet when the rule is off, the point was read, or the job did not warn", () => {
+    expect(evaluate([unconfirmed(24)], { rules: parseAlertRules("vss") }).alerts).toEqual([]);
+    expect(
+      evaluate([unconfirmed(24, { consistency: "application", consistencySource: "observed" })]).alerts,
+    ).toEqual([]);
+    expect(evaluate([job(24, { consistency: "unknown", os: "unknown" })]).alerts).toEqual([]);
+  });
+});
+
+describe("crash points and the VM's power state", () => {
+  it("never alerts on a stopped VM's crash point", () => {
+    const stopped = job(24, { consistency: "crash", powerState: "stopped", degraded: false });
+    expect(evaluate([stopped])).toEqual({ alerts: [], suppressed: 0 });
+  });
+
+  it("alerts on a running VM's crash fallback, saying it was running", () => {
+    const running = job(24, { consistency: "crash", powerState: "running", degraded: true });
+    const { alerts } = evaluate([running]);
+    expect(alerts.map((a) => a.rule)).toEqual(["consistency-downgrade"]);
+    expect(alerts[0]?.detail).toContain("while the VM was running");
+    expect(alerts[0]?.action).toMatch(/fallback/);
   });
 });
 
@@ -386,7 +474,7 @@ describe("cooldown", () => {
       nowMs: T0 + DAY,
     });
     expect(suppressed).toBe(1);
-    expect(alerts.map((a) => `${a.vm} ${a.rule}`)).toEqual([
+    expect(alerts.map((a) => `${a.vm} ${a.rules.join("+")}`)).toEqual([
       "vm-app-01 vss",
       "vm-other consecutive-failures",
     ]);

@@ -1,13 +1,18 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import {
+  adviceLine,
   allEntries,
   CONSISTENCY_DOC_URL,
+  ENHANCED_SCRIPTS_HINT,
   hintsFor,
   isScriptWarning,
   isVssCode,
   isWorkloadCode,
   lookupCode,
+  LINUX_SCRIPTS_HINT,
+  SQL_SERVER_VSS_HINT,
+  WINDOWS_APP_CONSISTENCY_NOTE,
 } from "../../src/domain/catalogue.js";
 import type { ErrorCategory } from "../../src/domain/model.js";
 
@@ -35,6 +40,12 @@ const INTERFACE_CATEGORY: Record<string, ErrorCategory> = {
 };
 const mapped = (category: string): string => INTERFACE_CATEGORY[category] ?? category;
 
+/**
+ * Where the catalogue departs from the reference's category on purpose: Microsoft's troubleshooting page calls
+ * the BitLocker failure a VSS operation error, so VSS advice and the vss alert apply to it.
+ */
+const CATEGORY_OVERRIDES: Record<string, ErrorCategory> = { ExtensionSnapshotBitlockerError: "vss" };
+
 function expectedScope(summary: string): string {
   if (summary.startsWith("[SQL Server in Azure VM workload backup]")) return "sql-workload";
   if (summary.startsWith("[SAP HANA in Azure VM workload backup]")) return "hana-workload";
@@ -42,6 +53,7 @@ function expectedScope(summary: string): string {
 }
 
 const VSS_CODES = ["ExtensionFailedVssWriterInBadState", "ExtensionFailedVssServiceInBadState"];
+const VSS_CATEGORY = [...VSS_CODES, "ExtensionSnapshotBitlockerError"];
 
 describe("catalogue coverage", () => {
   it("has the 114 reference codes and no others", () => {
@@ -56,7 +68,7 @@ describe("catalogue coverage", () => {
       expect(entry).not.toBeNull();
       expect(entry).toMatchObject({
         code,
-        category: mapped(ref.category),
+        category: CATEGORY_OVERRIDES[code] ?? mapped(ref.category),
         kind: ref.kind,
         os: ref.os,
         scope: expectedScope(ref.summary),
@@ -171,12 +183,15 @@ describe("seed knowledge", () => {
     expect(lookupCode("ExtensionFailedVssWriterInBadState")?.action).toContain("[1] Stable");
   });
 
-  it("offers the copy-only VSS registry value for SQL Server VMs with every VSS code", () => {
+  it("offers the copy-only VSS registry value with every VSS code where SQL Server is in play, and only there", () => {
     const vss = allEntries().filter(isVssCode);
-    expect(vss.map((e) => e.code).sort()).toEqual([...VSS_CODES].sort());
+    expect(vss.map((e) => e.code).sort()).toEqual([...VSS_CATEGORY].sort());
     for (const entry of vss) {
-      const hint = hintsFor(entry).join(" ");
+      expect(hintsFor(entry).map(adviceLine).join(" "), entry.code).not.toContain("USEVSSCOPYBACKUP");
+      const hint = hintsFor(entry, { sqlServer: true }).map(adviceLine).join(" ");
       expect(hint).toContain("USEVSSCOPYBACKUP");
+      expect(hint).toMatch(/check whether/);
+      expect(hint).toMatch(/December 2022/);
       expect(hint).toContain("HKLM\\SOFTWARE\\Microsoft\\BCDRAGENT");
       expect(hint).toMatch(/"TRUE"/);
       expect(hint).toMatch(/copy-only/);
@@ -189,8 +204,10 @@ describe("seed knowledge", () => {
     expect(scripts).toHaveLength(10);
     for (const entry of scripts) {
       expect(entry.kind).toBe("warning");
-      const hint = hintsFor(entry).join(" ");
+      const hint = hintsFor(entry).map(adviceLine).join(" ");
       expect(hint).toContain("/etc/azure/VMSnapshotScriptPluginConfig.json");
+      expect(hint).toContain("/etc/azure/workload.conf");
+      expect(hint).toContain("backup-azure-linux-database-consistent-enhanced-pre-post");
       expect(hint).toMatch(/root-owned, mode 600/);
       expect(hint).toMatch(/mode 700/);
       expect(entry.consistencyEffect).toMatch(/Application consistency lost/);
@@ -205,5 +222,115 @@ describe("seed knowledge", () => {
     expect(sql && isWorkloadCode(sql)).toBe(true);
     expect(agent && isWorkloadCode(agent)).toBe(false);
     expect(allEntries().filter(isWorkloadCode)).toHaveLength(46);
+  });
+
+  it("gives the documented extra steps for VSS writers in a bad state, and sends third-party writers to their vendor", () => {
+    const entry = lookupCode("ExtensionFailedVssWriterInBadState");
+    const steps = entry
+      ? hintsFor(entry)
+          .map((a) => a.text)
+          .join(" ")
+      : "";
+    expect(steps).toMatch(/free disk space, memory .* CPU/);
+    expect(steps).toMatch(/resize/);
+    expect(steps).toContain("BcdrAgentPersistentKeys value SnapshotWithoutThreads = True");
+    expect(steps).toMatch(/schedule away from .*IOPS-heavy hours/);
+    expect(steps).toMatch(/collect the VSS logs/);
+    expect(steps).toMatch(/not Microsoft's belongs to its vendor/);
+    for (const advice of entry ? hintsFor(entry) : []) expect(advice.docUrl).toBe(entry?.docUrl);
+  });
+
+  it("says the Linux script fallback as the extension does it: multi-disk fails, single-disk falls back to crash", () => {
+    for (const entry of allEntries().filter(isScriptWarning)) {
+      expect(entry.consistencyEffect).toMatch(/continueBackupOnFailure true .* file-system/);
+      expect(entry.consistencyEffect).toMatch(/false a multi-disk VM's job fails/);
+      expect(entry.consistencyEffect).toMatch(/single-disk VM's point is crash-consistent/);
+    }
+  });
+
+  it("asks to check that the application resumed when a post-script did not run", () => {
+    for (const code of [
+      "Post-ScriptNotFound",
+      "Post-ScriptTimeout",
+      "InsufficientPermissionforPost-Script",
+      "Post-ScriptExecutionFailed",
+    ]) {
+      expect(lookupCode(code)?.action, code).toMatch(/application resumed/);
+    }
+    expect(lookupCode("Pre-ScriptNotFound")?.action).not.toMatch(/resumed/);
+  });
+
+  it("files the BitLocker snapshot error under VSS and AzureVmOffline under the VM agent, not power", () => {
+    expect(lookupCode("ExtensionSnapshotBitlockerError")?.category).toBe("vss");
+    expect(lookupCode("ExtensionSnapshotBitlockerError")?.summary).toMatch(/VSS operation error/);
+    const offline = lookupCode("AzureVmOffline");
+    expect(offline?.category).toBe("agent");
+    expect(offline?.summary).toMatch(/VM agent/);
+    expect(offline?.summary).toMatch(/not power: stopped VMs are backed up/);
+    expect(offline?.action).not.toMatch(/Start the VM/);
+  });
+
+  it("says that Windows application consistency covers only applications with a VSS writer", () => {
+    expect(WINDOWS_APP_CONSISTENCY_NOTE.text).toMatch(/only applications with a VSS writer/);
+    expect(WINDOWS_APP_CONSISTENCY_NOTE.text).toMatch(/Oracle/);
+    expect(WINDOWS_APP_CONSISTENCY_NOTE.docUrl).toBe(CONSISTENCY_DOC_URL);
+  });
+});
+
+describe("documented misspellings", () => {
+  it("accepts the NotSuppported spelling of each cross-subscription restore code as an alias", () => {
+    const codes = allEntries()
+      .map((e) => e.code)
+      .filter((c) => c.startsWith("UserErrorCrossSubscriptionRestoreNotSupported"));
+    expect(codes).toHaveLength(6);
+    for (const code of codes) {
+      const alias = code.replace("NotSupported", "NotSuppported");
+      expect(lookupCode(alias)?.code, alias).toBe(code);
+      expect(lookupCode(alias.toUpperCase())?.code, alias).toBe(code);
+    }
+    expect(lookupCode("UserErrorCrossSubscriptionRestoreInvalidTenant")?.code).toBe(
+      "UserErrorCrossSubscriptionRestoreInvalidTenant",
+    );
+    expect(allEntries()).toHaveLength(114);
+  });
+});
+
+/**
+ * The Learn pages the reference list names (its sources table and every code's link), plus the pages the
+ * advice links beyond the codes, each read in MicrosoftDocs/azure-docs under articles/backup/.
+ */
+function referencePages(): Set<string> {
+  const md = readFileSync(new URL("../fixtures/reference/error-codes.md", import.meta.url), "utf8");
+  const pages = new Set<string>();
+  for (const m of md.matchAll(/https:\/\/learn\.microsoft\.com\/azure\/[a-z0-9/-]+/g)) pages.add(m[0]);
+  for (const r of REFERENCE) pages.add(r.docUrl.split("#")[0] ?? "");
+  return pages;
+}
+const ADVICE_ONLY_PAGES = [
+  "https://learn.microsoft.com/azure/backup/backup-azure-linux-database-consistent-enhanced-pre-post",
+];
+
+describe("doc links", () => {
+  it("names only pages of the reference list (or the advice pages checked against Microsoft's docs)", () => {
+    const known = new Set([...referencePages(), ...ADVICE_ONLY_PAGES]);
+    const links = [
+      CONSISTENCY_DOC_URL,
+      SQL_SERVER_VSS_HINT.docUrl,
+      LINUX_SCRIPTS_HINT.docUrl,
+      ENHANCED_SCRIPTS_HINT.docUrl,
+      WINDOWS_APP_CONSISTENCY_NOTE.docUrl,
+      ...allEntries().flatMap((e) => [e.docUrl, ...hintsFor(e, { sqlServer: true }).map((a) => a.docUrl)]),
+    ];
+    for (const link of links) {
+      const url = new URL(link);
+      expect(url.protocol, link).toBe("https:");
+      expect(known.has(`${url.origin}${url.pathname}`), link).toBe(true);
+    }
+    expect(known.has("https://learn.microsoft.com/azure/backup/backup-azure-vms-troubleshoot")).toBe(true);
+  });
+
+  it("would catch a misspelt page name", () => {
+    const known = referencePages();
+    expect(known.has("https://learn.microsoft.com/azure/backup/backup-azure-vm-troubleshoot")).toBe(false);
   });
 });

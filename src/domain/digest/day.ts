@@ -1,6 +1,7 @@
 /**
  * The day as the digest's sections see it: the counts of its jobs, and each VM's latest job. Pure.
  */
+import { isConsistencyNotConfirmed } from "../consistency.js";
 import type { ClassifiedJob, DailyTrend, JobStatus } from "../model.js";
 import { vmKey } from "../names.js";
 import type { DigestHeadline } from "./model.js";
@@ -80,6 +81,7 @@ export function readDay(date: string, jobs: readonly ClassifiedJob[]): DigestDay
     degraded: 0,
     fileSystemBelowExpected: 0,
     crashBelowExpected: 0,
+    notConfirmed: 0,
   };
   const jobsPerVm = new Map<string, number>();
   for (const j of jobs) {
@@ -97,6 +99,7 @@ export function readDay(date: string, jobs: readonly ClassifiedJob[]): DigestDay
       if (j.consistency === "file-system") counts.fileSystemBelowExpected++;
       else if (j.consistency === "crash") counts.crashBelowExpected++;
     }
+    if (isConsistencyNotConfirmed(j)) counts.notConfirmed++;
     const k = vmKey(j.vm, j.vault);
     jobsPerVm.set(k, (jobsPerVm.get(k) ?? 0) + 1);
   }

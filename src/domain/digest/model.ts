@@ -53,6 +53,8 @@ export interface DigestHeadline {
     fileSystemBelowExpected: number;
     /** Crash-consistent jobs of VMs that should have had a better point. */
     crashBelowExpected: number;
+    /** Jobs that completed with warnings whose point's consistency could not be confirmed (counted in unknown). */
+    notConfirmed: number;
   };
 }
 
