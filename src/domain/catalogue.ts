@@ -67,7 +67,7 @@ export const ENHANCED_SCRIPTS_HINT: Advice = {
  * VSS writer; the service cannot see the others and still reports application-consistent.
  */
 export const WINDOWS_APP_CONSISTENCY_NOTE: Advice = {
-  text: "On Windows, application-consistent covers only applications with a VSS writer (SQL Server has one); an application without one, such as Oracle on Windows, is not quiesced although the point says application-consistent.",
+  text: "Windows application-consistent: only apps with a VSS writer (Oracle has none).",
   docUrl: CONSISTENCY_DOC_URL,
 };
 

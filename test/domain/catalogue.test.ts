@@ -271,7 +271,7 @@ describe("seed knowledge", () => {
   });
 
   it("says that Windows application consistency covers only applications with a VSS writer", () => {
-    expect(WINDOWS_APP_CONSISTENCY_NOTE.text).toMatch(/only applications with a VSS writer/);
+    expect(WINDOWS_APP_CONSISTENCY_NOTE.text).toMatch(/only apps with a VSS writer/);
     expect(WINDOWS_APP_CONSISTENCY_NOTE.text).toMatch(/Oracle/);
     expect(WINDOWS_APP_CONSISTENCY_NOTE.docUrl).toBe(CONSISTENCY_DOC_URL);
   });

@@ -43,9 +43,7 @@ describe("digest notes", () => {
       job({ vm: "vm-c", os: "unknown", consistency: "unknown" }),
     ];
     expect(readDay("2026-11-24", jobs).counts.notConfirmed).toBe(1);
-    expect(digestNotes(jobs)).toContain(
-      "Consistency not confirmed: 1 job(s) completed with warnings whose recovery point could not be read (vm-a).",
-    );
+    expect(digestNotes(jobs)).toContain("Consistency not confirmed (warning, point not read): vm-a.");
   });
 
   it("says what Windows application consistency covers where it is reported, and only then", () => {

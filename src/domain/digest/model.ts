@@ -158,5 +158,4 @@ export const TROUBLESHOOT_URL = "https://learn.microsoft.com/azure/backup/backup
 export const CONSISTENCY_DOC_URL =
   "https://learn.microsoft.com/azure/backup/backup-azure-vms-introduction#snapshot-consistency";
 export const OFFLINE_VM_NOTE =
-  "A VM that was stopped when its backup ran gets a crash-consistent point. That point is safe when the VM " +
-  "was shut down cleanly: nothing was left in memory.";
+  "A VM stopped at backup time gets a crash-consistent point: safe if it was shut down cleanly.";

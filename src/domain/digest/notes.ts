@@ -35,10 +35,7 @@ export function digestNotes(jobs: readonly ClassifiedJob[]): string[] {
   }
   const unconfirmed = jobs.filter(isConsistencyNotConfirmed);
   if (unconfirmed.length > 0) {
-    notes.push(
-      `Consistency not confirmed: ${unconfirmed.length} job(s) completed with warnings whose recovery point ` +
-        `could not be read (${names(unconfirmed)}).`,
-    );
+    notes.push(`Consistency not confirmed (warning, point not read): ${names(unconfirmed)}.`);
   }
   if (jobs.some((j) => j.os === "Windows" && j.consistency === "application")) {
     notes.push(WINDOWS_APP_CONSISTENCY_NOTE.text);
