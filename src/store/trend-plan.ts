@@ -9,7 +9,7 @@ import { countJob, emptyTrend } from "../domain/trend-counts.js";
 import { buildDailyTrends } from "../domain/trends.js";
 import { summariseVmDay, type VmDay } from "../domain/vm-day.js";
 import { nextVmState, type VmDayLookup } from "../domain/vm-state.js";
-import { str, type Row } from "./entity.js";
+import { optCol, str, type Row } from "./entity.js";
 import { jobIdKey, keys, vaultKeyOf, vmKeyOf, vmKeyOfJobRow } from "./keys.js";
 import {
   jobRow,
@@ -39,6 +39,19 @@ export interface PlannedRow {
   make: (() => Row) | null;
 }
 
+/**
+ * What is known of one stored `PulseTrends` row of a day without reading it: its entry in the day's index
+ * (`PulseRuns`, PartitionKey `day|<date>`, RowKey the trend row's PartitionKey).
+ */
+export interface StoredScope {
+  /** The hash of the row's content (null: unknown, so the row is written again). */
+  rowHash: string | null;
+  /** On vaults: the hash of the vault-day's jobs, its name and resource ID. */
+  hash: string | null;
+  name: string;
+  id: string | null;
+}
+
 /** One vault's jobs of the day, and its identity. */
 export interface VaultDay {
   vaultKey: string;
@@ -46,7 +59,13 @@ export interface VaultDay {
   vaultId: string | null;
   jobs: StoredJob[];
   /** The vault's `PulseTrends` row of the day as stored, if any. */
-  stored: Row | null;
+  stored: StoredScope | null;
+}
+
+/** A scope's `PulseTrends` row of the day and its index entry, each to write or delete. */
+export interface ScopeWrite {
+  trend: PlannedRow;
+  index: PlannedRow;
 }
 
 /** The day across the fleet: its jobs, its vaults, and its fleet and code rows of `PulseTrends`. */
@@ -55,8 +74,8 @@ interface DayPlan {
   jobs: StoredJob[];
   /** By vault key: the vaults with jobs now or with a row stored before. */
   vaults: Map<string, VaultDay>;
-  /** `all` and `code|…` rows to write or delete, by PartitionKey (each one row: the day). */
-  scopes: Map<string, PlannedRow>;
+  /** `all` and `code|…` rows that changed, by PartitionKey (each one row: the day). */
+  scopes: Map<string, ScopeWrite>;
 }
 
 /** A VM whose state the day changes, with its day (null when a re-run left it no job on the day). */
@@ -83,29 +102,85 @@ interface MissingVmDay {
   date: string;
 }
 
+/** The stored scopes of a day from its index rows (`PulseRuns`, PartitionKey `day|<date>`), by trend PartitionKey. */
+export function scopesFromIndex(rows: readonly Row[]): Map<string, StoredScope> {
+  return new Map(
+    rows.map((r) => [
+      str(r.rowKey) ?? "",
+      { rowHash: str(r.rowHash), hash: str(r.hash), name: str(r.name) ?? "", id: str(r.id) },
+    ]),
+  );
+}
+
 /**
- * Plans the day across the fleet from its jobs and the day's stored `PulseTrends` rows (every partition's
- * row of the day).
+ * The stored scopes of a day written before days had an index, from its `PulseTrends` rows themselves: their
+ * content is not compared (each is written again, and indexed), but a vault's jobs hash still spares its
+ * unchanged jobs.
+ */
+export function scopesFromTrendRows(rows: readonly Row[]): Map<string, StoredScope> {
+  return new Map(
+    rows.map((r) => [
+      str(r.partitionKey) ?? "",
+      { rowHash: null, hash: str(r.hash), name: str(r.name) ?? "", id: str(r.id) },
+    ]),
+  );
+}
+
+/** The hash of a row's content, as the day's index keeps it. */
+function contentHash(row: Row): string {
+  return createHash("sha256").update(JSON.stringify(row)).digest("hex").slice(0, 32);
+}
+
+/**
+ * A scope's trend row of the day (`fresh`, null when the scope has no row any more) against what the index
+ * says is stored: both rows to write when it changed, both to delete when it went, null when unchanged.
+ */
+function planScope(
+  date: string,
+  pk: string,
+  fresh: Row | null,
+  old: StoredScope | undefined,
+): ScopeWrite | null {
+  const indexKey = pk;
+  if (fresh === null) {
+    if (!old) return null;
+    return {
+      trend: { rowKey: date, stored: true, make: null },
+      index: { rowKey: indexKey, stored: null, make: null },
+    };
+  }
+  const rowHash = contentHash(fresh);
+  if (old?.rowHash === rowHash) return null;
+  const entry: Row = {
+    partitionKey: keys.dayIndex(date),
+    rowKey: indexKey,
+    rowHash,
+    ...optCol("hash", str(fresh.hash)),
+    ...optCol("name", str(fresh.name)),
+    ...optCol("id", str(fresh.id)),
+  };
+  return {
+    trend: { rowKey: date, stored: old !== undefined, make: () => fresh },
+    index: { rowKey: indexKey, stored: null, make: () => entry },
+  };
+}
+
+/**
+ * Plans the day across the fleet from its jobs and its stored scopes (from the day's index, see
+ * {@link scopesFromIndex}).
  */
 export function planDay(
   date: string,
   allJobs: readonly StoredJob[],
-  storedTrends: readonly Row[],
+  stored: ReadonlyMap<string, StoredScope>,
   complete: boolean,
 ): DayPlan {
   const jobs = latestPerJobId(allJobs);
-  const stored = new Map(storedTrends.map((r) => [str(r.partitionKey) ?? "", r]));
   const vaults = new Map<string, VaultDay>();
-  for (const [pk, row] of stored) {
+  for (const [pk, scope] of stored) {
     if (!pk.startsWith("vault|")) continue;
     const vaultKey = pk.slice("vault|".length);
-    vaults.set(vaultKey, {
-      vaultKey,
-      vault: str(row.name) ?? "",
-      vaultId: str(row.id),
-      jobs: [],
-      stored: row,
-    });
+    vaults.set(vaultKey, { vaultKey, vault: scope.name, vaultId: scope.id, jobs: [], stored: scope });
   }
   for (const j of jobs) {
     const vaultKey = vaultKeyOf(j);
@@ -120,7 +195,7 @@ export function planDay(
     }
     v.jobs.push(j);
   }
-  const scopes = new Map<string, PlannedRow>();
+  const scopes = new Map<string, ScopeWrite>();
   const fresh = new Set<string>();
   for (const t of buildDailyTrends(date, jobs, { vms: false })) {
     if (t.kind === "vault") continue; // vaults are keyed on their IDs: planned vault by vault
@@ -130,13 +205,13 @@ export function planDay(
       complete,
       ...(t.kind === "code" ? { name: t.trend.scope.slice("code:".length) } : {}),
     });
-    const old = stored.get(pk);
-    if (!old || !sameEntity(row, old))
-      scopes.set(pk, { rowKey: date, stored: old !== undefined, make: () => row });
+    const write = planScope(date, pk, row, stored.get(pk));
+    if (write) scopes.set(pk, write);
   }
-  for (const pk of stored.keys()) {
-    if (!pk.startsWith("vault|") && !fresh.has(pk))
-      scopes.set(pk, { rowKey: date, stored: true, make: null });
+  for (const [pk, old] of stored) {
+    if (pk.startsWith("vault|") || fresh.has(pk)) continue;
+    const write = planScope(date, pk, null, old);
+    if (write) scopes.set(pk, write);
   }
   return { jobs, vaults, scopes };
 }
@@ -159,14 +234,15 @@ export function vaultDayHash(date: string, v: VaultDay): string {
   return hash.digest("hex");
 }
 
-/** The vault's `PulseTrends` row of the day (null: the vault has no job that day any more). */
+/** The vault's `PulseTrends` row of the day and its index entry (null: unchanged). */
 export function planVaultTrend(
   date: string,
   v: VaultDay,
   hash: string,
   complete: boolean,
-): PlannedRow | null {
-  if (v.jobs.length === 0) return v.stored ? { rowKey: date, stored: true, make: null } : null;
+): ScopeWrite | null {
+  const pk = keys.vaultScope(v.vaultKey);
+  if (v.jobs.length === 0) return planScope(date, pk, null, v.stored ?? undefined);
   const names = v.jobs.map((j) => j.vault.trim()).sort();
   const trend = emptyTrend(date, `vault:${names[0] ?? v.vault}`);
   for (const j of v.jobs) countJob(trend, j);
@@ -177,8 +253,7 @@ export function planVaultTrend(
     hash,
     jobCount: v.jobs.length,
   });
-  if (v.stored && sameEntity(row, v.stored)) return null;
-  return { rowKey: date, stored: v.stored !== null, make: () => row };
+  return planScope(date, pk, row, v.stored ?? undefined);
 }
 
 /** Plans one vault's `PulseJobs` partition of the day from its jobs and the rows it held before. */

@@ -31,8 +31,12 @@ import {
   planStates,
   planVault,
   planVaultTrend,
+  scopesFromIndex,
+  scopesFromTrendRows,
   vaultDayHash,
   type PlannedRow,
+  type ScopeWrite,
+  type StoredScope,
   type TouchedVm,
   type VaultDay,
   type WriteDayInput,
@@ -98,8 +102,7 @@ export class TrendStore extends TrendReader {
   async writeDay(input: WriteDayInput): Promise<WriteDayResult> {
     const { date } = input;
     if (!isDate(date)) throw new RangeError(`"${date}" is not a date (YYYY-MM-DD)`);
-    const storedTrends = await this.listRows("trends", odata`RowKey eq ${date}`);
-    const day = planDay(date, input.jobs, storedTrends, input.complete);
+    const day = planDay(date, input.jobs, await this.storedScopes(date), input.complete);
     const writer = new BatchWriter(
       (role) => this.client(role),
       () => {
@@ -111,7 +114,7 @@ export class TrendStore extends TrendReader {
     let vaults = 0;
     // Name rows of VMs that appear or go, by partition (a VM name): written once all vaults are.
     const names = new Map<string, PlannedRow[]>();
-    const vaultRows: [string, PlannedRow][] = [];
+    const vaultRows: [string, ScopeWrite][] = [];
     await mapLimit([...day.vaults.values()], this.concurrency, async (v) => {
       if (v.jobs.length > 0) vaults += 1;
       const hash = vaultDayHash(date, v);
@@ -126,12 +129,33 @@ export class TrendStore extends TrendReader {
       const trend = planVaultTrend(date, v, hash, input.complete);
       if (trend) vaultRows.push([keys.vaultScope(v.vaultKey), trend]);
     });
-    // The vault rows, with their hashes, only once everything they vouch for is stored.
+    // The vault rows, with their hashes, only once everything they vouch for is stored; the day's index once
+    // the rows it lists are; the run record last.
     for (const [pk, rows] of names) await writer.write("vmNames", pk, rows);
-    for (const [pk, row] of vaultRows) await writer.write("trends", pk, [row]);
-    for (const [pk, row] of day.scopes) await writer.write("trends", pk, [row]);
+    const scopes = [...vaultRows, ...day.scopes];
+    for (const [pk, write] of scopes) await writer.write("trends", pk, [write.trend]);
+    await writer.write(
+      "runs",
+      keys.dayIndex(date),
+      scopes.map(([, write]) => write.index),
+    );
     await writer.write("runs", RUN_PARTITION, planRun(input, day.jobs, vms, vaults));
     return writer.result;
+  }
+
+  /**
+   * The day's stored `PulseTrends` rows, from its index: one partition. A day stored before days had an index
+   * (its fleet row stored, no index) is found by the rows themselves, which costs a scan of the table once.
+   */
+  private async storedScopes(date: string): Promise<Map<string, StoredScope>> {
+    const index = await this.listRows("runs", odata`PartitionKey eq ${keys.dayIndex(date)}`);
+    if (index.length > 0) return scopesFromIndex(index);
+    const fleet = await this.listRows(
+      "trends",
+      odata`PartitionKey eq ${keys.allScope} and RowKey eq ${date}`,
+    );
+    if (fleet.length === 0) return new Map();
+    return scopesFromTrendRows(await this.listRows("trends", odata`RowKey eq ${date}`));
   }
 
   /**

@@ -9,8 +9,12 @@ import {
   planStates,
   planVault,
   planVaultTrend,
+  scopesFromIndex,
+  scopesFromTrendRows,
   vaultDayHash,
   type PlannedRow,
+  type ScopeWrite,
+  type StoredScope,
   type TouchedVm,
   type VaultDay,
 } from "../../src/store/trend-plan.js";
@@ -38,7 +42,13 @@ const what = (plan: readonly PlannedRow[]): [string, string][] =>
     p.make === null ? "delete" : p.stored === null ? "upsert" : p.stored ? "replace" : "create",
   ]);
 
-const vaultDay = (jobs: StoredJob[], stored: Row | null = null): VaultDay => ({
+/** The day's index after these writes, as the next run reads it. */
+const indexOf = (writes: Iterable<ScopeWrite>): Map<string, StoredScope> =>
+  scopesFromIndex([...writes].map((w) => stored(w.index)));
+const scopeWhat = (scopes: Map<string, ScopeWrite>): [string, string, string][] =>
+  [...scopes].map(([pk, w]) => [pk, ...what([w.trend])[0]!]);
+
+const vaultDay = (jobs: StoredJob[], stored: StoredScope | null = null): VaultDay => ({
   vaultKey: vaultKeyOf({ vault: "rsv-prod" }),
   vault: "rsv-prod",
   vaultId: null,
@@ -57,15 +67,20 @@ describe("planDay", () => {
     });
     const again = job(D2, { jobId: "abc", vault: "rsv-a" });
     const other = job(D2, { vault: "rsv-b", errorCode: "E2" });
-    const plan = planDay(D2, [first, again, other], [], true);
+    const plan = planDay(D2, [first, again, other], new Map(), true);
     expect(plan.jobs).toEqual([again, other]);
     expect([...plan.vaults.keys()]).toEqual([vaultKeyOf({ vault: "rsv-a" }), vaultKeyOf({ vault: "rsv-b" })]);
     expect(plan.vaults.get(vaultKeyOf({ vault: "rsv-a" }))).toMatchObject({ jobs: [again], stored: null });
-    expect([...plan.scopes].map(([pk, p]) => [pk, ...what([p])[0]!])).toEqual([
+    expect(scopeWhat(plan.scopes)).toEqual([
       ["all", D2, "create"],
       ["code|e2", D2, "create"],
     ]);
-    expect(plan.scopes.get("all")?.make?.()).toMatchObject({
+    // each written scope is listed in the day's index (PulseRuns, day|<date>) with the hash of its row
+    expect([...plan.scopes.values()].map((w) => stored(w.index))).toEqual([
+      expect.objectContaining({ partitionKey: `day|${D2}`, rowKey: "all", rowHash: expect.any(String) }),
+      expect.objectContaining({ partitionKey: `day|${D2}`, rowKey: "code|e2", name: "E2" }),
+    ]);
+    expect(plan.scopes.get("all")?.trend.make?.()).toMatchObject({
       partitionKey: "all",
       rowKey: D2,
       jobs: 2,
@@ -78,22 +93,45 @@ describe("planDay", () => {
       job(D2, { vault: "rsv-a" }),
       job(D2, { vault: "rsv-b", status: "Failed", errorCode: "E1" }),
     ];
-    const plan = planDay(D2, jobs, [], true);
-    const before = [...plan.scopes.values()].map(stored);
+    const plan = planDay(D2, jobs, new Map(), true);
     const vb = plan.vaults.get(vaultKeyOf({ vault: "rsv-b" }))!;
-    const vaultRow = stored(planVaultTrend(D2, vb, vaultDayHash(D2, vb), true)!);
-    expect(planDay(D2, jobs, [...before, vaultRow], true).scopes.size).toBe(0);
+    const vaultWrite = planVaultTrend(D2, vb, vaultDayHash(D2, vb), true)!;
+    const index = indexOf([...plan.scopes.values(), vaultWrite]);
+    expect(planDay(D2, jobs, index, true).scopes.size).toBe(0);
+    const again = planDay(D2, jobs, index, true).vaults.get(vaultKeyOf({ vault: "rsv-b" }))!;
+    expect(planVaultTrend(D2, again, vaultDayHash(D2, again), true)).toBeNull();
     // the same jobs, now from a partial read: the rows say so
-    expect(planDay(D2, jobs, before, false).scopes.get("all")?.make?.()).toMatchObject({ complete: false });
+    expect(planDay(D2, jobs, index, false).scopes.get("all")?.trend.make?.()).toMatchObject({
+      complete: false,
+    });
 
-    const rerun = planDay(D2, [jobs[0]!], [...before, vaultRow], true);
-    expect([...rerun.scopes].map(([pk, p]) => [pk, ...what([p])[0]!])).toEqual([
+    const rerun = planDay(D2, [jobs[0]!], index, true);
+    expect(scopeWhat(rerun.scopes)).toEqual([
       ["all", D2, "replace"],
       ["code|e1", D2, "delete"],
     ]);
-    expect(rerun.vaults.get(vaultKeyOf({ vault: "rsv-b" }))).toMatchObject({ jobs: [], stored: vaultRow });
+    expect(what([rerun.scopes.get("code|e1")!.index])).toEqual([["code|e1", "delete"]]);
     const gone = rerun.vaults.get(vaultKeyOf({ vault: "rsv-b" }))!;
-    expect(what([planVaultTrend(D2, gone, vaultDayHash(D2, gone), true)!])).toEqual([[D2, "delete"]]);
+    expect(gone).toMatchObject({ jobs: [], stored: { name: "rsv-b", hash: vaultDayHash(D2, vb) } });
+    const deleted = planVaultTrend(D2, gone, vaultDayHash(D2, gone), true)!;
+    expect([what([deleted.trend]), what([deleted.index])]).toEqual([
+      [[D2, "delete"]],
+      [[keys.vaultScope(vb.vaultKey), "delete"]],
+    ]);
+  });
+
+  it("a day stored before days had an index is read from its rows: vault hashes kept, every row written again", () => {
+    const jobs = [job(D2, { vault: "rsv-a", errorCode: "E1" })];
+    const plan = planDay(D2, jobs, new Map(), true);
+    const va = plan.vaults.get(vaultKeyOf({ vault: "rsv-a" }))!;
+    const vaultWrite = planVaultTrend(D2, va, vaultDayHash(D2, va), true)!;
+    const rows = [...plan.scopes.values(), vaultWrite].map((w) => stored(w.trend));
+    const again = planDay(D2, jobs, scopesFromTrendRows(rows), true);
+    expect(scopeWhat(again.scopes)).toEqual([
+      ["all", D2, "replace"],
+      ["code|e1", D2, "replace"],
+    ]);
+    expect(again.vaults.get(va.vaultKey)?.stored?.hash).toBe(vaultDayHash(D2, va));
   });
 
   it("the vault-day hash depends on the jobs, not on their order", () => {

@@ -1,8 +1,7 @@
 import { beforeAll, describe, expect, inject, it } from "vitest";
-import { TableClient } from "@azure/data-tables";
+import { odata, TableClient } from "@azure/data-tables";
 import type { ClassifiedJob } from "../../src/domain/model.js";
-import { vaultKeyOf, vmKeyOf } from "../../src/store/keys.js";
-import { TABLE_NAMES } from "../../src/store/keys.js";
+import { TABLE_NAMES, vaultKeyOf, vmKeyOf } from "../../src/store/keys.js";
 import { StoreLayoutError, TrendStore, type StoredJob } from "../../src/store/trend-store.js";
 import { classifiedJob } from "../support/jobs.js";
 
@@ -333,6 +332,31 @@ describe("TrendStore re-runs", () => {
     expect((await store.readTrends({ from: "2026-11-24", to: "2026-11-24" }))[0]?.jobs).toBe(3);
   });
 
+  it("a day stored without an index is indexed by its next re-run, which writes its jobs no more", async () => {
+    const { store, prefix } = await freshStore();
+    const jobs = [job(), failed({ vm: "vm-b" }), job({ vm: "vm-c", vault: "vault-b" })];
+    await store.writeDay({ date: "2026-11-24", jobs, complete: true, workspaces: ws });
+    const runs = TableClient.fromConnectionString(connectionString, prefix + TABLE_NAMES.runs, {
+      allowInsecureConnection: true,
+    });
+    const index = runs.listEntities({ queryOptions: { filter: odata`PartitionKey eq ${"day|2026-11-24"}` } });
+    let entries = 0;
+    for await (const e of index) {
+      entries += 1;
+      await runs.deleteEntity(e.partitionKey, e.rowKey);
+    }
+    expect(entries).toBe(4); // the fleet, two vaults and the failed job's code
+    const before = await Promise.all(contentTables.map((t) => dump(prefix, t)));
+
+    const again = await store.writeDay({ date: "2026-11-24", jobs, complete: true, workspaces: ws });
+    // the vaults' job hashes still match: their jobs and VM states are not written again
+    expect(Object.keys(again.entitiesByTable).sort()).toEqual([TABLE_NAMES.runs, TABLE_NAMES.trends].sort());
+    expect(again.entitiesByTable[TABLE_NAMES.runs]).toBe(4 + 1);
+    expect(await Promise.all(contentTables.map((t) => dump(prefix, t)))).toEqual(before);
+    const third = await store.writeDay({ date: "2026-11-24", jobs, complete: true, workspaces: ws });
+    expect(third.entitiesByTable).toEqual({ [TABLE_NAMES.runs]: 1 });
+  });
+
   it("a late job found when re-reading an earlier day is counted on its own day", async () => {
     const { store } = await freshStore();
     await store.writeDay({
@@ -573,8 +597,11 @@ describe("TrendStore partitions: a day split by vault", () => {
     // one row of the day per scope partition: the fleet and three vaults (no error code)
     expect(first.transactionsByTable[TABLE_NAMES.trends]).toBe(4);
     expect(first.entitiesByTable[TABLE_NAMES.trends]).toBe(4);
-    expect(first.partitions).toBe(3 * 2 + 150 + 4 + 1); // + the run record
-    expect(first.transactions).toBe(4 + 4 + 150 + 4 + 1);
+    // the day's index in PulseRuns lists those four rows, in one transaction, then the run record
+    expect(first.entitiesByTable[TABLE_NAMES.runs]).toBe(4 + 1);
+    expect(first.transactionsByTable[TABLE_NAMES.runs]).toBe(2);
+    expect(first.partitions).toBe(3 * 2 + 150 + 4 + 2);
+    expect(first.transactions).toBe(4 + 4 + 150 + 4 + 2);
 
     // the re-run drops 60 of vault-a's jobs and finds the other 90 failed: 90 replaced + 60 deleted in
     // vault-a's partition of PulseJobs; vault-b and vault-c did not change and are not written again
@@ -590,6 +617,9 @@ describe("TrendStore partitions: a day split by vault", () => {
     expect(again.entitiesByTable[TABLE_NAMES.vms]).toBe(150);
     expect(again.transactionsByTable[TABLE_NAMES.vms]).toBe(2);
     expect(again.entitiesByTable[TABLE_NAMES.vmNames]).toBe(60);
+    // of the trend rows, only vault-a's and the fleet's changed: they and their index entries are written
+    expect(again.entitiesByTable[TABLE_NAMES.trends]).toBe(2);
+    expect(again.entitiesByTable[TABLE_NAMES.runs]).toBe(2 + 1);
     const stored = await store.readDayJobs(day);
     expect(stored.length).toBe(191);
     expect(stored.filter((j) => j.status === "Failed").map((j) => j.vault)).toEqual(
