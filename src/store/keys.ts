@@ -81,6 +81,8 @@ export const keys = {
   allScope: "all",
   vaultScope: (vaultKey: string) => `vault|${vaultKey}`,
   codeScope: (code: string) => `code|${tableKey(nameKey(code))}`,
+  /** PartitionKey of the vault register in `PulseRuns` (RowKey: each vault key `PulseVms` has a partition of). */
+  vaults: "vaults",
   /** PartitionKey of a day's index in `PulseRuns` (RowKey: each stored `PulseTrends` PartitionKey of the day). */
   dayIndex: (date: string) => `day|${date}`,
   /** PartitionKey of `PulseVmNames`: the lower-case VM name (RowKey: the VM key). */

@@ -86,6 +86,9 @@ function vaultPartitions(query: TrendQuery): string {
     : partitionPrefixFilter(`vault|${namePrefix(vault)}`);
 }
 
+/** `PulseVms` partitions read at the same time by {@link TrendReader.readVmStates}. */
+const READ_AHEAD = 8;
+
 export class TrendReader {
   protected constructor(protected readonly tables: Tables) {}
 
@@ -224,14 +227,39 @@ export class TrendReader {
     return [...byVm.values()].map((jobs) => summariseVmDay(date, jobs));
   }
 
-  /** Every VM's state, vault by vault (without the VMs' per-day counters). */
+  /**
+   * Every VM's state, vault by vault in key order (without the VMs' per-day counters). The vaults come from
+   * the register (`PulseRuns`, partition `vaults`), and their `PulseVms` partitions are read several at a
+   * time; a store without a register is read in one pass.
+   */
   async *readVmStates(): AsyncIterable<StoredVmState> {
-    try {
-      const rows = this.client("vms").listEntities<Row>({ queryOptions: { select: VM_STATE_COLUMNS } });
-      for await (const row of rows) yield stateFromRow(row);
-    } catch (error) {
-      if (!isNotFound(error)) throw error;
+    const vaults = [...(await this.registeredVaults())].sort();
+    if (vaults.length === 0) {
+      try {
+        const rows = this.client("vms").listEntities<Row>({ queryOptions: { select: VM_STATE_COLUMNS } });
+        for await (const row of rows) yield stateFromRow(row);
+      } catch (error) {
+        if (!isNotFound(error)) throw error;
+      }
+      return;
     }
+    const read = (vaultKey: string): Promise<Row[]> =>
+      this.listRows("vms", odata`PartitionKey eq ${vaultKey}`, VM_STATE_COLUMNS);
+    // Up to READ_AHEAD partitions in flight; each is yielded whole, in order, as soon as it is its turn.
+    const pending = vaults.slice(0, READ_AHEAD).map(read);
+    for (let i = 0; i < vaults.length; i++) {
+      const rows = await (pending[i] as Promise<Row[]>);
+      pending[i] = Promise.resolve([]);
+      const next = vaults[i + READ_AHEAD];
+      if (next !== undefined) pending.push(read(next));
+      for (const row of rows) yield stateFromRow(row);
+    }
+  }
+
+  /** The vault keys of the register (see {@link readVmStates}). */
+  protected async registeredVaults(): Promise<Set<string>> {
+    const rows = await this.listRows("runs", odata`PartitionKey eq ${keys.vaults}`, ["RowKey"]);
+    return new Set(rows.map((r) => str(r.rowKey) ?? ""));
   }
 
   /** One VM's state (one point read), or null when the VM is unknown. Without IDs, the VM is keyed on names. */
@@ -252,7 +280,8 @@ export class TrendReader {
 
   protected async listRows(role: TableRole, filter: string, select?: string[]): Promise<Row[]> {
     const rows: Row[] = [];
-    const queryOptions = select ? { filter, select } : { filter };
+    // An empty filter reads the whole table.
+    const queryOptions = { ...(filter !== "" ? { filter } : {}), ...(select ? { select } : {}) };
     try {
       for await (const row of this.client(role).listEntities<Row>({ queryOptions })) rows.push(row);
     } catch (error) {

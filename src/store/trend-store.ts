@@ -132,6 +132,7 @@ export class TrendStore extends TrendReader {
     // The vault rows, with their hashes, only once everything they vouch for is stored; the day's index once
     // the rows it lists are; the run record last.
     for (const [pk, rows] of names) await writer.write("vmNames", pk, rows);
+    await writer.write("runs", keys.vaults, await this.unregistered(day.vaults));
     const scopes = [...vaultRows, ...day.scopes];
     for (const [pk, write] of scopes) await writer.write("trends", pk, [write.trend]);
     await writer.write(
@@ -141,6 +142,26 @@ export class TrendStore extends TrendReader {
     );
     await writer.write("runs", RUN_PARTITION, planRun(input, day.jobs, vms, vaults));
     return writer.result;
+  }
+
+  /**
+   * Register rows for the vaults of the day that `PulseVms` has no register entry for yet. A store without a
+   * register (written before it existed) first registers every `PulseVms` partition it holds.
+   */
+  private async unregistered(vaults: ReadonlyMap<string, VaultDay>): Promise<PlannedRow[]> {
+    const registered = await this.registeredVaults();
+    const fresh = new Set<string>();
+    if (registered.size === 0) {
+      for (const row of await this.listRows("vms", "", ["PartitionKey"]))
+        fresh.add(str(row.partitionKey) ?? "");
+    }
+    for (const v of vaults.values())
+      if (v.jobs.length > 0 && !registered.has(v.vaultKey)) fresh.add(v.vaultKey);
+    return [...fresh].sort().map((vaultKey) => ({
+      rowKey: vaultKey,
+      stored: false,
+      make: () => ({ partitionKey: keys.vaults, rowKey: vaultKey }),
+    }));
   }
 
   /**

@@ -343,7 +343,7 @@ describe("TrendStore re-runs", () => {
     let entries = 0;
     for await (const e of index) {
       entries += 1;
-      await runs.deleteEntity(e.partitionKey, e.rowKey);
+      await runs.deleteEntity(e.partitionKey ?? "", e.rowKey ?? "");
     }
     expect(entries).toBe(4); // the fleet, two vaults and the failed job's code
     const before = await Promise.all(contentTables.map((t) => dump(prefix, t)));
@@ -355,6 +355,40 @@ describe("TrendStore re-runs", () => {
     expect(await Promise.all(contentTables.map((t) => dump(prefix, t)))).toEqual(before);
     const third = await store.writeDay({ date: "2026-11-24", jobs, complete: true, workspaces: ws });
     expect(third.entitiesByTable).toEqual({ [TABLE_NAMES.runs]: 1 });
+  });
+
+  it("reads every VM state vault by vault from the register, and registers a store written without one", async () => {
+    const { store, prefix } = await freshStore();
+    const jobs = Array.from({ length: 20 }, (_, v) =>
+      Array.from({ length: 3 }, (_, i) =>
+        job({ vault: `vault-${String(v).padStart(2, "0")}`, vm: `vm-${i}` }),
+      ),
+    ).flat();
+    await store.writeDay({ date: "2026-11-24", jobs, complete: true, workspaces: ws });
+    const read = async (): Promise<string[]> => {
+      const names: string[] = [];
+      for await (const s of store.readVmStates()) names.push(`${s.vault}/${s.vm}`);
+      return names;
+    };
+    const all = jobs.map((j) => `${j.vault}/${j.vm}`);
+    expect(await read()).toEqual(all); // vault order, then VM order
+
+    // a store written before the register: read in one pass, then registered by the next write
+    const runs = TableClient.fromConnectionString(connectionString, prefix + TABLE_NAMES.runs, {
+      allowInsecureConnection: true,
+    });
+    for await (const e of runs.listEntities({ queryOptions: { filter: odata`PartitionKey eq ${"vaults"}` } }))
+      await runs.deleteEntity(e.partitionKey ?? "", e.rowKey ?? "");
+    expect(await read()).toEqual(all);
+    const next = await store.writeDay({
+      date: "2026-11-25",
+      jobs: [job({ vault: "vault-00", vm: "vm-0", start: "2026-11-25T02:00:00Z" })],
+      complete: true,
+      workspaces: ws,
+    });
+    // the 20 vaults registered, the day's index (the fleet, one vault), the run record
+    expect(next.entitiesByTable[TABLE_NAMES.runs]).toBe(20 + 2 + 1);
+    expect(await read()).toEqual(all);
   });
 
   it("a late job found when re-reading an earlier day is counted on its own day", async () => {
@@ -597,11 +631,12 @@ describe("TrendStore partitions: a day split by vault", () => {
     // one row of the day per scope partition: the fleet and three vaults (no error code)
     expect(first.transactionsByTable[TABLE_NAMES.trends]).toBe(4);
     expect(first.entitiesByTable[TABLE_NAMES.trends]).toBe(4);
-    // the day's index in PulseRuns lists those four rows, in one transaction, then the run record
-    expect(first.entitiesByTable[TABLE_NAMES.runs]).toBe(4 + 1);
-    expect(first.transactionsByTable[TABLE_NAMES.runs]).toBe(2);
-    expect(first.partitions).toBe(3 * 2 + 150 + 4 + 2);
-    expect(first.transactions).toBe(4 + 4 + 150 + 4 + 2);
+    // PulseRuns: the three new vaults in the vault register, the day's index of those four rows, the run
+    // record: one transaction each
+    expect(first.entitiesByTable[TABLE_NAMES.runs]).toBe(3 + 4 + 1);
+    expect(first.transactionsByTable[TABLE_NAMES.runs]).toBe(3);
+    expect(first.partitions).toBe(3 * 2 + 150 + 4 + 3);
+    expect(first.transactions).toBe(4 + 4 + 150 + 4 + 3);
 
     // the re-run drops 60 of vault-a's jobs and finds the other 90 failed: 90 replaced + 60 deleted in
     // vault-a's partition of PulseJobs; vault-b and vault-c did not change and are not written again
