@@ -3,7 +3,9 @@
  */
 import { parseArgs } from "node:util";
 import { loadConfig, SettingError } from "../config.js";
-import { lookupCode } from "../domain/catalogue.js";
+import { CONSISTENCY_DOC_URL, lookupCode } from "../domain/catalogue.js";
+import { TROUBLESHOOT_URL } from "../domain/digest.js";
+import { BELOW_WITHOUT_CODE, FAILED_WITHOUT_CODE, UNKNOWN_CODE_ACTION } from "../domain/digest/codes.js";
 import { labelsFor } from "../domain/identity.js";
 import { classifyJob, summarise, type ClassifySummary } from "../domain/classify.js";
 import type { ClassifiedJob, ClassifyOptions, ReadResult } from "../domain/model.js";
@@ -19,13 +21,15 @@ Classifies the Azure VM backup jobs in an exported Log Analytics query result, o
 FILE may be:
   - a Log Analytics REST response (tables / columns / rows),
   - the JSON array printed by "az monitor log-analytics query -o json",
-  - the CSV exported from the portal ("Export to CSV").
+  - the CSV exported from the portal ("Export to CSV"), in any portal language: en-US, en-GB or ja-JP
+    dates, "," ";" or tab between fields.
 Rows may come from AddonAzureBackupJobs (joined or not with CoreAzureBackup), from the legacy
 AzureDiagnostics table, or from _AzureBackup_GetJobs().
 
 Options:
   -i, --input FILE     the export to read (required)
-  -f, --format FORMAT  json (default): {jobs, rejected, excluded, summary} on stdout
+  -f, --format FORMAT  json (default): {jobs, rejected, excluded, summary} on stdout; each job
+                       with its action line and doc link
                        table: a readable summary (consistency, categories, degraded jobs, top codes)
   -h, --help           show this help
 
@@ -46,6 +50,8 @@ export interface ClassifyReport {
   jobs: ClassifiedJob[];
   read: ReadResult;
   summary: ClassifySummary;
+  /** How a CSV writes dates and separates fields, when not the en-US portal's way. */
+  dialect?: string;
 }
 
 /** Classifies every job that was read (no recovery-point look-ups: consistency is inferred). */
@@ -76,7 +82,8 @@ function excludedTotal(read: ReadResult): number {
 export function renderTable(report: ClassifyReport, source: { name: string; format?: ExportFormat }): string {
   const { read, summary, jobs } = report;
   const lines: string[] = [];
-  const format = source.format ? ` (${FORMAT_NAMES[source.format]})` : "";
+  const dialect = report.dialect ? `, ${report.dialect}` : "";
+  const format = source.format ? ` (${FORMAT_NAMES[source.format]}${dialect})` : "";
   lines.push(
     `${source.name}${format}: ${read.rowsRead} rows, ${summary.jobs} VM backup jobs classified, ` +
       `${read.duplicates} duplicate rows, ${excludedTotal(read)} left out, ${read.rejected.length} rejected.`,
@@ -151,16 +158,33 @@ export function renderTable(report: ClassifyReport, source: { name: string; form
   return visibleLines(lines);
 }
 
+/**
+ * What to do about a job and where Microsoft explains it: the catalogue's action line and page for its code;
+ * for a code the catalogue does not know, or a failure without a code, the troubleshooting guide; for a point
+ * below the expected consistency without a code, the consistency page. Null for a job that needs nothing.
+ */
+export function jobAdvice(job: ClassifiedJob): { action: string | null; docUrl: string | null } {
+  const entry = lookupCode(job.errorCode);
+  if (entry) return { action: entry.action, docUrl: entry.docUrl };
+  if (job.errorCode) return { action: UNKNOWN_CODE_ACTION, docUrl: TROUBLESHOOT_URL };
+  if (job.status === "Failed" || job.status === "Cancelled") {
+    return { action: FAILED_WITHOUT_CODE, docUrl: TROUBLESHOOT_URL };
+  }
+  if (job.degraded) return { action: BELOW_WITHOUT_CODE, docUrl: CONSISTENCY_DOC_URL };
+  return { action: null, docUrl: null };
+}
+
 /** Writes `{jobs, rejected, excluded, summary}` in chunks, so a large result needs no single huge string. */
 async function writeJson(io: CommandIo, report: ClassifyReport): Promise<void> {
   const { read, summary } = report;
   await writeChunk(io.stdout, '{"jobs":[');
   const batch = 2000;
   for (let i = 0; i < report.jobs.length; i += batch) {
-    const part = report.jobs.slice(i, i + batch).map((j) => JSON.stringify(j));
+    const part = report.jobs.slice(i, i + batch).map((j) => JSON.stringify({ ...j, ...jobAdvice(j) }));
     await writeChunk(io.stdout, (i === 0 ? "\n" : ",\n") + part.join(",\n"));
   }
   const tail = {
+    ...(report.dialect ? { input: { format: "csv", dialect: report.dialect } } : {}),
     rejected: read.rejected,
     excluded: read.excluded,
     summary: { rowsRead: read.rowsRead, duplicates: read.duplicates, ...summary },
@@ -237,7 +261,7 @@ export async function runClassify(args: string[], io: CommandIo): Promise<number
   try {
     const read = await readInput(values.input);
     exportFormat = read.format;
-    report = classifyRead(read, options);
+    report = { ...classifyRead(read, options), ...(read.dialect ? { dialect: read.dialect } : {}) };
   } catch (error) {
     if (error instanceof FileUnreadable) return fail(io, error.message);
     if (error instanceof InputError) return fail(io, `${values.input}: ${error.message}`);

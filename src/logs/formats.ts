@@ -2,11 +2,24 @@
  * Reads an exported query result from a file's text into jobs. Three formats are recognised:
  *   (a) a Log Analytics REST response: `{"tables":[{"name","columns":[{name,type}],"rows":[[...]]}]}`;
  *   (b) the JSON array `az monitor log-analytics query` prints (string values, `None` for null, `TableName`);
- *   (c) the portal's CSV export (BOM, quoted fields, ` [UTC]` after date column names, US-style dates).
+ *   (c) the portal's CSV export (BOM, quoted fields, ` [UTC]` after date column names), with the dates and
+ *       delimiter of any locale (csv.ts).
  * A file that is none of these, empty, truncated or missing the job columns raises InputError.
  */
 import type { ReadResult } from "../domain/model.js";
+import {
+  CsvError,
+  describeDialect,
+  detectDateOrder,
+  detectDelimiter,
+  isoFromLocalDate,
+  parseCsvRecords,
+  type CsvDialect,
+  type CsvRecords,
+  type DateOrder,
+} from "./csv.js";
 import { missingJobColumns } from "./normalise-fields.js";
+import { cellDateMs } from "./normalise-values.js";
 import { createJobReader, type JobReader } from "./normalise.js";
 
 export type ExportFormat = "rest" | "az-json" | "csv";
@@ -18,6 +31,8 @@ export class InputError extends Error {
 
 export interface ExportRead extends ReadResult {
   format: ExportFormat;
+  /** How a CSV writes dates and separates fields, when not the en-US portal's default. */
+  dialect?: string;
 }
 
 const FORMATS_HINT =
@@ -105,70 +120,61 @@ export function readParsedExport(value: unknown): ExportRead {
   return { ...reader.finish(), format };
 }
 
-/** RFC 4180 CSV: quoted fields may hold commas, doubled quotes and line breaks. */
+/** RFC 4180 CSV with commas (the portal's own export): see csv.ts for other delimiters. */
 export function parseCsv(text: string): string[][] {
-  const records: string[][] = [];
-  const n = text.length;
-  let i = 0;
-  let field = "";
-  let record: string[] = [];
-  let inQuotes = false;
-  let fieldStart = 0;
-  let quoted = false;
-  while (i < n) {
-    const c = text.charCodeAt(i);
-    if (inQuotes) {
-      if (c === 34) {
-        if (text.charCodeAt(i + 1) === 34) {
-          field += text.slice(fieldStart, i + 1);
-          i += 2;
-          fieldStart = i;
-          continue;
-        }
-        field += text.slice(fieldStart, i);
-        inQuotes = false;
-        i++;
-        fieldStart = i;
-        continue;
-      }
-      i++;
-      continue;
-    }
-    if (c === 34 && i === fieldStart && field === "" && !quoted) {
-      inQuotes = true;
-      quoted = true;
-      i++;
-      fieldStart = i;
-      continue;
-    }
-    if (c === 44 || c === 10 || c === 13) {
-      field += text.slice(fieldStart, i);
-      record.push(field);
-      field = "";
-      quoted = false;
-      if (c !== 44) {
-        records.push(record);
-        record = [];
-        if (c === 13 && text.charCodeAt(i + 1) === 10) i++;
-      }
-      i++;
-      fieldStart = i;
-      continue;
-    }
-    i++;
+  try {
+    return parseCsvRecords(text).records;
+  } catch (error) {
+    if (error instanceof CsvError) throw new InputError(error.message);
+    throw error;
   }
-  if (inQuotes) throw new InputError("The CSV ends inside a quoted field: the file looks truncated");
-  field += text.slice(fieldStart, n);
-  if (field !== "" || record.length > 0) {
-    record.push(field);
-    records.push(record);
-  }
-  // Blank lines are not records.
-  return records.filter((r) => !(r.length === 1 && r[0] === ""));
 }
 
-function readCsv(text: string, reader: JobReader): void {
-  const records = parseCsv(text);
+const EXPORT_HINT =
+  "export it again from the portal with the language and regional format set to English (United States), " +
+  "or run the query with `az monitor log-analytics query -o json` (see docs/classify.md)";
+
+/** Columns the portal writes dates in: ` [UTC]` after the name, or a known time column. */
+const DATE_COLUMN = /\[UTC\]$|^(TimeGenerated|JobStartDateTime|StartTime|EndTime|.*DateTime)$/i;
+
+/** Rewrites the file's locale-style dates as ISO-8601 UTC, after finding its style; returns the style. */
+function normaliseDates(header: readonly string[], rows: string[][]): DateOrder | null {
+  const dateColumns = header.flatMap((h, i) => (DATE_COLUMN.test(h.trim()) ? [i] : []));
+  const cells = function* (): Generator<string> {
+    for (const row of rows) for (const c of dateColumns) yield (row[c] ?? "").trim();
+  };
+  const order = detectDateOrder(cells());
+  if (order !== null && typeof order === "object")
+    throw new InputError(`The CSV's ${order.problem}: ${EXPORT_HINT}`);
+  if (order !== null) {
+    for (const row of rows) {
+      for (const c of dateColumns) {
+        const iso = isoFromLocalDate((row[c] ?? "").trim(), order);
+        if (iso !== null) row[c] = iso;
+      }
+    }
+  }
+  const start = header.findIndex((h) => /^JobStartDateTime\b/i.test(h.trim()));
+  const sample = start < 0 ? undefined : rows.find((r) => (r[start] ?? "").trim() !== "")?.[start];
+  if (sample !== undefined && cellDateMs(sample) === null) {
+    throw new InputError(
+      `The CSV writes its dates as "${sample.trim().slice(0, 40)}", a style backup-pulse does not read: ${EXPORT_HINT}`,
+    );
+  }
+  return order;
+}
+
+function readCsv(text: string, reader: JobReader): CsvDialect {
+  const newline = text.search(/[\r\n]/);
+  const delimiter = detectDelimiter(newline < 0 ? text : text.slice(0, newline));
+  let parsed: CsvRecords;
+  try {
+    parsed = parseCsvRecords(text, delimiter);
+  } catch (error) {
+    if (error instanceof CsvError) throw new InputError(`The CSV, ${error.message}`);
+    throw error;
+  }
+  const { records, lines } = parsed;
   const header = records[0];
   if (!header) throw new InputError("The file is empty");
   const columns = header.map((h) => h.trim());
@@ -180,7 +186,20 @@ function readCsv(text: string, reader: JobReader): void {
         : missingMessage(missing, "The CSV"),
     );
   }
-  reader.addTable(columns, records.slice(1));
+  for (let r = 1; r < records.length; r++) {
+    const fields = records[r]?.length ?? 0;
+    if (fields !== columns.length) {
+      throw new InputError(
+        `The CSV's line ${lines[r] ?? "?"} has ${fields} fields where the header has ${columns.length}: ` +
+          `a quote is unbalanced or a field holds an unquoted '${delimiter === "\t" ? "tab" : delimiter}'. ` +
+          "Nothing was read, so that no value lands in the wrong column; export the file again",
+      );
+    }
+  }
+  const rows = records.slice(1);
+  const dateOrder = normaliseDates(columns, rows);
+  reader.addTable(columns, rows);
+  return { delimiter, dateOrder };
 }
 
 export function jsonProblem(error: unknown, text: string): InputError {
@@ -216,6 +235,6 @@ export function readExport(text: string): ExportRead {
     return readParsedExport(parsed);
   }
   const reader = createJobReader();
-  readCsv(body.slice(start), reader);
-  return { ...reader.finish(), format: "csv" };
+  const dialect = describeDialect(readCsv(body.slice(start), reader));
+  return { ...reader.finish(), format: "csv", ...(dialect ? { dialect } : {}) };
 }

@@ -114,16 +114,20 @@ function isoLoose(s: string): number | null {
   return m[9] === "+" ? t - offsetMin * 60_000 : t + offsetMin * 60_000;
 }
 
+/** The hour on a 24-hour clock from `h` and an optional AM/PM marker; null for an impossible 12-hour time. */
+export function clockHour(h: number, marker: string | undefined): number | null {
+  const ampm = marker?.toLowerCase();
+  if (ampm === undefined) return h;
+  if (h < 1 || h > 12) return null;
+  if (ampm === "am") return h === 12 ? 0 : h;
+  return h === 12 ? 12 : h + 12;
+}
+
 function usDate(s: string): number | null {
   const m = US_DATE.exec(s);
   if (!m) return null;
-  let h = Number(m[4]);
-  const ampm = m[8]?.toLowerCase();
-  if (ampm !== undefined) {
-    if (h < 1 || h > 12) return null;
-    if (ampm === "am" && h === 12) h = 0;
-    else if (ampm === "pm" && h !== 12) h += 12;
-  }
+  const h = clockHour(Number(m[4]), m[8]);
+  if (h === null) return null;
   const fraction = m[7] ?? "";
   const ms = fraction === "" ? 0 : Math.floor(Number(fraction.slice(0, 3).padEnd(3, "0")));
   return utc(Number(m[3]), Number(m[1]), Number(m[2]), h, Number(m[5]), Number(m[6] ?? "0"), ms);

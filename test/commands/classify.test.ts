@@ -50,6 +50,10 @@ describe("classify --format json", () => {
       vmId: "/subscriptions/3f2c8a51-6b0e-4f4c-9d7a-2b1e5c7d9a10/resourcegroups/rg-app/providers/microsoft.compute/virtualmachines/vm-sql-01",
       vaultId:
         "/subscriptions/3f2c8a51-6b0e-4f4c-9d7a-2b1e5c7d9a10/resourcegroups/rg-backup/providers/microsoft.recoveryservices/vaults/rsv-prod-weu",
+      action:
+        "Run `vssadmin list writers`; restart the services of writers not in [1] Stable, then the VSS service; reboot the VM if writers stay unstable, then retry.",
+      docUrl:
+        "https://learn.microsoft.com/azure/backup/backup-azure-vms-troubleshoot#extensionfailedvsswriterinbadstate---snapshot-operation-failed-because-vss-writers-were-in-a-bad-state",
     });
     expect(byVm.get("vm-web-03")).toMatchObject({
       errorCode: "UserErrorBrandNewThing",

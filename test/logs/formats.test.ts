@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { InputError, parseCsv, readExport, readParsedExport } from "../../src/logs/formats.js";
+import { inputProblem as problem } from "./input-problem.js";
 
 const fixture = (name: string): string =>
   readFileSync(new URL(`../fixtures/exports/${name}`, import.meta.url), "utf8");
@@ -122,16 +123,6 @@ describe("_AzureBackup_GetJobs() export", () => {
 });
 
 describe("bad files", () => {
-  const problem = (text: string): string => {
-    try {
-      readExport(text);
-    } catch (error) {
-      expect(error).toBeInstanceOf(InputError);
-      return (error as Error).message;
-    }
-    throw new Error("expected an InputError");
-  };
-
   it("empty, blank or BOM-only files", () => {
     expect(problem("")).toMatch(/empty/);
     expect(problem(" \n\t ")).toMatch(/empty/);

@@ -1,0 +1,192 @@
+/**
+ * The portal's CSV export, from any locale: the field delimiter (`,`, or `;` and tab as spreadsheet tools in
+ * many locales save it) is taken from the header line, and the date style from the date cells of the whole
+ * file: en-US `11/24/2026, 2:09:47.000 AM` (month first, 12-hour clock), en-GB `24/11/2026, 02:09:47.000`
+ * (day first, 24-hour clock), ja-JP `2026/11/24 2:09:47.000` (year first) and `24.11.2026 02:09:47`
+ * (day first). Each such cell becomes an ISO-8601 UTC time before the rows are read (the portal writes
+ * ` [UTC]` after date columns). A style it cannot tell, or does not know, stops the read with a message that
+ * says what was seen and how to export a file it reads.
+ *
+ * Quotes are strict (RFC 4180): a quoted field must be followed by a delimiter or a line end, and every
+ * record must have as many fields as the header. Otherwise the read stops and names the line, so that an
+ * unbalanced quote never shifts fields into the wrong columns.
+ */
+
+import { clockHour } from "./normalise-values.js";
+
+/** Thrown for a file that cannot be read; formats.ts turns it into its InputError. */
+export class CsvError extends Error {}
+
+export interface CsvRecords {
+  records: string[][];
+  /** The line (1-based) on which each record starts. */
+  lines: number[];
+}
+
+const QUOTE = 34;
+const LF = 10;
+const CR = 13;
+
+/** RFC 4180 CSV with the given delimiter: quoted fields may hold delimiters, doubled quotes and line breaks. */
+export function parseCsvRecords(text: string, delimiter = ","): CsvRecords {
+  const sep = delimiter.charCodeAt(0);
+  const records: string[][] = [];
+  const lines: number[] = [];
+  const n = text.length;
+  let line = 1;
+  let recordLine = 1;
+  let record: string[] = [];
+  let i = 0;
+  const endRecord = (): void => {
+    if (!(record.length === 1 && record[0] === "")) {
+      records.push(record);
+      lines.push(recordLine);
+    }
+    record = [];
+  };
+  while (i <= n) {
+    if (record.length === 0) recordLine = line;
+    if (i < n && text.charCodeAt(i) === QUOTE) {
+      const opened = line;
+      let field = "";
+      let from = ++i;
+      for (;;) {
+        const q = text.indexOf('"', from);
+        if (q < 0) {
+          throw new CsvError(
+            `line ${opened}: a quoted field opened here is never closed: the file looks truncated, or a quote is unbalanced`,
+          );
+        }
+        field += text.slice(from, q);
+        if (text.charCodeAt(q + 1) === QUOTE) {
+          field += '"';
+          from = q + 2;
+          continue;
+        }
+        i = q + 1;
+        break;
+      }
+      for (let k = 0; k < field.length; k++) if (field.charCodeAt(k) === LF) line++;
+      const next = i < n ? text.charCodeAt(i) : -1;
+      if (next !== -1 && next !== sep && next !== LF && next !== CR) {
+        throw new CsvError(
+          `line ${line}: text after the closing quote of a field opened on line ${opened}: a quote is unbalanced ` +
+            `(inside a quoted field a quote is written twice, "")`,
+        );
+      }
+      record.push(field);
+    } else {
+      let end = i;
+      while (end < n) {
+        const c = text.charCodeAt(end);
+        if (c === sep || c === LF || c === CR) break;
+        end++;
+      }
+      record.push(text.slice(i, end));
+      i = end;
+    }
+    if (i >= n) {
+      endRecord();
+      break;
+    }
+    const c = text.charCodeAt(i);
+    i++;
+    if (c === sep) continue;
+    if (c === CR && text.charCodeAt(i) === LF) i++;
+    line++;
+    endRecord();
+    if (i === n) break;
+  }
+  return { records, lines };
+}
+
+/** The delimiter of the header line: `,`, `;` or tab, whichever splits it into the most fields. */
+export function detectDelimiter(headerLine: string): string {
+  let best = ",";
+  let most = 0;
+  for (const d of [",", ";", "\t"]) {
+    const count = headerLine.split(d).length;
+    if (count > most) {
+      best = d;
+      most = count;
+    }
+  }
+  return best;
+}
+
+export type DateOrder = "mdy" | "dmy" | "ymd";
+
+export interface CsvDialect {
+  delimiter: string;
+  /** Null when the file has no date written with slashes or dots. */
+  dateOrder: DateOrder | null;
+}
+
+const SLASH_DATE =
+  /^(\d{1,4})([/.])(\d{1,2})\2(\d{1,4}),?\s+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,7}))?)?\s*([AaPp][Mm])?$/;
+
+/** How a file writes dates, from all its date cells: the evidence of each, or a reason it cannot tell. */
+export function detectDateOrder(cells: Iterable<string>): DateOrder | null | { problem: string } {
+  let yearFirst = false;
+  let dotted = false;
+  let firstOver12: string | null = null;
+  let secondOver12: string | null = null;
+  let twelveHour = false;
+  let seen = false;
+  for (const cell of cells) {
+    const m = SLASH_DATE.exec(cell);
+    if (!m) continue;
+    seen = true;
+    if ((m[1] ?? "").length === 4) {
+      yearFirst = true;
+      continue;
+    }
+    if (m[2] === ".") dotted = true;
+    if (Number(m[1]) > 12) firstOver12 ??= cell;
+    if (Number(m[3]) > 12) secondOver12 ??= cell;
+    if (m[9] !== undefined) twelveHour = true;
+  }
+  if (!seen) return null;
+  if (yearFirst) return "ymd";
+  if (firstOver12 !== null && secondOver12 !== null) {
+    return {
+      problem: `the dates mix day-first ("${firstOver12}") and month-first ("${secondOver12}") styles`,
+    };
+  }
+  if (dotted || firstOver12 !== null) return "dmy";
+  if (secondOver12 !== null) return "mdy";
+  // No day above 12: the clock tells. The en-US portal writes AM/PM, en-GB a 24-hour clock.
+  return twelveHour ? "mdy" : "dmy";
+}
+
+/** A date cell in the file's style as ISO-8601 UTC, or null when it is not one. */
+export function isoFromLocalDate(cell: string, order: DateOrder): string | null {
+  const m = SLASH_DATE.exec(cell);
+  if (!m) return null;
+  const a = Number(m[1]);
+  const b = Number(m[3]);
+  const c = Number(m[4]);
+  const [y, mo, d] = order === "ymd" ? [a, b, c] : order === "mdy" ? [c, a, b] : [c, b, a];
+  const h = clockHour(Number(m[5]), m[9]);
+  if (h === null) return null;
+  const ms = Number((m[8] ?? "").slice(0, 3).padEnd(3, "0"));
+  const t = Date.UTC(y, mo - 1, d, h, Number(m[6]), Number(m[7] ?? "0"), ms);
+  const back = new Date(t);
+  if (y < 1000 || back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d)
+    return null;
+  if (h > 23 || Number(m[6]) > 59 || Number(m[7] ?? "0") > 59) return null;
+  return back.toISOString();
+}
+
+/** "day/month/year dates, ';'-separated": what was read, for the summary ("" for the en-US default). */
+export function describeDialect(dialect: CsvDialect): string {
+  // The en-US portal's own export (commas, month first) needs no mention.
+  if (dialect.delimiter === "," && (dialect.dateOrder === "mdy" || dialect.dateOrder === null)) return "";
+  const parts: string[] = [];
+  if (dialect.dateOrder === "dmy") parts.push("day/month/year dates");
+  else if (dialect.dateOrder === "ymd") parts.push("year/month/day dates");
+  else if (dialect.dateOrder === "mdy") parts.push("month/day/year dates");
+  if (dialect.delimiter !== ",")
+    parts.push(dialect.delimiter === "\t" ? "tab-separated" : `'${dialect.delimiter}'-separated`);
+  return parts.join(", ");
+}

@@ -1,0 +1,158 @@
+/**
+ * The portal's CSV export from other locales: the same rows with en-GB, ja-JP or dotted dates, `;` or tab
+ * delimiters read into exactly the jobs of the REST export; a date style that cannot be told or read stops
+ * with a message saying what was seen and how to export; an unbalanced quote stops with its line, never
+ * shifting values into other columns.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { detectDateOrder, isoFromLocalDate, parseCsvRecords } from "../../src/logs/csv.js";
+import { parseCsv, readExport } from "../../src/logs/formats.js";
+import { inputProblem as problem } from "./input-problem.js";
+
+const dir = join(import.meta.dirname, "..", "fixtures", "exports");
+const fixture = (name: string): string => readFileSync(join(dir, name), "utf8");
+const US_CSV = fixture("portal-resource-specific.csv");
+const REST_JOBS = readExport(fixture("rest-resource-specific.json")).jobs;
+
+const US_DATE = /(\d{1,2})\/(\d{1,2})\/(\d{4}), (\d{1,2}):(\d{2}):(\d{2})\.(\d{3}) (AM|PM)/g;
+const pad = (n: number | string): string => String(n).padStart(2, "0");
+
+/** The US export with its dates rewritten by `style` (day, month, year, 24-hour h, min, s, ms). */
+function restyled(
+  text: string,
+  style: (p: { d: string; m: string; y: string; h: number; mi: string; s: string; ms: string }) => string,
+): string {
+  return text.replace(
+    US_DATE,
+    (_all, m: string, d: string, y: string, h12: string, mi: string, s: string, ms: string, ap: string) => {
+      let h = Number(h12) % 12;
+      if (ap === "PM") h += 12;
+      return style({ d, m, y, h, mi, s, ms });
+    },
+  );
+}
+
+/** The records written again with another delimiter, quoting what needs it. */
+function withDelimiter(text: string, delimiter: string): string {
+  const bom = text.startsWith("\ufeff") ? "\ufeff" : "";
+  const quote = (f: string): string => (/["\n\r;,\t]/.test(f) ? `"${f.replace(/"/g, '""')}"` : f);
+  return (
+    bom +
+    parseCsv(text.replace(/^\ufeff/, ""))
+      .map((r) => r.map(quote).join(delimiter))
+      .join("\r\n") +
+    "\r\n"
+  );
+}
+
+const EN_GB = restyled(US_CSV, (p) => `${pad(p.d)}/${pad(p.m)}/${p.y}, ${pad(p.h)}:${p.mi}:${p.s}.${p.ms}`);
+const JA_JP = restyled(US_CSV, (p) => `${p.y}/${pad(p.m)}/${pad(p.d)} ${p.h}:${p.mi}:${p.s}.${p.ms}`);
+const DOTTED = restyled(US_CSV, (p) => `${pad(p.d)}.${pad(p.m)}.${p.y} ${pad(p.h)}:${p.mi}:${p.s}`);
+
+describe("portal CSVs from other locales", () => {
+  it("the restyled files really differ from the US export", () => {
+    expect(EN_GB).toContain('"24/11/2026, 01:30:00.000"');
+    expect(JA_JP).toContain('"2026/11/24 1:30:00.000"');
+    expect(DOTTED).toContain('"24.11.2026 01:30:00"');
+    expect(EN_GB).not.toMatch(US_DATE);
+  });
+
+  const cases: [string, string, string | undefined][] = [
+    ["en-US, commas", US_CSV, undefined],
+    ["en-GB dates", EN_GB, "day/month/year dates"],
+    ["ja-JP dates", JA_JP, "year/month/day dates"],
+    ["en-GB dates, ';'-separated", withDelimiter(EN_GB, ";"), "day/month/year dates, ';'-separated"],
+    ["dotted dates, ';'-separated", withDelimiter(DOTTED, ";"), "day/month/year dates, ';'-separated"],
+    ["ja-JP dates, tab-separated", withDelimiter(JA_JP, "\t"), "year/month/day dates, tab-separated"],
+    ["en-US, ';'-separated", withDelimiter(US_CSV, ";"), "month/day/year dates, ';'-separated"],
+  ];
+  for (const [name, text, dialect] of cases) {
+    it(`${name}: the same jobs as the REST export, field by field`, () => {
+      const read = readExport(text);
+      // Dotted dates carry no milliseconds: compare those to the second.
+      const expected = name.startsWith("dotted")
+        ? REST_JOBS.map((j) => ({ ...j, timeGeneratedMs: Math.floor(j.timeGeneratedMs / 1000) * 1000 }))
+        : REST_JOBS;
+      expect(read.jobs).toEqual(expected);
+      expect(read.dialect).toBe(dialect === undefined || name === "en-US, commas" ? undefined : dialect);
+    });
+  }
+
+  it("a day of 12 or less everywhere: a 24-hour clock means day first, AM/PM month first", () => {
+    expect(detectDateOrder(["05/11/2026, 01:30:00.000", "06/11/2026, 13:00:00.000"])).toBe("dmy");
+    expect(detectDateOrder(["05/11/2026, 1:30:00.000 AM"])).toBe("mdy");
+    expect(isoFromLocalDate("05/11/2026, 01:30:00.000", "dmy")).toBe("2026-11-05T01:30:00.000Z");
+    expect(isoFromLocalDate("05/11/2026, 1:30:00.000 PM", "mdy")).toBe("2026-05-11T13:30:00.000Z");
+    expect(isoFromLocalDate("31/02/2026, 01:30:00.000", "dmy")).toBeNull();
+  });
+
+  it("stops on dates that mix both orders, quoting one of each, and says how to export", () => {
+    const mixed = US_CSV.replace('"11/24/2026, 1:30:00.000 AM"', '"24/11/2026, 1:30:00.000 AM"');
+    const message = problem(mixed);
+    expect(message).toMatch(
+      /mix day-first \("24\/11\/2026, 1:30:00.000 AM"\) and month-first \("11\/24\/2026/,
+    );
+    expect(message).toMatch(/English \(United States\)/);
+    expect(message).toMatch(/az monitor log-analytics query -o json/);
+  });
+
+  it("stops on a date style it does not read, quoting it", () => {
+    const text = restyled(US_CSV, (p) => `${p.y}年${p.m}月${p.d}日 ${p.h}:${p.mi}`);
+    const message = problem(text);
+    expect(message).toMatch(
+      /^The CSV writes its dates as "2026年11月24日 \d+:\d\d", a style backup-pulse does not read: export it again/,
+    );
+  });
+});
+
+describe("quotes and fields that do not balance", () => {
+  const lines = US_CSV.split("\n");
+  const lineOf = (needle: string, from = 0): number =>
+    lines.findIndex((l, i) => i >= from && l.includes(needle)) + 1;
+
+  it("a quote left open in the middle of the file: the line where it shows, not a silent shift", () => {
+    // Line 5's start date loses its closing quote: what follows would land in other columns.
+    const target = lineOf('"11/24/2026, 1:30:00.000 AM",', 4);
+    const broken = lines
+      .map((l, i) => (i === target - 1 ? l.replace('1:30:00.000 AM",', "1:30:00.000 AM,") : l))
+      .join("\n");
+    expect(broken).not.toBe(US_CSV);
+    expect(problem(broken)).toMatch(
+      new RegExp(
+        `^The CSV, line \\d+: text after the closing quote of a field opened on line ${target}: a quote is unbalanced`,
+      ),
+    );
+  });
+
+  it("a quote never closed: the line it was opened on", () => {
+    const text =
+      'JobUniqueId,JobStartDateTime,JobStatus,VaultName\r\nj1,2026-11-24T01:00:00Z,Completed,v\r\nj2,"2026-11-24T01:00:00Z,Completed,v\r\nj3,2026-11-24T01:00:00Z,Completed,v\r\n';
+    expect(problem(text)).toBe(
+      "The CSV, line 3: a quoted field opened here is never closed: the file looks truncated, or a quote is unbalanced",
+    );
+  });
+
+  it("a line with a field too many (an unquoted delimiter): its line, and nothing read", () => {
+    const target = lineOf(",Completed,Success,", 2);
+    const broken = lines
+      .map((l, i) => (i === target - 1 ? l.replace(",Completed,Success,", ",Completed,Success,extra,") : l))
+      .join("\n");
+    expect(problem(broken)).toMatch(
+      new RegExp(
+        `^The CSV's line ${target} has 19 fields where the header has 18: a quote is unbalanced or a field holds an unquoted ','`,
+      ),
+    );
+  });
+
+  it("multi-line quoted fields keep the line count right", () => {
+    const { records, lines: at } = parseCsvRecords('a,b\r\n"x\ny",1\r\nz,2\r\n');
+    expect(records).toEqual([
+      ["a", "b"],
+      ["x\ny", "1"],
+      ["z", "2"],
+    ]);
+    expect(at).toEqual([1, 2, 4]);
+  });
+});
