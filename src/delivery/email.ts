@@ -92,6 +92,18 @@ export function emailDigest(d: Digest): RenderedPayload {
   return { format: "email", contentType: "application/json", body: JSON.stringify(payload) };
 }
 
+/** The e-mail `backup-pulse doctor --send-test` sends: its own message each time (keyed by its time). */
+export function testEmail(at: Date): RenderedPayload {
+  const text = "backup-pulse test message: these recipients receive the daily digest by e-mail.";
+  const payload: EmailPayload = {
+    key: `test|${at.toISOString()}|${Date.now()}`,
+    subject: "[TEST] Backup pulse: test message",
+    html: `<!doctype html><html><body style="font:15px/1.45 Arial,sans-serif;color:#1b2430"><p>${text}</p></body></html>`,
+    plainText: text,
+  };
+  return { format: "email", contentType: "application/json", body: JSON.stringify(payload) };
+}
+
 /** Reads a stored e-mail payload back. */
 export function parseEmailPayload(body: string): EmailPayload {
   const p = JSON.parse(body) as Partial<EmailPayload> | null;

@@ -14,6 +14,7 @@ import { probeTableStore, PROBE_TABLE } from "../store/probe.js";
 import { describeStorageError } from "../store/storage-errors.js";
 import type { DoctorCheck } from "./doctor-check.js";
 import { checkVaults, checkWorkspaces } from "./doctor-data.js";
+import { EMAIL_SCOPE, emailTestCheck } from "./doctor-email.js";
 import { openDeps, openTableTarget, type DepsOptions } from "./deps.js";
 
 export type { DoctorCheck } from "./doctor-check.js";
@@ -172,6 +173,10 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorCheck[]> 
       ? await tokenCheck(deps.credential, "Table Storage", STORAGE_SCOPE, options.env)
       : null;
   if (storageToken) checks.push(storageToken);
+  const emailToken = config.email
+    ? await tokenCheck(deps.credential, "Communication Services", EMAIL_SCOPE, options.env)
+    : null;
+  if (emailToken) checks.push(emailToken);
 
   let jobs: Awaited<ReturnType<typeof checkWorkspaces>>["jobs"] = [];
   if (logsToken.ok) {
@@ -211,6 +216,9 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorCheck[]> 
   }
 
   if (options.sendTest) checks.push(await webhookCheck(config, deps.poster, options, new Date(nowMs)));
+  if (options.sendTest && config.email && deps.emailSender && emailToken) {
+    checks.push(await emailTestCheck(config.email, deps.emailSender, emailToken, new Date(nowMs)));
+  }
   return checks.map((c) => ({
     ...c,
     detail: redact(c.detail, options.env),

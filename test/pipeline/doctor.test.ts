@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inject } from "vitest";
 import { buildEstate, SAMPLE_WORKSPACES, type Estate } from "../../src/demo/estate.js";
 import { startArmEndpoint, type ArmEndpoint } from "../../src/local/arm-endpoint.js";
+import { startEmailEndpoint } from "../../src/local/email-endpoint.js";
 import {
   missingTable,
   startLogsEndpoint,
@@ -278,5 +279,44 @@ describe("backup-pulse doctor on the local stand-ins", () => {
         fix: "set PULSE_WORKSPACE_IDS (see README, Settings)",
       },
     ]);
+  });
+});
+
+describe("backup-pulse doctor with e-mail (PULSE_EMAIL_TO)", () => {
+  it("checks the Communication Services token and, with --send-test, sends a test e-mail followed to its end", async () => {
+    const acs = await startEmailEndpoint({ expectedToken: "local-test-token" });
+    try {
+      const settings = env({
+        PULSE_EMAIL_TO: "ops@contoso.com",
+        PULSE_EMAIL_FROM: "DoNotReply@pulse.example.com",
+        PULSE_EMAIL_ENDPOINT: acs.endpoint,
+      });
+      const options = depsOptions({ email: { pollIntervalInMs: 10 } });
+      const { code, checks } = await doctor(["--send-test"], settings, options);
+      expect(checks.filter((c) => !c.ok)).toEqual([]);
+      expect(code).toBe(0);
+      expect(check(checks, "token for Communication Services").detail).toBe(
+        "got a token for https://communication.azure.com//.default",
+      );
+      expect(check(checks, "e-mail").detail).toBe(
+        "a test e-mail from DoNotReply@pulse.example.com to ops@contoso.com was delivered by the service",
+      );
+      expect(acs.sent.map((m) => [m.to, m.subject])).toEqual([
+        [["ops@contoso.com"], "[TEST] Backup pulse: test message"],
+      ]);
+
+      acs.nextOutcomes.push({ failed: { code: "EmailDropped", message: "Email was dropped." } });
+      const failed = await doctor(["--send-test"], settings, options);
+      expect(failed.code).toBe(1);
+      expect(check(failed.checks, "e-mail")).toMatchObject({
+        ok: false,
+        detail: expect.stringMatching(
+          /^The e-mail service did not deliver the e-mail \(EmailDropped/,
+        ) as unknown,
+        fix: expect.stringMatching(/Communication and Email Service Owner/) as unknown,
+      });
+    } finally {
+      await acs.close();
+    }
   });
 });
