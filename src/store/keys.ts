@@ -37,7 +37,7 @@ export type TableRole = keyof typeof TABLE_NAMES;
 /** The day table of the first layout (v1): rows in it mean the account holds a store of that layout. */
 export const V1_DAILY_TABLE = "PulseDaily";
 /** The layout version this code reads and writes (row `meta`/`schema` of `PulseRuns`). */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 export const SCHEMA_KEY = { partitionKey: "meta", rowKey: "schema" } as const;
 
 /** PartitionKey of every run record (RowKey: the day). */
@@ -85,8 +85,11 @@ export const keys = {
   vaults: "vaults",
   /** PartitionKey of a day's index in `PulseRuns` (RowKey: each stored `PulseTrends` PartitionKey of the day). */
   dayIndex: (date: string) => `day|${date}`,
-  /** PartitionKey of `PulseVmNames`: the lower-case VM name (RowKey: the VM key). */
-  vmName: (vm: string) => tableKey(nameKey(vm)),
+  /**
+   * PartitionKey of `PulseVmNames`: one of 256 buckets, the first two hex digits of sha256(lower-case VM
+   * name), so a fleet's name rows go 100 to a transaction (RowKey: the VM key, which starts with the name).
+   */
+  vmNameBucket: (vm: string) => createHash("sha256").update(nameKey(vm)).digest("hex").slice(0, 2),
 };
 
 /** The start of every key (vault, VM) of `name`: `<name>|`. */

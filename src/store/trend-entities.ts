@@ -249,7 +249,7 @@ export function vmNameRow(
   v: { vm: string; vault: string; vmId: string | null; vaultId: string | null },
 ): Row {
   return {
-    partitionKey: keys.vmName(v.vm),
+    partitionKey: keys.vmNameBucket(v.vm),
     rowKey: vmKey,
     ...identityCols(v),
     vaultKey,

@@ -112,20 +112,6 @@ export function scopesFromIndex(rows: readonly Row[]): Map<string, StoredScope> 
   );
 }
 
-/**
- * The stored scopes of a day written before days had an index, from its `PulseTrends` rows themselves: their
- * content is not compared (each is written again, and indexed), but a vault's jobs hash still spares its
- * unchanged jobs.
- */
-export function scopesFromTrendRows(rows: readonly Row[]): Map<string, StoredScope> {
-  return new Map(
-    rows.map((r) => [
-      str(r.partitionKey) ?? "",
-      { rowHash: null, hash: str(r.hash), name: str(r.name) ?? "", id: str(r.id) },
-    ]),
-  );
-}
-
 /** The hash of a row's content, as the day's index keeps it. */
 function contentHash(row: Row): string {
   return createHash("sha256").update(JSON.stringify(row)).digest("hex").slice(0, 32);
@@ -318,7 +304,7 @@ export function planStates(
   const rows: PlannedRow[] = [];
   const names = new Map<string, PlannedRow[]>();
   const name = (t: TouchedVm, p: PlannedRow): void => {
-    const pk = keys.vmName(t.vm);
+    const pk = keys.vmNameBucket(t.vm);
     names.set(pk, [...(names.get(pk) ?? []), p]);
   };
   const missing: MissingVmDay[] = [];

@@ -16,6 +16,7 @@ import {
   keys,
   namePrefix,
   partitionPrefixFilter,
+  rowKeyPrefixFilter,
   RUN_PARTITION,
   SCHEMA_KEY,
   SCHEMA_VERSION,
@@ -180,7 +181,11 @@ export class TrendReader {
 
   /** The `PulseVmNames` rows of the VMs a query names: by name or ID, optionally in a vault (name or ID). */
   private async vmNamesOf(query: TrendQuery): Promise<Row[]> {
-    const names = await this.listRows("vmNames", odata`PartitionKey eq ${keys.vmName(query.vm ?? "")}`);
+    const vm = query.vm ?? "";
+    const names = await this.listRows(
+      "vmNames",
+      `${odata`PartitionKey eq ${keys.vmNameBucket(vm)}`} and ${rowKeyPrefixFilter(namePrefix(vm))}`,
+    );
     return names.filter(
       (r) =>
         (query.vmId === undefined || str(r.vmId) === query.vmId) &&
@@ -229,20 +234,10 @@ export class TrendReader {
 
   /**
    * Every VM's state, vault by vault in key order (without the VMs' per-day counters). The vaults come from
-   * the register (`PulseRuns`, partition `vaults`), and their `PulseVms` partitions are read several at a
-   * time; a store without a register is read in one pass.
+   * the register (`PulseRuns`, partition `vaults`), and their `PulseVms` partitions are read several at a time.
    */
   async *readVmStates(): AsyncIterable<StoredVmState> {
     const vaults = [...(await this.registeredVaults())].sort();
-    if (vaults.length === 0) {
-      try {
-        const rows = this.client("vms").listEntities<Row>({ queryOptions: { select: VM_STATE_COLUMNS } });
-        for await (const row of rows) yield stateFromRow(row);
-      } catch (error) {
-        if (!isNotFound(error)) throw error;
-      }
-      return;
-    }
     const read = (vaultKey: string): Promise<Row[]> =>
       this.listRows("vms", odata`PartitionKey eq ${vaultKey}`, VM_STATE_COLUMNS);
     // Up to READ_AHEAD partitions in flight; each is yielded whole, in order, as soon as it is its turn.
@@ -280,8 +275,7 @@ export class TrendReader {
 
   protected async listRows(role: TableRole, filter: string, select?: string[]): Promise<Row[]> {
     const rows: Row[] = [];
-    // An empty filter reads the whole table.
-    const queryOptions = { ...(filter !== "" ? { filter } : {}), ...(select ? { select } : {}) };
+    const queryOptions = select ? { filter, select } : { filter };
     try {
       for await (const row of this.client(role).listEntities<Row>({ queryOptions })) rows.push(row);
     } catch (error) {

@@ -32,7 +32,6 @@ import {
   planVault,
   planVaultTrend,
   scopesFromIndex,
-  scopesFromTrendRows,
   vaultDayHash,
   type PlannedRow,
   type ScopeWrite,
@@ -144,39 +143,20 @@ export class TrendStore extends TrendReader {
     return writer.result;
   }
 
-  /**
-   * Register rows for the vaults of the day that `PulseVms` has no register entry for yet. A store without a
-   * register (written before it existed) first registers every `PulseVms` partition it holds.
-   */
+  /** Register rows for the vaults of the day that `PulseVms` has no register entry for yet. */
   private async unregistered(vaults: ReadonlyMap<string, VaultDay>): Promise<PlannedRow[]> {
     const registered = await this.registeredVaults();
-    const fresh = new Set<string>();
-    if (registered.size === 0) {
-      for (const row of await this.listRows("vms", "", ["PartitionKey"]))
-        fresh.add(str(row.partitionKey) ?? "");
-    }
-    for (const v of vaults.values())
-      if (v.jobs.length > 0 && !registered.has(v.vaultKey)) fresh.add(v.vaultKey);
-    return [...fresh].sort().map((vaultKey) => ({
+    const fresh = [...vaults.values()].filter((v) => v.jobs.length > 0 && !registered.has(v.vaultKey));
+    return fresh.map(({ vaultKey }) => ({
       rowKey: vaultKey,
       stored: false,
       make: () => ({ partitionKey: keys.vaults, rowKey: vaultKey }),
     }));
   }
 
-  /**
-   * The day's stored `PulseTrends` rows, from its index: one partition. A day stored before days had an index
-   * (its fleet row stored, no index) is found by the rows themselves, which costs a scan of the table once.
-   */
+  /** The day's stored `PulseTrends` rows, from its index: one partition. */
   private async storedScopes(date: string): Promise<Map<string, StoredScope>> {
-    const index = await this.listRows("runs", odata`PartitionKey eq ${keys.dayIndex(date)}`);
-    if (index.length > 0) return scopesFromIndex(index);
-    const fleet = await this.listRows(
-      "trends",
-      odata`PartitionKey eq ${keys.allScope} and RowKey eq ${date}`,
-    );
-    if (fleet.length === 0) return new Map();
-    return scopesFromTrendRows(await this.listRows("trends", odata`RowKey eq ${date}`));
+    return scopesFromIndex(await this.listRows("runs", odata`PartitionKey eq ${keys.dayIndex(date)}`));
   }
 
   /**

@@ -41,7 +41,10 @@ describe("trend table keys", () => {
     expect(vmKeyOfJobRow(keys.job(k, "j#1"))).toBe(k);
     expect(keys.vaultScope("rsv|x")).toBe("vault|rsv|x");
     expect(keys.codeScope("UserErrorVmNotRunning")).toBe("code|usererrorvmnotrunning");
-    expect(keys.vmName(" VM-App-01")).toBe("vm-app-01");
+    // a VM name's bucket: the same for any spelling of the name, one of 256
+    expect(keys.vmNameBucket(" VM-App-01")).toBe(keys.vmNameBucket("vm-app-01"));
+    expect(keys.vmNameBucket("vm-app-01")).toMatch(/^[0-9a-f]{2}$/);
+    expect(new Set(Array.from({ length: 2000 }, (_, i) => keys.vmNameBucket(`vm-${i}`))).size).toBe(256);
   });
 
   it("read a range of days and a RowKey prefix as key ranges, with quotes escaped", () => {

@@ -10,7 +10,6 @@ import {
   planVault,
   planVaultTrend,
   scopesFromIndex,
-  scopesFromTrendRows,
   vaultDayHash,
   type PlannedRow,
   type ScopeWrite,
@@ -120,20 +119,6 @@ describe("planDay", () => {
     ]);
   });
 
-  it("a day stored before days had an index is read from its rows: vault hashes kept, every row written again", () => {
-    const jobs = [job(D2, { vault: "rsv-a", errorCode: "E1" })];
-    const plan = planDay(D2, jobs, new Map(), true);
-    const va = plan.vaults.get(vaultKeyOf({ vault: "rsv-a" }))!;
-    const vaultWrite = planVaultTrend(D2, va, vaultDayHash(D2, va), true)!;
-    const rows = [...plan.scopes.values(), vaultWrite].map((w) => stored(w.trend));
-    const again = planDay(D2, jobs, scopesFromTrendRows(rows), true);
-    expect(scopeWhat(again.scopes)).toEqual([
-      ["all", D2, "replace"],
-      ["code|e1", D2, "replace"],
-    ]);
-    expect(again.vaults.get(va.vaultKey)?.stored?.hash).toBe(vaultDayHash(D2, va));
-  });
-
   it("the vault-day hash depends on the jobs, not on their order", () => {
     const jobs = [job(D2, { vm: "vm-a" }), job(D2, { vm: "vm-b" })];
     expect(vaultDayHash(D2, vaultDay(jobs))).toBe(vaultDayHash(D2, vaultDay([...jobs].reverse())));
@@ -186,7 +171,9 @@ describe("planStates", () => {
     const created = planStates(D1, vk, day1, []);
     expect(created.missing).toEqual([]);
     expect(what(created.rows)).toEqual([[ka, "create"]]);
-    expect([...created.names].map(([pk, rows]) => [pk, what(rows)])).toEqual([["vm-a", [[ka, "upsert"]]]]);
+    expect([...created.names].map(([pk, rows]) => [pk, what(rows)])).toEqual([
+      [keys.vmNameBucket("vm-a"), [[ka, "upsert"]]],
+    ]);
     const states = created.rows.map(stored);
     expect(stateFromRow(states[0]!)).toMatchObject({ vm: "vm-a", historyEnd: D1, failingDays: 0 });
 
@@ -195,7 +182,9 @@ describe("planStates", () => {
 
     const gone = planStates(D1, vk, goneA(), states);
     expect(what(gone.rows)).toEqual([[ka, "delete"]]);
-    expect([...gone.names].map(([pk, rows]) => [pk, what(rows)])).toEqual([["vm-a", [[ka, "delete"]]]]);
+    expect([...gone.names].map(([pk, rows]) => [pk, what(rows)])).toEqual([
+      [keys.vmNameBucket("vm-a"), [[ka, "delete"]]],
+    ]);
   });
 
   it("asks for the earlier VM day a re-run falls back to, then plans the state of that day", () => {

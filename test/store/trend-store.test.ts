@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, inject, it } from "vitest";
-import { odata, TableClient } from "@azure/data-tables";
+import { TableClient } from "@azure/data-tables";
 import type { ClassifiedJob } from "../../src/domain/model.js";
-import { TABLE_NAMES, vaultKeyOf, vmKeyOf } from "../../src/store/keys.js";
+import { keys, TABLE_NAMES, vaultKeyOf, vmKeyOf } from "../../src/store/keys.js";
 import { StoreLayoutError, TrendStore, type StoredJob } from "../../src/store/trend-store.js";
 import { classifiedJob } from "../support/jobs.js";
 
@@ -290,14 +290,14 @@ describe("TrendStore identity and layout", () => {
     const runs = TableClient.fromConnectionString(connectionString, `${prefix}PulseRuns`, {
       allowInsecureConnection: true,
     });
-    expect(await runs.getEntity("meta", "schema")).toMatchObject({ version: 2 });
+    expect(await runs.getEntity("meta", "schema")).toMatchObject({ version: 3 });
     const open = (p: string): Promise<TrendStore> =>
       TrendStore.open({ kind: "connection", connectionString }, undefined, { tablePrefix: p });
     await expect(open(prefix)).resolves.toBeInstanceOf(TrendStore);
 
-    await runs.upsertEntity({ partitionKey: "meta", rowKey: "schema", version: 3 }, "Replace");
+    await runs.upsertEntity({ partitionKey: "meta", rowKey: "schema", version: 2 }, "Replace");
     await expect(open(prefix)).rejects.toThrow(
-      "this Table Storage account holds backup-pulse trend tables of an older layout (v3); point PULSE_TABLES_* at a new account or delete the Pulse* tables",
+      "this Table Storage account holds backup-pulse trend tables of an older layout (v2); point PULSE_TABLES_* at a new account or delete the Pulse* tables",
     );
 
     const old = `v1${prefix}`;
@@ -332,33 +332,8 @@ describe("TrendStore re-runs", () => {
     expect((await store.readTrends({ from: "2026-11-24", to: "2026-11-24" }))[0]?.jobs).toBe(3);
   });
 
-  it("a day stored without an index is indexed by its next re-run, which writes its jobs no more", async () => {
-    const { store, prefix } = await freshStore();
-    const jobs = [job(), failed({ vm: "vm-b" }), job({ vm: "vm-c", vault: "vault-b" })];
-    await store.writeDay({ date: "2026-11-24", jobs, complete: true, workspaces: ws });
-    const runs = TableClient.fromConnectionString(connectionString, prefix + TABLE_NAMES.runs, {
-      allowInsecureConnection: true,
-    });
-    const index = runs.listEntities({ queryOptions: { filter: odata`PartitionKey eq ${"day|2026-11-24"}` } });
-    let entries = 0;
-    for await (const e of index) {
-      entries += 1;
-      await runs.deleteEntity(e.partitionKey ?? "", e.rowKey ?? "");
-    }
-    expect(entries).toBe(4); // the fleet, two vaults and the failed job's code
-    const before = await Promise.all(contentTables.map((t) => dump(prefix, t)));
-
-    const again = await store.writeDay({ date: "2026-11-24", jobs, complete: true, workspaces: ws });
-    // the vaults' job hashes still match: their jobs and VM states are not written again
-    expect(Object.keys(again.entitiesByTable).sort()).toEqual([TABLE_NAMES.runs, TABLE_NAMES.trends].sort());
-    expect(again.entitiesByTable[TABLE_NAMES.runs]).toBe(4 + 1);
-    expect(await Promise.all(contentTables.map((t) => dump(prefix, t)))).toEqual(before);
-    const third = await store.writeDay({ date: "2026-11-24", jobs, complete: true, workspaces: ws });
-    expect(third.entitiesByTable).toEqual({ [TABLE_NAMES.runs]: 1 });
-  });
-
-  it("reads every VM state vault by vault from the register, and registers a store written without one", async () => {
-    const { store, prefix } = await freshStore();
+  it("reads every VM state vault by vault from the register, which each new vault joins", async () => {
+    const { store } = await freshStore();
     const jobs = Array.from({ length: 20 }, (_, v) =>
       Array.from({ length: 3 }, (_, i) =>
         job({ vault: `vault-${String(v).padStart(2, "0")}`, vm: `vm-${i}` }),
@@ -373,22 +348,19 @@ describe("TrendStore re-runs", () => {
     const all = jobs.map((j) => `${j.vault}/${j.vm}`);
     expect(await read()).toEqual(all); // vault order, then VM order
 
-    // a store written before the register: read in one pass, then registered by the next write
-    const runs = TableClient.fromConnectionString(connectionString, prefix + TABLE_NAMES.runs, {
-      allowInsecureConnection: true,
-    });
-    for await (const e of runs.listEntities({ queryOptions: { filter: odata`PartitionKey eq ${"vaults"}` } }))
-      await runs.deleteEntity(e.partitionKey ?? "", e.rowKey ?? "");
-    expect(await read()).toEqual(all);
+    // a vault's later day adds no register row; a new vault adds its own
     const next = await store.writeDay({
       date: "2026-11-25",
-      jobs: [job({ vault: "vault-00", vm: "vm-0", start: "2026-11-25T02:00:00Z" })],
+      jobs: [
+        job({ vault: "vault-00", vm: "vm-0", start: "2026-11-25T02:00:00Z" }),
+        job({ vault: "vault-20", vm: "vm-0", start: "2026-11-25T02:00:00Z" }),
+      ],
       complete: true,
       workspaces: ws,
     });
-    // the 20 vaults registered, the day's index (the fleet, one vault), the run record
-    expect(next.entitiesByTable[TABLE_NAMES.runs]).toBe(20 + 2 + 1);
-    expect(await read()).toEqual(all);
+    // one register row, the day's index (the fleet, two vaults), the run record
+    expect(next.entitiesByTable[TABLE_NAMES.runs]).toBe(1 + 3 + 1);
+    expect(await read()).toEqual([...all, "vault-20/vm-0"]);
   });
 
   it("a late job found when re-reading an earlier day is counted on its own day", async () => {
@@ -563,7 +535,8 @@ describe("TrendStore partitions: a day split by vault", () => {
       [vmKeyOf({ vm: "vm-1", vault: "vault-a" }), vmKeyOf({ vm: "vm-2", vault: "vault-a" })].sort(),
     );
     // the VM called vm-1 in vault-a and the one in vault-b are two VMs: one name row each
-    expect((await partitions(prefix, TABLE_NAMES.vmNames)).get("vm-1")).toEqual(
+    const bucket = (await partitions(prefix, TABLE_NAMES.vmNames)).get(keys.vmNameBucket("vm-1")) ?? [];
+    expect(bucket.filter((rk) => rk.startsWith("vm-1|"))).toEqual(
       [vmKeyOf({ vm: "vm-1", vault: "vault-a" }), vmKeyOf({ vm: "vm-1", vault: "vault-b" })].sort(),
     );
     const stored = await store.readDayJobs(day);
@@ -625,9 +598,10 @@ describe("TrendStore partitions: a day split by vault", () => {
       expect(first.transactionsByTable[t], t).toBe(4);
       expect(first.entitiesByTable[t], t).toBe(251);
     }
-    // one name row per new VM, in the partition of its name (vm-0 … vm-149): one transaction per name
+    // one name row per new VM, in the bucket of its name (vm-0 … vm-149): one transaction per bucket
+    const buckets = new Set(Array.from({ length: 150 }, (_, i) => keys.vmNameBucket(`vm-${i}`))).size;
     expect(first.entitiesByTable[TABLE_NAMES.vmNames]).toBe(251);
-    expect(first.transactionsByTable[TABLE_NAMES.vmNames]).toBe(150);
+    expect(first.transactionsByTable[TABLE_NAMES.vmNames]).toBe(buckets);
     // one row of the day per scope partition: the fleet and three vaults (no error code)
     expect(first.transactionsByTable[TABLE_NAMES.trends]).toBe(4);
     expect(first.entitiesByTable[TABLE_NAMES.trends]).toBe(4);
@@ -635,8 +609,8 @@ describe("TrendStore partitions: a day split by vault", () => {
     // record: one transaction each
     expect(first.entitiesByTable[TABLE_NAMES.runs]).toBe(3 + 4 + 1);
     expect(first.transactionsByTable[TABLE_NAMES.runs]).toBe(3);
-    expect(first.partitions).toBe(3 * 2 + 150 + 4 + 3);
-    expect(first.transactions).toBe(4 + 4 + 150 + 4 + 3);
+    expect(first.partitions).toBe(3 * 2 + buckets + 4 + 3);
+    expect(first.transactions).toBe(4 + 4 + buckets + 4 + 3);
 
     // the re-run drops 60 of vault-a's jobs and finds the other 90 failed: 90 replaced + 60 deleted in
     // vault-a's partition of PulseJobs; vault-b and vault-c did not change and are not written again
