@@ -1,5 +1,5 @@
 /**
- * The trend store in Azure Table Storage (layout version 2): per-day trends of the fleet, each vault and
+ * The trend store in Azure Table Storage (layout version 3): per-day trends of the fleet, each vault and
  * each error code, per-job facts, per-VM state with its 90 days, a VM name index and run records. Schema and
  * example queries: docs/tables.md.
  *
