@@ -177,7 +177,9 @@ async function bench(): Promise<void> {
     const result = await runDaily(config, deps, {
       date: DATE,
       log: (line) =>
-        marks.push(`${((performance.now() - started) / 1000).toFixed(1).padStart(6)} s  ${line}`),
+        marks.push(
+          `${((performance.now() - started) / 1000).toFixed(1).padStart(6)} s ${mb(process.memoryUsage.rss()).padStart(8)} heap ${mb(process.memoryUsage().heapUsed).padStart(8)}  ${line}`,
+        ),
     });
     const seconds = (performance.now() - started) / 1000;
     const peak = process.resourceUsage().maxRSS * 1024;

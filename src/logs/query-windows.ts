@@ -33,7 +33,9 @@ export async function readWindow(q: WindowQuery, start: Date, end: Date): Promis
     ws.report.partialSplits++;
     q.progress({ ...base, event: "split", message: serviceMessage(result.partialError.message ?? "") });
     const mid = new Date(start.getTime() + Math.floor(span / 2 / 1000) * 1000);
-    await Promise.all([readWindow(q, start, mid), readWindow(q, mid, end)]);
+    // One half after the other: an answer this large is held once, not twice.
+    await readWindow(q, start, mid);
+    await readWindow(q, mid, end);
     return;
   }
   // Still partial at the smallest window: keep what came, but the read is not complete.
