@@ -205,7 +205,8 @@ describe("lookupRecoveryPoints against the local ARM endpoint", () => {
         expect(arm.maxInFlight).toBe(16); // the default: the pacer's bound per subscription
         expect(arm.requests).toHaveLength(24);
       },
-      { latencyMs: 25 },
+      // long enough that the first answers cannot come back before the 16th call is sent, even on a busy machine
+      { latencyMs: 400 },
     );
     await withArmEndpoint(
       estate.armProvider,
