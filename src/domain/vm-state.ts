@@ -91,6 +91,25 @@ export function streaks(history: string): { failingDays: number; belowExpectedDa
   return { failingDays, belowExpectedDays };
 }
 
+/**
+ * A state as it stood at the end of `date`, for the digest of an earlier day: the history cut after that day
+ * and the streaks counted on it. The facts of the latest job and the last good point stay the latest known
+ * (they are not kept day by day). A state whose history ends on or before `date` is returned as it is.
+ */
+export function stateAsOf<S extends VmState>(state: S, date: string): S {
+  if (!state.historyEnd || date >= state.historyEnd) return state;
+  const kept = state.history.length - daysBetween(date, state.historyEnd);
+  if (kept <= 0) return { ...state, failingDays: 0, belowExpectedDays: 0 };
+  const cut = state.history.slice(0, kept);
+  const history = cut.replace(/-+$/, "");
+  return {
+    ...state,
+    ...streaks(history),
+    history,
+    historyEnd: addDays(date, -(cut.length - history.length)),
+  };
+}
+
 /** The date of the latest day in the history whose mark passes `test`, or null. */
 function latestDay(history: string, historyEnd: string, test: (c: string) => boolean): string | null {
   for (let i = history.length - 1; i >= 0; i--) {

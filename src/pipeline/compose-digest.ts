@@ -6,6 +6,7 @@ import { lookupCode } from "../domain/catalogue.js";
 import { buildDigest, type CoverageInput, type Digest } from "../domain/digest.js";
 import type { ClassifiedJob } from "../domain/model.js";
 import { addDays } from "../domain/days.js";
+import { stateAsOf } from "../domain/vm-state.js";
 import type { WorkspaceReport } from "../logs/workspace-report.js";
 import type { RunRecord, TrendStore } from "../store/trend-store.js";
 
@@ -20,8 +21,8 @@ export type ComposeDigestInput = {
 } & DigestCoverageSource;
 
 /**
- * Builds the digest of a day from its jobs and the stored history (trends, yesterday, VM states). The VM
- * states are the latest stored: for an earlier day, streaks are those known now.
+ * Builds the digest of a day from its jobs and the stored history (trends, yesterday, VM states). For an
+ * earlier day, each VM's streaks are counted on its history up to that day, not as they are now.
  */
 export async function composeDigest(input: ComposeDigestInput): Promise<Digest> {
   const { date, store } = input;
@@ -33,7 +34,9 @@ export async function composeDigest(input: ComposeDigestInput): Promise<Digest> 
       ])
     : [[], [], []];
   // VMs first seen after this day are not expected to have had a job on it.
-  const known = states.filter((s) => s.historyEnd !== "" && firstDayOf(s) <= date);
+  const known = states
+    .filter((s) => s.historyEnd !== "" && firstDayOf(s) <= date)
+    .map((s) => stateAsOf(s, date));
   return buildDigest({
     date,
     jobs: input.jobs,

@@ -7,6 +7,7 @@ import {
   HISTORY_DAYS,
   markOn,
   nextVmState,
+  stateAsOf,
   setMark,
   streaks,
   type VmState,
@@ -289,6 +290,22 @@ describe("nextVmState", () => {
     });
     expect(step.missing).toBeUndefined();
     expect(step.state).toEqual(state);
+  });
+
+  it("as of an earlier day, has the history and streaks it had at the end of that day", () => {
+    const now = replay(days, facts);
+    expect(now).not.toBeNull();
+    for (const [i, date] of days.entries()) {
+      const then = replay(days.slice(0, i + 1), facts);
+      const pick = (s: VmState | null) => s && [s.history, s.historyEnd, s.failingDays, s.belowExpectedDays];
+      expect(pick(stateAsOf(now!, date)), date).toEqual(pick(then));
+    }
+    expect(stateAsOf(now!, "2026-11-23")).toMatchObject({
+      failingDays: 1,
+      belowExpectedDays: 2,
+      history: "Af-X",
+    });
+    expect(stateAsOf(now!, "2026-11-30")).toBe(now); // a later day: the state as it is
   });
 
   it("forgets a VM whose only day lost its jobs", () => {
