@@ -47,8 +47,18 @@ export async function storeDays(
   const { store, outcome, log } = input;
   const byDay = groupJobsByDay(input.jobs, input.timeZone);
   const days: DayWritten[] = [];
+  // Look-back days before the first job read are days before the workspaces had data, unless the store
+  // already holds an earlier day: they are not stored as days without jobs.
+  const firstJobDay = [...byDay.keys()].sort()[0] ?? input.lastDay;
+  const beforeData =
+    store !== null && input.firstDay < firstJobDay && !(await store.hasDayBefore(input.firstDay));
   for (let d = input.firstDay; d <= input.lastDay; d = addDays(d, 1)) {
     const jobs = byDay.get(d) ?? [];
+    if (beforeData && d < firstJobDay && (await store?.readRun(d)) === null) {
+      log(`  ${d}: not stored: no job was read on or before it, and nothing is stored before it`);
+      days.push({ date: d, jobs: 0, complete: outcome.complete, skipped: "before the first data" });
+      continue;
+    }
     days.push(
       store
         ? await storeDay(store, d, jobs, outcome, input.timeZone, log)

@@ -251,6 +251,25 @@ export class TrendReader {
     }
   }
 
+  /** True when some day before `date` is stored (one short query). */
+  async hasDayBefore(date: string): Promise<boolean> {
+    try {
+      const pages = this.client("runs")
+        .listEntities({
+          queryOptions: {
+            filter: odata`PartitionKey eq ${RUN_PARTITION} and RowKey lt ${date}`,
+            select: ["RowKey"],
+          },
+        })
+        .byPage({ maxPageSize: 1 });
+      // A page may come back empty with a continuation: read on until a row or the end.
+      for await (const page of pages) if (page.length > 0) return true;
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+    }
+    return false;
+  }
+
   /** The vault keys of the register (see {@link readVmStates}). */
   protected async registeredVaults(): Promise<Set<string>> {
     const rows = await this.listRows("runs", odata`PartitionKey eq ${keys.vaults}`, ["RowKey"]);

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { SAMPLE_WORKSPACES } from "../../src/demo/estate.js";
+import { addDays } from "../../src/domain/days.js";
 import { startLocalRun } from "./local-run.js";
 
 /** A time after every row of the estate has arrived. */
@@ -25,6 +26,39 @@ describe("stored days are protected", () => {
       expect(again.complete).toBe(true);
       expect(again.days[0]?.keptStored).toBe(true);
       expect((await run.trends(day, day))[0]).toEqual(before);
+    } finally {
+      await run.close();
+    }
+  });
+
+  it("the first run's look-back days before any data are not stored as days without jobs; later gaps are", async () => {
+    const run = await startLocalRun({
+      days: 1,
+      env: { PULSE_LOOKBACK_DAYS: "2", PULSE_RECOVERY_POINTS: "off" },
+    });
+    try {
+      const [day] = run.estate.days as [string];
+      const first = await run.runDay(day, { nowMs: ALL_ROWS });
+      expect(first.days.map((d) => [d.date, d.skipped ?? "stored"])).toEqual([
+        [addDays(day, -2), "before the first data"],
+        [addDays(day, -1), "before the first data"],
+        [day, "stored"],
+      ]);
+      // trends show the day with data only: no zeros for the days before it
+      expect((await run.trends(addDays(day, -2), day)).map((t) => t.date)).toEqual([day]);
+
+      // two days on, the day in between had no job: now that is a fact, stored as a day without jobs
+      const later = await run.runDay(addDays(day, 2), { nowMs: ALL_ROWS });
+      expect(later.days.map((d) => [d.date, d.skipped ?? "stored"])).toEqual([
+        [day, "stored"],
+        [addDays(day, 1), "stored"],
+        [addDays(day, 2), "stored"],
+      ]);
+      expect((await run.trends(day, addDays(day, 2))).map((t) => [t.date, t.jobs])).toEqual([
+        [day, run.expected(day).jobs],
+        [addDays(day, 1), 0],
+        [addDays(day, 2), 0],
+      ]);
     } finally {
       await run.close();
     }
