@@ -105,11 +105,6 @@ export function lookupCode(raw: string | null | undefined): CatalogueEntry | nul
   return BY_KEY.get(named) ?? null;
 }
 
-/** Every entry, in catalogue order. */
-export function allEntries(): readonly CatalogueEntry[] {
-  return CATALOGUE_DATA;
-}
-
 /** A VSS service or writer problem (Windows): application consistency is at stake. */
 export function isVssCode(entry: CatalogueEntry): boolean {
   return entry.category === "vss";
@@ -121,11 +116,6 @@ export function isVssCode(entry: CatalogueEntry): boolean {
  */
 export function isScriptWarning(entry: CatalogueEntry): boolean {
   return entry.kind === "warning" && entry.os === "Linux" && entry.category === "fsfreeze";
-}
-
-/** A SQL Server or SAP HANA workload-backup code, not a VM snapshot code. */
-export function isWorkloadCode(entry: CatalogueEntry): boolean {
-  return entry.scope !== "vm";
 }
 
 /** What is known of the job's surroundings that decides which advice applies. */

@@ -31,18 +31,9 @@ export interface VmState {
   /** Last day of `history` (`YYYY-MM-DD`): the latest day with a job. Days after it had no job. */
   historyEnd: string;
   /**
-   * One {@link DayMark} per day, oldest first, ending on `historyEnd`; at most {@link HISTORY_DAYS}
-   * (see {@link markOn}).
+   * One {@link DayMark} per day, oldest first, ending on `historyEnd`; at most {@link HISTORY_DAYS}.
    */
   history: string;
-}
-
-/** The mark of `date` in a state's history ("-" when outside it). */
-export function markOn(state: { history: string; historyEnd: string | null }, date: string): DayMark {
-  if (state.historyEnd === null) return "-";
-  const i = state.history.length - 1 - daysBetween(date, state.historyEnd);
-  const c = i >= 0 && i < state.history.length ? state.history[i] : undefined;
-  return (c ?? "-") as DayMark;
 }
 
 /**

@@ -120,16 +120,6 @@ export function readParsedExport(value: unknown): ExportRead {
   return { ...reader.finish(), format };
 }
 
-/** RFC 4180 CSV with commas (the portal's own export): see csv.ts for other delimiters. */
-export function parseCsv(text: string): string[][] {
-  try {
-    return parseCsvRecords(text).records;
-  } catch (error) {
-    if (error instanceof CsvError) throw new InputError(error.message);
-    throw error;
-  }
-}
-
 const EXPORT_HINT =
   "export it again from the portal with the language and regional format set to English (United States), " +
   "or run the query with `az monitor log-analytics query -o json` (see docs/classify.md)";

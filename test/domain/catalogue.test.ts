@@ -1,14 +1,13 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { CATALOGUE_DATA } from "../../src/domain/catalogue-data.js";
 import {
   adviceLine,
-  allEntries,
   CONSISTENCY_DOC_URL,
   ENHANCED_SCRIPTS_HINT,
   hintsFor,
   isScriptWarning,
   isVssCode,
-  isWorkloadCode,
   lookupCode,
   LINUX_SCRIPTS_HINT,
   SQL_SERVER_VSS_HINT,
@@ -58,7 +57,7 @@ const VSS_CATEGORY = [...VSS_CODES, "ExtensionSnapshotBitlockerError"];
 describe("catalogue coverage", () => {
   it("has the 114 reference codes and no others", () => {
     expect(REFERENCE).toHaveLength(114);
-    expect(allEntries().map((e) => e.code)).toEqual(REFERENCE.map((r) => r.code));
+    expect(CATALOGUE_DATA.map((e) => e.code)).toEqual(REFERENCE.map((r) => r.code));
   });
 
   it.each(REFERENCE.map((r) => [r.code, r] as const))(
@@ -91,12 +90,12 @@ describe("catalogue coverage", () => {
       "config",
       "restore",
     ]);
-    for (const e of allEntries()) expect(allowed.has(e.category), e.code).toBe(true);
+    for (const e of CATALOGUE_DATA) expect(allowed.has(e.category), e.code).toBe(true);
   });
 
   it("keeps summaries short and in its own words", () => {
     const byCode = new Map(REFERENCE.map((r) => [r.code, r]));
-    for (const e of allEntries()) {
+    for (const e of CATALOGUE_DATA) {
       expect(e.summary.length, e.code).toBeGreaterThan(10);
       expect(e.summary.length, e.code).toBeLessThanOrEqual(200);
       expect(e.summary, e.code).not.toBe(byCode.get(e.code)?.summary);
@@ -105,7 +104,7 @@ describe("catalogue coverage", () => {
   });
 
   it("gives every code a one-line action of at most 200 characters", () => {
-    for (const e of allEntries()) {
+    for (const e of CATALOGUE_DATA) {
       expect(e.action.trim().length, e.code).toBeGreaterThan(10);
       expect(e.action.length, e.code).toBeLessThanOrEqual(200);
       expect(e.action, e.code).not.toMatch(/\n/);
@@ -113,7 +112,7 @@ describe("catalogue coverage", () => {
   });
 
   it("links every code to an https page on learn.microsoft.com", () => {
-    for (const e of allEntries()) {
+    for (const e of CATALOGUE_DATA) {
       const url = new URL(e.docUrl);
       expect(url.protocol, e.code).toBe("https:");
       expect(url.hostname, e.code).toBe("learn.microsoft.com");
@@ -184,7 +183,7 @@ describe("seed knowledge", () => {
   });
 
   it("offers the copy-only VSS registry value with every VSS code where SQL Server is in play, and only there", () => {
-    const vss = allEntries().filter(isVssCode);
+    const vss = CATALOGUE_DATA.filter(isVssCode);
     expect(vss.map((e) => e.code).sort()).toEqual([...VSS_CATEGORY].sort());
     for (const entry of vss) {
       expect(hintsFor(entry).map(adviceLine).join(" "), entry.code).not.toContain("USEVSSCOPYBACKUP");
@@ -200,7 +199,7 @@ describe("seed knowledge", () => {
   });
 
   it("points every Linux script warning at the pre/post-script configuration", () => {
-    const scripts = allEntries().filter(isScriptWarning);
+    const scripts = CATALOGUE_DATA.filter(isScriptWarning);
     expect(scripts).toHaveLength(10);
     for (const entry of scripts) {
       expect(entry.kind).toBe("warning");
@@ -219,9 +218,9 @@ describe("seed knowledge", () => {
     const agent = lookupCode("UserErrorGuestAgentStatusUnavailable");
     expect(agent && hintsFor(agent)).toEqual([]);
     const sql = lookupCode("UserErrorSQLLSNValidationFailure");
-    expect(sql && isWorkloadCode(sql)).toBe(true);
-    expect(agent && isWorkloadCode(agent)).toBe(false);
-    expect(allEntries().filter(isWorkloadCode)).toHaveLength(46);
+    expect(sql?.scope).not.toBe("vm"); // a workload-backup code, not a VM snapshot code
+    expect(agent?.scope).toBe("vm");
+    expect(CATALOGUE_DATA.filter((e) => e.scope !== "vm")).toHaveLength(46);
   });
 
   it("gives the documented extra steps for VSS writers in a bad state, and sends third-party writers to their vendor", () => {
@@ -241,7 +240,7 @@ describe("seed knowledge", () => {
   });
 
   it("says the Linux script fallback as the extension does it: multi-disk fails, single-disk falls back to crash", () => {
-    for (const entry of allEntries().filter(isScriptWarning)) {
+    for (const entry of CATALOGUE_DATA.filter(isScriptWarning)) {
       expect(entry.consistencyEffect).toMatch(/continueBackupOnFailure true .* file-system/);
       expect(entry.consistencyEffect).toMatch(/false a multi-disk VM's job fails/);
       expect(entry.consistencyEffect).toMatch(/single-disk VM's point is crash-consistent/);
@@ -279,9 +278,9 @@ describe("seed knowledge", () => {
 
 describe("documented misspellings", () => {
   it("accepts the NotSuppported spelling of each cross-subscription restore code as an alias", () => {
-    const codes = allEntries()
-      .map((e) => e.code)
-      .filter((c) => c.startsWith("UserErrorCrossSubscriptionRestoreNotSupported"));
+    const codes = CATALOGUE_DATA.map((e) => e.code).filter((c) =>
+      c.startsWith("UserErrorCrossSubscriptionRestoreNotSupported"),
+    );
     expect(codes).toHaveLength(6);
     for (const code of codes) {
       const alias = code.replace("NotSupported", "NotSuppported");
@@ -291,7 +290,7 @@ describe("documented misspellings", () => {
     expect(lookupCode("UserErrorCrossSubscriptionRestoreInvalidTenant")?.code).toBe(
       "UserErrorCrossSubscriptionRestoreInvalidTenant",
     );
-    expect(allEntries()).toHaveLength(114);
+    expect(CATALOGUE_DATA).toHaveLength(114);
   });
 });
 
@@ -319,7 +318,7 @@ describe("doc links", () => {
       LINUX_SCRIPTS_HINT.docUrl,
       ENHANCED_SCRIPTS_HINT.docUrl,
       WINDOWS_APP_CONSISTENCY_NOTE.docUrl,
-      ...allEntries().flatMap((e) => [e.docUrl, ...hintsFor(e, { sqlServer: true }).map((a) => a.docUrl)]),
+      ...CATALOGUE_DATA.flatMap((e) => [e.docUrl, ...hintsFor(e, { sqlServer: true }).map((a) => a.docUrl)]),
     ];
     for (const link of links) {
       const url = new URL(link);

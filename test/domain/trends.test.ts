@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
+import { daysBetween } from "../../src/domain/days.js";
 import type { ClassifiedJob } from "../../src/domain/model.js";
 import { buildDailyTrends, groupJobsByDay } from "../../src/domain/trends.js";
 import { summariseVmDay, type VmDay } from "../../src/domain/vm-day.js";
 import {
   HISTORY_DAYS,
-  markOn,
   nextVmState,
   stateAsOf,
   setMark,
@@ -15,6 +15,13 @@ import {
 import { classifiedJob } from "../support/jobs.js";
 
 let seq = 0;
+/** The mark of `date` in a history ("-" when outside it). */
+function markOn(h: { history: string; historyEnd: string | null }, date: string): string {
+  if (h.historyEnd === null) return "-";
+  const i = h.history.length - 1 - daysBetween(date, h.historyEnd);
+  return (i >= 0 && i < h.history.length ? h.history[i] : undefined) ?? "-";
+}
+
 function job(over: Partial<ClassifiedJob> = {}): ClassifiedJob {
   seq += 1;
   return classifiedJob({ jobId: `job-${seq}`, vault: "vault-a", start: "2026-11-24T02:00:00Z", ...over });

@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { detectDateOrder, isoFromLocalDate, parseCsvRecords } from "../../src/logs/csv.js";
-import { parseCsv, readExport } from "../../src/logs/formats.js";
+import { readExport } from "../../src/logs/formats.js";
 import { inputProblem as problem } from "./input-problem.js";
 
 const dir = join(import.meta.dirname, "..", "fixtures", "exports");
@@ -40,8 +40,8 @@ function withDelimiter(text: string, delimiter: string): string {
   const quote = (f: string): string => (/["\n\r;,\t]/.test(f) ? `"${f.replace(/"/g, '""')}"` : f);
   return (
     bom +
-    parseCsv(text.replace(/^\ufeff/, ""))
-      .map((r) => r.map(quote).join(delimiter))
+    parseCsvRecords(text.replace(/^\ufeff/, ""))
+      .records.map((r) => r.map(quote).join(delimiter))
       .join("\r\n") +
     "\r\n"
   );

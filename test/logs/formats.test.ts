@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { InputError, parseCsv, readExport, readParsedExport } from "../../src/logs/formats.js";
+import { parseCsvRecords } from "../../src/logs/csv.js";
+import { InputError, readExport, readParsedExport } from "../../src/logs/formats.js";
 import { inputProblem as problem } from "./input-problem.js";
 
 const fixture = (name: string): string =>
@@ -163,7 +164,7 @@ describe("bad files", () => {
 
 describe("CSV parsing", () => {
   it("handles quotes, doubled quotes, commas and line breaks inside quotes, CRLF and blank lines", () => {
-    expect(parseCsv('a,b,c\r\n"1,5","say ""hi""","x\ny"\r\n\r\n,,\n')).toEqual([
+    expect(parseCsvRecords('a,b,c\r\n"1,5","say ""hi""","x\ny"\r\n\r\n,,\n').records).toEqual([
       ["a", "b", "c"],
       ["1,5", 'say "hi"', "x\ny"],
       ["", "", ""],
