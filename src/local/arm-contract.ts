@@ -2,6 +2,7 @@
  * What the local ARM stand-in promises its callers: the provider of each protected item's recovery points, the
  * scripted faults, the record kept of every request, and the endpoint's handle. The server is arm-endpoint.ts.
  */
+import type { InventoryProvider } from "./arm-inventory.js";
 
 export interface RecoveryPointsRef {
   subscriptionId: string;
@@ -52,6 +53,10 @@ export type ArmFault =
   | { status: number; code: string; message: string; retryAfterSeconds?: number };
 
 export interface RecordedArmRequest {
+  /** What the path lists: a protected item's recovery points, or a vault's policies or protected items. */
+  kind: "recoveryPoints" | "backupPolicies" | "backupProtectedItems" | "other";
+  /** The vault addressed (`<sub>/<rg>/<vault>` as the path spells it), when the path names one. */
+  vault: string | null;
   method: string;
   path: string;
   apiVersion: string | null;
@@ -68,6 +73,8 @@ export interface RecordedArmRequest {
 
 export interface ArmEndpointOptions {
   provider: RecoveryPointsProvider;
+  /** Each vault's policies and protected items (default: every vault exists and is empty). */
+  inventory?: InventoryProvider;
   /** Points per page before a `nextLink` is given (default 200). */
   pageSize?: number;
   /** When set, any other bearer token is refused with 401 `InvalidAuthenticationToken`. */

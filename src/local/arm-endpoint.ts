@@ -7,7 +7,8 @@
  *       /backupFabrics/Azure/protectionContainers/{container}/protectedItems/{item}/recoveryPoints
  *       ?api-version=2023-06-01[&$filter=startDate eq '...' and endDate eq '...']
  *
- * and `.../recoveryPoints/{name}` for one point. Answers `{ value: [...], nextLink? }` in pages; the SDK follows
+ * and `.../recoveryPoints/{name}` for one point; and a vault's inventory, `…/vaults/{vault}/backupPolicies` and
+ * `…/vaults/{vault}/backupProtectedItems` (arm-inventory.ts). Answers `{ value: [...], nextLink? }` in pages; the SDK follows
  * `nextLink` verbatim. The points come from a provider supplied by the caller. Like ARM it requires a bearer
  * token and an api-version, throttles with 429 + Retry-After (seconds), answers unknown items with 404 and an
  * `{ error: { code, message } }` body, and records every request.
@@ -22,6 +23,7 @@ import type {
   RecordedArmRequest,
   RecoveryPointsRef,
 } from "./arm-contract.js";
+import { INVENTORY_PATH, itemResource, policyResource, type VaultRef } from "./arm-inventory.js";
 import { inWindow, parseRecoveryPointFilter, pointResource } from "./arm-recovery-points.js";
 import {
   bearerToken,
@@ -94,7 +96,7 @@ function itemRoute(req: IncomingMessage, url: URL): ItemRoute | Answer {
     return armError(
       404,
       "NotFound",
-      `No route for ${req.method} ${url.pathname}: this stand-in serves only recovery points.`,
+      `No route for ${req.method} ${url.pathname}: this stand-in serves only recovery points and vault inventories.`,
     );
   }
   const [, sub, rg, vault, fabric, container, item, pointName] = match.map((part) =>
@@ -138,6 +140,21 @@ export async function startArmEndpoint(options: ArmEndpointOptions): Promise<Arm
     return null;
   };
 
+  /** One page of a list, with a `nextLink` (same query, `$skiptoken`) when more follow. */
+  const page = (url: URL, record: RecordedArmRequest, apiVersion: string, all: unknown[]) => {
+    const offset = Math.max(0, Number(record.skipToken ?? "0") || 0);
+    const value = all.slice(offset, offset + pageSize);
+    const body: { value: unknown[]; nextLink?: string } = { value };
+    if (offset + pageSize < all.length) {
+      const next = new URL(url.pathname, origin);
+      next.searchParams.set("api-version", apiVersion);
+      if (record.filter !== null) next.searchParams.set("$filter", record.filter);
+      next.searchParams.set("$skiptoken", String(offset + pageSize));
+      body.nextLink = next.toString();
+    }
+    return { body, count: value.length };
+  };
+
   /** One page of the item's points inside the `$filter` window, with a `nextLink` when more follow. */
   const listAnswer = (
     url: URL,
@@ -146,31 +163,65 @@ export async function startArmEndpoint(options: ArmEndpointOptions): Promise<Arm
     path: string,
     points: LocalRecoveryPoint[],
   ): Answer => {
-    const filter = record.filter ?? undefined;
-    const window = options.applyFilter === false ? null : parseRecoveryPointFilter(filter);
-    const kept = points.filter((p) => inWindow(p, window));
-    const offset = Math.max(0, Number(record.skipToken ?? "0") || 0);
-    const page = kept.slice(offset, offset + pageSize);
-    const body: { value: unknown[]; nextLink?: string } = {
-      value: page.map((p) => pointResource(path, p)),
-    };
-    if (offset + pageSize < kept.length) {
-      const next = new URL(url.pathname, origin);
-      next.searchParams.set("api-version", apiVersion);
-      if (filter !== undefined) next.searchParams.set("$filter", filter);
-      next.searchParams.set("$skiptoken", String(offset + pageSize));
-      body.nextLink = next.toString();
+    const window =
+      options.applyFilter === false ? null : parseRecoveryPointFilter(record.filter ?? undefined);
+    const kept = points.filter((p) => inWindow(p, window)).map((p) => pointResource(path, p));
+    const { body, count } = page(url, record, apiVersion, kept);
+    return { status: 200, body, fault: null, points: count };
+  };
+
+  /** A vault's policies or protected items (Azure VMs only, as the `$filter` asks). */
+  const inventoryAnswer = (url: URL, record: RecordedArmRequest, match: RegExpExecArray): Answer => {
+    const [, sub = "", rg = "", vaultName = "", list = ""] = match.map((p) => decodeURIComponent(p));
+    const vault: VaultRef = { subscriptionId: sub, resourceGroup: rg, vault: vaultName };
+    record.kind = list.toLowerCase() === "backuppolicies" ? "backupPolicies" : "backupProtectedItems";
+    record.vault = `${sub}/${rg}/${vaultName}`;
+    if (record.apiVersion === null) {
+      return armError(
+        400,
+        "MissingApiVersionParameter",
+        "The api-version query parameter (?api-version=) is required for all requests.",
+      );
     }
-    return { status: 200, body, fault: null, points: page.length };
+    const fault = takeFault(null);
+    if (fault !== undefined) return faultAnswer(fault);
+    const inventory = options.inventory ? options.inventory(vault) : { policies: [], items: [] };
+    if (inventory === null) {
+      return armError(
+        404,
+        "ResourceNotFound",
+        `The Resource 'Microsoft.RecoveryServices/vaults/${vaultName}' under resource group '${rg}' was not found.`,
+      );
+    }
+    if (!/backupManagementType\s+eq\s+'AzureIaasVM'/i.test(record.filter ?? "")) {
+      return armError(
+        400,
+        "BMSUserErrorInvalidInput",
+        "This stand-in answers only the Azure VM lists ($filter backupManagementType eq 'AzureIaasVM').",
+      );
+    }
+    const all =
+      record.kind === "backupPolicies"
+        ? inventory.policies.map((p) => policyResource(vault, p))
+        : inventory.items.map((i) => itemResource(vault, i));
+    const { body, count } = page(url, record, record.apiVersion, all);
+    return { status: 200, body, fault: null, points: count };
   };
 
   const answer = async (req: IncomingMessage, url: URL, record: RecordedArmRequest): Promise<Answer> => {
     const refused = authenticate(req);
     if (refused !== null) return refused;
+    const inventory = req.method === "GET" ? INVENTORY_PATH.exec(url.pathname) : null;
+    if (inventory) {
+      await delay(options.latencyMs ?? 0);
+      return inventoryAnswer(url, record, inventory);
+    }
     const route = itemRoute(req, url);
     if ("status" in route) return route;
     const { ref, fabric, pointName } = route;
     record.ref = ref;
+    record.kind = "recoveryPoints";
+    record.vault = `${ref.subscriptionId}/${ref.resourceGroup}/${ref.vault}`;
     if (record.apiVersion === null) {
       return armError(
         400,
@@ -210,6 +261,8 @@ export async function startArmEndpoint(options: ArmEndpointOptions): Promise<Arm
     await readBody(req).catch(() => "");
     const url = new URL(req.url ?? "/", "https://127.0.0.1");
     const record: RecordedArmRequest = {
+      kind: "other",
+      vault: null,
       method: req.method ?? "",
       path: url.pathname,
       apiVersion: url.searchParams.get("api-version"),

@@ -171,19 +171,34 @@ interface RawPoint {
   timeMs: number;
 }
 
-function describeError(error: unknown): string {
+/** What went wrong with an ARM read of `what` (e.g. "this vault's recovery points"), in one line. */
+export function describeArmError(error: unknown, what: string): string {
   const e = error as { statusCode?: unknown; code?: unknown; message?: unknown; name?: unknown };
   const status = typeof e.statusCode === "number" ? e.statusCode : null;
   const code = typeof e.code === "string" ? e.code : null;
+  if (error instanceof DeadlineError) return `ARM gave ${error.message}`;
+  if (error instanceof BudgetError) return "not read: the run's time budget ran out";
+  if (e.name === "AbortError") return "the read was cancelled";
+  if (status === 404) return `ARM does not know ${what} (404${code ? ` ${code}` : ""})`;
+  if (status === 403 || status === 401) {
+    return `not allowed to read ${what} (${status}${code ? ` ${code}` : ""}): give the identity the Backup Reader role on the vault`;
+  }
+  const text = typeof e.message === "string" ? e.message.split("\n")[0]?.slice(0, 200) : String(error);
+  return `the list of ${what} failed${status ? ` (${status}${code ? ` ${code}` : ""})` : ""}: ${text ?? "unknown error"}`;
+}
+
+function describeError(error: unknown): string {
+  const e = error as { statusCode?: unknown; name?: unknown };
   if (error instanceof DeadlineError) return `ARM gave ${error.message}: the consistency stays inferred`;
   if (error instanceof BudgetError) return "not looked up: the run's time budget ran out";
   if (e.name === "AbortError") return "the look-up was cancelled";
-  if (status === 404) return `ARM does not know this protected item (404${code ? ` ${code}` : ""})`;
-  if (status === 403 || status === 401) {
-    return `not allowed to read this vault's recovery points (${status}${code ? ` ${code}` : ""}): give the identity the Backup Reader role on the vault`;
-  }
-  const text = typeof e.message === "string" ? e.message.split("\n")[0]?.slice(0, 200) : String(error);
-  return `the recovery-point list failed${status ? ` (${status}${code ? ` ${code}` : ""})` : ""}: ${text ?? "unknown error"}`;
+  if (e.statusCode === 404) return describeArmError(error, "this protected item");
+  if (e.statusCode === 403 || e.statusCode === 401)
+    return describeArmError(error, "this vault's recovery points");
+  return describeArmError(error, "recovery points").replace(
+    "the list of recovery points failed",
+    "the recovery-point list failed",
+  );
 }
 
 /** The recovery points of one protected item whose time falls in [startMs, endMs], as ARM pages them. */
