@@ -3,6 +3,7 @@
  * them from the local Log Analytics endpoint, and its recovery points from the local ARM endpoint.
  */
 import type { LocalRecoveryPoint, RecoveryPointsProvider, RecoveryPointsRef } from "../local/arm-endpoint.js";
+import type { InventoryProvider, LocalPolicy, VaultRef } from "../local/arm-inventory.js";
 import {
   missingTable,
   type LogsProvider,
@@ -166,4 +167,29 @@ export function createArmProvider(
   }
   return (ref: RecoveryPointsRef) =>
     byItem.get(itemKey(ref.subscriptionId, ref.resourceGroup, ref.vault, ref.container, ref.item)) ?? null;
+}
+
+/** The VM's resource ID as Azure spells it (the VM lives in its vault's subscription). */
+export function estateVmId(vm: EstateVm): string {
+  return `/subscriptions/${vm.vault.subscriptionId}/resourceGroups/${vm.resourceGroup}/providers/Microsoft.Compute/virtualMachines/${vm.name}`;
+}
+
+/** The estate's policy: daily at 22:00 UTC. */
+export const ESTATE_POLICY: LocalPolicy = { name: "DefaultPolicy", frequency: "Daily", times: ["22:00"] };
+
+/** Provider for the local ARM endpoint's vault inventories: every VM of a vault, under the default policy. */
+export function createInventoryProvider(vms: EstateVm[]): InventoryProvider {
+  return (ref: VaultRef) => {
+    const mine = vms.filter(
+      (vm) =>
+        vm.vault.subscriptionId.toLowerCase() === ref.subscriptionId.toLowerCase() &&
+        vm.vault.resourceGroup.toLowerCase() === ref.resourceGroup.toLowerCase() &&
+        vm.vault.name.toLowerCase() === ref.vault.toLowerCase(),
+    );
+    if (mine.length === 0) return null;
+    return {
+      policies: [ESTATE_POLICY],
+      items: mine.map((vm) => ({ vmId: estateVmId(vm), policy: ESTATE_POLICY.name })),
+    };
+  };
 }

@@ -16,9 +16,10 @@
  * expected.ts, and what the stand-ins serve estate-providers.ts.
  */
 import type { RecoveryPointsProvider } from "../local/arm-endpoint.js";
+import type { InventoryProvider } from "../local/arm-inventory.js";
 import type { LogsProvider } from "../local/logs-endpoint.js";
 import { DAY_MS, dateOf, HOUR_MS, parseDate } from "./days.js";
-import { createArmProvider, createLogsProvider } from "./estate-providers.js";
+import { createArmProvider, createInventoryProvider, createLogsProvider } from "./estate-providers.js";
 import { expectedFor, type ExpectedDay } from "./expected.js";
 import {
   makeVaults,
@@ -66,6 +67,8 @@ export interface Estate {
   logsProvider(nowMs?: number, options?: { azureDiagnosticsFull?: boolean }): LogsProvider;
   /** Provider for the local ARM endpoint: each protected item's recovery points (null: unknown item). */
   armProvider: RecoveryPointsProvider;
+  /** Provider for the local ARM endpoint's vault inventories (policies and protected items). */
+  inventoryProvider: InventoryProvider;
   expected: { days: ExpectedDay[] };
 }
 
@@ -114,6 +117,7 @@ export function buildEstate(options: EstateOptions): Estate {
     logsProvider: (nowMs = Number.POSITIVE_INFINITY, options = {}) =>
       createLogsProvider(jobs, nowMs, options.azureDiagnosticsFull === true),
     armProvider: createArmProvider(vms, jobs, cast.armMissing),
+    inventoryProvider: createInventoryProvider(vms),
     expected,
   };
 }

@@ -40,7 +40,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const [tables, logs, arm] = await Promise.all([
     startLocalTables(),
     startLogsEndpoint({ provider: (request) => provider(request) }),
-    startArmEndpoint({ provider: estate.armProvider }),
+    startArmEndpoint({ provider: estate.armProvider, inventory: estate.inventoryProvider }),
   ]);
   try {
     const config = loadConfig({

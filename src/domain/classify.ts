@@ -37,12 +37,12 @@ export function classifyCode(raw: string | null | undefined): CodeClass {
  * (see the inference table in the product documentation).
  */
 export function inferConsistency(
-  job: Pick<BackupJob, "vm" | "os" | "status" | "crashOnlyPolicy">,
+  job: Pick<BackupJob, "vm" | "os" | "status" | "policy">,
   options: ClassifyOptions,
   entry: CatalogueEntry | null,
 ): Consistency {
   if (job.status === "Failed" || job.status === "Cancelled") return "none";
-  if (job.crashOnlyPolicy) return "crash";
+  if (job.policy?.crashOnly) return "crash";
   if (job.status === "CompletedWithWarnings") {
     if (entry?.category === "vss") return "file-system";
     if (entry?.category === "fsfreeze" && entry.kind === "warning") return "file-system";

@@ -83,7 +83,7 @@ export function runsLinuxAppScripts(vm: string, options: ClassifyOptions): boole
   return linuxAppVms(options).matches(vm);
 }
 
-type JobFacts = Pick<BackupJob, "vm" | "os" | "crashOnlyPolicy">;
+type JobFacts = Pick<BackupJob, "vm" | "os" | "policy">;
 
 /**
  * What consistency the VM should get when everything works: crash under a crash-only policy,
@@ -91,7 +91,7 @@ type JobFacts = Pick<BackupJob, "vm" | "os" | "crashOnlyPolicy">;
  * unknown when the OS is unknown.
  */
 export function expectedConsistency(job: JobFacts, options: ClassifyOptions): ExpectedConsistency {
-  if (job.crashOnlyPolicy) return "crash";
+  if (job.policy?.crashOnly) return "crash";
   if (job.os === "Windows") return "application";
   if (job.os === "Linux") return runsLinuxAppScripts(job.vm, options) ? "application" : "file-system";
   return "unknown";

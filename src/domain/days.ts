@@ -138,3 +138,42 @@ export function dayWindow(date: string, tz: string = UTC): { startMs: number; en
 export function yesterdayIn(tz: string = UTC, nowMs: number = Date.now()): string {
   return addDays(dayOf(nowMs, tz), -1);
 }
+
+const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/** Offset (ms) of the zone's clock from UTC at an instant. */
+function offsetAt(ms: number, zone: string): number {
+  let f = offsetFormatters.get(zone);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-US", {
+      timeZone: zone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+    });
+    offsetFormatters.set(zone, f);
+  }
+  const p: Record<string, number> = {};
+  for (const part of f.formatToParts(ms)) if (part.type !== "literal") p[part.type] = Number(part.value);
+  const wall = Date.UTC(
+    p.year ?? 0,
+    (p.month ?? 1) - 1,
+    p.day ?? 1,
+    p.hour ?? 0,
+    p.minute ?? 0,
+    p.second ?? 0,
+  );
+  return wall - Math.floor(ms / 1000) * 1000;
+}
+
+/** The instant at which the zone's clock shows `date` + `minutes` (a skipped hour moves forward). */
+export function wallClockInstant(date: string, minutes: number, zone: string): number {
+  const wall = Date.parse(`${date}T00:00:00Z`) + minutes * MINUTE_MS;
+  if (zone === "UTC" || zone === "Etc/UTC") return wall;
+  const guess = wall - offsetAt(wall, zone);
+  return wall - offsetAt(guess, zone);
+}

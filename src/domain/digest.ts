@@ -44,7 +44,7 @@ export function buildDigest(input: DigestInput): Digest {
     topCodes: topCodes(input.jobs, lookup),
     coverage,
     series: digestSeries(day, history),
-    notes: digestNotes(input.jobs),
+    notes: [...(input.notes ?? []), ...digestNotes(input.jobs)],
     vms: vmRows(day),
   };
 }

@@ -59,10 +59,23 @@ export interface BackupJob {
   code: string | null;
   /** TimeGenerated of the row that won deduplication, epoch ms (0 when unknown). */
   timeGeneratedMs: number;
-  /** True when the item's policy takes crash-consistent snapshots only. */
-  crashOnlyPolicy: boolean;
+  /**
+   * The backup policy that protects the VM, from its vault's inventory (ARM `backupPolicies` and
+   * `backupProtectedItems`); absent or null when not known (recovery points `off`, or the vault not listed).
+   * Log Analytics rows do not carry it.
+   */
+  policy?: JobPolicy | null;
   /** The workspace the row came from, when read from Log Analytics. */
   workspaceId: string | null;
+}
+
+/** What the classifier needs of a backup policy. */
+export interface JobPolicy {
+  name: string;
+  /** `V2` = Enhanced: a Windows job's application-consistent snapshot may fall back to crash. */
+  type: "V1" | "V2";
+  /** `snapshotConsistencyType = OnlyCrashConsistent`: every point is crash-consistent by design. */
+  crashOnly: boolean;
 }
 
 /** What a recovery-point look-up found for a job. */

@@ -7,7 +7,7 @@
  * (recovery points `off`, or the vault could not be listed) the schedule is unknown, so a VM is due daily,
  * until it has had no job for more than {@link LAPSE_DAYS} days: then it is no longer expected (said once).
  */
-import { addDays, daysBetween, dayOf, MINUTE_MS } from "./days.js";
+import { addDays, daysBetween, dayOf, wallClockInstant } from "./days.js";
 import { WINDOWS_ZONES } from "./windows-zones.js";
 
 export const WEEKDAYS = [
@@ -69,45 +69,6 @@ export function policyZone(name: string | null | undefined): string {
   } catch {
     return "UTC";
   }
-}
-
-const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
-
-/** Offset (ms) of the zone's clock from UTC at an instant. */
-function offsetAt(ms: number, zone: string): number {
-  let f = offsetFormatters.get(zone);
-  if (!f) {
-    f = new Intl.DateTimeFormat("en-US", {
-      timeZone: zone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-    });
-    offsetFormatters.set(zone, f);
-  }
-  const p: Record<string, number> = {};
-  for (const part of f.formatToParts(ms)) if (part.type !== "literal") p[part.type] = Number(part.value);
-  const wall = Date.UTC(
-    p.year ?? 0,
-    (p.month ?? 1) - 1,
-    p.day ?? 1,
-    p.hour ?? 0,
-    p.minute ?? 0,
-    p.second ?? 0,
-  );
-  return wall - Math.floor(ms / 1000) * 1000;
-}
-
-/** The instant at which the zone's clock shows `date` + `minutes` (a skipped hour moves forward). */
-export function wallClockInstant(date: string, minutes: number, zone: string): number {
-  const wall = Date.parse(`${date}T00:00:00Z`) + minutes * MINUTE_MS;
-  if (zone === "UTC" || zone === "Etc/UTC") return wall;
-  const guess = wall - offsetAt(wall, zone);
-  return wall - offsetAt(guess, zone);
 }
 
 function minutesOf(time: string): number | null {
@@ -200,6 +161,10 @@ export interface ExpectationInput {
 /** What is expected of a VM that had no job on `day`. */
 export function expectationOn(input: ExpectationInput): Expectation {
   const { item, day } = input;
+  if (item === undefined && input.retiredOn !== null && input.retiredOn <= day) {
+    // Found retired by an earlier run; without today's inventory that still stands.
+    return { kind: "retired", announce: input.retiredOn === day, reason: "stopped", state: null };
+  }
   if (item === undefined) {
     const days = input.lastJobDay === null ? 0 : daysBetween(input.lastJobDay, day);
     if (days > LAPSE_DAYS) return { kind: "lapsed", announce: days === LAPSE_DAYS + 1, days };

@@ -57,8 +57,10 @@ export function createReportHandler(options: ReadFunctionOptions = {}): HttpHand
   return async (request, context) => {
     const env = options.env ?? process.env;
     let yesterday: string;
+    let timeZone: string;
     try {
-      yesterday = yesterdayIn(timeZoneOf(env), options.now?.());
+      timeZone = timeZoneOf(env);
+      yesterday = yesterdayIn(timeZone, options.now?.());
     } catch (error) {
       return text(500, serverError(context, "Reading PULSE_TIMEZONE", error, env));
     }
@@ -77,7 +79,7 @@ export function createReportHandler(options: ReadFunctionOptions = {}): HttpHand
         );
       }
       const jobs = await trends.readDayJobs(date);
-      html = htmlDigest(await composeDigest({ date, jobs, store: trends, run }));
+      html = htmlDigest(await composeDigest({ date, jobs, store: trends, run, timeZone }));
     } catch (error) {
       return text(
         500,

@@ -46,7 +46,6 @@ const FIELD_COLUMNS = {
   state: ["State", "State_s"],
   operationName: ["OperationName"],
   schemaVersion: ["SchemaVersion_s"],
-  snapshotConsistency: ["SnapshotConsistencyType"],
 } as const satisfies Record<string, readonly string[]>;
 
 type Field = keyof typeof FIELD_COLUMNS;

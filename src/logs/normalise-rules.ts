@@ -156,9 +156,6 @@ export function toJob(
     durationSec: cellNumber(firstCell(row, plan.duration)),
     code: code === "" || code === "Success" || code.toLowerCase() === "success" ? null : code,
     timeGeneratedMs: head.timeGeneratedMs,
-    crashOnlyPolicy:
-      plan.snapshotConsistency.length > 0 &&
-      first(row, plan.snapshotConsistency).toLowerCase() === "onlycrashconsistent",
     workspaceId,
   };
 }

@@ -6,9 +6,13 @@ import { lookupCode } from "../domain/catalogue.js";
 import { buildDigest, type CoverageInput, type Digest } from "../domain/digest.js";
 import type { ClassifiedJob } from "../domain/model.js";
 import { addDays } from "../domain/days.js";
+import { expectedVms } from "../domain/expected-vms.js";
+import { vmKey } from "../domain/names.js";
+import type { ItemFacts } from "../domain/schedule.js";
 import { stateAsOf } from "../domain/vm-state.js";
 import type { WorkspaceReport } from "../logs/workspace-report.js";
-import type { RunRecord, TrendStore } from "../store/trend-store.js";
+import type { Inventory, VaultInventory } from "../recovery/inventory.js";
+import type { RunRecord, StoredVmState, TrendStore } from "../store/trend-store.js";
 
 /** What was read for the day: the workspaces of this run, or the stored run record of an earlier run. */
 export type DigestCoverageSource =
@@ -18,6 +22,12 @@ export type ComposeDigestInput = {
   date: string;
   jobs: readonly ClassifiedJob[];
   store: TrendStore | null;
+  /** PULSE_TIMEZONE (default UTC): the days of schedules and of "no job for 14 days". */
+  timeZone?: string;
+  /** The run's vault inventory; null or absent: schedules unknown (due daily, lapsed after 14 days). */
+  inventory?: Inventory | null;
+  /** Store the day VMs are first found retired (the daily run; not a dry run, not a report). */
+  markRetired?: boolean;
 } & DigestCoverageSource;
 
 /**
@@ -34,22 +44,53 @@ export async function composeDigest(input: ComposeDigestInput): Promise<Digest> 
       ])
     : [[], [], []];
   // VMs first seen after this day are not expected to have had a job on it.
-  const known = states
+  const seen = states
     .filter((s) => s.historyEnd !== "" && firstDayOf(s) <= date)
     .map((s) => stateAsOf(s, date));
+  const judged = await judgeKnownVms(input, seen);
+  const expectedKeys = new Set(judged.expected.map((v) => vmKey(v.vm, v.vault)));
+  const known = seen.filter((s) => expectedKeys.has(vmKey(s.vm, s.vault)));
   return buildDigest({
     date,
     jobs: input.jobs,
     trends,
     yesterday,
     vmStates: known,
-    knownVms: known.map((s) => ({ vm: s.vm, vault: s.vault, lastJobAt: s.lastJobAt })),
+    knownVms: judged.expected,
+    notes: judged.notes,
     coverage: {
       ...("run" in input ? coverageOfRun(input.run) : coverageOfRead(input)),
       vaultsKnown: [...new Set(known.map((s) => s.vault))],
     },
     lookup: lookupCode,
   });
+}
+
+/**
+ * What is expected of each known VM on the day: due (listed under "no backup job" when it had none), not due,
+ * retired or lapsed (said once in the notes, then left out). Stores the day a VM is first found retired.
+ */
+async function judgeKnownVms(input: ComposeDigestInput, seen: StoredVmState[]) {
+  const withJob = new Set(input.jobs.map((j) => j.vmId ?? vmKey(j.vm, j.vault)));
+  const vaults: Map<string, VaultInventory> = input.inventory
+    ? await input.inventory.vaultsOf(seen.flatMap((s) => (s.vmId && s.vaultId ? [s.vaultId] : [])))
+    : new Map<string, VaultInventory>();
+  const itemOf = (s: Pick<StoredVmState, "vmId" | "vaultId">): ItemFacts | null | undefined => {
+    const v = s.vmId && s.vaultId ? vaults.get(s.vaultId.toLowerCase()) : undefined;
+    if (!v || v.error !== null || !s.vmId) return undefined;
+    return v.items.get(s.vmId) ?? null;
+  };
+  const judged = expectedVms({
+    date: input.date,
+    tz: input.timeZone ?? "UTC",
+    known: seen.map((s) => ({ ...s, retiredOn: s.retiredOn ?? null })),
+    hadJob: (s) => withJob.has(s.vmId ?? vmKey(s.vm, s.vault)),
+    itemOf,
+  });
+  if (input.markRetired && input.store && judged.newlyRetired.length > 0) {
+    await input.store.markRetired(judged.newlyRetired, input.date);
+  }
+  return judged;
 }
 
 function coverageOfRead(read: {

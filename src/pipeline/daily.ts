@@ -18,7 +18,7 @@ import type { QueryProgress, WorkspaceReport } from "../logs/workspace-report.js
 import type { RecoveryPointsClient } from "../recovery/recovery-points.js";
 import type { Outbox } from "../store/outbox.js";
 import type { TrendStore } from "../store/trend-store.js";
-import { composeDigest } from "./compose-digest.js";
+import { composeDigest, type ComposeDigestInput } from "./compose-digest.js";
 import { deliver, type DeliveryReport } from "./deliver.js";
 import { webhookTarget } from "./outcome.js";
 import { readAndClassify, type ClassifiedRead, type PointCounts } from "./read-and-classify.js";
@@ -87,7 +87,12 @@ export async function runDaily(config: Config, deps: DailyDeps, options: DailyOp
     log,
   });
   const today = byDay.get(date) ?? [];
-  const digest = await digestOfDay(date, today, outcome, days.at(-1), deps.store, log);
+  const judge: Judging = {
+    timeZone: config.timeZone,
+    inventory: read.inventory,
+    markRetired: !dryRun,
+  };
+  const digest = await digestOfDay(date, today, outcome, days.at(-1), deps.store, judge, log);
   const delivery =
     !dryRun && deps.outbox
       ? await deliverDigest(config, { ...deps, outbox: deps.outbox }, digest, log)
@@ -144,6 +149,14 @@ async function readDays(
         (w.error ? ` (${w.error})` : ""),
     );
   }
+  const inventory = read.inventory;
+  if (inventory) {
+    log(
+      `Vault inventory: ${inventory.listed.length} vault(s) listed through ARM in ${inventory.calls} call(s)` +
+        (inventory.failed.length > 0 ? `, ${inventory.failed.length} could not be listed` : ""),
+    );
+    for (const f of inventory.failed) log(`  vault ${f.vaultId}: ${f.error} (its VMs are judged without it)`);
+  }
   const points = read.recoveryPoints;
   if (points) {
     log(
@@ -166,14 +179,19 @@ async function digestOfDay(
   outcome: ReadOutcome,
   written: DayWritten | undefined,
   store: TrendStore | null,
+  judge: Judging,
   log: (line: string) => void,
 ): Promise<Digest> {
   const keptRun = written?.keptStored && store ? await store.readRun(date) : null;
-  if (!keptRun || !store) return composeDigest({ date, jobs: today, store, ...outcome });
-  const digest = await composeDigest({ date, jobs: await store.readDayJobs(date), store, run: keptRun });
+  if (!keptRun || !store) return composeDigest({ date, jobs: today, store, ...judge, ...outcome });
+  const jobs = await store.readDayJobs(date);
+  const digest = await composeDigest({ date, jobs, store, ...judge, run: keptRun });
   log(`The digest shows the stored day ${date}, which this read could not improve on`);
   return digest;
 }
+
+/** How the digest judges VMs without a job: the run's time zone and inventory. */
+type Judging = Pick<ComposeDigestInput, "timeZone" | "inventory" | "markRetired">;
 
 /** The digest's channels: the webhook (PULSE_WEBHOOK_URL) and e-mail (PULSE_EMAIL_TO), when set. */
 function digestChannels(

@@ -8,7 +8,7 @@ import type { LogsClient } from "../logs/query-client.js";
 import { queryJobs } from "../logs/query.js";
 import type { WorkspaceReport } from "../logs/workspace-report.js";
 import { itemRefOf, type ItemRef, type RecoveryPointsClient } from "../recovery/recovery-points.js";
-import { probeVault, READER_ROLE } from "../recovery/vault-probe.js";
+import { probePolicies, probeVault, READER_ROLE, type PolicyProbe } from "../recovery/vault-probe.js";
 import type { DoctorCheck } from "./doctor-check.js";
 
 export const WINDOW_MS = 48 * 3_600_000;
@@ -117,7 +117,18 @@ function itemsByVault(jobs: readonly BackupJob[]): Map<string, { vault: string; 
   return out;
 }
 
-/** One check per vault seen in the data: its recovery points can be listed through ARM. */
+function policiesText(p: Extract<PolicyProbe, { ok: true }>): string {
+  const kinds = [
+    p.enhanced > 0 ? `${p.enhanced} Enhanced` : "",
+    p.crashOnly > 0 ? `${p.crashOnly} crash-only` : "",
+  ].filter((k) => k !== "");
+  return `${p.policies} Azure VM backup polic${p.policies === 1 ? "y" : "ies"}${kinds.length > 0 ? ` (${kinds.join(", ")})` : ""}`;
+}
+
+/**
+ * One check per vault seen in the data: its recovery points and its backup policies (schedules, crash-only,
+ * Enhanced) can be listed through ARM.
+ */
 export async function checkVaults(
   client: RecoveryPointsClient,
   jobs: readonly BackupJob[],
@@ -136,14 +147,26 @@ export async function checkVaults(
           fix: 'send CoreAzureBackup to the workspace with destination table "Resource specific" so jobs carry the vault\'s resource ID and container',
         };
       }
-      const probe = await probeVault(client, ref, nowMs - WINDOW_MS, nowMs);
+      const [probe, policies] = await Promise.all([
+        probeVault(client, ref, nowMs - WINDOW_MS, nowMs),
+        probePolicies(client, ref),
+      ]);
       const scope = `/subscriptions/${ref.subscriptionId}`;
       if (probe.ok) {
+        if (policies.ok) {
+          return {
+            name,
+            ok: true,
+            detail: `recovery points readable through ARM (${probe.points} in the last 48 h for ${ref.protectedItemName.replace(/^VM;iaasvmcontainerv2;/i, "")}); ${policiesText(policies)}`,
+            fix: "",
+          };
+        }
+        const head = [policies.status, policies.code].filter((x) => x !== null).join(" ");
         return {
           name,
-          ok: true,
-          detail: `recovery points readable through ARM (${probe.points} in the last 48 h for ${ref.protectedItemName.replace(/^VM;iaasvmcontainerv2;/i, "")})`,
-          fix: "",
+          ok: false,
+          detail: `recovery points readable, but the backup policies could not be listed${head ? ` (${head})` : ""}: ${policies.message}; without them schedules, crash-only and Enhanced policies are not known`,
+          fix: `assign the "${READER_ROLE}" role (or the built-in Backup Reader role) to ${identity} at scope ${scope} (or ${scope}/resourceGroups/${ref.resourceGroup})`,
         };
       }
       const head = [probe.status, probe.code].filter((x) => x !== null).join(" ");

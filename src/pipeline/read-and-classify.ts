@@ -1,7 +1,8 @@
 /**
  * The read-and-classify step the daily run and the alert evaluation share: read the jobs that started in a
- * window from every configured workspace, look up recovery points as configured (reusing what an earlier run
- * already observed), and classify each job.
+ * window from every configured workspace, read the inventory of their vaults through ARM (each job's policy:
+ * crash-only, Enhanced), look up recovery points as configured (reusing what an earlier run already
+ * observed), and classify each job.
  */
 import type { Config } from "../config.js";
 import { classifyJob } from "../domain/classify.js";
@@ -9,6 +10,7 @@ import type { BackupJob, Consistency, JobStatus } from "../domain/model.js";
 import type { LogsClient } from "../logs/query-client.js";
 import { queryJobs, type QueryJobsResult } from "../logs/query.js";
 import type { QueryProgress } from "../logs/workspace-report.js";
+import { Inventory } from "../recovery/inventory.js";
 import {
   lookupRecoveryPoints,
   type LookupOptions,
@@ -40,6 +42,8 @@ export interface ReadRequest {
    */
   observedEarlier?: () => Promise<ReadonlyMap<string, ObservedJob>>;
   onProgress?: (progress: QueryProgress) => void;
+  /** The run's vault inventory (default: a new one when look-ups are on; none when they are off). */
+  inventory?: Inventory | null;
 }
 
 /** Options of the calls this step makes (cancellation). */
@@ -66,6 +70,8 @@ export interface ClassifiedRead {
   classified: StoredJob[];
   /** Present when recovery-point look-ups are on. */
   recoveryPoints: PointCounts | null;
+  /** The run's vault inventory (null when recovery points are off: no ARM call at all). */
+  inventory: Inventory | null;
 }
 
 /** The recovery-point type that reads back as each observed level. */
@@ -78,7 +84,7 @@ const POINT_TYPE: Record<Consistency, string> = {
 };
 
 export async function readAndClassify(
-  config: Pick<Config, "workspaceIds" | "recoveryPoints" | "linuxAppConsistentVms">,
+  config: Pick<Config, "workspaceIds" | "recoveryPoints" | "linuxAppConsistentVms" | "timeZone">,
   deps: ReadDeps,
   request: ReadRequest,
   options: ReadCallOptions = {},
@@ -95,18 +101,38 @@ export async function readAndClassify(
   const jobs =
     upTo === undefined ? query.read.jobs : query.read.jobs.filter((j) => j.timeGeneratedMs <= upTo);
 
+  const armOn = deps.recovery !== null && config.recoveryPoints !== "off";
+  const inventory =
+    request.inventory !== undefined
+      ? request.inventory
+      : armOn && deps.recovery
+        ? new Inventory(deps.recovery, options.abortSignal)
+        : null;
+  if (inventory) await attachPolicies(jobs, inventory);
   const { points, recoveryPoints } =
-    deps.recovery && config.recoveryPoints !== "off"
-      ? await pointsOf(jobs, deps.recovery, config.recoveryPoints, request, options)
+    deps.recovery && armOn
+      ? await pointsOf(jobs, deps.recovery, config, request, options)
       : { points: new Map<string, RecoveryPointLookup>(), recoveryPoints: null };
-  return { query, jobs, classified: classifyWithPoints(jobs, config, points), recoveryPoints };
+  return { query, jobs, classified: classifyWithPoints(jobs, config, points), recoveryPoints, inventory };
+}
+
+/** Each job's policy, from its vault's inventory (one policy list and one item list per vault). */
+async function attachPolicies(jobs: BackupJob[], inventory: Inventory): Promise<void> {
+  const vaults = await inventory.vaultsOf(jobs.flatMap((j) => (j.vaultId ? [j.vaultId] : [])));
+  for (const job of jobs) {
+    const item =
+      job.vmId && job.vaultId ? vaults.get(job.vaultId.toLowerCase())?.items.get(job.vmId) : undefined;
+    if (item?.policy) {
+      job.policy = { name: item.policy.name, type: item.policy.type, crashOnly: item.policy.crashOnly };
+    }
+  }
 }
 
 /** The recovery points of the jobs read: reused from an earlier run where it observed them, else looked up. */
 async function pointsOf(
   jobs: readonly BackupJob[],
   client: RecoveryPointsClient,
-  mode: LookupOptions["mode"],
+  config: { recoveryPoints: LookupOptions["mode"]; timeZone: string },
   request: Pick<ReadRequest, "lookUp" | "observedEarlier">,
   options: ReadCallOptions,
 ): Promise<{ points: Map<string, RecoveryPointLookup>; recoveryPoints: PointCounts }> {
@@ -128,7 +154,8 @@ async function pointsOf(
   const found = await lookupRecoveryPoints({
     client,
     jobs: toLookUp,
-    mode,
+    mode: config.recoveryPoints,
+    timeZone: config.timeZone,
     ...(options.abortSignal ? { abortSignal: options.abortSignal } : {}),
   });
   for (const [jobId, p] of found) {

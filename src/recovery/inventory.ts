@@ -122,6 +122,9 @@ export class Inventory {
   private readonly vaults = new Map<string, Promise<VaultInventory>>();
   /** List calls sent (each page counts). */
   calls = 0;
+  /** Vaults listed, and those that could not be (with the reason). */
+  readonly listed: string[] = [];
+  readonly failed: { vaultId: string; error: string }[] = [];
 
   constructor(
     private readonly client: RecoveryPointsClient,
@@ -196,9 +199,12 @@ export class Inventory {
           items.set(vmId.toLowerCase(), { policy, protectionState: p.protectionState ?? null });
         }
       }
+      this.listed.push(vaultId);
       return { vaultId, items, policies, error: null };
     } catch (error) {
-      return empty(describeArmError(error, "the vault's policies and items"));
+      const message = describeArmError(error, "the vault's policies and items");
+      this.failed.push({ vaultId, error: message });
+      return empty(message);
     }
   }
 }

@@ -11,7 +11,9 @@ import { RecoveryServicesBackupClient } from "@azure/arm-recoveryservicesbackup"
 import type { TokenCredential } from "@azure/core-auth";
 import type { RecoveryPointMode } from "../config.js";
 import { BudgetError, deadlinePolicy, DeadlineError } from "../deadline.js";
+import { dayOf } from "../domain/days.js";
 import type { BackupJob, ObservedPoint } from "../domain/model.js";
+import { pointInDoubt } from "../domain/point-doubt.js";
 import { ArmPacer, pacedPolicy } from "./arm-pacer.js";
 
 export type { RecoveryPointMode };
@@ -104,12 +106,13 @@ export function recoveryPointFilter(startMs: number, endMs: number): string {
 // ---------------------------------------------------------------------------------------------------------
 // Which jobs, which item
 
-/** Jobs whose consistency is worth a look-up in the given mode (finished jobs that made a point only). */
-export function needsLookup(job: BackupJob, mode: RecoveryPointMode): boolean {
-  if (mode === "off") return false;
-  if (job.status !== "Completed" && job.status !== "CompletedWithWarnings") return false;
-  if (mode === "all") return true;
-  return job.status === "CompletedWithWarnings" || job.os !== "Windows";
+/**
+ * Jobs whose consistency is worth a look-up in the given mode (finished jobs that made a point only; in
+ * `warnings`, those in doubt: see domain/point-doubt.ts). `timeZone` sets the job's day for the weekly
+ * rotation of Linux look-ups.
+ */
+export function needsLookup(job: BackupJob, mode: RecoveryPointMode, timeZone = "UTC"): boolean {
+  return pointInDoubt(job, mode, dayOf(job.startMs, timeZone));
 }
 
 export interface ItemRef {
@@ -155,6 +158,8 @@ export interface LookupOptions {
   mode: RecoveryPointMode;
   /** Items listed at once (default {@link LOOKUP_WORKERS}); the client's pacer bounds each subscription. */
   concurrency?: number;
+  /** PULSE_TIMEZONE: the days of the weekly rotation of Linux look-ups (default UTC). */
+  timeZone?: string;
   /** Slack around a job's run when matching a point's time (default 10 minutes). */
   slackMs?: number;
   abortSignal?: AbortSignal;
@@ -277,7 +282,7 @@ export async function lookupRecoveryPoints(
   const slackMs = options.slackMs ?? DEFAULT_SLACK_MS;
   const groups = new Map<string, { ref: ItemRef; jobs: BackupJob[] }>();
   for (const job of options.jobs) {
-    if (!needsLookup(job, options.mode)) continue;
+    if (!needsLookup(job, options.mode, options.timeZone)) continue;
     const ref = itemRefOf(job);
     if (typeof ref === "string") {
       result.set(job.jobId, { error: ref });

@@ -170,8 +170,11 @@ export function observedFromRow(row: Row): [string, { consistency: Consistency; 
 
 // ------------------------------------------------------------------------------------------------- PulseVms
 
-/** A VM's state as stored: the domain state plus the resource IDs it was keyed on. */
-export type StoredVmState = VmState & { vmId: string | null; vaultId: string | null };
+/**
+ * A VM's state as stored: the domain state plus the resource IDs it was keyed on, and the day it was first
+ * found retired (protection stopped or gone from its vault), when it was.
+ */
+export type StoredVmState = VmState & { vmId: string | null; vaultId: string | null; retiredOn?: string };
 
 /** The columns of `PulseVms` every reader but a VM's trend needs (all but `days`). */
 export const VM_STATE_COLUMNS = [
@@ -192,6 +195,7 @@ export const VM_STATE_COLUMNS = [
   "os",
   "historyEnd",
   "history",
+  "retiredOn",
 ];
 
 export function vmRow(
@@ -238,6 +242,7 @@ export function stateFromRow(row: Row): StoredVmState {
     os: oneOf(row.os, OSES, "unknown"),
     historyEnd: str(row.historyEnd) ?? "",
     history: str(row.history) ?? "",
+    ...(str(row.retiredOn) ? { retiredOn: str(row.retiredOn) ?? "" } : {}),
   };
 }
 

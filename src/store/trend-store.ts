@@ -19,6 +19,7 @@ import {
   rowKeyPrefixFilter,
   RUN_PARTITION,
   SCHEMA_KEY,
+  vaultKeyOf,
   SCHEMA_VERSION,
   TABLE_NAMES,
   vmKeyOf,
@@ -44,7 +45,7 @@ import { checkSchema, TrendReader } from "./trend-reader.js";
 import { BatchWriter, type WriteDayResult } from "./trend-writer.js";
 
 export { StoreLayoutError } from "./trend-reader.js";
-export type { RunRecord, StoredJob } from "./trend-entities.js";
+export type { RunRecord, StoredJob, StoredVmState } from "./trend-entities.js";
 export type { WriteDayResult } from "./trend-writer.js";
 
 export interface TrendStoreOptions extends TablesOptions {
@@ -83,6 +84,24 @@ export class TrendStore extends TrendReader {
         .upsertEntity({ ...SCHEMA_KEY, version: SCHEMA_VERSION }, "Replace");
     }
     return new TrendStore(tables, options);
+  }
+
+  /**
+   * Records the day VMs were first found retired (protection stopped, or gone from their vault) on their
+   * `PulseVms` rows (a merge of `retiredOn`), so that the digest says so once. A VM that backs up again gets
+   * its row rewritten without it.
+   */
+  async markRetired(
+    vms: readonly { vm: string; vault: string; vmId: string | null; vaultId: string | null }[],
+    date: string,
+  ): Promise<void> {
+    if (!isDate(date)) throw new RangeError(`"${date}" is not a date (YYYY-MM-DD)`);
+    await mapLimit([...vms], this.concurrency, async (v) => {
+      await this.client("vms").updateEntity(
+        { partitionKey: vaultKeyOf(v), rowKey: vmKeyOf(v), retiredOn: date },
+        "Merge",
+      );
+    });
   }
 
   /**

@@ -262,7 +262,6 @@ describe("Terminal: hidden and steering characters are shown, never obeyed", () 
       durationSec: null,
       code: j.errorCode,
       timeGeneratedMs: 0,
-      crashOnlyPolicy: false,
       workspaceId: null,
     }));
     const report = classifyRead(

@@ -1,7 +1,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { classifyCode, classifyJob, summarise } from "../../src/domain/classify.js";
-import type { BackupJob, ClassifyOptions } from "../../src/domain/model.js";
+import type { BackupJob, ClassifyOptions, JobPolicy } from "../../src/domain/model.js";
+
+const CRASH_ONLY: JobPolicy = { name: "crash-only", type: "V2", crashOnly: true };
+const ENHANCED: JobPolicy = { name: "enhanced", type: "V2", crashOnly: false };
 
 const options: ClassifyOptions = { linuxAppConsistentVms: ["vm-ora-*"] };
 
@@ -19,7 +22,6 @@ function job(over: Partial<BackupJob>): BackupJob {
     durationSec: 1800,
     code: null,
     timeGeneratedMs: 0,
-    crashOnlyPolicy: false,
     workspaceId: null,
     ...over,
   };
@@ -131,7 +133,7 @@ describe("classifyJob", () => {
   });
 
   it("a crash-only policy expects crash, so a crash point is not degraded", () => {
-    const c = classifyJob(job({ crashOnlyPolicy: true }), options);
+    const c = classifyJob(job({ policy: CRASH_ONLY }), options);
     expect(c).toMatchObject({ consistency: "crash", expectedConsistency: "crash", degraded: false });
   });
 
@@ -170,7 +172,7 @@ describe("classifyJob", () => {
               "Success",
             ),
           ),
-          crashOnlyPolicy: fc.boolean(),
+          policy: fc.constantFrom(null, CRASH_ONLY, ENHANCED),
           vm: fc.constantFrom("vm-ora-1", "vm-web-1"),
         }),
         fc.option(fc.constantFrom("AppConsistent", "FileSystemConsistent", "CrashConsistent", "Odd")),

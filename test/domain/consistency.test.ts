@@ -7,7 +7,9 @@ import {
   isWorseThan,
   recoveryPointLevel,
 } from "../../src/domain/consistency.js";
-import type { BackupJob, ClassifyOptions } from "../../src/domain/model.js";
+import type { BackupJob, ClassifyOptions, JobPolicy } from "../../src/domain/model.js";
+
+const CRASH_ONLY: JobPolicy = { name: "crash-only", type: "V2", crashOnly: true };
 
 const none: ClassifyOptions = { linuxAppConsistentVms: [] };
 const listed: ClassifyOptions = { linuxAppConsistentVms: ["vm-db-*", "erp01"] };
@@ -26,7 +28,6 @@ function job(over: Partial<BackupJob>): BackupJob {
     durationSec: 100,
     code: null,
     timeGeneratedMs: 0,
-    crashOnlyPolicy: false,
     workspaceId: null,
     ...over,
   };
@@ -37,7 +38,7 @@ describe("inferred consistency: the table, row by row", () => {
     for (const os of ["Windows", "Linux", "unknown"] as const) {
       expect(inferConsistency(job({ status: "Failed", os }), none, null)).toBe("none");
     }
-    expect(inferConsistency(job({ status: "Failed", crashOnlyPolicy: true }), none, null)).toBe("none");
+    expect(inferConsistency(job({ status: "Failed", policy: CRASH_ONLY }), none, null)).toBe("none");
   });
 
   it("CompletedWithWarnings with a VSS code → file-system", () => {
@@ -75,10 +76,10 @@ describe("inferred consistency: the table, row by row", () => {
   });
 
   it("item under a crash-only policy → crash", () => {
-    expect(inferConsistency(job({ crashOnlyPolicy: true }), none, null)).toBe("crash");
-    expect(
-      inferConsistency(job({ crashOnlyPolicy: true, status: "CompletedWithWarnings" }), none, null),
-    ).toBe("crash");
+    expect(inferConsistency(job({ policy: CRASH_ONLY }), none, null)).toBe("crash");
+    expect(inferConsistency(job({ policy: CRASH_ONLY, status: "CompletedWithWarnings" }), none, null)).toBe(
+      "crash",
+    );
   });
 
   it("anything else (unknown OS, unknown warning) → unknown", () => {
@@ -107,7 +108,7 @@ describe("expected consistency", () => {
     expect(expectedConsistency(job({ os: "Windows" }), none)).toBe("application");
     expect(expectedConsistency(job({ os: "Linux", vm: "vm-db-01" }), listed)).toBe("application");
     expect(expectedConsistency(job({ os: "Linux", vm: "vm-db-01" }), none)).toBe("file-system");
-    expect(expectedConsistency(job({ os: "Windows", crashOnlyPolicy: true }), none)).toBe("crash");
+    expect(expectedConsistency(job({ os: "Windows", policy: CRASH_ONLY }), none)).toBe("crash");
     expect(expectedConsistency(job({ os: "unknown" }), none)).toBe("unknown");
   });
 });

@@ -57,7 +57,6 @@ describe("resource-specific exports in the three file formats", () => {
       durationSec: 1980,
       code: null,
       timeGeneratedMs: Date.UTC(2026, 10, 24, 2, 41, 7, 123),
-      crashOnlyPolicy: false,
       workspaceId: null,
     });
     expect(jobs.get("6c1d0002-2a7e-4b1f-9c3d-000000000002")).toMatchObject({

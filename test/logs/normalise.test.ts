@@ -64,7 +64,6 @@ describe("normaliseTable: backup-pulse's own query columns", () => {
         durationSec: 1800,
         code: null,
         timeGeneratedMs: Date.UTC(2026, 10, 24, 2, 40),
-        crashOnlyPolicy: false,
         workspaceId: "ws-1",
       },
     ]);

@@ -34,7 +34,7 @@ beforeAll(async () => {
   provider = estate.logsProvider(NOW);
   [logs, arm, hook] = await Promise.all([
     startLogsEndpoint({ provider: (request) => provider(request) }),
-    startArmEndpoint({ provider: estate.armProvider }),
+    startArmEndpoint({ provider: estate.armProvider, inventory: estate.inventoryProvider }),
     startWebhookReceiver(),
   ]);
 });

@@ -10,6 +10,9 @@ import { inject } from "vitest";
 import { loadConfig, type Config } from "../../src/config.js";
 import { startArmEndpoint, type ArmEndpoint } from "../../src/local/arm-endpoint.js";
 import { buildEstate, type Estate, type ExpectedDay } from "../../src/demo/estate.js";
+import { createLogsProvider } from "../../src/demo/estate-providers.js";
+import type { EstateJob } from "../../src/demo/jobs.js";
+import type { InventoryProvider } from "../../src/local/arm-inventory.js";
 import { startLogsEndpoint, type LogsEndpoint, type LogsProvider } from "../../src/local/logs-endpoint.js";
 import type { Digest } from "../../src/domain/digest.js";
 import type { DailyTrend } from "../../src/domain/model.js";
@@ -71,6 +74,10 @@ export interface LocalRunOptions {
   days?: number;
   /** Extra settings, or undefined to remove one. */
   env?: Record<string, string | undefined>;
+  /** The vaults' inventories the ARM endpoint serves (default: the estate's, every VM daily). */
+  inventory?: (estate: Estate) => InventoryProvider;
+  /** Only these jobs reach Log Analytics (default: all). */
+  keepJob?: (job: EstateJob) => boolean;
 }
 
 export interface LocalRun {
@@ -98,10 +105,14 @@ export interface LocalRun {
 
 export async function startLocalRun(options: LocalRunOptions = {}): Promise<LocalRun> {
   const estate = buildEstate({ endDate: options.endDate ?? "2026-11-20", days: options.days ?? 4 });
-  let provider: LogsProvider = estate.logsProvider();
+  const keep = options.keepJob;
+  const logsAt = (ms: number): LogsProvider =>
+    keep ? createLogsProvider(estate.jobs.filter(keep), ms, false) : estate.logsProvider(ms);
+  let provider: LogsProvider = logsAt(Number.POSITIVE_INFINITY);
+  const inventory = options.inventory ? options.inventory(estate) : estate.inventoryProvider;
   const [logs, arm, hook] = await Promise.all([
     startLogsEndpoint({ provider: (request) => provider(request) }),
-    startArmEndpoint({ provider: estate.armProvider }),
+    startArmEndpoint({ provider: estate.armProvider, inventory }),
     startWebhookReceiver(),
   ]);
   const tablesConnection = inject("tablesConnection");
@@ -132,7 +143,7 @@ export async function startLocalRun(options: LocalRunOptions = {}): Promise<Loca
     tablePrefix,
   });
   const setNow = (ms: number): void => {
-    provider = estate.logsProvider(ms);
+    provider = logsAt(ms);
   };
 
   return {

@@ -24,7 +24,6 @@ function job(i: number): BackupJob {
     durationSec: 600,
     code: null,
     timeGeneratedMs: 0,
-    crashOnlyPolicy: false,
     workspaceId: null,
   };
 }

@@ -5,6 +5,8 @@ import { buildEstate, SAMPLE_WORKSPACES } from "../../src/demo/estate.js";
 import type { LogsProviderRows } from "../../src/local/logs-endpoint.js";
 import { loopbackTls } from "../../src/local/tls.js";
 import { classifyJob } from "../../src/domain/classify.js";
+import { dayOf } from "../../src/domain/days.js";
+import { onRotationDay, rotationKey } from "../../src/domain/point-doubt.js";
 import type { BackupJob } from "../../src/domain/model.js";
 import { JOB_QUERY_COLUMNS } from "../../src/logs/columns.js";
 import { normaliseTable } from "../support/normalise.js";
@@ -107,9 +109,20 @@ describe("lookupRecoveryPoints against the local ARM endpoint", () => {
   it("warnings looks up only the jobs in doubt, one list call per item, and finds their real points", async () => {
     await withArmEndpoint(estate.armProvider, async (arm) => {
       const found = await lookUp(arm, "warnings");
+      // In doubt: warnings or a code, an unknown OS, and a plain Linux job on its VM's day of the weekly
+      // rotation (these jobs carry no policy: no inventory was read).
       const inDoubt = lastDay.filter(
-        (j) => j.status === "CompletedWithWarnings" || (j.status === "Completed" && j.os !== "Windows"),
+        (j) =>
+          j.status === "CompletedWithWarnings" ||
+          (j.status === "Completed" &&
+            (j.code !== null ||
+              j.os === "unknown" ||
+              (j.os === "Linux" && onRotationDay(rotationKey(j), dayOf(j.startMs))))),
       );
+      const plainLinux = lastDay.filter(
+        (j) => j.status === "Completed" && j.os === "Linux" && j.code === null,
+      );
+      expect(plainLinux.filter((j) => inDoubt.includes(j)).length).toBeLessThan(plainLinux.length);
       expect([...found.keys()].sort()).toEqual(inDoubt.map((j) => j.jobId).sort());
       expect(arm.requests).toHaveLength(inDoubt.length);
       for (const job of inDoubt) {

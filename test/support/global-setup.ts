@@ -36,7 +36,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const estate = buildEstate(SHARED_ESTATE);
   const [logs, arm] = await Promise.all([
     startLogsEndpoint({ provider: estate.logsProvider(estate.dailyRunMs(SHARED_ESTATE.endDate)) }),
-    startArmEndpoint({ provider: estate.armProvider }),
+    startArmEndpoint({ provider: estate.armProvider, inventory: estate.inventoryProvider }),
   ]);
   project.provide("sharedEstate", {
     ...SHARED_ESTATE,

@@ -27,6 +27,8 @@ export interface KnownVm {
   vm: string;
   vault: string;
   lastJobAt?: string | null;
+  /** The policy that was due (named in "no backup job"), when known. */
+  policy?: string | null;
 }
 
 export interface CoverageInput {
@@ -68,7 +70,10 @@ export interface DigestInput {
   /** Yesterday's jobs, or one outcome per VM. */
   yesterday: readonly YesterdayOutcome[];
   vmStates: readonly VmStreakState[];
+  /** The VMs a job is expected of on the day (a VM not due, retired or lapsed is not among them). */
   knownVms: readonly KnownVm[];
+  /** Lines said once on this day (a VM no longer expected), shown with the digest's notes. */
+  notes?: readonly string[];
   coverage: CoverageInput;
   lookup?: CodeLookup;
   generatedAt?: string;

@@ -90,6 +90,8 @@ export interface MissingVm {
   vm: string;
   vault: string;
   lastJobAt: string | null;
+  /** The policy whose backup was due, when known. */
+  policy?: string | null;
 }
 
 export interface CodeSummary {

@@ -55,7 +55,12 @@ export function persisting(
     .sort(byDaysThenName);
   const noJobToday: MissingVm[] = [...known.entries()]
     .filter(([k]) => !day.byVm.has(k))
-    .map(([, v]) => ({ vm: v.vm, vault: v.vault, lastJobAt: v.lastJobAt ?? null }))
+    .map(([, v]) => ({
+      vm: v.vm,
+      vault: v.vault,
+      lastJobAt: v.lastJobAt ?? null,
+      ...(v.policy ? { policy: v.policy } : {}),
+    }))
     .sort(byVaultVm);
   return { failing, belowExpected, noJobToday };
 }
