@@ -14,6 +14,7 @@ import { JOB_QUERY_COLUMNS, LEGACY_SIGNAL_COLUMNS } from "../logs/columns.js";
 import { DAY_MS } from "./days.js";
 import { SAMPLE_WORKSPACES, vmResourceId, type EstateVm } from "./fleet.js";
 import type { EstateJob, EstateRow } from "./jobs.js";
+import type { Cast } from "./scenarios.js";
 
 /** The `jobs` query's columns, as the wire names and types them. */
 export const COLUMNS = JOB_QUERY_COLUMNS.map((c) => ({ name: c.name, type: c.type }));
@@ -169,16 +170,46 @@ export function createArmProvider(
     byItem.get(itemKey(ref.subscriptionId, ref.resourceGroup, ref.vault, ref.container, ref.item)) ?? null;
 }
 
-/** The VM's resource ID as Azure spells it (the VM lives in its vault's subscription). */
+/** The estate's policies: most VMs back up daily at 22:00 UTC; the cast's VMs have their own. */
+export const ESTATE_POLICY: LocalPolicy = { name: "DefaultPolicy", frequency: "Daily", times: ["22:00"] };
+const WEEKLY_POLICY: LocalPolicy = {
+  name: "weekly-sun",
+  frequency: "Weekly",
+  days: ["Sunday"],
+  times: ["20:00"],
+};
+const CRASH_ONLY_POLICY: LocalPolicy = {
+  name: "enhanced-crash-only",
+  type: "V2",
+  frequency: "Daily",
+  times: ["22:00"],
+  crashOnly: true,
+};
+const ENHANCED_POLICY: LocalPolicy = {
+  name: "enhanced-daily",
+  type: "V2",
+  frequency: "Daily",
+  times: ["22:00"],
+};
+
+/** The VM's resource ID as Azure spells it. */
 export function estateVmId(vm: EstateVm): string {
-  return `/subscriptions/${vm.vault.subscriptionId}/resourceGroups/${vm.resourceGroup}/providers/Microsoft.Compute/virtualMachines/${vm.name}`;
+  return vmResourceId(vm.vault.subscriptionId, vm.resourceGroup, vm.name);
 }
 
-/** The estate's policy: daily at 22:00 UTC. */
-export const ESTATE_POLICY: LocalPolicy = { name: "DefaultPolicy", frequency: "Daily", times: ["22:00"] };
-
-/** Provider for the local ARM endpoint's vault inventories: every VM of a vault, under the default policy. */
-export function createInventoryProvider(vms: EstateVm[]): InventoryProvider {
+/**
+ * Provider for the local ARM endpoint's vault inventories: every VM of a vault under its policy, the retired
+ * VM with its protection stopped.
+ */
+export function createInventoryProvider(vms: EstateVm[], cast: Cast): InventoryProvider {
+  const policyOf = (vm: EstateVm): LocalPolicy =>
+    vm === cast.weekly
+      ? WEEKLY_POLICY
+      : vm === cast.crashOnly
+        ? CRASH_ONLY_POLICY
+        : vm === cast.enhanced
+          ? ENHANCED_POLICY
+          : ESTATE_POLICY;
   return (ref: VaultRef) => {
     const mine = vms.filter(
       (vm) =>
@@ -188,8 +219,12 @@ export function createInventoryProvider(vms: EstateVm[]): InventoryProvider {
     );
     if (mine.length === 0) return null;
     return {
-      policies: [ESTATE_POLICY],
-      items: mine.map((vm) => ({ vmId: estateVmId(vm), policy: ESTATE_POLICY.name })),
+      policies: [...new Set([ESTATE_POLICY, ...mine.map(policyOf)])],
+      items: mine.map((vm) => ({
+        vmId: estateVmId(vm),
+        policy: policyOf(vm).name,
+        ...(vm === cast.retired ? { protectionState: "ProtectionStopped" } : {}),
+      })),
     };
   };
 }

@@ -6,6 +6,8 @@
  * What it contains, on purpose: Windows and Linux VMs (SQL Server VMs; Linux VMs with pre/post scripts, listed
  * as application-consistent), VSS writer warnings with file-system points, Linux script time-outs, guest
  * agent and network failures, one VM failing several days running, a stopped VM with crash-consistent points,
+ * a VM on a weekly policy, a VM whose protection was stopped, crash-only and Enhanced policies (the vaults'
+ * inventory through ARM),
  * an unknown code, VMs whose OS is not reported, rows arriving hours late (some after the next daily run),
  * re-sent rows, in-progress rows, jobs still running at the end, and one item that ARM no longer knows.
  *
@@ -55,6 +57,14 @@ export interface Estate {
     unknownCode: string;
     armMissing: string;
     unknownOs: string[];
+    /** Backs up on Sundays only (weekly policy): never "no backup job" on other days. */
+    weekly: string;
+    /** Protection stopped before the last day: said once in that day's digest, then dropped. */
+    retired: string;
+    /** Windows under a crash-only policy: crash-consistent points, expected. */
+    crashOnly: string;
+    /** Windows under an Enhanced policy: its last job completed with a crash-consistent fallback point. */
+    enhanced: string;
   };
   unknownCode: string;
   /** The daily run that reads `date`: 07:00 UTC the next day (the default digest schedule). */
@@ -93,7 +103,7 @@ export function buildEstate(options: EstateOptions): Estate {
   const jobs = generateJobs(vms, days, cast, rand);
 
   const dailyRunMs = (date: string): number => parseDate(date) + DAY_MS + 7 * HOUR_MS;
-  const expected = { days: days.map((date) => expectedFor(date, jobs, dailyRunMs(date), cast.armMissing)) };
+  const expected = { days: days.map((date) => expectedFor(date, jobs, dailyRunMs(date), cast)) };
 
   return {
     endDate: options.endDate,
@@ -111,13 +121,17 @@ export function buildEstate(options: EstateOptions): Estate {
       unknownCode: cast.unknownCode.name,
       armMissing: cast.armMissing.name,
       unknownOs: cast.unknownOs.map((vm) => vm.name),
+      weekly: cast.weekly.name,
+      retired: cast.retired.name,
+      crashOnly: cast.crashOnly.name,
+      enhanced: cast.enhanced.name,
     },
     unknownCode: UNKNOWN_CODE,
     dailyRunMs,
     logsProvider: (nowMs = Number.POSITIVE_INFINITY, options = {}) =>
       createLogsProvider(jobs, nowMs, options.azureDiagnosticsFull === true),
     armProvider: createArmProvider(vms, jobs, cast.armMissing),
-    inventoryProvider: createInventoryProvider(vms),
+    inventoryProvider: createInventoryProvider(vms, cast),
     expected,
   };
 }

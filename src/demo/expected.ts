@@ -2,9 +2,10 @@
  * The figures backup-pulse should report for each day of the sample estate, worked out from the estate's own
  * truth (what each job did and which point it made), independently of the classifier.
  */
-import type { EstateVm } from "./fleet.js";
+import { onRotationDay } from "../domain/point-doubt.js";
+import { vmResourceId } from "./fleet.js";
 import type { EstateJob } from "./jobs.js";
-import { SCRIPT_CODE, VSS_CODE } from "./scenarios.js";
+import { SCRIPT_CODE, VSS_CODE, type Cast } from "./scenarios.js";
 
 type Level = "application" | "file-system" | "crash" | "none" | "unknown";
 
@@ -34,7 +35,11 @@ export interface ExpectedDay {
   lateAfterRun: number;
   /** Consistency with no recovery-point look-ups (`PULSE_RECOVERY_POINTS=off`), all inferred. */
   inferred: ConsistencyCounts;
-  /** With look-ups of the jobs in doubt (`warnings`). */
+  /**
+   * With the vaults' inventory and look-ups of the jobs in doubt (`warnings`, the default): warnings and codes,
+   * unknown OS, Enhanced-policy Windows VMs, Linux VMs on their day of the weekly rotation; a crash-only
+   * policy's jobs are crash-consistent by policy, not looked up.
+   */
   warnings: ConsistencyCounts;
   /** With look-ups of every completed job (`all`). */
   observed: ConsistencyCounts;
@@ -70,17 +75,20 @@ function observedLevel(job: EstateJob): Level {
   return "crash";
 }
 
-function inDoubt(job: EstateJob): boolean {
-  return job.status === "CompletedWithWarnings" || job.vm.reportedOs !== "Windows";
+function inDoubt(job: EstateJob, cast: Cast): boolean {
+  if (job.vm === cast.crashOnly) return false;
+  if (job.status === "CompletedWithWarnings" || (job.code !== "" && job.code !== "Success")) return true;
+  const os = job.vm.reportedOs;
+  if (os === "Windows") return job.vm === cast.enhanced;
+  if (os === "Linux") {
+    const vmId = vmResourceId(job.vm.vault.subscriptionId, job.vm.resourceGroup, job.vm.name).toLowerCase();
+    return onRotationDay(vmId, job.date);
+  }
+  return true;
 }
 
 /** The figures of `date` once every row has arrived; `runMs` is the daily run that first reads it. */
-export function expectedFor(
-  date: string,
-  all: EstateJob[],
-  runMs: number,
-  armMissing: EstateVm,
-): ExpectedDay {
+export function expectedFor(date: string, all: EstateJob[], runMs: number, cast: Cast): ExpectedDay {
   const day: ExpectedDay = {
     date,
     jobs: 0,
@@ -110,9 +118,11 @@ export function expectedFor(
     const lastRowMs = Math.max(...job.rows.map((r) => r.timeGeneratedMs));
     if (lastRowMs > runMs) day.lateAfterRun++;
     const inferred = inferredLevel(job);
-    const canObserve = job.status !== "Failed" && job.vm !== armMissing;
+    const canObserve = job.status !== "Failed" && job.vm !== cast.armMissing;
+    // With the inventory, a crash-only policy's job is crash-consistent by policy.
+    const byPolicy = job.vm === cast.crashOnly && job.status !== "Failed" ? "crash" : inferred;
     add(day.inferred, inferred);
-    add(day.warnings, canObserve && inDoubt(job) ? observedLevel(job) : inferred);
+    add(day.warnings, canObserve && inDoubt(job, cast) ? observedLevel(job) : byPolicy);
     add(day.observed, canObserve ? observedLevel(job) : inferred);
   }
   return day;

@@ -5,7 +5,14 @@
  */
 import { DAY_MS, HOUR_MS, MINUTE_MS, parseDate } from "./days.js";
 import type { EstateVm } from "./fleet.js";
-import { dayOutcome, pointTypeFor, type Cast, type EstateStatus, type PointType } from "./scenarios.js";
+import {
+  dayOutcome,
+  pointTypeFor,
+  runsOn,
+  type Cast,
+  type EstateStatus,
+  type PointType,
+} from "./scenarios.js";
 import { between, guid } from "./seeded-random.js";
 
 export interface EstateRow {
@@ -69,7 +76,9 @@ function dayJob(
     if (rand() < 0.05)
       rows.push({ timeGeneratedMs: finalRowMs + between(rand, 1, 4) * HOUR_MS, status, code });
   }
-  const type = running ? null : pointTypeFor(vm, status, code, vm === cast.stopped);
+  // Deallocated, crash-only by policy, or an Enhanced snapshot that fell back to crash on the last day.
+  const crash = vm === cast.stopped || vm === cast.crashOnly || (vm === cast.enhanced && daysFromEnd === 0);
+  const type = running ? null : pointTypeFor(vm, status, code, crash);
   return {
     jobId,
     vm,
@@ -90,12 +99,19 @@ function dayJob(
   };
 }
 
-/** Every VM's job on every day, VM by VM, drawn from `rand` in a fixed order. */
+/**
+ * Every VM's job on every day its policy and protection allow, VM by VM, drawn from `rand` in a fixed order
+ * (a day without a job draws the same as one with, so the other jobs do not depend on it).
+ */
 export function generateJobs(vms: EstateVm[], days: string[], cast: Cast, rand: () => number): EstateJob[] {
   const jobs: EstateJob[] = [];
   vms.forEach((vm, index) => {
     const slotMin = (index * 7) % 330; // 18:00 to 23:30 UTC
-    days.forEach((date, d) => jobs.push(dayJob(vm, slotMin, date, days.length - 1 - d, cast, rand)));
+    days.forEach((date, d) => {
+      const daysFromEnd = days.length - 1 - d;
+      const job = dayJob(vm, slotMin, date, daysFromEnd, cast, rand);
+      if (runsOn(cast, vm, date, daysFromEnd)) jobs.push(job);
+    });
   });
   return jobs;
 }

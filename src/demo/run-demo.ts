@@ -49,7 +49,6 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       PULSE_ARM_ENDPOINT: arm.endpoint,
       PULSE_TABLES_CONNECTION: tables.connectionString,
       PULSE_LINUX_APP_CONSISTENT_VMS: estate.linuxAppConsistentVms.join(","),
-      PULSE_RECOVERY_POINTS: "all",
       ...options.env,
     });
     const deps = await openDeps(config, { credential: demoCredential, tlsCa: loopbackTls().ca });

@@ -1,7 +1,9 @@
 /**
  * What happens to whom in the sample estate: the notable VMs (a VM failing several days running, a stopped VM,
  * VSS writer warnings, Linux script time-outs, an unknown code, an item ARM no longer knows, VMs whose OS is not
- * reported, jobs still running at the end), each day's outcome of a VM's job, and the recovery point it makes.
+ * reported, jobs still running at the end, a VM on a weekly policy, a VM whose protection was stopped, a Windows
+ * VM under a crash-only policy, a Windows VM under an Enhanced policy whose last backup fell back to crash),
+ * each day's outcome of a VM's job, and the recovery point it makes.
  */
 import type { EstateVault, EstateVm } from "./fleet.js";
 
@@ -25,6 +27,24 @@ export interface Cast {
   unknownOs: EstateVm[];
   /** Whose last day's job is still running when the estate ends. */
   stillRunning: Set<EstateVm>;
+  /** Backs up on Sundays only (policy `weekly-sun`). */
+  weekly: EstateVm;
+  /** Protection stopped before the estate's last day: no job that day. */
+  retired: EstateVm;
+  /** Windows, under a crash-only policy: crash-consistent points by design. */
+  crashOnly: EstateVm;
+  /** Windows, under an Enhanced policy: its last job completes with a crash-consistent fallback point. */
+  enhanced: EstateVm;
+}
+
+/** The retired VM has no job on this many last days of the estate. */
+export const RETIRED_DAYS = 1;
+
+/** Whether the VM ran a job on `date` (`daysFromEnd` days before the end): its policy and protection allow it. */
+export function runsOn(cast: Cast, vm: EstateVm, date: string, daysFromEnd: number): boolean {
+  if (vm === cast.weekly) return new Date(`${date}T00:00:00Z`).getUTCDay() === 0;
+  if (vm === cast.retired) return daysFromEnd >= RETIRED_DAYS;
+  return true;
 }
 
 /** Picks the notable VMs (no randomness) and leaves the OS of the `unknownOs` ones unreported. */
@@ -44,6 +64,10 @@ export function castScenarios(vms: EstateVm[], vaults: EstateVault[]): Cast {
     armMissing: byRole("lnx", 0, 5),
     unknownOs: [byRole("web", 0, 7), byRole("lnx", 1, 2), byRole("app", 2, 3)],
     stillRunning: new Set([byRole("k8s", 0, 2), byRole("web", 2, 1), byRole("sql", 1, 0)]),
+    weekly: byRole("web", 0, 9),
+    retired: byRole("app", 1, 5),
+    crashOnly: byRole("web", 1, 6),
+    enhanced: byRole("sql", 0, 4),
   };
   for (const vm of cast.unknownOs) vm.reportedOs = "";
   return cast;
@@ -66,6 +90,8 @@ export function dayOutcome(
   }
   // deallocated: completes with a crash-consistent point
   if (vm === cast.stopped) return { status: "Completed", code: "Success" };
+  const clean = [cast.weekly, cast.retired, cast.crashOnly, cast.enhanced];
+  if (clean.includes(vm)) return { status: "Completed", code: "Success" };
   if (vm.os === "Windows" && roll < 0.02) return { status: "CompletedWithWarnings", code: VSS_CODE };
   if (vm.role === "pg" && roll < 0.04) return { status: "CompletedWithWarnings", code: SCRIPT_CODE };
   if (roll > 0.99) return { status: "Failed", code: AGENT_CODE };
@@ -73,15 +99,15 @@ export function dayOutcome(
   return { status: "Completed", code: "Success" };
 }
 
-/** The recovery point a finished job makes (null: none). */
+/** The recovery point a finished job makes (null: none); `crash` when its snapshot was crash-consistent. */
 export function pointTypeFor(
   vm: EstateVm,
   status: EstateStatus,
   code: string,
-  stopped: boolean,
+  crash: boolean,
 ): PointType | null {
   if (status === "Failed") return null;
-  if (stopped) return "CrashConsistent";
+  if (crash) return "CrashConsistent";
   if (status === "CompletedWithWarnings") return "FileSystemConsistent";
   if (code !== "" && code !== "Success") return "FileSystemConsistent";
   if (vm.os === "Windows") return "AppConsistent";

@@ -44,8 +44,10 @@ export const UTC = "UTC";
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
-function formatter(tz: string): Intl.DateTimeFormat {
-  let f = formatters.get(tz);
+/** The date parts (and with `clock`, the time of day) of an instant in time zone `tz`, cached per zone. */
+function formatter(tz: string, clock = false): Intl.DateTimeFormat {
+  const key = clock ? `${tz}|clock` : tz;
+  let f = formatters.get(key);
   if (!f) {
     f = new Intl.DateTimeFormat("en-US", {
       timeZone: tz,
@@ -53,8 +55,9 @@ function formatter(tz: string): Intl.DateTimeFormat {
       month: "2-digit",
       day: "2-digit",
       hourCycle: "h23",
+      ...(clock ? { hour: "2-digit", minute: "2-digit", second: "2-digit" } : {}),
     });
-    formatters.set(tz, f);
+    formatters.set(key, f);
   }
   return f;
 }
@@ -139,24 +142,9 @@ export function yesterdayIn(tz: string = UTC, nowMs: number = Date.now()): strin
   return addDays(dayOf(nowMs, tz), -1);
 }
 
-const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
-
 /** Offset (ms) of the zone's clock from UTC at an instant. */
 function offsetAt(ms: number, zone: string): number {
-  let f = offsetFormatters.get(zone);
-  if (!f) {
-    f = new Intl.DateTimeFormat("en-US", {
-      timeZone: zone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-    });
-    offsetFormatters.set(zone, f);
-  }
+  const f = formatter(zone, true);
   const p: Record<string, number> = {};
   for (const part of f.formatToParts(ms)) if (part.type !== "literal") p[part.type] = Number(part.value);
   const wall = Date.UTC(

@@ -69,7 +69,8 @@ describe("the sample estate", () => {
     expect(estate.days).toHaveLength(14);
     expect(estate.days.at(-1)).toBe(END);
     expect(estate.days[0]).toBe("2026-11-11");
-    expect(estate.jobs).toHaveLength(320 * 14);
+    // One job per VM per day, but the weekly VM's on its 12 days off and the retired VM's on the last day.
+    expect(estate.jobs).toHaveLength(320 * 14 - 12 - 1);
     const os = new Set(estate.vms.map((vm) => vm.os));
     expect(os).toEqual(new Set(["Windows", "Linux"]));
     expect(estate.vms.some((vm) => vm.role === "sql")).toBe(true);
@@ -104,6 +105,21 @@ describe("the sample estate", () => {
     expect(estate.vms.filter((vm) => vm.reportedOs === "").map((vm) => vm.name)).toEqual(
       estate.notable.unknownOs,
     );
+    // Policies and protection, as the vaults' inventory tells them.
+    const weekly = jobsOf(estate.notable.weekly);
+    expect(weekly.map((j) => new Date(`${j.date}T00:00:00Z`).getUTCDay())).toEqual([0, 0]);
+    expect(jobsOf(estate.notable.retired).map((j) => j.date)).toEqual(estate.days.slice(0, -1));
+    const crashOnly = jobsOf(estate.notable.crashOnly);
+    expect(crashOnly[0]?.vm.os).toBe("Windows");
+    expect(crashOnly.every((j) => j.status === "Completed" && j.point?.type === "CrashConsistent")).toBe(
+      true,
+    );
+    const enhanced = jobsOf(estate.notable.enhanced);
+    expect(enhanced[0]?.vm.os).toBe("Windows");
+    expect(enhanced.map((j) => j.point?.type)).toEqual([
+      ...Array(13).fill("AppConsistent"),
+      "CrashConsistent",
+    ]);
     const rows = estate.jobs.flatMap((j) => j.rows);
     expect(rows.some((r) => r.status === "InProgress")).toBe(true);
     expect(estate.jobs.some((j) => j.rows.length > 1 && j.rows.every((r) => r.status !== "InProgress"))).toBe(

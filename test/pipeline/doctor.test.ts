@@ -106,6 +106,11 @@ describe("backup-pulse doctor on the local stand-ins", () => {
       "webhook",
     ]);
     expect(checks.filter((c) => c.name.startsWith("vault ")).length).toBeGreaterThan(0);
+    // Each vault's backup policies are listed too: the sample estate's dev vault holds the default policy
+    // and an Enhanced crash-only one.
+    expect(check(checks, "vault rsv-dev-weu").detail).toMatch(
+      /^recovery points readable through ARM .*; 2 Azure VM backup policies \(1 Enhanced, 1 crash-only\)$/,
+    );
     expect(check(checks, `workspace ${SAMPLE_WORKSPACES.main}`).detail).toMatch(
       /AddonAzureBackupJobs and CoreAzureBackup present; [1-9]\d* finished VM backup job/,
     );
