@@ -8,6 +8,12 @@ export interface AlertView {
   rules?: readonly string[];
   vm: string;
   vault: string;
+  /**
+   * What to show for the VM and the vault: their names, plus resource group (and subscription) where another
+   * VM or vault of the same name was read. Absent: the names.
+   */
+  vmLabel?: string;
+  vaultLabel?: string;
   jobId: string;
   /** ISO-8601 time of the job that fired the rule. */
   at: string;

@@ -128,6 +128,8 @@ export function genericAlerts(
         rules: a.rules ?? [a.rule],
         vm: a.vm,
         vault: a.vault,
+        vmLabel: a.vmLabel ?? a.vm,
+        vaultLabel: a.vaultLabel ?? a.vault,
         jobId: a.jobId,
         at: a.at,
         title: a.title,

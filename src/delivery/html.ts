@@ -177,8 +177,8 @@ function tableHtml(headers: string[], rows: string[][], total: number, widths: n
 }
 
 /** A VM's name with its vault below it. */
-function vmCell(v: { vm: string; vault: string }): string {
-  return `<code>${e(v.vm)}</code><span class="vault">${e(v.vault)}</span>`;
+function vmCell(v: { vmLabel: string; vaultLabel: string }): string {
+  return `<code>${e(v.vmLabel)}</code><span class="vault">${e(v.vaultLabel)}</span>`;
 }
 
 const upperFirst = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);

@@ -184,7 +184,7 @@ export function slackDigest(d: Digest): RenderedPayload {
           `What changed: ${count(d.changes.newFailures.length)} new failure(s), ${count(d.changes.downgrades.length)} downgrade(s), ${count(d.changes.recoveries.length)} recovered`,
           changes.map(
             (c) =>
-              `• ${name(c.vm)} (${name(c.vault)}): ${slackWithNames(clip(changeText(c), 90), [c.errorCode])}${todo(c.action)}`,
+              `• ${name(c.vmLabel)} (${name(c.vaultLabel)}): ${slackWithNames(clip(changeText(c), 90), [c.errorCode])}${todo(c.action)}`,
           ),
           maxLines,
         ),
@@ -193,13 +193,14 @@ export function slackDigest(d: Digest): RenderedPayload {
     const p = d.persisting;
     const persisting = [
       ...p.failing.map(
-        (s) => `• ${name(s.vm)} (${name(s.vault)}): failing ${s.days} days in a row${todo(s.action)}`,
+        (s) =>
+          `• ${name(s.vmLabel)} (${name(s.vaultLabel)}): failing ${s.days} days in a row${todo(s.action)}`,
       ),
       ...p.belowExpected.map(
         (s) =>
-          `• ${name(s.vm)} (${name(s.vault)}): below ${s.expectedConsistency ?? "expected"} consistency ${s.days} days${todo(s.action)}`,
+          `• ${name(s.vmLabel)} (${name(s.vaultLabel)}): below ${s.expectedConsistency ?? "expected"} consistency ${s.days} days${todo(s.action)}`,
       ),
-      ...p.noJobToday.map((m) => `• ${name(m.vm)} (${name(m.vault)}): ${noJobText(d.date)}`),
+      ...p.noJobToday.map((m) => `• ${name(m.vmLabel)} (${name(m.vaultLabel)}): ${noJobText(d.date)}`),
     ];
     if (persisting.length > 0 && maxLines > 0) {
       blocks.push(
@@ -247,10 +248,12 @@ export function slackAlerts(alerts: readonly AlertView[]): RenderedPayload {
     ];
     const shown = alerts.slice(0, Math.max(1, maxLines));
     for (const a of shown) {
-      const names = [a.vm, a.vault, a.jobId, a.errorCode];
+      const vm = a.vmLabel ?? a.vm;
+      const vault = a.vaultLabel ?? a.vault;
+      const names = [vm, vault, a.vm, a.vault, a.jobId, a.errorCode];
       const lines = [
         `*${slackWithNames(clip(a.title, 200), names)}*`,
-        `VM ${name(a.vm)} in ${name(a.vault)} · ${slackEscape(visible(a.at))}${a.errorCode ? ` · ${slackCode(clip(a.errorCode, 80))}` : ""}`,
+        `VM ${name(vm)} in ${name(vault)} · ${slackEscape(visible(a.at))}${a.errorCode ? ` · ${slackCode(clip(a.errorCode, 80))}` : ""}`,
         slackWithNames(clip(a.detail, 400), names),
       ];
       if (a.action) lines.push(`_What to do:_ ${slackEscape(clip(a.action, 300))}`);

@@ -277,8 +277,8 @@ function digestBody(d: Digest, lim: Limits): { body: Element[]; actions: Element
     body.push(
       vmTable(
         shown.map((c) => ({
-          vm: c.vm,
-          vault: c.vault,
+          vm: c.vmLabel,
+          vault: c.vaultLabel,
           problem: teamsText(clip(changeText(c), 90)),
           action: c.action,
         })),
@@ -290,12 +290,24 @@ function digestBody(d: Digest, lim: Limits): { body: Element[]; actions: Element
 
   const p = d.persisting;
   const persisting = [
-    ...p.failing.map((s) => ({ ...s, problem: `failing ${s.days} days in a row` })),
+    ...p.failing.map((s) => ({
+      ...s,
+      vm: s.vmLabel,
+      vault: s.vaultLabel,
+      problem: `failing ${s.days} days in a row`,
+    })),
     ...p.belowExpected.map((s) => ({
       ...s,
+      vm: s.vmLabel,
+      vault: s.vaultLabel,
       problem: `below ${s.expectedConsistency ?? "expected"} consistency ${s.days} days`,
     })),
-    ...p.noJobToday.map((m) => ({ ...m, problem: noJobText(d.date), action: null })),
+    ...p.noJobToday.map((m) => ({
+      vm: m.vmLabel,
+      vault: m.vaultLabel,
+      problem: noJobText(d.date),
+      action: null,
+    })),
   ];
   if (persisting.length > 0 && lim.rows > 0) {
     body.push(heading(`What persists (${count(persisting.length)})`));
@@ -378,8 +390,8 @@ export function teamsAlerts(alerts: readonly AlertView[], options: TeamsOptions 
         {
           type: "FactSet",
           facts: [
-            { title: "VM", value: teamsText(clip(a.vm, 80)) },
-            { title: "Vault", value: teamsText(clip(a.vault, 80)) },
+            { title: "VM", value: teamsText(clip(a.vmLabel ?? a.vm, 80)) },
+            { title: "Vault", value: teamsText(clip(a.vaultLabel ?? a.vault, 80)) },
             { title: "When", value: teamsText(a.at) },
             ...(a.errorCode ? [{ title: "Code", value: teamsText(clip(a.errorCode, 80)) }] : []),
           ],

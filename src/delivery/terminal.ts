@@ -27,8 +27,8 @@ function list<T>(title: string, items: readonly T[], line: (item: T) => string):
   return [`${title} (${count(items.length)})`, ...shown, ""];
 }
 
-const vmName = (x: { vm: string; vault: string }): string =>
-  `${clipName(x.vm, 48)} [${clipName(x.vault, 32)}]`;
+const vmName = (x: { vmLabel: string; vaultLabel: string }): string =>
+  `${clipName(x.vmLabel, 48)} [${clipName(x.vaultLabel, 32)}]`;
 const todo = (action: string | null): string => (action ? ` → ${action.replace(/`/g, "")}` : "");
 const change = (c: VmChange): string => `${vmName(c)}: ${changeText(c)}${todo(c.action)}`;
 const streak = (s: VmStreak): string => `${vmName(s)}: ${s.days} days${todo(s.action)}`;

@@ -32,6 +32,9 @@ export interface Alert {
   keys: string[];
   vault: string;
   vm: string;
+  /** Lower-case resource IDs of the VM and its vault, when the job carried them. */
+  vmId: string | null;
+  vaultId: string | null;
   /** The job that fired the rules. */
   jobId: string;
   /** Start of that job, ISO-8601. */
@@ -205,6 +208,8 @@ function alertOf(reasons: readonly Reason[]): Alert {
     keys: reasons.map((r) => alertKey(r.rule, job.vault, job.vm)),
     vault: job.vault,
     vm: job.vm,
+    vmId: job.vmId,
+    vaultId: job.vaultId,
     jobId: job.jobId,
     at: job.start,
     title: main.title,

@@ -7,6 +7,7 @@ import { dayChanges } from "./digest/changes.js";
 import { catalogueLookup, topCodes } from "./digest/codes.js";
 import { digestCoverage } from "./digest/coverage.js";
 import { readDay } from "./digest/day.js";
+import { digestLabeller } from "./digest/labels.js";
 import { fleetHistory, headlineFigures } from "./digest/figures.js";
 import { DEFAULT_THRESHOLDS, type DigestInput, type DigestThresholds } from "./digest/input.js";
 import type { Digest } from "./digest/model.js";
@@ -23,7 +24,7 @@ export * from "./digest/model.js";
 export function buildDigest(input: DigestInput): Digest {
   const th: DigestThresholds = { ...DEFAULT_THRESHOLDS, ...input.thresholds };
   const { date } = input;
-  const day = readDay(date, input.jobs);
+  const day = readDay(date, input.jobs, digestLabeller(input));
   const history = fleetHistory(date, input.trends);
   const known = knownVmsByKey(input.knownVms);
   const lookup = input.lookup ?? catalogueLookup;
@@ -41,7 +42,7 @@ export function buildDigest(input: DigestInput): Digest {
     },
     changes: dayChanges(day, input.yesterday, lookup),
     persisting: persists,
-    topCodes: topCodes(input.jobs, lookup),
+    topCodes: topCodes(input.jobs, lookup, day.label),
     coverage,
     series: digestSeries(day, history),
     notes: [...(input.notes ?? []), ...digestNotes(input.jobs)],

@@ -42,7 +42,7 @@ const label = (v: KnownVmFacts): string => `${v.vm} (vault ${v.vault})`;
 export function expectedVms<T extends KnownVmFacts>(input: ExpectedVmsInput<T>): ExpectedVms<T> {
   const out: ExpectedVms<T> = { expected: [], notes: [], newlyRetired: [] };
   for (const v of input.known) {
-    const known = { vm: v.vm, vault: v.vault, lastJobAt: v.lastJobAt };
+    const known = { vm: v.vm, vault: v.vault, vmId: v.vmId, vaultId: v.vaultId, lastJobAt: v.lastJobAt };
     if (input.hadJob(v)) {
       out.expected.push({ ...known, policy: null });
       continue;

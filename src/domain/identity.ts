@@ -2,6 +2,7 @@
  * Identity of VMs and vaults: lower-case Azure resource IDs, built from a container name where a row has no
  * ID, and the display labels that tell same-named resources apart. Pure.
  */
+import { vmKey } from "./names.js";
 
 const SUBSCRIPTION =
   /^\/subscriptions\/([^/]+)\/resourcegroups\/([^/]+)\/providers\/([^/]+)\/([^/]+)\/([^/]+)$/;
@@ -105,4 +106,38 @@ export function labelsFor(ids: Iterable<string>): Map<string, string> {
     }
   }
   return labels;
+}
+
+/** A VM's identity within a run: its resource ID, else (a row without one) its name within its vault's name. */
+export function vmIdentityKey(v: { vm: string; vault: string; vmId?: string | null }): string {
+  return normaliseId(v.vmId) ?? `name:${vmKey(v.vm, v.vault)}`;
+}
+
+/** A vault's identity within a run: its resource ID, else its name. */
+export function vaultIdentityKey(v: { vault: string; vaultId?: string | null }): string {
+  return normaliseId(v.vaultId) ?? `name:${v.vault.trim().toLowerCase()}`;
+}
+
+/** What a display label is made from: a resource's name as Azure spells it, and its ID when known. */
+export interface Named {
+  name: string;
+  id?: string | null;
+}
+
+/**
+ * Labels for a set of VMs or vaults as {@link labelsFor} gives them, with each name spelled as Azure gives it
+ * (IDs are lower case). A resource without an ID is shown by its name.
+ */
+export function displayLabels(items: Iterable<Named>): (item: Named) => string {
+  const list = [...items];
+  const labels = labelsFor(list.flatMap((i) => (normaliseId(i.id) ? [normaliseId(i.id) as string] : [])));
+  return (item) => {
+    const id = normaliseId(item.id);
+    const label = id ? labels.get(id) : undefined;
+    if (!label || !id) return item.name;
+    const lower = nameOfId(id);
+    return label.startsWith(lower) && item.name.toLowerCase() === lower
+      ? item.name + label.slice(lower.length)
+      : label;
+  };
 }

@@ -8,6 +8,7 @@ import type { AlertView } from "../delivery/alert.js";
 import type { Poster } from "../delivery/poster.js";
 import { renderAlert } from "../delivery/render.js";
 import type { Alert } from "../domain/alert-rules.js";
+import { displayLabels } from "../domain/identity.js";
 import type { WebhookTarget } from "../delivery/send.js";
 import type { Outbox } from "../store/outbox.js";
 import { deliver, flushPending, type DeliveryReport } from "./deliver.js";
@@ -21,16 +22,35 @@ export function alertBatchKey(alerts: readonly Pick<Alert, "key" | "jobId">[]): 
   return `alerts-${createHash("sha256").update(text, "utf8").digest("hex").slice(0, 24)}`;
 }
 
-/** What the renderers show of an alert. */
-function alertView(alert: Alert): AlertView {
+type Fleet = readonly { vm: string; vault: string; vmId?: string | null; vaultId?: string | null }[];
+
+/**
+ * What the renderers show of the alerts: each VM and vault by its label, told apart from the same-named ones
+ * among the jobs read (`fleet`); a title that starts with the VM's name starts with its label.
+ */
+export function alertViews(alerts: readonly Alert[], fleet: Fleet): AlertView[] {
+  const all = [...fleet, ...alerts];
+  const vmLabel = displayLabels(all.map((x) => ({ name: x.vm, id: x.vmId })));
+  const vaultLabel = displayLabels(all.map((x) => ({ name: x.vault, id: x.vaultId })));
+  return alerts.map((a) => {
+    const vm = vmLabel({ name: a.vm, id: a.vmId });
+    return alertView(a, vm, vaultLabel({ name: a.vault, id: a.vaultId }));
+  });
+}
+
+function alertView(alert: Alert, vmLabel: string, vaultLabel: string): AlertView {
   return {
     rule: alert.rule,
     rules: alert.rules,
     vm: alert.vm,
     vault: alert.vault,
+    vmLabel,
+    vaultLabel,
     jobId: alert.jobId,
     at: alert.at,
-    title: alert.title,
+    title: alert.title.startsWith(`${alert.vm}:`)
+      ? `${vmLabel}${alert.title.slice(alert.vm.length)}`
+      : alert.title,
     detail: alert.detail,
     errorCode: alert.errorCode,
     action: alert.action,
@@ -48,6 +68,7 @@ export async function postAlerts(
   key: string | null,
   to: { target: WebhookTarget; outbox: Outbox; poster: Poster },
   log: (line: string) => void,
+  fleet: Fleet = [],
 ): Promise<DeliveryReport> {
   const { target, outbox, poster } = to;
   const delivery =
@@ -55,7 +76,9 @@ export async function postAlerts(
       ? await deliver({
           outbox,
           poster,
-          items: [{ kind: "alert", key, target, payload: renderAlert(target.format, alerts.map(alertView)) }],
+          items: [
+            { kind: "alert", key, target, payload: renderAlert(target.format, alertViews(alerts, fleet)) },
+          ],
         })
       : // Nothing new: still retry what an earlier run could not post.
         await flushPending({ outbox, poster, targets: [target] });

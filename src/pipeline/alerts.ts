@@ -8,7 +8,7 @@
 import { alertRuleSet, type Config } from "../config.js";
 import type { Poster } from "../delivery/poster.js";
 import { firingsOf, formatAlertRules, type Alert, type AlertRuleSet } from "../domain/alert-rules.js";
-import type { BackupJob } from "../domain/model.js";
+import type { BackupJob, ClassifiedJob } from "../domain/model.js";
 import type { LogsClient } from "../logs/query-client.js";
 import type { WorkspaceReport } from "../logs/workspace-report.js";
 import type { RecoveryPointsClient } from "../recovery/recovery-points.js";
@@ -119,7 +119,9 @@ export async function runAlerts(
   );
 
   const deliveryKey = alerts.length > 0 ? alertBatchKey(alerts) : null;
-  const delivery = dryRun ? null : await deliverAlerts(config, deps, alerts, deliveryKey, log);
+  const delivery = dryRun
+    ? null
+    : await deliverAlerts(config, deps, alerts, deliveryKey, log, read.classified);
   const checkpointAdvanced =
     !dryRun && deps.state
       ? await recordRun(deps.state, alerts, read.jobs, read.query.complete, nowMs, log)
@@ -184,6 +186,7 @@ async function deliverAlerts(
   alerts: readonly Alert[],
   deliveryKey: string | null,
   log: (line: string) => void,
+  fleet: readonly ClassifiedJob[],
 ): Promise<DeliveryReport | null> {
   const webhook = webhookTarget(config);
   if (webhook && deps.outbox) {
@@ -192,6 +195,7 @@ async function deliverAlerts(
       deliveryKey,
       { target: webhook, outbox: deps.outbox, poster: deps.poster },
       log,
+      fleet,
     );
   }
   if (alerts.length > 0 && !webhook) log("PULSE_WEBHOOK_URL is not set: the alerts are reported here only.");

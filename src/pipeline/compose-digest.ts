@@ -7,6 +7,7 @@ import { buildDigest, type CoverageInput, type Digest } from "../domain/digest.j
 import type { ClassifiedJob } from "../domain/model.js";
 import { addDays } from "../domain/days.js";
 import { expectedVms } from "../domain/expected-vms.js";
+import { vmIdentityKey } from "../domain/identity.js";
 import { vmKey } from "../domain/names.js";
 import type { ItemFacts } from "../domain/schedule.js";
 import { stateAsOf } from "../domain/vm-state.js";
@@ -48,8 +49,8 @@ export async function composeDigest(input: ComposeDigestInput): Promise<Digest> 
     .filter((s) => s.historyEnd !== "" && firstDayOf(s) <= date)
     .map((s) => stateAsOf(s, date));
   const judged = await judgeKnownVms(input, seen);
-  const expectedKeys = new Set(judged.expected.map((v) => vmKey(v.vm, v.vault)));
-  const known = seen.filter((s) => expectedKeys.has(vmKey(s.vm, s.vault)));
+  const expectedKeys = new Set(judged.expected.map(vmIdentityKey));
+  const known = seen.filter((s) => expectedKeys.has(vmIdentityKey(s)));
   return buildDigest({
     date,
     jobs: input.jobs,

@@ -8,11 +8,10 @@ import { vmAction } from "./codes.js";
 import type { CodeLookup, YesterdayOutcome } from "./input.js";
 import type { ChangeKind, Digest, VmChange } from "./model.js";
 
-function change(kind: ChangeKind, j: ClassifiedJob, lookup: CodeLookup): VmChange {
+function change(kind: ChangeKind, j: ClassifiedJob, day: DigestDay, lookup: CodeLookup): VmChange {
   return {
     kind,
-    vm: j.vm,
-    vault: j.vault,
+    ...day.label(j),
     os: j.os,
     status: j.status,
     consistency: j.consistency,
@@ -36,11 +35,11 @@ export function dayChanges(
   for (const [k, j] of day.byVm) {
     const y = yesterdayByVm.get(k);
     if (isFailure(j.status)) {
-      if (!y || !isFailure(y.status)) newFailures.push(change("new-failure", j, lookup));
+      if (!y || !isFailure(y.status)) newFailures.push(change("new-failure", j, day, lookup));
     } else {
-      if (y && isFailure(y.status)) recoveries.push(change("recovery", j, lookup));
+      if (y && isFailure(y.status)) recoveries.push(change("recovery", j, day, lookup));
       if (j.degraded && !(y && y.degraded === true && !isFailure(y.status))) {
-        downgrades.push(change("downgrade", j, lookup));
+        downgrades.push(change("downgrade", j, day, lookup));
       }
     }
   }

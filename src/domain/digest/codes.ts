@@ -3,7 +3,8 @@
  */
 import { lookupCode } from "../catalogue.js";
 import type { ClassifiedJob, ErrorCategory } from "../model.js";
-import { vmKey } from "../names.js";
+import { vmIdentityKey } from "../identity.js";
+import type { Labeller } from "./labels.js";
 import type { CodeInfo, CodeLookup } from "./input.js";
 import { TROUBLESHOOT_URL, type CodeSummary } from "./model.js";
 
@@ -42,7 +43,7 @@ export function vmAction(code: string | null, failed: boolean, lookup: CodeLooku
 }
 
 /** One entry per code (case-insensitive), ordered by VMs affected, then jobs, then code. */
-export function topCodes(jobs: readonly ClassifiedJob[], lookup: CodeLookup): CodeSummary[] {
+export function topCodes(jobs: readonly ClassifiedJob[], lookup: CodeLookup, label: Labeller): CodeSummary[] {
   const codes = new Map<
     string,
     { code: string; jobs: number; vms: Set<string>; sample: string[]; cat: ErrorCategory | null }
@@ -56,10 +57,10 @@ export function topCodes(jobs: readonly ClassifiedJob[], lookup: CodeLookup): Co
       codes.set(k, c);
     }
     c.jobs++;
-    const vk = vmKey(j.vm, j.vault);
+    const vk = vmIdentityKey(j);
     if (!c.vms.has(vk)) {
       c.vms.add(vk);
-      if (c.sample.length < 3) c.sample.push(j.vm);
+      if (c.sample.length < 3) c.sample.push(label(j).vmLabel);
     }
   }
   return [...codes.values()]

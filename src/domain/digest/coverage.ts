@@ -1,6 +1,7 @@
 /**
  * What the day's figures cover: workspaces read or failed, vaults seen or silent, VMs with a job. Pure.
  */
+import { vaultIdentityKey } from "../identity.js";
 import type { DigestDay } from "./day.js";
 import type { CoverageInput, KnownVm } from "./input.js";
 import type { DigestCoverage } from "./model.js";
@@ -11,12 +12,24 @@ export function digestCoverage(
   knownVms: readonly KnownVm[],
   vmsKnown: number,
 ): DigestCoverage {
+  // Vaults by resource ID where known (two vaults may share a name), shown by their labels.
   const seen = new Map<string, string>();
-  for (const j of day.jobs) if (!seen.has(j.vault.toLowerCase())) seen.set(j.vault.toLowerCase(), j.vault);
+  const seenNames = new Set<string>();
+  for (const j of day.jobs) {
+    const k = vaultIdentityKey(j);
+    if (!seen.has(k)) seen.set(k, day.label(j).vaultLabel);
+    seenNames.add(j.vault.toLowerCase());
+  }
   const knownVaults = new Map<string, string>();
-  for (const v of input.vaultsKnown ?? []) knownVaults.set(v.toLowerCase(), v);
-  for (const v of knownVms)
-    if (!knownVaults.has(v.vault.toLowerCase())) knownVaults.set(v.vault.toLowerCase(), v.vault);
+  for (const v of knownVms) {
+    const k = vaultIdentityKey(v);
+    if (!knownVaults.has(k)) knownVaults.set(k, day.label(v).vaultLabel);
+  }
+  // Vaults known only by name: silent unless a vault of that name reported.
+  for (const v of input.vaultsKnown ?? []) {
+    const known = [...knownVaults.values()].some((l) => l.toLowerCase() === v.toLowerCase());
+    if (!known && !seenNames.has(v.toLowerCase())) knownVaults.set(vaultIdentityKey({ vault: v }), v);
+  }
   const vaultsSilent = [...knownVaults.entries()]
     .filter(([k]) => !seen.has(k))
     .map(([, v]) => v)

@@ -3,7 +3,8 @@
  */
 import { isConsistencyNotConfirmed } from "../consistency.js";
 import type { ClassifiedJob, DailyTrend, JobStatus } from "../model.js";
-import { vmKey } from "../names.js";
+import { vmIdentityKey } from "../identity.js";
+import { digestLabeller, type Labeller } from "./labels.js";
 import type { DigestHeadline } from "./model.js";
 
 /** The figures compared from day to day. */
@@ -23,10 +24,12 @@ export interface DigestDay {
   jobs: readonly ClassifiedJob[];
   counts: DigestHeadline["counts"];
   figures: DayCounts;
-  /** The latest job of each VM, by {@link vmKey}. */
+  /** The latest job of each VM, by {@link vmIdentityKey}. */
   byVm: Map<string, ClassifiedJob>;
-  /** How many jobs each VM ran, by {@link vmKey}. */
+  /** How many jobs each VM ran, by {@link vmIdentityKey}. */
   jobsPerVm: Map<string, number>;
+  /** The labels of the VMs and vaults the digest mentions. */
+  label: Labeller;
 }
 
 export const isFailure = (s: JobStatus): boolean => s === "Failed" || s === "Cancelled";
@@ -35,16 +38,19 @@ export function rate(part: number, whole: number): number | null {
   return whole > 0 ? part / whole : null;
 }
 
-export const byVaultVm = (a: { vm: string; vault: string }, b: { vm: string; vault: string }): number =>
-  a.vault.localeCompare(b.vault) || a.vm.localeCompare(b.vm);
+type Sortable = { vm: string; vault: string; vmId?: string | null };
+
+/** By vault, then VM name, then (same names) resource ID. */
+export const byVaultVm = (a: Sortable, b: Sortable): number =>
+  a.vault.localeCompare(b.vault) || a.vm.localeCompare(b.vm) || (a.vmId ?? "").localeCompare(b.vmId ?? "");
 
 /** The latest job of each VM (by start; on a tie the later one in the list). */
-export function latestPerVm<T extends { vm: string; vault: string; start?: string }>(
+export function latestPerVm<T extends { vm: string; vault: string; vmId?: string | null; start?: string }>(
   items: readonly T[],
 ): Map<string, T> {
   const out = new Map<string, T>();
   for (const it of items) {
-    const k = vmKey(it.vm, it.vault);
+    const k = vmIdentityKey(it);
     const prev = out.get(k);
     if (!prev || (it.start ?? "") >= (prev.start ?? "")) out.set(k, it);
   }
@@ -64,7 +70,11 @@ export function countsOfTrend(t: DailyTrend): DayCounts {
 }
 
 /** Today's jobs counted, and each VM's latest job. */
-export function readDay(date: string, jobs: readonly ClassifiedJob[]): DigestDay {
+export function readDay(
+  date: string,
+  jobs: readonly ClassifiedJob[],
+  label: Labeller = digestLabeller({ jobs, knownVms: [], vmStates: [] }),
+): DigestDay {
   const byVm = latestPerVm(jobs);
   const counts = {
     jobs: jobs.length,
@@ -100,7 +110,7 @@ export function readDay(date: string, jobs: readonly ClassifiedJob[]): DigestDay
       else if (j.consistency === "crash") counts.crashBelowExpected++;
     }
     if (isConsistencyNotConfirmed(j)) counts.notConfirmed++;
-    const k = vmKey(j.vm, j.vault);
+    const k = vmIdentityKey(j);
     jobsPerVm.set(k, (jobsPerVm.get(k) ?? 0) + 1);
   }
   const figures: DayCounts = {
@@ -112,5 +122,5 @@ export function readDay(date: string, jobs: readonly ClassifiedJob[]): DigestDay
     none: counts.none,
     degraded: counts.degraded,
   };
-  return { date, jobs, counts, figures, byVm, jobsPerVm };
+  return { date, jobs, counts, figures, byVm, jobsPerVm, label };
 }

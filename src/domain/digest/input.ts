@@ -8,6 +8,8 @@ import type { ClassifiedJob, DailyTrend, ErrorCategory, ExpectedConsistency, Job
 export interface YesterdayOutcome {
   vm: string;
   vault: string;
+  vmId?: string | null;
+  vaultId?: string | null;
   status: JobStatus;
   degraded?: boolean;
   start?: string;
@@ -17,6 +19,8 @@ export interface YesterdayOutcome {
 export interface VmStreakState {
   vm: string;
   vault: string;
+  vmId?: string | null;
+  vaultId?: string | null;
   failingDays: number;
   belowExpectedDays: number;
   expectedConsistency?: ExpectedConsistency | null;
@@ -26,6 +30,8 @@ export interface VmStreakState {
 export interface KnownVm {
   vm: string;
   vault: string;
+  vmId?: string | null;
+  vaultId?: string | null;
   lastJobAt?: string | null;
   /** The policy that was due (named in "no backup job"), when known. */
   policy?: string | null;

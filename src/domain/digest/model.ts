@@ -58,12 +58,23 @@ export interface DigestHeadline {
   };
 }
 
-export type ChangeKind = "new-failure" | "recovery" | "downgrade";
-
-export interface VmChange {
-  kind: ChangeKind;
+/**
+ * Which VM a line is about: its name and vault as Azure gives them, their resource IDs when known, and the
+ * labels to show (the name, plus the resource group, and the subscription, only where names collide).
+ */
+export interface VmIdentity {
   vm: string;
   vault: string;
+  vmId: string | null;
+  vaultId: string | null;
+  vmLabel: string;
+  vaultLabel: string;
+}
+
+export type ChangeKind = "new-failure" | "recovery" | "downgrade";
+
+export interface VmChange extends VmIdentity {
+  kind: ChangeKind;
   os: OsType;
   status: JobStatus;
   consistency: Consistency;
@@ -74,9 +85,7 @@ export interface VmChange {
   action: string | null;
 }
 
-export interface VmStreak {
-  vm: string;
-  vault: string;
+export interface VmStreak extends VmIdentity {
   days: number;
   expectedConsistency: ExpectedConsistency | null;
   lastGoodPointAt: string | null;
@@ -86,9 +95,7 @@ export interface VmStreak {
   action: string;
 }
 
-export interface MissingVm {
-  vm: string;
-  vault: string;
+export interface MissingVm extends VmIdentity {
   lastJobAt: string | null;
   /** The policy whose backup was due, when known. */
   policy?: string | null;
@@ -104,15 +111,16 @@ export interface CodeSummary {
   known: boolean;
   action: string;
   docUrl: string;
-  /** A few affected VMs, for orientation. */
+  /** A few affected VMs (their labels), for orientation. */
   sampleVms: string[];
 }
 
 export interface DigestCoverage {
   workspacesQueried: number;
   workspacesFailed: { workspaceId: string; reason: string }[];
+  /** The vaults (labels) that reported. */
   vaultsSeen: string[];
-  /** Known vaults that sent no job report for the day. */
+  /** Known vaults (labels) that sent no job report for the day. */
   vaultsSilent: string[];
   vmsKnown: number;
   vmsWithJob: number;
@@ -128,9 +136,7 @@ export interface SeriesPoint {
 }
 
 /** One VM's outcome of the day (its latest job). */
-export interface VmRow {
-  vm: string;
-  vault: string;
+export interface VmRow extends VmIdentity {
   os: OsType;
   status: JobStatus;
   consistency: Consistency;

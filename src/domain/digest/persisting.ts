@@ -2,16 +2,16 @@
  * What persists: VMs failing or below their expected consistency several days in a row, and known VMs
  * without a job today. Pure.
  */
-import { vmKey } from "../names.js";
+import { vmIdentityKey } from "../identity.js";
 import { vmAction } from "./codes.js";
 import { byVaultVm, type DigestDay } from "./day.js";
 import type { CodeLookup, DigestThresholds, KnownVm, VmStreakState } from "./input.js";
 import type { Digest, MissingVm, VmStreak } from "./model.js";
 
-/** The known VMs by {@link vmKey} (a VM listed twice counts once, with its last entry). */
+/** The known VMs by {@link vmIdentityKey} (a VM listed twice counts once, with its last entry). */
 export function knownVmsByKey(knownVms: readonly KnownVm[]): Map<string, KnownVm> {
   const known = new Map<string, KnownVm>();
-  for (const v of knownVms) known.set(vmKey(v.vm, v.vault), v);
+  for (const v of knownVms) known.set(vmIdentityKey(v), v);
   return known;
 }
 
@@ -23,10 +23,9 @@ function streak(
   day: DigestDay,
   lookup: CodeLookup,
 ): VmStreak {
-  const errorCode = day.byVm.get(vmKey(s.vm, s.vault))?.errorCode ?? null;
+  const errorCode = day.byVm.get(vmIdentityKey(s))?.errorCode ?? null;
   return {
-    vm: s.vm,
-    vault: s.vault,
+    ...day.label(s),
     days,
     expectedConsistency: s.expectedConsistency ?? null,
     lastGoodPointAt: s.lastGoodPointAt ?? null,
@@ -56,8 +55,7 @@ export function persisting(
   const noJobToday: MissingVm[] = [...known.entries()]
     .filter(([k]) => !day.byVm.has(k))
     .map(([, v]) => ({
-      vm: v.vm,
-      vault: v.vault,
+      ...day.label(v),
       lastJobAt: v.lastJobAt ?? null,
       ...(v.policy ? { policy: v.policy } : {}),
     }))

@@ -11,8 +11,7 @@ const severity = (r: VmRow): number =>
 export function vmRows(day: DigestDay): VmRow[] {
   return [...day.byVm.entries()]
     .map(([k, j]) => ({
-      vm: j.vm,
-      vault: j.vault,
+      ...day.label(j),
       os: j.os,
       status: j.status,
       consistency: j.consistency,
