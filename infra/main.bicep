@@ -95,6 +95,13 @@ param lookbackDays int = 2
 @description('IANA time zone whose calendar days the digest, trends and "no job" judgements use, e.g. "Europe/Berlin" (PULSE_TIMEZONE). The timers still fire on UTC schedules.')
 param timeZone string = 'UTC'
 
+@description('Language of the digest and the alerts (PULSE_LOCALE): en or ja.')
+@allowed([
+  'en'
+  'ja'
+])
+param locale string = 'en'
+
 @description('Log Analytics query endpoint ending in /v1 (PULSE_LOGS_ENDPOINT); change only for sovereign clouds.')
 param logsEndpoint string = 'https://api.loganalytics.io/v1'
 
@@ -287,6 +294,7 @@ var pulseSettings = {
   PULSE_LOOKBACK_DAYS: string(lookbackDays)
   PULSE_ALERT_RULES: alertRules
   PULSE_TIMEZONE: timeZone
+  PULSE_LOCALE: locale
 }
 
 // Secrets: Key Vault references, resolved by the platform with the user-assigned identity.

@@ -5,6 +5,7 @@
 import { AlertRulesError, parseAlertRules, type AlertRuleSet } from "./domain/alert-rules.js";
 import { canonicalTimeZone } from "./domain/days.js";
 import { isLoopbackHost } from "./domain/hosts.js";
+import { parseLocale, type Locale } from "./domain/messages/index.js";
 
 export const SETTING_NAMES = [
   "PULSE_WORKSPACE_IDS",
@@ -26,6 +27,7 @@ export const SETTING_NAMES = [
   "PULSE_EMAIL_TO",
   "PULSE_EMAIL_FROM",
   "PULSE_EMAIL_ENDPOINT",
+  "PULSE_LOCALE",
 ] as const;
 
 export type SettingName = (typeof SETTING_NAMES)[number];
@@ -67,6 +69,8 @@ export interface Config {
   timeZone: string;
   /** Null when PULSE_EMAIL_TO is not set: no e-mail digest. */
   email: EmailSettings | null;
+  /** The language of the digest and the alerts: `en` (default) or `ja`. */
+  locale: Locale;
 }
 
 /** A bad or missing setting: the message names the setting and never contains its value when secret. */
@@ -268,6 +272,12 @@ export function loadConfig(env: Env = process.env, options: LoadOptions = {}): C
     );
   }
 
+  const localeRaw = get(env, "PULSE_LOCALE");
+  const locale = localeRaw === undefined ? "en" : parseLocale(localeRaw);
+  if (locale === null) {
+    throw new SettingError("PULSE_LOCALE", `"${(localeRaw ?? "").slice(0, 40)}" must be en or ja`);
+  }
+
   const linuxAppConsistentVms = list(get(env, "PULSE_LINUX_APP_CONSISTENT_VMS"));
   for (const pattern of linuxAppConsistentVms) {
     if (!/^[A-Za-z0-9_.*-]{1,80}$/.test(pattern)) {
@@ -303,6 +313,7 @@ export function loadConfig(env: Env = process.env, options: LoadOptions = {}): C
     alertRules: get(env, "PULSE_ALERT_RULES") ?? null,
     timeZone,
     email: emailSettings(env),
+    locale,
   };
 }
 

@@ -2,16 +2,10 @@
  * The digest as one self-contained HTML page: inline CSS, inline SVG charts of the 30-day success and
  * application-consistency rates, no external resource. Laid out to be read in ten seconds, on a phone too.
  */
-import {
-  CONSISTENCY_DOC_URL,
-  TROUBLESHOOT_URL,
-  type Comparison,
-  type Digest,
-  type SeriesPoint,
-} from "../domain/digest.js";
+import { type Comparison, type Digest, type SeriesPoint } from "../domain/digest.js";
+import { formatInstant, messagesFor, type Messages } from "../domain/messages/index.js";
 import {
   DIRECTION_MARK,
-  STATUS_LABEL,
   belowExpected,
   changeText,
   count,
@@ -20,6 +14,7 @@ import {
   noJobText,
   percent,
   tone,
+  msgs,
 } from "./text.js";
 
 export interface HtmlOptions {
@@ -82,13 +77,13 @@ a{color:#0b5cad}
 @media (max-width:520px){main{padding:10px}header h1{font-size:19px}.kpi .value{font-size:22px}th,td{padding:5px 4px;font-size:13px}th{font-size:11.5px;letter-spacing:0}}
 `;
 
-function kpi(label: string, c: Comparison, asRate: boolean, extra = "", key = false): string {
-  const f = asRate ? percent : count;
+function kpi(m: Messages, label: string, c: Comparison, asRate: boolean, extra = "", key = false): string {
+  const f = asRate ? percent : (n: number | null): string => count(n, m);
   return (
     `<div class="kpi${key ? " key" : ""}"><div class="label">${e(label)}</div><div class="value">${e(f(c.value))}</div>` +
     (extra === "" ? "" : `<div class="cmp">${e(extra)}</div>`) +
-    `<div class="cmp"><span class="${tone(c, c.vsYesterday)}">${DIRECTION_MARK[c.vsYesterday]}</span> yesterday ${e(f(c.yesterday))}</div>` +
-    `<div class="cmp"><span class="${tone(c, c.vs7d)}">${DIRECTION_MARK[c.vs7d]}</span> 7-day avg ${e(f(c.average7d))}</div></div>`
+    `<div class="cmp"><span class="${tone(c, c.vsYesterday)}">${DIRECTION_MARK[c.vsYesterday]}</span> ${e(m.figure.yesterday)} ${e(f(c.yesterday))}</div>` +
+    `<div class="cmp"><span class="${tone(c, c.vs7d)}">${DIRECTION_MARK[c.vs7d]}</span> ${e(m.figure.average7d)} ${e(f(c.average7d))}</div></div>`
   );
 }
 
@@ -101,6 +96,7 @@ export function rateChart(
   pick: (p: SeriesPoint) => number | null,
   title: string,
   color: string,
+  m: Messages = messagesFor("en"),
 ): string {
   const W = 300;
   const H = 90;
@@ -161,18 +157,24 @@ export function rateChart(
     `<text x="${W - right}" y="${H - 3}" font-size="9" text-anchor="end" fill="#536071">${e(end.slice(5))}</text>`;
   return (
     `<div class="chart"><h3>${e(title)}: ${e(percent(last))}</h3>` +
-    `<svg viewBox="0 0 ${W} ${H}" role="img" aria-label="${e(title)} over ${series.length} days" xmlns="http://www.w3.org/2000/svg">` +
+    `<svg viewBox="0 0 ${W} ${H}" role="img" aria-label="${e(m.chart.over(title, String(series.length)))}" xmlns="http://www.w3.org/2000/svg">` +
     `${grid}${lines}${gaps}${dot}${axis}</svg>` +
-    (missing > 0 ? `<p class="sub">■ ${count(missing)} day(s) without data</p>` : "") +
+    (missing > 0 ? `<p class="sub">■ ${e(m.chart.daysWithoutData(count(missing, m)))}</p>` : "") +
     `</div>`
   );
 }
 
-function tableHtml(headers: string[], rows: string[][], total: number, widths: number[]): string {
+function tableHtml(
+  m: Messages,
+  headers: string[],
+  rows: string[][],
+  total: number,
+  widths: number[],
+): string {
   const cols = `<colgroup>${widths.map((w) => `<col style="width:${w}%">`).join("")}</colgroup>`;
   const head = `${cols}<tr>${headers.map((h) => `<th>${e(h)}</th>`).join("")}</tr>`;
   const body = rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join("")}</tr>`).join("");
-  const more = total > rows.length ? `<p class="more">${e(moreLine(total - rows.length))}</p>` : "";
+  const more = total > rows.length ? `<p class="more">${e(moreLine(total - rows.length, m))}</p>` : "";
   return `<table>${head}${body}</table>${more}`;
 }
 
@@ -186,47 +188,50 @@ const upperFirst = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1)
 /** The digest as a complete HTML document. */
 export function htmlDigest(d: Digest, options: HtmlOptions = {}): string {
   const max = options.maxRows ?? 50;
+  const m = msgs(d);
+  const n = (x: number): string => count(x, m);
+  const day = m.day(d.date);
   const h = d.headline;
   const parts: string[] = [];
   parts.push(
-    `<header class="${h.status}"><h1>Backup pulse · <span style="white-space:nowrap">${e(d.date)}</span></h1>` +
-      `<div class="status" data-status="${h.status}">${e(STATUS_LABEL[h.status])}</div>` +
+    `<header class="${h.status}"><h1>${e(m.product)} · <span style="white-space:nowrap">${e(day)}</span></h1>` +
+      `<div class="status" data-status="${h.status}">${e(m.status[h.status])}</div>` +
       `<p>${e(h.statusReason)}</p></header>`,
   );
   if (h.partial) {
-    parts.push(
-      `<div class="partial">Partial data: some workspaces or queries did not answer in full, so these figures may be incomplete.</div>`,
-    );
+    parts.push(`<div class="partial">${e(m.partialBanner)}</div>`);
   }
+  const F = m.figure;
   if (h.status !== "no-data") {
     const c = h.counts;
     parts.push(
-      `<div class="kpis">${kpi("Degraded jobs", h.degraded, false, "below expected consistency", c.degraded > 0)}` +
-        `${kpi("Succeeded", h.successRate, true)}${kpi("Application-consistent", h.application, true)}` +
-        `${kpi("File-system consistent", h.fileSystem, true, belowExpected(c.fileSystemBelowExpected))}` +
-        `${kpi("Crash-consistent", h.crash, true, belowExpected(c.crashBelowExpected))}` +
-        `${kpi("No recovery point", h.none, true)}${kpi("Jobs", h.jobs, false)}</div>`,
+      `<div class="kpis">${kpi(m, F.degraded, h.degraded, false, F.degradedSub, c.degraded > 0)}` +
+        `${kpi(m, F.succeeded, h.successRate, true)}${kpi(m, F.application, h.application, true)}` +
+        `${kpi(m, F.fileSystem, h.fileSystem, true, belowExpected(c.fileSystemBelowExpected, m))}` +
+        `${kpi(m, F.crash, h.crash, true, belowExpected(c.crashBelowExpected, m))}` +
+        `${kpi(m, F.none, h.none, true)}${kpi(m, F.jobs, h.jobs, false)}</div>`,
     );
   }
   parts.push(
-    `<div class="charts">${rateChart(d.series, (p) => p.successRate, "Success rate", "#1f7a3d")}` +
-      `${rateChart(d.series, (p) => p.applicationRate, "Application-consistent", "#0b5cad")}</div>`,
+    `<div class="charts">${rateChart(d.series, (p) => p.successRate, m.chart.successRate, "#1f7a3d", m)}` +
+      `${rateChart(d.series, (p) => p.applicationRate, m.chart.applicationRate, "#0b5cad", m)}</div>`,
   );
 
   const changes = [...d.changes.newFailures, ...d.changes.downgrades, ...d.changes.recoveries];
-  const kindLabel = { "new-failure": "New failure", downgrade: "Downgrade", recovery: "Recovered" } as const;
+  const H = m.heading;
+  const col = m.column;
   parts.push(
-    `<section><h2>What changed since yesterday</h2><p class="sub">${count(d.changes.newFailures.length)} new failure(s) · ` +
-      `${count(d.changes.downgrades.length)} downgrade(s) · ${count(d.changes.recoveries.length)} recovered</p>` +
+    `<section><h2>${e(H.changed)}</h2><p class="sub">${e(H.changedSub(n(d.changes.newFailures.length), n(d.changes.downgrades.length), n(d.changes.recoveries.length)))}</p>` +
       (changes.length === 0
-        ? `<p>Nothing changed.</p>`
+        ? `<p>${e(H.nothingChanged)}</p>`
         : tableHtml(
-            ["VM", "Change", "What to do"],
+            m,
+            [col.vm, col.change, col.whatToDo],
             changes
               .slice(0, max)
               .map((c) => [
                 vmCell(c),
-                `<strong>${e(kindLabel[c.kind])}</strong>: ${e(changeText(c))}`,
+                `<strong>${e(m.change.kind[c.kind])}</strong>: ${e(changeText(c, m))}`,
                 c.action ? proseHtml(c.action) : "",
               ]),
             changes.length,
@@ -237,25 +242,29 @@ export function htmlDigest(d: Digest, options: HtmlOptions = {}): string {
 
   const p = d.persisting;
   const persisting: string[][] = [
-    ...p.failing.map((s) => [vmCell(s), e(`Failing ${s.days} days in a row`), proseHtml(s.action)]),
+    ...p.failing.map((s) => [vmCell(s), e(upperFirst(m.persist.failingDays(s.days))), proseHtml(s.action)]),
     ...p.belowExpected.map((s) => [
       vmCell(s),
-      e(`Below ${s.expectedConsistency ?? "expected"} consistency for ${s.days} days`),
+      e(
+        upperFirst(
+          m.persist.belowDays(s.expectedConsistency ? m.consistency[s.expectedConsistency] : null, s.days),
+        ),
+      ),
       proseHtml(s.action),
     ]),
-    ...p.noJobToday.map((m) => [
-      vmCell(m),
-      e(upperFirst(noJobText(d.date))),
-      m.lastJobAt ? e(`Last job ${m.lastJobAt.slice(0, 10)}`) : "",
+    ...p.noJobToday.map((x) => [
+      vmCell(x),
+      e(upperFirst(noJobText(d.date, m))),
+      x.lastJobAt ? e(upperFirst(m.persist.lastJob(m.day(x.lastJobAt.slice(0, 10))))) : "",
     ]),
   ];
   parts.push(
-    `<section><h2>What persists</h2><p class="sub">${count(p.failing.length)} failing for days · ` +
-      `${count(p.belowExpected.length)} below expected consistency · ${count(p.noJobToday.length)} without a job on ${e(d.date)}</p>` +
+    `<section><h2>${e(H.persists)}</h2><p class="sub">${e(H.persistsSub(n(p.failing.length), n(p.belowExpected.length), n(p.noJobToday.length), day))}</p>` +
       (persisting.length === 0
-        ? `<p>Nothing outstanding.</p>`
+        ? `<p>${e(H.nothingOutstanding)}</p>`
         : tableHtml(
-            ["VM", "Problem", "What to do"],
+            m,
+            [col.vm, col.problem, col.whatToDo],
             persisting.slice(0, max),
             persisting.length,
             [30, 34, 36],
@@ -265,16 +274,17 @@ export function htmlDigest(d: Digest, options: HtmlOptions = {}): string {
 
   if (d.topCodes.length > 0) {
     parts.push(
-      `<section><h2>Top error codes: what to do</h2>` +
+      `<section><h2>${e(H.topCodes)}</h2>` +
         tableHtml(
-          ["Code", "Jobs", "VMs", "What to do"],
+          m,
+          [col.code, col.jobs, col.vms, col.whatToDo],
           d.topCodes
             .slice(0, Math.min(max, 15))
             .map((c) => [
-              `<code>${e(c.code)}</code><br><span class="flat">${e(c.category)}</span>`,
-              count(c.jobs),
-              count(c.vms),
-              `${proseHtml(c.action)} <a href="${e(c.docUrl)}">Docs</a>`,
+              `<code>${e(c.code)}</code><br><span class="flat">${e(m.category[c.category])}</span>`,
+              n(c.jobs),
+              n(c.vms),
+              `${proseHtml(c.action)} <a href="${e(c.docUrl)}">${e(m.docs)}</a>`,
             ]),
           d.topCodes.length,
           [34, 9, 9, 48],
@@ -287,29 +297,29 @@ export function htmlDigest(d: Digest, options: HtmlOptions = {}): string {
   const coverageItems = [e(coverageText(d))];
   if (c.workspacesFailed.length > 0) {
     coverageItems.push(
-      `Workspaces that failed: ${c.workspacesFailed.map((w) => `<code>${e(w.workspaceId)}</code> (${e(w.reason)})`).join(", ")}`,
+      `${e(m.coverage.failedList)}: ${c.workspacesFailed.map((w) => `<code>${e(w.workspaceId)}</code> (${e(w.reason)})`).join(", ")}`,
     );
   }
   if (c.vaultsSilent.length > 0) {
     coverageItems.push(
-      `Vaults that sent nothing: ${c.vaultsSilent
+      `${e(m.coverage.silentList)}: ${c.vaultsSilent
         .slice(0, max)
         .map((v) => `<code>${e(v)}</code>`)
         .join(", ")}`,
     );
   }
   parts.push(
-    `<section><h2>Coverage</h2><ul>${coverageItems.map((i) => `<li>${i}</li>`).join("")}</ul></section>`,
+    `<section><h2>${e(H.coverage)}</h2><ul>${coverageItems.map((i) => `<li>${i}</li>`).join("")}</ul></section>`,
   );
   parts.push(
-    `<footer>${d.notes.map((n) => `<p>${proseHtml(n)}</p>`).join("")}<p>Rates are shares of the day's jobs; ▲ ▼ = compare with yesterday and the 7-day average. ` +
-      `<a href="${TROUBLESHOOT_URL}">Troubleshooting guide</a> · <a href="${CONSISTENCY_DOC_URL}">About snapshot consistency</a> · generated ${e(d.generatedAt)}</p></footer>`,
+    `<footer>${d.notes.map((n) => `<p>${proseHtml(n)}</p>`).join("")}<p>${e(m.footer.rates)} ` +
+      `<a href="${e(m.troubleshootUrl)}">${e(m.footer.troubleshooting)}</a> · <a href="${e(m.consistencyUrl)}">${e(m.footer.aboutConsistency)}</a> · ${e(m.footer.generated(formatInstant(d.generatedAt, m, d.timeZone)))}</p></footer>`,
   );
 
   return (
-    `<!doctype html><html lang="en"><head><meta charset="utf-8">` +
+    `<!doctype html><html lang="${m.locale}"><head><meta charset="utf-8">` +
     `<meta name="viewport" content="width=device-width,initial-scale=1">` +
-    `<title>Backup pulse ${e(d.date)}: ${e(STATUS_LABEL[h.status])}</title><style>${CSS}</style></head>` +
+    `<title>${e(m.product)} ${e(day)}: ${e(m.status[h.status])}</title><style>${CSS}</style></head>` +
     `<body><main>${parts.join("")}</main></body></html>`
   );
 }

@@ -7,11 +7,11 @@
  * `>` are escaped everywhere (also in the top-level `text`), so nothing becomes a link or a mention; and every
  * mrkdwn object is `verbatim`, so Slack does not turn bare URLs or channel names into links either.
  */
-import { TROUBLESHOOT_URL, type Digest } from "../domain/digest.js";
+import type { Digest } from "../domain/digest.js";
+import { formatInstant, messagesFor, type Messages } from "../domain/messages/index.js";
 import { visible } from "../domain/visible-text.js";
 import type { AlertView, RenderedPayload } from "./alert.js";
 import {
-  STATUS_LABEL,
   belowExpected,
   changeText,
   clip,
@@ -22,6 +22,7 @@ import {
   moreLine,
   noJobText,
   summaryLine,
+  msgs,
 } from "./text.js";
 
 export const SLACK_LIMITS = {
@@ -105,7 +106,7 @@ function context(markdown: string): Block {
 }
 
 /** A titled list in one section: as many lines as fit in `maxLines` and the section limit, then "+N more". */
-function listSection(title: string, lines: string[], maxLines: number): Block {
+function listSection(title: string, lines: string[], maxLines: number, m?: Messages): Block {
   const head = `*${title}*`;
   let text = head;
   let shown = 0;
@@ -117,7 +118,7 @@ function listSection(title: string, lines: string[], maxLines: number): Block {
     text = next;
     shown++;
   }
-  if (lines.length > shown) text += `\n_${moreLine(lines.length - shown)}_`;
+  if (lines.length > shown) text += `\n_${moreLine(lines.length - shown, m)}_`;
   return section(text);
 }
 
@@ -140,6 +141,10 @@ function fit(build: (lines: number) => Block[], text: string): RenderedPayload {
 
 export function slackDigest(d: Digest): RenderedPayload {
   const h = d.headline;
+  const m = msgs(d);
+  const F = m.figure;
+  const H = m.heading;
+  const n = (x: number): string => count(x, m);
   const build = (maxLines: number): Block[] => {
     const blocks: Block[] = [
       {
@@ -147,7 +152,7 @@ export function slackDigest(d: Digest): RenderedPayload {
         text: {
           type: "plain_text",
           text: clip(
-            `Backup pulse · ${d.date} · ${STATUS_LABEL[h.status]}${h.partial ? " · PARTIAL DATA" : ""}`,
+            `${m.title(m.day(d.date))} · ${m.status[h.status]}${h.partial ? ` · ${m.partialTag}` : ""}`,
             150,
           ),
         },
@@ -159,34 +164,32 @@ export function slackDigest(d: Digest): RenderedPayload {
       blocks.push({
         type: "section",
         fields: [
-          field("Degraded jobs", compared(h.degraded, false)),
-          field("Succeeded", compared(h.successRate, true)),
-          field("Application-consistent", compared(h.application, true)),
+          field(F.degraded, compared(h.degraded, false, m)),
+          field(F.succeeded, compared(h.successRate, true, m)),
+          field(F.application, compared(h.application, true, m)),
           field(
-            "File-system consistent",
-            `${compared(h.fileSystem, true)}\n${belowExpected(h.counts.fileSystemBelowExpected)}`,
+            F.fileSystem,
+            `${compared(h.fileSystem, true, m)}\n${belowExpected(h.counts.fileSystemBelowExpected, m)}`,
           ),
-          field(
-            "Crash-consistent",
-            `${compared(h.crash, true)}\n${belowExpected(h.counts.crashBelowExpected)}`,
-          ),
-          field("No recovery point", compared(h.none, true)),
-          field("Jobs", compared(h.jobs, false)),
+          field(F.crash, `${compared(h.crash, true, m)}\n${belowExpected(h.counts.crashBelowExpected, m)}`),
+          field(F.none, compared(h.none, true, m)),
+          field(F.jobs, compared(h.jobs, false, m)),
         ],
       });
-      blocks.push(context("▲ ▼ = against yesterday and the 7-day average"));
+      blocks.push(context(F.legend));
     }
     const changes = [...d.changes.newFailures, ...d.changes.downgrades, ...d.changes.recoveries];
     if (changes.length > 0 && maxLines > 0) {
       blocks.push({ type: "divider" });
       blocks.push(
         listSection(
-          `What changed: ${count(d.changes.newFailures.length)} new failure(s), ${count(d.changes.downgrades.length)} downgrade(s), ${count(d.changes.recoveries.length)} recovered`,
+          `${H.changed}: ${H.changedSub(n(d.changes.newFailures.length), n(d.changes.downgrades.length), n(d.changes.recoveries.length))}`,
           changes.map(
             (c) =>
-              `• ${name(c.vmLabel)} (${name(c.vaultLabel)}): ${slackWithNames(clip(changeText(c), 90), [c.errorCode])}${todo(c.action)}`,
+              `• ${name(c.vmLabel)} (${name(c.vaultLabel)}): ${slackWithNames(clip(changeText(c, m), 90), [c.errorCode])}${todo(c.action)}`,
           ),
           maxLines,
+          m,
         ),
       );
     }
@@ -194,40 +197,42 @@ export function slackDigest(d: Digest): RenderedPayload {
     const persisting = [
       ...p.failing.map(
         (s) =>
-          `• ${name(s.vmLabel)} (${name(s.vaultLabel)}): failing ${s.days} days in a row${todo(s.action)}`,
+          `• ${name(s.vmLabel)} (${name(s.vaultLabel)}): ${m.persist.failingDays(s.days)}${todo(s.action)}`,
       ),
       ...p.belowExpected.map(
         (s) =>
-          `• ${name(s.vmLabel)} (${name(s.vaultLabel)}): below ${s.expectedConsistency ?? "expected"} consistency ${s.days} days${todo(s.action)}`,
+          `• ${name(s.vmLabel)} (${name(s.vaultLabel)}): ${m.persist.belowDays(s.expectedConsistency ? m.consistency[s.expectedConsistency] : null, s.days)}${todo(s.action)}`,
       ),
-      ...p.noJobToday.map((m) => `• ${name(m.vmLabel)} (${name(m.vaultLabel)}): ${noJobText(d.date)}`),
+      ...p.noJobToday.map((x) => `• ${name(x.vmLabel)} (${name(x.vaultLabel)}): ${noJobText(d.date, m)}`),
     ];
     if (persisting.length > 0 && maxLines > 0) {
       blocks.push(
         listSection(
-          `What persists: ${count(p.failing.length)} failing for days, ${count(p.belowExpected.length)} below expected consistency, ${count(p.noJobToday.length)} without a job on ${d.date}`,
+          `${H.persists}: ${H.persistsSub(n(p.failing.length), n(p.belowExpected.length), n(p.noJobToday.length), m.day(d.date))}`,
           persisting,
           maxLines,
+          m,
         ),
       );
     }
     if (d.topCodes.length > 0 && maxLines > 0) {
       blocks.push(
         listSection(
-          "Top error codes: what to do",
+          H.topCodes,
           d.topCodes.map(
             (c) =>
-              `• *${slackCode(clip(c.code, 80))}*: ${count(c.jobs)} job(s) on ${count(c.vms)} VM(s), ${c.category}. ` +
-              `${slackProse(clip(c.action, 160))} <${c.docUrl}|docs>`,
+              `• *${slackCode(clip(c.code, 80))}*: ${m.codeLine(n(c.jobs), n(c.vms), m.category[c.category])}. ` +
+              `${slackProse(clip(c.action, 160))} <${c.docUrl}|${m.docs}>`,
           ),
           Math.min(maxLines, 8),
+          m,
         ),
       );
     }
     blocks.push({ type: "divider" });
     blocks.push(
       context(
-        `${slackEscape(coverageText(d))}\n${d.notes.map(slackEscape).join("\n")} <${TROUBLESHOOT_URL}|Troubleshooting guide>`,
+        `${slackEscape(coverageText(d))}\n${d.notes.map(slackEscape).join("\n")} <${m.troubleshootUrl}|${m.footer.troubleshooting}>`,
       ),
     );
     return blocks;
@@ -235,14 +240,18 @@ export function slackDigest(d: Digest): RenderedPayload {
   return fit(build, summaryLine(d));
 }
 
-export function slackAlerts(alerts: readonly AlertView[]): RenderedPayload {
+export function slackAlerts(
+  alerts: readonly AlertView[],
+  options: { messages?: Messages; timeZone?: string } = {},
+): RenderedPayload {
+  const m = options.messages ?? messagesFor("en");
   const build = (maxLines: number): Block[] => {
     const blocks: Block[] = [
       {
         type: "header",
         text: {
           type: "plain_text",
-          text: `Backup pulse · ${alerts.length} alert${alerts.length === 1 ? "" : "s"}`,
+          text: `${m.product} · ${m.alert.count(alerts.length)}`,
         },
       },
     ];
@@ -253,21 +262,19 @@ export function slackAlerts(alerts: readonly AlertView[]): RenderedPayload {
       const names = [vm, vault, a.vm, a.vault, a.jobId, a.errorCode];
       const lines = [
         `*${slackWithNames(clip(a.title, 200), names)}*`,
-        `VM ${name(vm)} in ${name(vault)} · ${slackEscape(visible(a.at))}${a.errorCode ? ` · ${slackCode(clip(a.errorCode, 80))}` : ""}`,
+        `${m.alert.vmInVault(name(vm), name(vault))} · ${slackEscape(visible(formatInstant(a.at, m, options.timeZone)))}${a.errorCode ? ` · ${slackCode(clip(a.errorCode, 80))}` : ""}`,
         slackWithNames(clip(a.detail, 400), names),
       ];
-      if (a.action) lines.push(`_What to do:_ ${slackEscape(clip(a.action, 300))}`);
-      for (const hint of a.hints ?? []) lines.push(`_Tip:_ ${slackEscape(clip(hint, 400))}`);
-      if (a.docUrl) lines.push(`<${a.docUrl}|Troubleshooting doc>`);
+      if (a.action) lines.push(`_${m.alert.whatToDo}:_ ${slackEscape(clip(a.action, 300))}`);
+      for (const hint of a.hints ?? []) lines.push(`_${m.alert.tip}:_ ${slackEscape(clip(hint, 400))}`);
+      if (a.docUrl) lines.push(`<${a.docUrl}|${m.alert.doc}>`);
       blocks.push(section(lines.join("\n")));
     }
-    if (alerts.length > shown.length) blocks.push(context(moreLine(alerts.length - shown.length)));
+    if (alerts.length > shown.length) blocks.push(context(moreLine(alerts.length - shown.length, m)));
     return blocks;
   };
   const first = alerts[0];
   const text =
-    alerts.length === 1 && first
-      ? `Backup pulse alert: ${first.title}`
-      : `Backup pulse: ${alerts.length} alerts${first ? `, first: ${first.title}` : ""}`;
+    alerts.length === 1 && first ? m.alert.one(first.title) : m.alert.many(alerts.length, first?.title ?? "");
   return fit(build, text);
 }

@@ -7,19 +7,12 @@
  * string that comes from Azure or an export (VM, vault and job names, codes, times, alert titles and details)
  * goes through `teamsText`, so a name is shown as written and can never become a link, a list or emphasis.
  */
-import {
-  TROUBLESHOOT_URL,
-  CONSISTENCY_DOC_URL,
-  type Comparison,
-  type Digest,
-  type DigestStatus,
-  type Direction,
-} from "../domain/digest.js";
+import { type Comparison, type Digest, type DigestStatus, type Direction } from "../domain/digest.js";
+import type { Messages } from "../domain/messages/index.js";
 import { visible } from "../domain/visible-text.js";
-import { byteLength, type AlertView, type RenderedPayload } from "./alert.js";
+import { byteLength, type RenderedPayload } from "./alert.js";
 import {
   DIRECTION_MARK,
-  STATUS_LABEL,
   belowExpected,
   changeText,
   clip,
@@ -33,13 +26,14 @@ import {
   percent,
   summaryLine,
   tone,
+  msgs,
 } from "./text.js";
 
 /** Teams refuses messages over about 28 KB; this leaves room for the flow's own wrapping. */
 export const TEAMS_BUDGET_BYTES = 26_000;
 
 type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
-type Element = { [key: string]: Json };
+export type Element = { [key: string]: Json };
 
 export interface AdaptiveCard {
   $schema: string;
@@ -95,7 +89,7 @@ export function teamsText(s: string): string {
   );
 }
 
-function text(t: string, extra: Element = {}): Element {
+export function text(t: string, extra: Element = {}): Element {
   return { type: "TextBlock", text: t, wrap: true, ...extra };
 }
 
@@ -108,7 +102,7 @@ function teamsProse(s: string): string {
   return s.replace(/[\\*[\]<>{}~&_]/g, "\\$&").replace(/`/g, "");
 }
 
-function openUrl(title: string, url: string): Element {
+export function openUrl(title: string, url: string): Element {
   return { type: "Action.OpenUrl", title: clip(title, 40), url };
 }
 
@@ -130,7 +124,7 @@ export function envelope(content: AdaptiveCard): TeamsEnvelope {
   };
 }
 
-interface Limits {
+export interface Limits {
   rows: number;
   codes: number;
 }
@@ -150,8 +144,8 @@ const TONE_COLOR = { good: "Good", bad: "Attention", flat: "Default" } as const;
  * A headline figure as a column: label, value, and its moves against yesterday and the 7-day average, each
  * coloured for good or bad news.
  */
-function figure(label: string, c: Comparison, asRate: boolean): Element {
-  const f = asRate ? percent : count;
+function figure(m: Messages, label: string, c: Comparison, asRate: boolean): Element {
+  const f = asRate ? percent : (n: number | null): string => count(n, m);
   const move = (dir: Direction, ref: number | null, prefix: string): Element => ({
     type: "TextRun",
     text: `${prefix}${DIRECTION_MARK[dir]} ${f(ref)}`,
@@ -174,16 +168,17 @@ function figure(label: string, c: Comparison, asRate: boolean): Element {
   };
 }
 
-function headline(d: Digest): Element[] {
+function headline(d: Digest, m: Messages): Element[] {
   const h = d.headline;
+  const F = m.figure;
   const out: Element[] = [
     {
       type: "Container",
       style: STATUS_STYLE[h.status],
       bleed: true,
       items: [
-        text(`Backup pulse · ${d.date}`, { size: "Large", weight: "Bolder" }),
-        text(`${STATUS_LABEL[h.status]}${h.partial ? " · PARTIAL DATA" : ""}`, {
+        text(m.title(m.day(d.date)), { size: "Large", weight: "Bolder" }),
+        text(`${m.status[h.status]}${h.partial ? ` · ${m.partialTag}` : ""}`, {
           weight: "Bolder",
           color: STATUS_COLOR[h.status],
           spacing: "None",
@@ -197,13 +192,13 @@ function headline(d: Digest): Element[] {
     out.push({
       type: "ColumnSet",
       columns: [
-        figure("Degraded jobs", h.degraded, false),
-        figure("Succeeded", h.successRate, true),
-        figure("Application-consistent", h.application, true),
+        figure(m, F.degraded, h.degraded, false),
+        figure(m, F.succeeded, h.successRate, true),
+        figure(m, F.application, h.application, true),
       ],
     });
     out.push(
-      text("▲ ▼ against yesterday, then the 7-day average", {
+      text(F.legend, {
         size: "Small",
         isSubtle: true,
         spacing: "None",
@@ -212,16 +207,16 @@ function headline(d: Digest): Element[] {
     out.push({
       type: "FactSet",
       facts: [
-        { title: "Jobs", value: compared(h.jobs, false) },
+        { title: F.jobs, value: compared(h.jobs, false, m) },
         {
-          title: "File-system",
-          value: `${percent(h.fileSystem.value)} · ${belowExpected(c.fileSystemBelowExpected)}`,
+          title: F.fileSystemShort,
+          value: `${percent(h.fileSystem.value)} · ${belowExpected(c.fileSystemBelowExpected, m)}`,
         },
         {
-          title: "Crash",
-          value: `${percent(h.crash.value)} · ${belowExpected(c.crashBelowExpected)}`,
+          title: F.crashShort,
+          value: `${percent(h.crash.value)} · ${belowExpected(c.crashBelowExpected, m)}`,
         },
-        { title: "No point", value: `${percent(h.none.value)} · ${count(c.none)} job(s)` },
+        { title: F.noneShort, value: `${percent(h.none.value)} · ${F.jobsOf(count(c.none, m))}` },
       ],
     });
   }
@@ -243,7 +238,10 @@ function problemCell(problem: string, action: string | null): Element[] {
   return out;
 }
 
-function vmTable(rows: { vm: string; vault: string; problem: string; action: string | null }[]): Element {
+function vmTable(
+  m: Messages,
+  rows: { vm: string; vault: string; problem: string; action: string | null }[],
+): Element {
   const cell = (items: Element[]): Element => ({ type: "TableCell", items });
   return {
     type: "Table",
@@ -254,8 +252,8 @@ function vmTable(rows: { vm: string; vault: string; problem: string; action: str
       {
         type: "TableRow",
         cells: [
-          cell([text("VM", { weight: "Bolder", size: "Small" })]),
-          cell([text("What happened · what to do", { weight: "Bolder", size: "Small" })]),
+          cell([text(m.column.vm, { weight: "Bolder", size: "Small" })]),
+          cell([text(m.column.happenedTodo, { weight: "Bolder", size: "Small" })]),
         ],
       },
       ...rows.map((r) => ({
@@ -267,25 +265,28 @@ function vmTable(rows: { vm: string; vault: string; problem: string; action: str
 }
 
 function digestBody(d: Digest, lim: Limits): { body: Element[]; actions: Element[] } {
-  const body = headline(d);
+  const m = msgs(d);
+  const n = (x: number): string => count(x, m);
+  const body = headline(d, m);
   const actions: Element[] = [];
 
   const changes = [...d.changes.newFailures, ...d.changes.downgrades, ...d.changes.recoveries];
   if (changes.length > 0 && lim.rows > 0) {
-    body.push(heading(`What changed since yesterday (${count(changes.length)})`));
+    body.push(heading(m.heading.changedCount(n(changes.length))));
     const shown = changes.slice(0, lim.rows);
     body.push(
       vmTable(
+        m,
         shown.map((c) => ({
           vm: c.vmLabel,
           vault: c.vaultLabel,
-          problem: teamsText(clip(changeText(c), 90)),
+          problem: teamsText(clip(changeText(c, m), 90)),
           action: c.action,
         })),
       ),
     );
     if (changes.length > shown.length)
-      body.push(text(moreLine(changes.length - shown.length), { isSubtle: true, size: "Small" }));
+      body.push(text(moreLine(changes.length - shown.length, m), { isSubtle: true, size: "Small" }));
   }
 
   const p = d.persisting;
@@ -294,32 +295,35 @@ function digestBody(d: Digest, lim: Limits): { body: Element[]; actions: Element
       ...s,
       vm: s.vmLabel,
       vault: s.vaultLabel,
-      problem: `failing ${s.days} days in a row`,
+      problem: m.persist.failingDays(s.days),
     })),
     ...p.belowExpected.map((s) => ({
       ...s,
       vm: s.vmLabel,
       vault: s.vaultLabel,
-      problem: `below ${s.expectedConsistency ?? "expected"} consistency ${s.days} days`,
+      problem: m.persist.belowDays(
+        s.expectedConsistency ? m.consistency[s.expectedConsistency] : null,
+        s.days,
+      ),
     })),
-    ...p.noJobToday.map((m) => ({
-      vm: m.vmLabel,
-      vault: m.vaultLabel,
-      problem: noJobText(d.date),
+    ...p.noJobToday.map((x) => ({
+      vm: x.vmLabel,
+      vault: x.vaultLabel,
+      problem: noJobText(d.date, m),
       action: null,
     })),
   ];
   if (persisting.length > 0 && lim.rows > 0) {
-    body.push(heading(`What persists (${count(persisting.length)})`));
+    body.push(heading(m.heading.persistsCount(n(persisting.length))));
     const shown = persisting.slice(0, lim.rows);
-    body.push(vmTable(shown));
+    body.push(vmTable(m, shown));
     if (persisting.length > shown.length) {
-      body.push(text(moreLine(persisting.length - shown.length), { isSubtle: true, size: "Small" }));
+      body.push(text(moreLine(persisting.length - shown.length, m), { isSubtle: true, size: "Small" }));
     }
   }
 
   if (d.topCodes.length > 0 && lim.codes > 0) {
-    body.push(heading("Top error codes: what to do"));
+    body.push(heading(m.heading.topCodes));
     const shown = d.topCodes.slice(0, lim.codes);
     for (const c of shown) {
       body.push({
@@ -327,36 +331,36 @@ function digestBody(d: Digest, lim: Limits): { body: Element[]; actions: Element
         spacing: "Small",
         items: [
           text(
-            `**${teamsText(clip(c.code, 80))}** · ${count(c.jobs)} job(s) on ${count(c.vms)} VM(s) · ${c.category}. ` +
-              `${teamsProse(clip(c.action, 160))} [How to fix](${c.docUrl})`,
+            `**${teamsText(clip(c.code, 80))}** · ${m.codeLine(n(c.jobs), n(c.vms), m.category[c.category])}. ` +
+              `${teamsProse(clip(c.action, 160))} [${m.howToFix}](${c.docUrl})`,
             { size: "Small" },
           ),
         ],
         selectAction: {
           type: "Action.OpenUrl",
           url: c.docUrl,
-          title: `Docs: ${defangUrls(visible(clip(c.code, 30)))}`,
+          title: m.docsFor(defangUrls(visible(clip(c.code, 30)))),
         },
       });
     }
     if (d.topCodes.length > shown.length)
-      body.push(text(moreLine(d.topCodes.length - shown.length), { isSubtle: true, size: "Small" }));
+      body.push(text(moreLine(d.topCodes.length - shown.length, m), { isSubtle: true, size: "Small" }));
   }
 
   body.push(
-    text([`Coverage: ${coverageText(d)}`, ...d.notes].join("\n"), {
+    text([`${m.coverage.label}: ${coverageText(d)}`, ...d.notes].join("\n"), {
       size: "Small",
       isSubtle: true,
       separator: true,
       spacing: "Medium",
     }),
   );
-  actions.push(openUrl("Troubleshooting guide", TROUBLESHOOT_URL));
-  actions.push(openUrl("About snapshot consistency", CONSISTENCY_DOC_URL));
+  actions.push(openUrl(m.footer.troubleshooting, m.troubleshootUrl));
+  actions.push(openUrl(m.footer.aboutConsistency, m.consistencyUrl));
   return { body, actions };
 }
 
-function fit(build: (lim: Limits) => TeamsEnvelope, maxBytes: number): RenderedPayload {
+export function fit(build: (lim: Limits) => TeamsEnvelope, maxBytes: number): RenderedPayload {
   let body = "";
   for (const lim of LEVELS) {
     body = JSON.stringify(build(lim));
@@ -370,42 +374,5 @@ export function teamsDigest(d: Digest, options: TeamsOptions = {}): RenderedPayl
   return fit((lim) => {
     const { body, actions } = digestBody(d, lim);
     return envelope({ ...card(body, actions), fallbackText: summaryLine(d) });
-  }, options.maxBytes ?? TEAMS_BUDGET_BYTES);
-}
-
-/** Alerts as one Teams Workflows message. */
-export function teamsAlerts(alerts: readonly AlertView[], options: TeamsOptions = {}): RenderedPayload {
-  return fit((lim) => {
-    const n = lim.rows;
-    const body: Element[] = [
-      text(`Backup pulse · ${alerts.length} alert${alerts.length === 1 ? "" : "s"}`, {
-        size: "Large",
-        weight: "Bolder",
-      }),
-    ];
-    const shown = alerts.slice(0, n);
-    for (const a of shown) {
-      const items: Element[] = [
-        text(teamsText(clip(a.title, 200)), { weight: "Bolder", color: "Attention" }),
-        {
-          type: "FactSet",
-          facts: [
-            { title: "VM", value: teamsText(clip(a.vmLabel ?? a.vm, 80)) },
-            { title: "Vault", value: teamsText(clip(a.vaultLabel ?? a.vault, 80)) },
-            { title: "When", value: teamsText(a.at) },
-            ...(a.errorCode ? [{ title: "Code", value: teamsText(clip(a.errorCode, 80)) }] : []),
-          ],
-        },
-        text(teamsText(clip(a.detail, 400)), { size: "Small" }),
-      ];
-      if (a.action) items.push(text(`What to do: ${clip(a.action, 300)}`, { size: "Small", isSubtle: true }));
-      for (const hint of a.hints ?? [])
-        items.push(text(`Tip: ${clip(hint, 400)}`, { size: "Small", isSubtle: true }));
-      if (a.docUrl) items.push({ type: "ActionSet", actions: [openUrl("Troubleshooting doc", a.docUrl)] });
-      body.push({ type: "Container", separator: true, spacing: "Medium", items });
-    }
-    if (alerts.length > shown.length)
-      body.push(text(moreLine(alerts.length - shown.length), { isSubtle: true }));
-    return envelope(card(body, []));
   }, options.maxBytes ?? TEAMS_BUDGET_BYTES);
 }

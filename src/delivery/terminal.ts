@@ -5,6 +5,7 @@
  * not obeyed.
  */
 import type { Digest, VmChange, VmStreak } from "../domain/digest.js";
+import { formatInstant, type Messages } from "../domain/messages/index.js";
 import { visibleLines } from "../domain/visible-text.js";
 import {
   belowExpected,
@@ -14,69 +15,77 @@ import {
   count,
   coverageText,
   moreLine,
+  msgs,
   percent,
-  STATUS_LABEL,
 } from "./text.js";
 
 const LIST_LIMIT = 10;
 
-function list<T>(title: string, items: readonly T[], line: (item: T) => string): string[] {
+function list<T>(title: string, items: readonly T[], line: (item: T) => string, m: Messages): string[] {
   if (items.length === 0) return [];
   const shown = items.slice(0, LIST_LIMIT).map((i) => `  - ${line(i)}`);
-  if (items.length > LIST_LIMIT) shown.push(`  ${moreLine(items.length - LIST_LIMIT)}`);
-  return [`${title} (${count(items.length)})`, ...shown, ""];
+  if (items.length > LIST_LIMIT) shown.push(`  ${moreLine(items.length - LIST_LIMIT, m)}`);
+  return [`${title} (${count(items.length, m)})`, ...shown, ""];
 }
 
 const vmName = (x: { vmLabel: string; vaultLabel: string }): string =>
   `${clipName(x.vmLabel, 48)} [${clipName(x.vaultLabel, 32)}]`;
 const todo = (action: string | null): string => (action ? ` → ${action.replace(/`/g, "")}` : "");
-const change = (c: VmChange): string => `${vmName(c)}: ${changeText(c)}${todo(c.action)}`;
-const streak = (s: VmStreak): string => `${vmName(s)}: ${s.days} days${todo(s.action)}`;
 
 export function terminalDigest(d: Digest): string {
+  const m = msgs(d);
   const h = d.headline;
   const c = h.counts;
+  const n = (x: number): string => count(x, m);
+  const L = m.terminal.labels;
+  const change = (x: VmChange): string => `${vmName(x)}: ${changeText(x, m)}${todo(x.action)}`;
+  const streak = (s: VmStreak): string => `${vmName(s)}: ${m.terminal.days(s.days)}${todo(s.action)}`;
   const lines = [
-    `Backup pulse for ${d.date}: ${STATUS_LABEL[h.status]}${h.partial ? " (PARTIAL DATA)" : ""}`,
+    m.terminal.title(m.day(d.date), m.status[h.status], h.partial),
     h.statusReason,
     "",
-    `  degraded jobs   ${compared(h.degraded, false)}`,
-    `  succeeded       ${compared(h.successRate, true)}`,
-    `  application     ${compared(h.application, true)}`,
-    `  file-system     ${compared(h.fileSystem, true)} · ${belowExpected(c.fileSystemBelowExpected)}`,
-    `  crash           ${compared(h.crash, true)} · ${belowExpected(c.crashBelowExpected)}`,
-    `  no point        ${compared(h.none, true)}`,
-    `  jobs            ${compared(h.jobs, false)}`,
-    `  ${count(c.completed)} completed, ${count(c.completedWithWarnings)} with warnings, ${count(c.failed)} failed` +
-      `${c.cancelled ? `, ${count(c.cancelled)} cancelled` : ""}; ${count(c.degraded)} below expectation`,
+    `  ${L.degraded}${compared(h.degraded, false, m)}`,
+    `  ${L.succeeded}${compared(h.successRate, true, m)}`,
+    `  ${L.application}${compared(h.application, true, m)}`,
+    `  ${L.fileSystem}${compared(h.fileSystem, true, m)} · ${belowExpected(c.fileSystemBelowExpected, m)}`,
+    `  ${L.crash}${compared(h.crash, true, m)} · ${belowExpected(c.crashBelowExpected, m)}`,
+    `  ${L.none}${compared(h.none, true, m)}`,
+    `  ${L.jobs}${compared(h.jobs, false, m)}`,
+    `  ${m.terminal.counts(n(c.completed), n(c.completedWithWarnings), n(c.failed), c.cancelled ? n(c.cancelled) : null, n(c.degraded))}`,
     "",
-    ...list("New failures", d.changes.newFailures, change),
-    ...list("Downgrades (worse than expected consistency)", d.changes.downgrades, change),
-    ...list("Recoveries", d.changes.recoveries, change),
-    ...list("Failing days in a row", d.persisting.failing, streak),
-    ...list("Without expected consistency, days in a row", d.persisting.belowExpected, streak),
+    ...list(m.heading.newFailures, d.changes.newFailures, change, m),
+    ...list(m.heading.downgrades, d.changes.downgrades, change, m),
+    ...list(m.heading.recoveries, d.changes.recoveries, change, m),
+    ...list(m.heading.failingStreaks, d.persisting.failing, streak, m),
+    ...list(m.heading.belowStreaks, d.persisting.belowExpected, streak, m),
     ...list(
-      `No job on ${d.date}`,
+      m.heading.noJob(m.day(d.date)),
       d.persisting.noJobToday,
-      (m) => `${vmName(m)}${m.lastJobAt ? `, last job ${m.lastJobAt.slice(0, 10)}` : ""}`,
+      (x) => `${vmName(x)}${x.lastJobAt ? `, ${m.persist.lastJob(m.day(x.lastJobAt.slice(0, 10)))}` : ""}`,
+      m,
     ),
     ...list(
-      "Top codes",
+      m.terminal.topCodes,
       d.topCodes,
       (t) =>
-        `${t.code} (${t.category}): ${count(t.jobs)} job(s), ${count(t.vms)} VM(s). ${t.action.replace(/`/g, "")}`,
+        m.terminal.codeLine(t.code, m.category[t.category], n(t.jobs), n(t.vms), t.action.replace(/`/g, "")),
+      m,
     ),
-    `Coverage: ${coverageText(d)}`,
+    `${m.coverage.label}: ${coverageText(d)}`,
   ];
   const series = d.series.filter((p) => p.successRate !== null);
   if (series.length > 1) {
     lines.push(
-      `Last ${series.length} days, success ${sparkline(series.map((p) => p.successRate ?? 0))} ` +
-        `app-consistent ${sparkline(series.map((p) => p.applicationRate ?? 0))}` +
-        ` (today ${percent(h.successRate.value)} / ${percent(h.application.value)})`,
+      m.terminal.lastDays(
+        n(series.length),
+        sparkline(series.map((p) => p.successRate ?? 0)),
+        sparkline(series.map((p) => p.applicationRate ?? 0)),
+        `${percent(h.successRate.value)} / ${percent(h.application.value)}`,
+      ),
     );
   }
-  for (const note of d.notes) lines.push(`Note: ${note}`);
+  for (const note of d.notes) lines.push(`${m.note}: ${note}`);
+  if (m.locale !== "en") lines.push(m.footer.generated(formatInstant(d.generatedAt, m, d.timeZone)));
   // Names and codes are printed as received: hidden and terminal-steering characters are shown as escapes.
   return visibleLines(lines) + "\n";
 }

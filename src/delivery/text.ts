@@ -1,14 +1,17 @@
 /**
- * Wording shared by every digest and alert renderer, so that Teams, Slack, JSON and HTML say the same thing.
+ * Wording shared by every digest and alert renderer, so that Teams, Slack, JSON and HTML say the same thing,
+ * in the digest's locale (the words themselves are in the message tables, src/domain/messages/).
  */
 import type { Comparison, Digest, DigestStatus, Direction, VmChange } from "../domain/digest.js";
+import { messagesFor, type Messages } from "../domain/messages/index.js";
 
-export const STATUS_LABEL: Record<DigestStatus, string> = {
-  healthy: "HEALTHY",
-  attention: "ATTENTION",
-  failing: "FAILING",
-  "no-data": "NO DATA",
-};
+const EN = messagesFor("en");
+
+/** The message table of a digest's locale. */
+export const msgs = (d: Pick<Digest, "locale">): Messages => messagesFor(d.locale);
+
+/** The English status words (the e-mail subject's tag). */
+export const STATUS_LABEL: Record<DigestStatus, string> = EN.status;
 
 export const DIRECTION_MARK: Record<Direction, string> = { up: "▲", down: "▼", same: "=", none: "–" };
 
@@ -17,9 +20,9 @@ export function percent(rate: number | null): string {
   return `${(Math.round(rate * 1000) / 10).toFixed(1)}%`;
 }
 
-export function count(n: number | null): string {
+export function count(n: number | null, m: Messages = EN): string {
   if (n === null) return "–";
-  return Math.round(n).toLocaleString("en-US");
+  return Math.round(n).toLocaleString(m.tag);
 }
 
 /** Whether a move of a figure is good news, bad news or neither (unchanged, or a neutral figure). */
@@ -29,24 +32,23 @@ export function tone(c: Comparison, dir: Direction): "good" | "bad" | "flat" {
 }
 
 /** How many jobs of a consistency level were below what their VMs should get. */
-export function belowExpected(n: number): string {
-  return `below expected: ${count(n)}`;
+export function belowExpected(n: number, m: Messages = EN): string {
+  return m.figure.belowExpected(count(n, m));
 }
 
 /** A VM with no job on the digest's day (a digest about an earlier day does not say "today"). */
-export function noJobText(date: string): string {
-  return `no backup job on ${date}`;
+export function noJobText(date: string, m: Messages = EN): string {
+  return m.persist.noJob(m.day(date));
 }
 
 /** "98.2% · ▼ yesterday 99.0% · = 7-day avg 98.1%" */
-export function compared(c: Comparison, asRate: boolean): string {
-  const f = asRate ? percent : count;
+export function compared(c: Comparison, asRate: boolean, m: Messages = EN): string {
+  const f = asRate ? percent : (n: number | null): string => count(n, m);
   return (
-    `${f(c.value)} · ${DIRECTION_MARK[c.vsYesterday]} yesterday ${f(c.yesterday)} · ` +
-    `${DIRECTION_MARK[c.vs7d]} 7-day avg ${f(c.average7d)}`
+    `${f(c.value)} · ${DIRECTION_MARK[c.vsYesterday]} ${m.figure.yesterday} ${f(c.yesterday)} · ` +
+    `${DIRECTION_MARK[c.vs7d]} ${m.figure.average7d} ${f(c.average7d)}`
   );
 }
-
 /**
  * `scheme://` in an untrusted string shown as `scheme[:]//`, so that no chat client turns a name into a link
  * (names of VMs, vaults and codes never contain `://`).
@@ -67,42 +69,52 @@ export function clipName(name: string, max = 64): string {
   return `${name.slice(0, max - 1 - tail)}…${name.slice(name.length - tail)}`;
 }
 
-export function changeText(c: VmChange): string {
+export function changeText(c: VmChange, m: Messages = EN): string {
+  const level = (x: VmChange["consistency"]): string => m.consistency[x];
   switch (c.kind) {
     case "new-failure":
-      return `failed${c.errorCode ? ` (${c.errorCode})` : ""}`;
+      return m.change.failed(c.errorCode);
     case "recovery":
-      return `recovered: ${c.consistency}`;
+      return m.change.recovered(level(c.consistency));
     case "downgrade":
-      return `${c.consistency}, expected ${c.expectedConsistency}${c.errorCode ? ` (${c.errorCode})` : ""}`;
+      return m.change.downgrade(level(c.consistency), level(c.expectedConsistency), c.errorCode);
   }
 }
 
-export function moreLine(hidden: number): string {
-  return `+${count(hidden)} more`;
+export function moreLine(hidden: number, m: Messages = EN): string {
+  return m.more(count(hidden, m));
 }
 
 /** The one-line summary used as a notification preview (Slack `text`, Teams summary). */
 export function summaryLine(d: Digest): string {
+  const m = msgs(d);
   const h = d.headline;
-  const partial = h.partial ? " (partial data)" : "";
-  if (h.status === "no-data") return `Backup pulse ${d.date}: NO DATA${partial}. ${h.statusReason}`;
+  const head = `${m.product} ${m.day(d.date)}: `;
+  if (h.status === "no-data") return head + m.summaryNoData(h.partial, h.statusReason);
   return (
-    `Backup pulse ${d.date}: ${STATUS_LABEL[h.status]}${partial}. ${count(h.counts.jobs)} jobs, ` +
-    `${percent(h.successRate.value)} succeeded, ${percent(h.application.value)} application-consistent.`
+    head +
+    m.summary(
+      m.status[h.status],
+      h.partial,
+      count(h.counts.jobs, m),
+      percent(h.successRate.value),
+      percent(h.application.value),
+    )
   );
 }
 
 export function coverageText(d: Digest): string {
+  const m = msgs(d);
   const c = d.coverage;
+  const n = (x: number): string => count(x, m);
   const parts = [
-    `${c.workspacesQueried} workspace${c.workspacesQueried === 1 ? "" : "s"} queried`,
-    `${c.vaultsSeen.length} vault${c.vaultsSeen.length === 1 ? "" : "s"} reported`,
+    m.coverage.workspacesQueried(n(c.workspacesQueried)),
+    m.coverage.vaultsReported(n(c.vaultsSeen.length)),
   ];
-  if (c.workspacesFailed.length > 0) parts.push(`${c.workspacesFailed.length} workspace(s) failed`);
-  if (c.vaultsSilent.length > 0) parts.push(`${c.vaultsSilent.length} vault(s) sent nothing`);
-  if (c.vmsKnown > 0) parts.push(`${count(c.vmsWithJob)} of ${count(c.vmsKnown)} known VMs had a job`);
-  if (c.rowsRejected > 0) parts.push(`${count(c.rowsRejected)} unreadable row(s)`);
-  if (c.partial) parts.push("PARTIAL DATA: some figures are missing");
+  if (c.workspacesFailed.length > 0) parts.push(m.coverage.workspacesFailed(n(c.workspacesFailed.length)));
+  if (c.vaultsSilent.length > 0) parts.push(m.coverage.vaultsSilent(n(c.vaultsSilent.length)));
+  if (c.vmsKnown > 0) parts.push(m.coverage.vmsWithJob(n(c.vmsWithJob), n(c.vmsKnown)));
+  if (c.rowsRejected > 0) parts.push(m.coverage.rowsRejected(n(c.rowsRejected)));
+  if (c.partial) parts.push(m.coverage.partial);
   return parts.join(" · ");
 }

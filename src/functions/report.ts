@@ -6,6 +6,7 @@
  * The page loads nothing: the Content-Security-Policy allows inline styles and data: images only, and no
  * referrer leaves it (the page's address carries the function key).
  */
+import type { Locale } from "../domain/messages/index.js";
 import { app, type HttpResponseInit } from "@azure/functions";
 import { htmlDigest } from "../delivery/html.js";
 import { isDate, yesterdayIn } from "../domain/days.js";
@@ -14,7 +15,7 @@ import {
   FUNCTION_KEY_PARAMETER,
   lazyReadStore,
   serverError,
-  timeZoneOf,
+  digestWordsOf,
   type HttpHandler,
   type ReadFunctionOptions,
 } from "./shared/http.js";
@@ -57,12 +58,12 @@ export function createReportHandler(options: ReadFunctionOptions = {}): HttpHand
   return async (request, context) => {
     const env = options.env ?? process.env;
     let yesterday: string;
-    let timeZone: string;
+    let words: { locale: Locale; timeZone: string };
     try {
-      timeZone = timeZoneOf(env);
-      yesterday = yesterdayIn(timeZone, options.now?.());
+      words = digestWordsOf(env);
+      yesterday = yesterdayIn(words.timeZone, options.now?.());
     } catch (error) {
-      return text(500, serverError(context, "Reading PULSE_TIMEZONE", error, env));
+      return text(500, serverError(context, "Reading PULSE_TIMEZONE and PULSE_LOCALE", error, env));
     }
     const parsed = parseReportQuery(request.query, yesterday);
     if ("error" in parsed) return text(400, parsed.error);
@@ -79,7 +80,7 @@ export function createReportHandler(options: ReadFunctionOptions = {}): HttpHand
         );
       }
       const jobs = await trends.readDayJobs(date);
-      html = htmlDigest(await composeDigest({ date, jobs, store: trends, run, timeZone }));
+      html = htmlDigest(await composeDigest({ date, jobs, store: trends, run, ...words }));
     } catch (error) {
       return text(
         500,

@@ -9,6 +9,7 @@ import type { Poster } from "../delivery/poster.js";
 import { renderAlert } from "../delivery/render.js";
 import type { Alert } from "../domain/alert-rules.js";
 import { displayLabels } from "../domain/identity.js";
+import type { Locale } from "../domain/messages/index.js";
 import type { WebhookTarget } from "../delivery/send.js";
 import type { Outbox } from "../store/outbox.js";
 import { deliver, flushPending, type DeliveryReport } from "./deliver.js";
@@ -69,6 +70,7 @@ export async function postAlerts(
   to: { target: WebhookTarget; outbox: Outbox; poster: Poster },
   log: (line: string) => void,
   fleet: Fleet = [],
+  words: { locale?: Locale; timeZone?: string } = {},
 ): Promise<DeliveryReport> {
   const { target, outbox, poster } = to;
   const delivery =
@@ -77,7 +79,12 @@ export async function postAlerts(
           outbox,
           poster,
           items: [
-            { kind: "alert", key, target, payload: renderAlert(target.format, alertViews(alerts, fleet)) },
+            {
+              kind: "alert",
+              key,
+              target,
+              payload: renderAlert(target.format, alertViews(alerts, fleet), words),
+            },
           ],
         })
       : // Nothing new: still retry what an earlier run could not post.

@@ -196,6 +196,7 @@ async function deliverAlerts(
       { target: webhook, outbox: deps.outbox, poster: deps.poster },
       log,
       fleet,
+      { locale: config.locale, timeZone: config.timeZone },
     );
   }
   if (alerts.length > 0 && !webhook) log("PULSE_WEBHOOK_URL is not set: the alerts are reported here only.");

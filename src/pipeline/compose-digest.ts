@@ -4,6 +4,7 @@
  */
 import { lookupCode } from "../domain/catalogue.js";
 import { buildDigest, type CoverageInput, type Digest } from "../domain/digest.js";
+import type { Locale } from "../domain/messages/index.js";
 import type { ClassifiedJob } from "../domain/model.js";
 import { addDays } from "../domain/days.js";
 import { expectedVms } from "../domain/expected-vms.js";
@@ -23,7 +24,9 @@ export type ComposeDigestInput = {
   date: string;
   jobs: readonly ClassifiedJob[];
   store: TrendStore | null;
-  /** PULSE_TIMEZONE (default UTC): the days of schedules and of "no job for 14 days". */
+  /** The digest's language and time zone (PULSE_LOCALE, PULSE_TIMEZONE: also the days of schedules and of
+   * "no job for 14 days"); default English, UTC. */
+  locale?: Locale;
   timeZone?: string;
   /** The run's vault inventory; null or absent: schedules unknown (due daily, lapsed after 14 days). */
   inventory?: Inventory | null;
@@ -64,6 +67,8 @@ export async function composeDigest(input: ComposeDigestInput): Promise<Digest> 
       vaultsKnown: [...new Set(known.map((s) => s.vault))],
     },
     lookup: lookupCode,
+    locale: input.locale,
+    timeZone: input.timeZone,
   });
 }
 

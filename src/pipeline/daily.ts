@@ -4,6 +4,7 @@
  * The timer function, `backup-pulse run` and `backup-pulse demo` all call {@link runDaily}.
  */
 import type { Config } from "../config.js";
+import type { Locale } from "../domain/messages/index.js";
 import type { Digest } from "../domain/digest.js";
 import type { ClassifiedJob } from "../domain/model.js";
 import { addDays, dayWindow } from "../domain/days.js";
@@ -92,7 +93,8 @@ export async function runDaily(config: Config, deps: DailyDeps, options: DailyOp
     inventory: read.inventory,
     markRetired: !dryRun,
   };
-  const digest = await digestOfDay(date, today, outcome, days.at(-1), deps.store, judge, log);
+  const words = { locale: config.locale, timeZone: config.timeZone };
+  const digest = await digestOfDay({ date, ...words }, today, outcome, days.at(-1), deps.store, judge, log);
   const delivery =
     !dryRun && deps.outbox
       ? await deliverDigest(config, { ...deps, outbox: deps.outbox }, digest, log)
@@ -174,7 +176,7 @@ async function readDays(
  * outbox.
  */
 async function digestOfDay(
-  date: string,
+  day: { date: string; locale: Locale; timeZone: string },
   today: readonly ClassifiedJob[],
   outcome: ReadOutcome,
   written: DayWritten | undefined,
@@ -182,10 +184,11 @@ async function digestOfDay(
   judge: Judging,
   log: (line: string) => void,
 ): Promise<Digest> {
+  const { date } = day;
   const keptRun = written?.keptStored && store ? await store.readRun(date) : null;
-  if (!keptRun || !store) return composeDigest({ date, jobs: today, store, ...judge, ...outcome });
+  if (!keptRun || !store) return composeDigest({ ...day, jobs: today, store, ...judge, ...outcome });
   const jobs = await store.readDayJobs(date);
-  const digest = await composeDigest({ date, jobs, store, ...judge, run: keptRun });
+  const digest = await composeDigest({ ...day, jobs, store, ...judge, run: keptRun });
   log(`The digest shows the stored day ${date}, which this read could not improve on`);
   return digest;
 }

@@ -182,7 +182,7 @@ export function noDataDigest(workspacesQueried: string[]): Digest {
 const LONG = "x".repeat(40);
 
 /** 20,000 VMs in 40 vaults, 2,000 failing with 300 distinct codes, long names with markup characters. */
-export function largeDigest(): Digest {
+export function largeDigest(over: Partial<DigestInput> = {}): Digest {
   const jobs: ClassifiedJob[] = [];
   const vmStates: DigestInput["vmStates"][number][] = [];
   for (let i = 0; i < 20_000; i++) {
@@ -255,5 +255,6 @@ export function largeDigest(): Digest {
     },
     lookup,
     generatedAt: `${addDays(DAY, 1)}T07:00:00.000Z`,
+    ...over,
   });
 }

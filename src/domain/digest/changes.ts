@@ -18,7 +18,7 @@ function change(kind: ChangeKind, j: ClassifiedJob, day: DigestDay, lookup: Code
     expectedConsistency: j.expectedConsistency,
     errorCode: j.errorCode,
     errorCategory: j.errorCategory,
-    action: kind === "recovery" ? null : vmAction(j.errorCode, isFailure(j.status), lookup),
+    action: kind === "recovery" ? null : vmAction(j.errorCode, isFailure(j.status), lookup, day.messages),
   };
 }
 

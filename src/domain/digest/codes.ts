@@ -2,11 +2,13 @@
  * The day's error and warning codes, most widespread first, each with what to do about it. Pure.
  */
 import { lookupCode } from "../catalogue.js";
+import { ACTIONS_JA, jaLearnUrl } from "../catalogue-ja.js";
+import type { Messages } from "../messages/index.js";
 import type { ClassifiedJob, ErrorCategory } from "../model.js";
 import { vmIdentityKey } from "../identity.js";
 import type { Labeller } from "./labels.js";
 import type { CodeInfo, CodeLookup } from "./input.js";
-import { TROUBLESHOOT_URL, type CodeSummary } from "./model.js";
+import type { CodeSummary } from "./model.js";
 
 /** The error catalogue's answer, as the digest needs it. */
 export function catalogueLookup(code: string): CodeInfo | null {
@@ -28,22 +30,43 @@ export function shortAction(action: string): string {
   return `${(at > SHORT_ACTION_CHARS / 2 ? cut.slice(0, at) : cut).replace(/[,、\s]+$/, "")}…`;
 }
 
-/** Without a code: what to do about a failed job, or about a point below the expected consistency. */
-export const FAILED_WITHOUT_CODE = "Open the job in the vault to see why it failed.";
-export const BELOW_WITHOUT_CODE = "Check the VM agent and VSS (Windows) or the pre/post scripts (Linux).";
-export const UNKNOWN_CODE_ACTION =
-  "Code not in the catalogue: search it in the Azure VM backup troubleshooting guide.";
-
 /** The short action for a VM's line: from its code when the catalogue knows it. */
-export function vmAction(code: string | null, failed: boolean, lookup: CodeLookup): string {
+export function vmAction(code: string | null, failed: boolean, lookup: CodeLookup, m: Messages): string {
   const info = code ? lookup(code) : null;
   if (info) return shortAction(info.action);
-  if (code) return shortAction(UNKNOWN_CODE_ACTION);
-  return failed ? FAILED_WITHOUT_CODE : BELOW_WITHOUT_CODE;
+  if (code) return shortAction(m.action.unknownCode);
+  return failed ? m.action.failedWithoutCode : m.action.belowWithoutCode;
 }
 
+/**
+ * The catalogue's answer in the digest's language: Japanese advice and the `ja-jp` Learn page where the
+ * Japanese catalogue has the code, else a line that points at the (Japanese) page.
+ */
+export function localisedLookup(lookup: CodeLookup, m: Messages): CodeLookup {
+  if (m.locale === "en") return lookup;
+  return (code) => {
+    const info = lookup(code);
+    if (!info) return null;
+    const canonical = lookupCode(code)?.code ?? code;
+    return {
+      ...info,
+      action: ACTIONS_JA_BY_KEY.get(canonical.toLowerCase()) ?? m.action.seeDoc,
+      docUrl: jaLearnUrl(info.docUrl),
+    };
+  };
+}
+
+const ACTIONS_JA_BY_KEY: ReadonlyMap<string, string> = new Map(
+  Object.entries(ACTIONS_JA).map(([code, action]) => [code.toLowerCase(), action]),
+);
+
 /** One entry per code (case-insensitive), ordered by VMs affected, then jobs, then code. */
-export function topCodes(jobs: readonly ClassifiedJob[], lookup: CodeLookup, label: Labeller): CodeSummary[] {
+export function topCodes(
+  jobs: readonly ClassifiedJob[],
+  lookup: CodeLookup,
+  label: Labeller,
+  m: Messages,
+): CodeSummary[] {
   const codes = new Map<
     string,
     { code: string; jobs: number; vms: Set<string>; sample: string[]; cat: ErrorCategory | null }
@@ -73,8 +96,8 @@ export function topCodes(jobs: readonly ClassifiedJob[], lookup: CodeLookup, lab
         category: info?.category ?? c.cat ?? "unknown",
         kind: info?.kind ?? "unknown",
         known: info !== null,
-        action: info?.action ?? UNKNOWN_CODE_ACTION,
-        docUrl: info?.docUrl ?? TROUBLESHOOT_URL,
+        action: info?.action ?? m.action.unknownCode,
+        docUrl: info?.docUrl ?? m.troubleshootUrl,
         sampleVms: c.sample,
       } satisfies CodeSummary;
     })

@@ -4,6 +4,7 @@
 import { isConsistencyNotConfirmed } from "../consistency.js";
 import type { ClassifiedJob, DailyTrend, JobStatus } from "../model.js";
 import { vmIdentityKey } from "../identity.js";
+import { messagesFor, type Messages } from "../messages/index.js";
 import { digestLabeller, type Labeller } from "./labels.js";
 import type { DigestHeadline } from "./model.js";
 
@@ -30,6 +31,8 @@ export interface DigestDay {
   jobsPerVm: Map<string, number>;
   /** The labels of the VMs and vaults the digest mentions. */
   label: Labeller;
+  /** The words of the digest's locale. */
+  messages: Messages;
 }
 
 export const isFailure = (s: JobStatus): boolean => s === "Failed" || s === "Cancelled";
@@ -74,6 +77,7 @@ export function readDay(
   date: string,
   jobs: readonly ClassifiedJob[],
   label: Labeller = digestLabeller({ jobs, knownVms: [], vmStates: [] }),
+  messages: Messages = messagesFor("en"),
 ): DigestDay {
   const byVm = latestPerVm(jobs);
   const counts = {
@@ -122,5 +126,5 @@ export function readDay(
     none: counts.none,
     degraded: counts.degraded,
   };
-  return { date, jobs, counts, figures, byVm, jobsPerVm, label };
+  return { date, jobs, counts, figures, byVm, jobsPerVm, label, messages };
 }

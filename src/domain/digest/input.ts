@@ -2,6 +2,7 @@
  * What the digest of a day is built from: the day's classified jobs, the stored history and what the run
  * could read.
  */
+import type { Locale } from "../messages/index.js";
 import type { ClassifiedJob, DailyTrend, ErrorCategory, ExpectedConsistency, JobStatus } from "../model.js";
 
 /** What the digest needs to know about a VM's day before. A `ClassifiedJob` fits. */
@@ -84,6 +85,10 @@ export interface DigestInput {
   lookup?: CodeLookup;
   generatedAt?: string;
   thresholds?: Partial<DigestThresholds>;
+  /** The language of every sentence of the digest (default `en`). */
+  locale?: Locale;
+  /** The IANA time zone its times are shown in (default `UTC`). */
+  timeZone?: string;
 }
 
 export const DEFAULT_THRESHOLDS: DigestThresholds = {

@@ -3,6 +3,7 @@
  * backups are healthy, what changed since yesterday and what to do. A plain JSON-serialisable model that
  * every renderer (Teams, Slack, generic JSON, HTML) draws from.
  */
+import { messagesFor, type Locale } from "../messages/index.js";
 import type { Consistency, ErrorCategory, ExpectedConsistency, JobStatus, OsType } from "../model.js";
 
 export type DigestStatus = "healthy" | "attention" | "failing" | "no-data";
@@ -150,6 +151,10 @@ export interface VmRow extends VmIdentity {
 export interface Digest {
   date: string;
   generatedAt: string;
+  /** The language of the digest's sentences (PULSE_LOCALE). */
+  locale: Locale;
+  /** The time zone its times are shown in (PULSE_TIMEZONE). */
+  timeZone: string;
   headline: DigestHeadline;
   changes: { newFailures: VmChange[]; recoveries: VmChange[]; downgrades: VmChange[] };
   persisting: { failing: VmStreak[]; belowExpected: VmStreak[]; noJobToday: MissingVm[] };
@@ -165,5 +170,4 @@ export interface Digest {
 export const TROUBLESHOOT_URL = "https://learn.microsoft.com/azure/backup/backup-azure-vms-troubleshoot";
 export const CONSISTENCY_DOC_URL =
   "https://learn.microsoft.com/azure/backup/backup-azure-vms-introduction#snapshot-consistency";
-export const OFFLINE_VM_NOTE =
-  "A VM stopped at backup time gets a crash-consistent point: safe if it was shut down cleanly.";
+export const OFFLINE_VM_NOTE = messagesFor("en").offlineNote;

@@ -30,7 +30,7 @@ function streak(
     expectedConsistency: s.expectedConsistency ?? null,
     lastGoodPointAt: s.lastGoodPointAt ?? null,
     errorCode,
-    action: vmAction(errorCode, failing, lookup),
+    action: vmAction(errorCode, failing, lookup, day.messages),
   };
 }
 

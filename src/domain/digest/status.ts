@@ -1,6 +1,7 @@
 /**
  * The fleet's status in one word and one sentence: no-data, failing, attention or healthy. Pure.
  */
+import type { Messages } from "../messages/index.js";
 import type { DigestDay } from "./day.js";
 import { rate } from "./day.js";
 import type { DigestThresholds } from "./input.js";
@@ -10,25 +11,25 @@ function percent(r: number): string {
   return `${(Math.round(r * 1000) / 10).toFixed(1)}%`;
 }
 
-const plural = (n: number, one: string, many: string): string => (n === 1 ? one : many);
-
 /** Why the day needs attention, when nothing makes it fail (empty when the day is healthy). */
 function attentionReasons(
   day: DigestDay,
   persisting: Digest["persisting"],
   coverage: DigestCoverage,
+  m: Messages,
 ): string[] {
   const { counts } = day;
+  const n = (x: number): string => x.toLocaleString(m.tag);
   const reasons: string[] = [];
   const failedJobs = counts.failed + counts.cancelled;
-  if (failedJobs > 0) reasons.push(`${failedJobs} failed job${plural(failedJobs, "", "s")}`);
+  if (failedJobs > 0) reasons.push(m.reason.failedJobs(n(failedJobs)));
   const lowered = counts.degraded - counts.failed - counts.cancelled;
-  if (lowered > 0) reasons.push(`${lowered} below expected consistency`);
+  if (lowered > 0) reasons.push(m.reason.belowExpected(n(lowered)));
   const missing = persisting.noJobToday.length;
-  if (missing > 0) reasons.push(`${missing} VM${plural(missing, "", "s")} without a job`);
+  if (missing > 0) reasons.push(m.reason.vmsWithoutJob(n(missing)));
   const silent = coverage.vaultsSilent.length;
-  if (silent > 0) reasons.push(`${silent} silent vault${plural(silent, "", "s")}`);
-  if (coverage.partial) reasons.push("partial data");
+  if (silent > 0) reasons.push(m.reason.silentVaults(n(silent)));
+  if (coverage.partial) reasons.push(m.reason.partial);
   return reasons;
 }
 
@@ -37,6 +38,7 @@ export function digestStatus(
   persisting: Digest["persisting"],
   coverage: DigestCoverage,
   th: DigestThresholds,
+  m: Messages,
 ): { status: DigestStatus; statusReason: string } {
   const successRate = rate(day.figures.succeeded, day.figures.jobs);
   const allWorkspacesFailed =
@@ -44,26 +46,24 @@ export function digestStatus(
   if (day.figures.jobs === 0 || allWorkspacesFailed) {
     return {
       status: "no-data",
-      statusReason: allWorkspacesFailed
-        ? "No workspace could be read: the backup state of the fleet is unknown."
-        : `No backup job report arrived for ${day.date}: the backup state of the fleet is unknown.`,
+      statusReason: allWorkspacesFailed ? m.reason.noWorkspace : m.reason.noReport(m.day(day.date)),
     };
   }
   if (successRate !== null && successRate < th.failingSuccessRate) {
     return {
       status: "failing",
-      statusReason: `Only ${percent(successRate)} of backup jobs succeeded (below ${percent(th.failingSuccessRate)}).`,
+      statusReason: m.reason.failingRate(percent(successRate), percent(th.failingSuccessRate)),
     };
   }
   const longFailing = persisting.failing.filter((s) => s.days >= th.failingStreakDays).length;
   if (longFailing > 0) {
     return {
       status: "failing",
-      statusReason: `${longFailing.toLocaleString("en-US")} VM${plural(longFailing, " has", "s have")} failed ${th.failingStreakDays} or more days in a row.`,
+      statusReason: m.reason.failingStreak(longFailing.toLocaleString(m.tag), th.failingStreakDays),
     };
   }
-  const reasons = attentionReasons(day, persisting, coverage);
+  const reasons = attentionReasons(day, persisting, coverage, m);
   return reasons.length > 0
-    ? { status: "attention", statusReason: `Needs attention: ${reasons.join(", ")}.` }
-    : { status: "healthy", statusReason: "Every VM backed up with its expected consistency." };
+    ? { status: "attention", statusReason: m.reason.attention(reasons) }
+    : { status: "healthy", statusReason: m.reason.healthy };
 }

@@ -3,6 +3,7 @@
  * error answers, and server errors logged with secrets redacted. This folder holds no function: the host
  * loads only the files directly in functions/.
  */
+import type { Locale } from "../../domain/messages/index.js";
 import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
 import { loadConfig, redact, SettingError, type Env } from "../../config.js";
 import { openTrendReader, type DepsOptions } from "../../pipeline/deps.js";
@@ -47,6 +48,12 @@ export function lazyReadStore(options: ReadStoreOptions = {}): () => Promise<Tre
 /** The operator's time zone (PULSE_TIMEZONE), read alone: a request that needs only its days needs no other setting. */
 export function timeZoneOf(env: Env): string {
   return loadConfig({ PULSE_TIMEZONE: env.PULSE_TIMEZONE }).timeZone;
+}
+
+/** The digest's language and time zone (PULSE_LOCALE, PULSE_TIMEZONE); a bad value throws SettingError. */
+export function digestWordsOf(env: Env): { locale: Locale; timeZone: string } {
+  const config = loadConfig({ PULSE_TIMEZONE: env.PULSE_TIMEZONE, PULSE_LOCALE: env.PULSE_LOCALE });
+  return { locale: config.locale, timeZone: config.timeZone };
 }
 
 /** A JSON error answer. */

@@ -1,0 +1,188 @@
+/**
+ * PULSE_LOCALE=ja: every renderer speaks Japanese within its size budget, Teams cards pass the adaptivecards
+ * parser, the HTML digest shows Japanese glyphs in Chromium, and no English is left in the rendered text
+ * (codes, names, links and a few product and technical names aside).
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser } from "playwright-core";
+import { buildDigest } from "../../src/domain/digest.js";
+import { genericDigest, GENERIC_MAX_BYTES } from "../../src/delivery/generic.js";
+import { htmlDigest } from "../../src/delivery/html.js";
+import { renderAlert, type AlertView } from "../../src/delivery/render.js";
+import { SLACK_LIMITS, slackDigest } from "../../src/delivery/slack.js";
+import { TEAMS_BUDGET_BYTES, teamsDigest } from "../../src/delivery/teams.js";
+import { terminalDigest } from "../../src/delivery/terminal.js";
+import { loadConfig, SettingError } from "../../src/config.js";
+import { launchChromium, skipBrowser } from "./browser.js";
+import { renderCard } from "./card-render.js";
+import { DAY, largeDigest, smallInput } from "./sample.js";
+
+const ja = buildDigest(smallInput({ locale: "ja", timeZone: "Asia/Tokyo" }));
+const large = largeDigest({ locale: "ja" });
+
+/** Words that may stay as they are in a Japanese digest: names of products, services, commands and places. */
+const KEPT = [
+  "Backup pulse",
+  "vssadmin list writers",
+  "[1] Stable",
+  "waagent",
+  "Azure",
+  "Windows",
+  "Linux",
+  "Oracle",
+  "VSS",
+  "VM",
+  "Asia/Tokyo",
+];
+
+/** The English words left in `text` once codes, names, links and the kept words are taken out. */
+function english(text: string): string[] {
+  // Links, Markdown escapes and names clipped with an ellipsis are not words.
+  let t = text
+    .replace(/https:\/\/\S+/g, " ")
+    .replace(/\\/g, "")
+    .replace(/[A-Za-z]+…/g, " ");
+  const names = [
+    ...ja.topCodes.map((c) => c.code),
+    ...ja.vms.flatMap((v) => [v.vmLabel, v.vaultLabel, v.errorCode ?? ""]),
+    ...ja.persisting.noJobToday.flatMap((v) => [v.vmLabel, v.vaultLabel]),
+    ...ja.persisting.belowExpected.flatMap((v) => [v.vmLabel, v.vaultLabel]),
+    ...ja.coverage.vaultsSilent,
+    ...KEPT,
+  ].filter((n) => n !== "");
+  for (const n of names.sort((a, b) => b.length - a.length)) t = t.split(n).join(" ");
+  return t.match(/[A-Za-z]{2,}/g) ?? [];
+}
+
+/** The human-readable strings of a Teams or Slack payload (not URLs, types or colours). */
+function shownStrings(node: unknown, key = ""): string[] {
+  if (typeof node === "string") return ["text", "title", "value", "fallbackText"].includes(key) ? [node] : [];
+  if (Array.isArray(node)) return node.flatMap((n) => shownStrings(n, key));
+  if (node && typeof node === "object") return Object.entries(node).flatMap(([k, v]) => shownStrings(v, k));
+  return [];
+}
+
+describe("PULSE_LOCALE", () => {
+  it("is en by default, takes ja, and refuses anything else naming the setting", () => {
+    expect(loadConfig({}).locale).toBe("en");
+    expect(loadConfig({ PULSE_LOCALE: "ja" }).locale).toBe("ja");
+    expect(loadConfig({ PULSE_LOCALE: "ja-JP" }).locale).toBe("ja");
+    expect(() => loadConfig({ PULSE_LOCALE: "fr" })).toThrow(SettingError);
+    expect(() => loadConfig({ PULSE_LOCALE: "fr" })).toThrow(/^PULSE_LOCALE: "fr" must be en or ja/);
+  });
+});
+
+describe("the digest in Japanese", () => {
+  it("uses the Japanese terms, dates and advice with ja-jp links; codes and names stay as Azure gives them", () => {
+    expect(ja.headline.statusReason).toBe("成功したバックアップ ジョブは 75.0% だけです (基準 90.0% 未満)。");
+    const html = htmlDigest(ja);
+    for (const word of [
+      "アプリケーション整合性",
+      "ファイルシステム整合性",
+      "クラッシュ整合性",
+      "2026年11月24日",
+    ]) {
+      expect(html).toContain(word);
+    }
+    const vss = ja.topCodes.find((c) => c.code === "ExtensionFailedVssWriterInBadState");
+    expect(vss?.action).toMatch(/^`vssadmin list writers` を実行し/);
+    expect(vss?.docUrl).toMatch(/^https:\/\/learn\.microsoft\.com\/ja-jp\/azure\/backup\//);
+    expect(ja.changes.newFailures[0]).toMatchObject({
+      vm: "vm-app-01",
+      errorCode: "UserErrorGuestAgentStatusUnavailable",
+    });
+    expect(ja.changes.newFailures[0]?.action).toMatch(/ゲスト エージェント/);
+    expect(html).toContain('<html lang="ja">');
+    // generated 2026-11-25T07:00Z is 16:00 in Tokyo
+    expect(html).toContain("2026/11/25 16:00 (Asia/Tokyo)");
+  });
+
+  it("every renderer stays within its size budget, multi-byte text counted", () => {
+    for (const d of [ja, large]) {
+      expect(Buffer.byteLength(teamsDigest(d).body)).toBeLessThanOrEqual(TEAMS_BUDGET_BYTES);
+      const slack = JSON.parse(slackDigest(d).body) as { blocks: unknown[] };
+      expect(slack.blocks.length).toBeLessThanOrEqual(SLACK_LIMITS.blocks);
+      expect(JSON.stringify(slack.blocks).length).toBeLessThanOrEqual(SLACK_LIMITS.totalBlockChars);
+      expect(Buffer.byteLength(genericDigest(d).body)).toBeLessThanOrEqual(GENERIC_MAX_BYTES);
+    }
+  });
+
+  it("leaves no English in what a reader sees", () => {
+    const texts: Record<string, string> = {
+      terminal: terminalDigest(ja),
+      html: htmlDigest(ja)
+        .replace(/<style>[\s\S]*?<\/style>/, "")
+        .replace(/<[^>]+>/g, " ")
+        .replace(/&[a-z#0-9]+;/g, " "),
+      teams: shownStrings(JSON.parse(teamsDigest(ja).body)).join("\n"),
+      slack: shownStrings(JSON.parse(slackDigest(ja).body)).join("\n"),
+    };
+    for (const [name, text] of Object.entries(texts))
+      expect({ name, left: english(text) }).toEqual({ name, left: [] });
+  });
+
+  it("alerts speak Japanese around the alert's own text", () => {
+    const alert: AlertView = {
+      rule: "vss",
+      vm: "vm-sql-01",
+      vault: "rsv-data",
+      jobId: "job-1",
+      at: `${DAY}T16:30:00.000Z`,
+      title: "vm-sql-01: VSS",
+      detail: "d",
+      errorCode: "ExtensionFailedVssWriterInBadState",
+      action: "a",
+      docUrl: "https://learn.microsoft.com/ja-jp/azure/backup/backup-azure-vms-troubleshoot",
+    };
+    const teams = renderAlert("teams", [alert], { locale: "ja", timeZone: "Asia/Tokyo" }).body;
+    expect(teams).toContain("アラート 1 件");
+    expect(teams).toContain("2026/11/25 01:30 (Asia/Tokyo)");
+    const slack = renderAlert("slack", [alert], { locale: "ja" }).body;
+    expect(slack).toContain("Backup pulse アラート: vm-sql-01: VSS");
+  });
+});
+
+describe.skipIf(skipBrowser)("the Japanese digest in Chromium", () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it("Teams cards in Japanese parse and validate with the adaptivecards package", async () => {
+    for (const d of [ja, large]) {
+      const card = await renderCard(browser, JSON.parse(teamsDigest(d).body).attachments[0].content);
+      expect(card.parseEvents).toEqual([]);
+      expect(card.validation).toEqual([]);
+      expect(card.text).toContain("アプリケーション整合性");
+    }
+  });
+
+  it("the HTML digest draws its Japanese text with a font that has the glyphs", async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 900 } });
+    await page.setContent(htmlDigest(ja), { waitUntil: "load" });
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send("DOM.enable");
+    await cdp.send("CSS.enable");
+    const { root } = await cdp.send("DOM.getDocument");
+    const fontsOf = async (selector: string): Promise<{ familyName: string; glyphCount: number }[]> => {
+      const { nodeId } = await cdp.send("DOM.querySelector", { nodeId: root.nodeId, selector });
+      return (await cdp.send("CSS.getPlatformFontsForNode", { nodeId })).fonts;
+    };
+    for (const selector of [".status", "section h2", ".kpi .label"]) {
+      const fonts = await fontsOf(selector);
+      expect(fonts.length, selector).toBeGreaterThan(0);
+      expect(
+        fonts.some((f) => /CJK|JP|Gothic|IPA|Takao|Sans/i.test(f.familyName) && f.glyphCount > 0),
+        `${selector}: ${JSON.stringify(fonts)}`,
+      ).toBe(true);
+    }
+    const text = await page.evaluate(
+      () => (globalThis as unknown as { document: { body: { innerText: string } } }).document.body.innerText,
+    );
+    expect(text).toContain("続いている問題");
+    await page.close();
+  });
+});
