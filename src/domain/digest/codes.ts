@@ -3,7 +3,7 @@
  */
 import { lookupCode } from "../catalogue.js";
 import { ACTIONS_JA, jaLearnUrl } from "../catalogue-ja.js";
-import type { Messages } from "../messages/index.js";
+import { messagesFor, type Messages } from "../messages/index.js";
 import type { ClassifiedJob, ErrorCategory } from "../model.js";
 import { vmIdentityKey } from "../identity.js";
 import type { Labeller } from "./labels.js";
@@ -29,6 +29,12 @@ export function shortAction(action: string): string {
   const at = Math.max(cut.lastIndexOf(" "), cut.lastIndexOf("、"));
   return `${(at > SHORT_ACTION_CHARS / 2 ? cut.slice(0, at) : cut).replace(/[,、\s]+$/, "")}…`;
 }
+
+/** Without a code, in English: what to do about a failed job, or about a point below the expected consistency. */
+const EN_ACTIONS = messagesFor("en").action;
+export const FAILED_WITHOUT_CODE = EN_ACTIONS.failedWithoutCode;
+export const BELOW_WITHOUT_CODE = EN_ACTIONS.belowWithoutCode;
+export const UNKNOWN_CODE_ACTION = EN_ACTIONS.unknownCode;
 
 /** The short action for a VM's line: from its code when the catalogue knows it. */
 export function vmAction(code: string | null, failed: boolean, lookup: CodeLookup, m: Messages): string {
