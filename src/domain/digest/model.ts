@@ -168,6 +168,4 @@ export interface Digest {
 }
 
 export const TROUBLESHOOT_URL = "https://learn.microsoft.com/azure/backup/backup-azure-vms-troubleshoot";
-export const CONSISTENCY_DOC_URL =
-  "https://learn.microsoft.com/azure/backup/backup-azure-vms-introduction#snapshot-consistency";
 export const OFFLINE_VM_NOTE = messagesFor("en").offlineNote;

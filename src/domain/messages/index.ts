@@ -5,7 +5,7 @@ import { EN } from "./en.js";
 import { JA } from "./ja.js";
 import { LOCALES, type Locale, type Messages } from "./types.js";
 
-export { LOCALES, type Locale, type Messages } from "./types.js";
+export type { Locale, Messages } from "./types.js";
 
 const TABLES: Record<Locale, Messages> = { en: EN, ja: JA };
 
