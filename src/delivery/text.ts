@@ -115,6 +115,7 @@ export function coverageText(d: Digest): string {
   if (c.vaultsSilent.length > 0) parts.push(m.coverage.vaultsSilent(n(c.vaultsSilent.length)));
   if (c.vmsKnown > 0) parts.push(m.coverage.vmsWithJob(n(c.vmsWithJob), n(c.vmsKnown)));
   if (c.rowsRejected > 0) parts.push(m.coverage.rowsRejected(n(c.rowsRejected)));
+  if (c.rowsUnstorable > 0) parts.push(m.coverage.rowsUnstorable(n(c.rowsUnstorable)));
   if (c.partial) parts.push(m.coverage.partial);
   return parts.join(" · ");
 }

@@ -18,7 +18,13 @@ import type { RunRecord, StoredVmState, TrendStore } from "../store/trend-store.
 
 /** What was read for the day: the workspaces of this run, or the stored run record of an earlier run. */
 export type DigestCoverageSource =
-  { workspaces: readonly WorkspaceReport[]; complete: boolean; rowsRejected: number } | { run: RunRecord };
+  | {
+      workspaces: readonly WorkspaceReport[];
+      complete: boolean;
+      rowsRejected: number;
+      rowsUnstorable?: number;
+    }
+  | { run: RunRecord };
 
 export type ComposeDigestInput = {
   date: string;
@@ -103,6 +109,7 @@ function coverageOfRead(read: {
   workspaces: readonly WorkspaceReport[];
   complete: boolean;
   rowsRejected: number;
+  rowsUnstorable?: number;
 }): Omit<CoverageInput, "vaultsKnown"> {
   return {
     workspacesQueried: read.workspaces.map((w) => w.workspaceId),
@@ -111,6 +118,7 @@ function coverageOfRead(read: {
       .map((w) => ({ workspaceId: w.workspaceId, reason: w.error ?? "query failed" })),
     partial: !read.complete,
     rowsRejected: read.rowsRejected,
+    rowsUnstorable: read.rowsUnstorable ?? 0,
   };
 }
 
@@ -134,6 +142,7 @@ function coverageOfRun(run: RunRecord): Omit<CoverageInput, "vaultsKnown"> {
     })),
     partial: !run.complete,
     rowsRejected: run.rowsRejected,
+    rowsUnstorable: run.rowsUnstorable ?? 0,
   };
 }
 

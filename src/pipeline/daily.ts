@@ -94,7 +94,16 @@ export async function runDaily(config: Config, deps: DailyDeps, options: DailyOp
     markRetired: !dryRun,
   };
   const words = { locale: config.locale, timeZone: config.timeZone };
-  const digest = await digestOfDay({ date, ...words }, today, outcome, days.at(-1), deps.store, judge, log);
+  const unstorable = days.at(-1)?.unstorable ?? 0;
+  const digest = await digestOfDay(
+    { date, ...words },
+    today,
+    { ...outcome, rowsUnstorable: unstorable },
+    days.at(-1),
+    deps.store,
+    judge,
+    log,
+  );
   const delivery =
     !dryRun && deps.outbox
       ? await deliverDigest(config, { ...deps, outbox: deps.outbox }, digest, log)
@@ -178,7 +187,7 @@ async function readDays(
 async function digestOfDay(
   day: { date: string; locale: Locale; timeZone: string },
   today: readonly ClassifiedJob[],
-  outcome: ReadOutcome,
+  outcome: ReadOutcome & { rowsUnstorable: number },
   written: DayWritten | undefined,
   store: TrendStore | null,
   judge: Judging,

@@ -6,6 +6,7 @@
 import { addDays } from "../domain/days.js";
 import { groupJobsByDay } from "../domain/trends.js";
 import type { WorkspaceReport } from "../logs/workspace-report.js";
+import { screenJobs } from "../store/row-limits.js";
 import type { StoredJob, TrendStore, WriteDayResult } from "../store/trend-store.js";
 import type { ObservedJob } from "./read-and-classify.js";
 
@@ -13,6 +14,8 @@ export interface DayWritten {
   date: string;
   jobs: number;
   complete: boolean;
+  /** Jobs of the day read but left out: Table Storage refuses a row they make (counted in the run record). */
+  unstorable: number;
   /** Why a day was not written (e.g. a stored complete day kept over an incomplete re-read). */
   skipped?: string;
   /** True when the stored complete day was kept because this read was incomplete. */
@@ -40,7 +43,11 @@ export interface StoreDaysInput {
   log: (line: string) => void;
 }
 
-/** Stores each day of the read; returns the jobs of each day and what was written. */
+/**
+ * Stores each day of the read; returns the jobs of each day and what was written. A job Table Storage cannot
+ * store (a name too long for a key, text that is not valid UTF-16) is left out of its day, said in the log and
+ * counted; the rest of the day is stored.
+ */
 export async function storeDays(
   input: StoreDaysInput,
 ): Promise<{ byDay: Map<string, StoredJob[]>; days: DayWritten[] }> {
@@ -53,17 +60,27 @@ export async function storeDays(
   const beforeData =
     store !== null && input.firstDay < firstJobDay && !(await store.hasDayBefore(input.firstDay));
   for (let d = input.firstDay; d <= input.lastDay; d = addDays(d, 1)) {
-    const jobs = byDay.get(d) ?? [];
+    const { storable: jobs, unstorable } = screenJobs(d, byDay.get(d) ?? []);
+    if (unstorable.length > 0) {
+      byDay.set(d, jobs);
+      log(`  ${d}: ${unstorable.length} job(s) left out: Table Storage cannot store them`);
+      for (const u of unstorable.slice(0, 5)) log(`    job ${u.jobId} (VM ${u.vm}): ${u.reason}`);
+    }
     if (beforeData && d < firstJobDay && (await store?.readRun(d)) === null) {
       log(`  ${d}: not stored: no job was read on or before it, and nothing is stored before it`);
-      days.push({ date: d, jobs: 0, complete: outcome.complete, skipped: "before the first data" });
+      days.push({
+        date: d,
+        jobs: 0,
+        complete: outcome.complete,
+        skipped: "before the first data",
+        unstorable: 0,
+      });
       continue;
     }
-    days.push(
-      store
-        ? await storeDay(store, d, jobs, outcome, input.timeZone, log)
-        : { date: d, jobs: jobs.length, complete: outcome.complete, skipped: "dry run" },
-    );
+    const written = store
+      ? await storeDay(store, d, jobs, { ...outcome, rowsUnstorable: unstorable.length }, input.timeZone, log)
+      : { date: d, jobs: jobs.length, complete: outcome.complete, skipped: "dry run" };
+    days.push({ ...written, unstorable: unstorable.length });
   }
   return { byDay, days };
 }
@@ -76,13 +93,13 @@ async function storeDay(
   store: TrendStore,
   date: string,
   read: StoredJob[],
-  outcome: ReadOutcome,
+  outcome: ReadOutcome & { rowsUnstorable: number },
   timeZone: string,
   log: (line: string) => void,
-): Promise<DayWritten> {
+): Promise<Omit<DayWritten, "unstorable">> {
   const { complete, workspaces } = outcome;
   const stored = await store.readRun(date);
-  const keep = (why: string, line: string): DayWritten => {
+  const keep = (why: string, line: string): Omit<DayWritten, "unstorable"> => {
     log(`  ${date}: ${line}`);
     return { date, jobs: read.length, complete, skipped: why, keptStored: true };
   };
@@ -110,6 +127,7 @@ async function storeDay(
     })),
     rowsRejected: outcome.rowsRejected,
     timeZone,
+    rowsUnstorable: outcome.rowsUnstorable,
   });
   if (stored && stored.timeZone !== timeZone) {
     log(

@@ -40,6 +40,8 @@ export interface RunInput {
   rowsRejected?: number;
   /** The IANA time zone of the run's days (PULSE_TIMEZONE; default UTC). */
   timeZone?: string;
+  /** Jobs of the day left out because Table Storage cannot store a row they make. */
+  rowsUnstorable?: number;
 }
 
 export interface RunRecord {
@@ -61,6 +63,11 @@ export interface RunRecord {
   rowsRejected: number;
   /** The IANA time zone the day was cut in ("UTC" for records written before this was kept). */
   timeZone: string;
+  /**
+   * Jobs of the day not stored: a row they make is one Table Storage refuses (too long, not UTF-16). Absent
+   * when none was left out (and on records written before this was kept).
+   */
+  rowsUnstorable?: number;
 }
 
 const STATUSES: readonly JobStatus[] = ["Completed", "CompletedWithWarnings", "Failed", "Cancelled"];
@@ -281,6 +288,7 @@ export function runRow(input: RunInput, jobs: readonly StoredJob[], vms: number,
     workspaceIds: input.workspaces.map((w) => w.workspaceId).join(","),
     rowsRejected: input.rowsRejected ?? 0,
     timezone: input.timeZone ?? UTC,
+    ...(input.rowsUnstorable ? { rowsUnstorable: input.rowsUnstorable } : {}),
   };
 }
 
@@ -301,5 +309,6 @@ export function runFromRow(row: Row): RunRecord {
     workspaceIds: list(row.workspaceIds),
     rowsRejected: num(row.rowsRejected) ?? 0,
     timeZone: str(row.timezone) ?? UTC,
+    ...(num(row.rowsUnstorable) ? { rowsUnstorable: num(row.rowsUnstorable) ?? 0 } : {}),
   };
 }

@@ -24,6 +24,7 @@ import {
   TABLE_NAMES,
   vmKeyOf,
 } from "./keys.js";
+import { screenJobs, type UnstorableJob } from "./row-limits.js";
 import { openTables, type Tables, type TablesOptions } from "./tables.js";
 import { jobFromRow } from "./trend-entities.js";
 import {
@@ -47,6 +48,7 @@ import { BatchWriter, type WriteDayResult } from "./trend-writer.js";
 export { StoreLayoutError } from "./trend-reader.js";
 export type { RunRecord, StoredJob, StoredVmState } from "./trend-entities.js";
 export type { WriteDayResult } from "./trend-writer.js";
+export type { UnstorableJob } from "./row-limits.js";
 
 export interface TrendStoreOptions extends TablesOptions {
   /** Create missing tables on open (default true). Readers pass false: they need no write permission. */
@@ -117,10 +119,12 @@ export class TrendStore extends TrendReader {
    * completely. A run that fails half-way has not stored the new hashes, so the next run writes those vaults
    * again.
    */
-  async writeDay(input: WriteDayInput): Promise<WriteDayResult> {
+  async writeDay(input: WriteDayInput): Promise<WriteDayResult & { unstorable: UnstorableJob[] }> {
     const { date } = input;
     if (!isDate(date)) throw new RangeError(`"${date}" is not a date (YYYY-MM-DD)`);
-    const day = planDay(date, input.jobs, await this.storedScopes(date), input.complete);
+    // A job with a row the service would refuse is left out alone (counted in the run record).
+    const { storable, unstorable } = screenJobs(date, input.jobs);
+    const day = planDay(date, storable, await this.storedScopes(date), input.complete);
     const writer = new BatchWriter(
       (role) => this.client(role),
       () => {
@@ -158,8 +162,9 @@ export class TrendStore extends TrendReader {
       keys.dayIndex(date),
       scopes.map(([, write]) => write.index),
     );
-    await writer.write("runs", RUN_PARTITION, planRun(input, day.jobs, vms, vaults));
-    return writer.result;
+    const rowsUnstorable = (input.rowsUnstorable ?? 0) + unstorable.length;
+    await writer.write("runs", RUN_PARTITION, planRun({ ...input, rowsUnstorable }, day.jobs, vms, vaults));
+    return { ...writer.result, unstorable };
   }
 
   /** Register rows for the vaults of the day that `PulseVms` has no register entry for yet. */

@@ -47,5 +47,6 @@ export function digestCoverage(
     vmsWithJob: day.byVm.size,
     partial: input.partial === true || workspacesFailed.length > 0,
     rowsRejected: input.rowsRejected ?? 0,
+    rowsUnstorable: input.rowsUnstorable ?? 0,
   };
 }

@@ -48,6 +48,8 @@ export interface CoverageInput {
   /** True when some query came back partial. */
   partial?: boolean;
   rowsRejected?: number;
+  /** Jobs of the day read but not stored (and left out of the figures): Table Storage refuses a row they make. */
+  rowsUnstorable?: number;
 }
 
 /** What the digest takes from the error catalogue. `lookupCode` from ./catalogue.js fits. */

@@ -127,6 +127,8 @@ export interface DigestCoverage {
   vmsWithJob: number;
   partial: boolean;
   rowsRejected: number;
+  /** Jobs read but not stored nor counted: a row they make is one Table Storage refuses. */
+  rowsUnstorable: number;
 }
 
 export interface SeriesPoint {

@@ -137,6 +137,7 @@ export const EN: Messages = {
     vaultsSilent: (n) => `${n} vault(s) sent nothing`,
     vmsWithJob: (w, k) => `${w} of ${k} known VMs had a job`,
     rowsRejected: (n) => `${n} unreadable row(s)`,
+    rowsUnstorable: (n) => `${n} unstorable row(s) left out`,
     partial: "PARTIAL DATA: some figures are missing",
     failedList: "Workspaces that failed",
     silentList: "Vaults that sent nothing",

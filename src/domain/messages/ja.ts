@@ -149,6 +149,7 @@ export const JA: Messages = {
     vaultsSilent: (n) => `報告のないコンテナー ${n} 個`,
     vmsWithJob: (w, k) => `既知の VM ${k} 台のうち ${w} 台にジョブあり`,
     rowsRejected: (n) => `読み取れない行 ${n} 行`,
+    rowsUnstorable: (n) => `保存できずに除外した行 ${n} 行`,
     partial: "一部のデータのみ: 欠けている数値があります",
     failedList: "失敗したワークスペース",
     silentList: "報告のないコンテナー",

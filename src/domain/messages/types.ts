@@ -121,6 +121,7 @@ export interface Messages {
     vaultsSilent: (n: string) => string;
     vmsWithJob: (withJob: string, known: string) => string;
     rowsRejected: (n: string) => string;
+    rowsUnstorable: (n: string) => string;
     partial: string;
     failedList: string;
     silentList: string;
