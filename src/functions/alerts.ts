@@ -11,6 +11,7 @@
 import { app, type InvocationContext, type Timer } from "@azure/functions";
 import { alertRuleSet, DEFAULTS, type Env } from "../config.js";
 import { runAlerts, type AlertRunResult } from "../pipeline/alerts.js";
+import { retrySummary } from "../pipeline/deliver.js";
 import { openAlertDeps, type AlertDepsOptions } from "../pipeline/deps.js";
 import { scheduleBinding, timerHandler } from "./shared/timer.js";
 
@@ -55,7 +56,8 @@ export function createAlertsTimer(
         log(summariseAlerts(result));
       },
       unreadNote: "the next run reads them again",
-      undelivered: "the alert message was not delivered (it is retried on the next run)",
+      undelivered: (r) =>
+        `the alert message was not delivered (${r.delivery ? retrySummary(r.delivery, Date.now()) : ""})`,
     }),
   });
 }

@@ -11,6 +11,7 @@ import { DEFAULTS, type Env } from "../config.js";
 import { openDeps, type DepsOptions } from "../pipeline/deps.js";
 import { yesterdayIn } from "../domain/days.js";
 import { runDaily, type DailyResult } from "../pipeline/daily.js";
+import { retrySummary } from "../pipeline/deliver.js";
 import { scheduleBinding, timerHandler } from "./shared/timer.js";
 
 export const DIGEST_SCHEDULE_SETTING = "PULSE_DIGEST_SCHEDULE";
@@ -46,7 +47,8 @@ export function createDailyDigestTimer(
         opening: `Daily digest for ${date}${timer.isPastDue ? " (this run is late: the timer was past due)" : ""}`,
         run: async (log) => runDaily(config, await openDeps(config, options.deps), { date, log }),
         report: (result, { log }) => log(summarise(result)),
-        undelivered: "the digest was not delivered (it is retried on the next run)",
+        undelivered: (r) =>
+          `the digest was not delivered (${r.delivery ? retrySummary(r.delivery, Date.now()) : ""})`,
       };
     },
   });

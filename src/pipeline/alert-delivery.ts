@@ -10,9 +10,10 @@ import { renderAlert } from "../delivery/render.js";
 import type { Alert } from "../domain/alert-rules.js";
 import { displayLabels } from "../domain/identity.js";
 import type { Locale } from "../domain/messages/index.js";
+import { visible } from "../domain/visible-text.js";
 import type { WebhookTarget } from "../delivery/send.js";
 import type { Outbox } from "../store/outbox.js";
-import { deliver, flushPending, type DeliveryReport } from "./deliver.js";
+import { deliver, flushPending, undeliveredLines, type DeliveryReport } from "./deliver.js";
 
 /** The outbox key of a batch of alerts: the same alerts for the same jobs always give the same key. */
 export function alertBatchKey(alerts: readonly Pick<Alert, "key" | "jobId">[]): string {
@@ -21,6 +22,19 @@ export function alertBatchKey(alerts: readonly Pick<Alert, "key" | "jobId">[]): 
     .sort()
     .join("\n");
   return `alerts-${createHash("sha256").update(text, "utf8").digest("hex").slice(0, 24)}`;
+}
+
+/** The alerts of a message in a few words, e.g. "3 alert(s) on vm-a, vm-b": said if it is given up. */
+function alertSummary(alerts: readonly Alert[]): string {
+  const vms = [...new Set(alerts.map((a) => shortName(a.vm)))];
+  const named = vms.slice(0, 3).join(", ") + (vms.length > 3 ? ` and ${vms.length - 3} more VM(s)` : "");
+  return `${alerts.length} alert(s) on ${named}`;
+}
+
+/** A name for a short summary: hidden characters shown as escapes, at most 40 characters. */
+function shortName(name: string): string {
+  const chars = [...visible(name)];
+  return chars.length > 40 ? `${chars.slice(0, 37).join("")}...` : chars.join("");
 }
 
 type Fleet = readonly { vm: string; vault: string; vmId?: string | null; vaultId?: string | null }[];
@@ -84,6 +98,7 @@ export async function postAlerts(
               key,
               target,
               payload: renderAlert(target.format, alertViews(alerts, fleet), words),
+              summary: alertSummary(alerts),
             },
           ],
         })
@@ -92,13 +107,6 @@ export async function postAlerts(
   for (const p of delivery.posted) log(`Posted the ${p.kind} message ${p.key} (HTTP ${p.status})`);
   for (const p of delivery.alreadyPosted) log(`The ${p.kind} message ${p.key} was already posted`);
   for (const p of delivery.inFlight) log(`The ${p.kind} message ${p.key} is being posted by another run`);
-  for (const f of delivery.failed) {
-    log(
-      `The ${f.kind} message ${f.key} was not delivered (${f.error})` +
-        (f.state === "failed"
-          ? "; it is given up after too many attempts"
-          : "; it is retried on the next run"),
-    );
-  }
+  for (const line of undeliveredLines(delivery, outbox.now())) log(line);
   return delivery;
 }

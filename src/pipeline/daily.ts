@@ -20,7 +20,8 @@ import type { RecoveryPointsClient } from "../recovery/recovery-points.js";
 import type { Outbox } from "../store/outbox.js";
 import type { TrendStore } from "../store/trend-store.js";
 import { composeDigest, type ComposeDigestInput } from "./compose-digest.js";
-import { deliver, type DeliveryReport } from "./deliver.js";
+import { deliver, undeliveredLines, type DeliveryReport } from "./deliver.js";
+import { givenUpNotes } from "./given-up.js";
 import { webhookTarget } from "./outcome.js";
 import { readAndClassify, type ClassifiedRead, type PointCounts } from "./read-and-classify.js";
 import { observedBefore, storeDays, type DayWritten, type ReadOutcome } from "./store-days.js";
@@ -104,6 +105,9 @@ export async function runDaily(config: Config, deps: DailyDeps, options: DailyOp
     judge,
     log,
   );
+  // Messages the outbox gave up on since the last digest was posted are said in this one.
+  if (!dryRun && deps.outbox && (webhookTarget(config) || config.email))
+    digest.notes.push(...(await givenUpNotes(deps.outbox)));
   const delivery =
     !dryRun && deps.outbox
       ? await deliverDigest(config, { ...deps, outbox: deps.outbox }, digest, log)
@@ -241,7 +245,7 @@ async function deliverDigest(
 ): Promise<DeliveryReport | null> {
   const channels = digestChannels(config, deps, digest);
   if (channels.length === 0) return null;
-  const report: DeliveryReport = { posted: [], alreadyPosted: [], inFlight: [], failed: [] };
+  const report: DeliveryReport = { posted: [], alreadyPosted: [], inFlight: [], failed: [], waiting: [] };
   for (const { label, poster, target, payload } of channels) {
     const delivery = await deliver({
       outbox: deps.outbox,
@@ -254,15 +258,12 @@ async function deliverDigest(
       log(`The ${p.kind} for ${p.key} was already delivered ${label}: not sent again`);
     for (const p of delivery.inFlight)
       log(`The ${p.kind} for ${p.key} is being delivered ${label} by another run`);
-    for (const f of delivery.failed)
-      log(
-        `The ${f.kind} for ${f.key} was not delivered ${label} (${f.error}); ` +
-          (f.state === "failed" ? "it is given up" : "it will be retried on the next run"),
-      );
+    for (const line of undeliveredLines(delivery, deps.outbox.now(), label)) log(line);
     report.posted.push(...delivery.posted);
     report.alreadyPosted.push(...delivery.alreadyPosted);
     report.inFlight.push(...delivery.inFlight);
     report.failed.push(...delivery.failed);
+    report.waiting.push(...delivery.waiting);
   }
   return report;
 }

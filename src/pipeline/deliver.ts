@@ -1,8 +1,8 @@
 /**
  * Delivering messages through the outbox, exactly once per target: each item is stored, claimed, posted and
- * its outcome recorded; a failed post stays pending and is retried on the next run, and a posted record
- * always wins, so a re-run never posts a second digest. The outbox (src/store/outbox.ts) stores and claims;
- * the poster (src/delivery/) posts.
+ * its outcome recorded; a failed post stays pending and is retried by later runs once its pause is over (the
+ * outbox gives it up only after a day of failures), and a posted record always wins, so a re-run never posts
+ * a second digest. The outbox (src/store/outbox.ts) stores and claims; the poster (src/delivery/) posts.
  */
 import type { RenderedPayload } from "../delivery/alert.js";
 import type { Poster } from "../delivery/poster.js";
@@ -21,6 +21,8 @@ export interface DeliveryItem {
   key: string;
   target: DeliveryTarget;
   payload: RenderedPayload;
+  /** What the message holds, in a few words: named if the message is given up. */
+  summary?: string;
 }
 
 interface OutboxRef {
@@ -33,15 +35,30 @@ export interface DeliveryReport {
   alreadyPosted: OutboxRef[];
   /** Another run holds the item right now. */
   inFlight: OutboxRef[];
-  /** Left pending (or given up): retried on the next run unless `state` is `failed`. */
-  failed: (OutboxRef & { attempts: number; error: string; state: OutboxState })[];
+  /**
+   * Not delivered: left `pending` (retried at `nextAttemptAt`, or at the next run when that time has passed)
+   * or given up (`state` `failed`, `nextAttemptAt` null).
+   */
+  failed: (OutboxRef & FailedDelivery)[];
+  /** Earlier items not tried on this run: their pause after a failed post is not over. */
+  waiting: (OutboxRef & { attempts: number; nextAttemptAt: string })[];
+}
+
+interface FailedDelivery {
+  attempts: number;
+  error: string;
+  state: OutboxState;
+  /** When it is tried again (ISO-8601); null or absent when given up or due at the next run. */
+  nextAttemptAt?: string | null;
+  /** When the first post of it failed (ISO-8601). */
+  firstFailedAt?: string | null;
 }
 
 type AttemptOutcome =
   | { outcome: "posted"; status: number }
   | { outcome: "already-posted" }
   | { outcome: "in-flight" }
-  | { outcome: "failed"; attempts: number; error: string; state: OutboxState };
+  | ({ outcome: "failed" } & FailedDelivery);
 
 /**
  * Posts one stored entry to its target unless it was already posted or another run holds it: claim, post,
@@ -55,7 +72,14 @@ export async function attempt(
 ): Promise<AttemptOutcome> {
   if (entry.state === "posted") return { outcome: "already-posted" };
   if (entry.state === "failed") {
-    return { outcome: "failed", attempts: entry.attempts, error: entry.lastError ?? "", state: "failed" };
+    return {
+      outcome: "failed",
+      attempts: entry.attempts,
+      error: entry.lastError ?? "",
+      state: "failed",
+      nextAttemptAt: null,
+      firstFailedAt: entry.firstFailedAt,
+    };
   }
   const claim = await outbox.claim(entry);
   if (!claim) {
@@ -69,12 +93,15 @@ export async function attempt(
   } catch (err) {
     const error = failureMessage(err);
     const { attempts, state } = await outbox.recordFailure(entry, claim, error);
-    return { outcome: "failed", attempts, error, state };
+    const now = await outbox.reread(entry); // when it is tried again, as recorded
+    const nextAttemptAt =
+      state === "failed" || !now?.nextAttemptAtMs ? null : new Date(now.nextAttemptAtMs).toISOString();
+    return { outcome: "failed", attempts, error, state, nextAttemptAt, firstFailedAt: now?.firstFailedAt };
   }
 }
 
 function emptyReport(): DeliveryReport {
-  return { posted: [], alreadyPosted: [], inFlight: [], failed: [] };
+  return { posted: [], alreadyPosted: [], inFlight: [], failed: [], waiting: [] };
 }
 
 function record(report: DeliveryReport, ref: OutboxRef, r: AttemptOutcome): void {
@@ -88,17 +115,20 @@ function record(report: DeliveryReport, ref: OutboxRef, r: AttemptOutcome): void
     case "in-flight":
       report.inFlight.push(ref);
       break;
-    case "failed":
-      report.failed.push({ ...ref, attempts: r.attempts, error: r.error, state: r.state });
+    case "failed": {
+      const { outcome: _outcome, ...failed } = r;
+      report.failed.push({ ...ref, ...failed });
       break;
+    }
   }
 }
 
 const entryId = (e: OutboxEntry): string => `${e.kind}|${e.rowKey}`;
 
 /**
- * Retries every pending item addressed to one of `targets` (matched by fingerprint). Items for a target no
- * longer configured are left as they are.
+ * Retries every pending item addressed to one of `targets` (matched by fingerprint) whose pause after its
+ * last failed post is over; the others are reported `waiting`. Items for a target no longer configured are
+ * left as they are.
  */
 export async function flushPending(options: {
   outbox: Outbox;
@@ -112,6 +142,11 @@ export async function flushPending(options: {
     if (options.skip?.has(entryId(e))) continue;
     const target = byFingerprint.get(e.fingerprint);
     if (!target) continue;
+    if (!options.outbox.due(e)) {
+      const nextAttemptAt = new Date(e.nextAttemptAtMs).toISOString();
+      report.waiting.push({ kind: e.kind, key: e.key, attempts: e.attempts, nextAttemptAt });
+      continue;
+    }
     record(report, { kind: e.kind, key: e.key }, await attempt(options.outbox, e, target, options.poster));
   }
   return report;
@@ -145,5 +180,44 @@ export async function deliver(options: {
   report.alreadyPosted.push(...rest.alreadyPosted);
   report.inFlight.push(...rest.inFlight);
   report.failed.push(...rest.failed);
+  report.waiting.push(...rest.waiting);
   return report;
+}
+
+/**
+ * What happens next to a message that was not delivered, truthfully: retried at the next run, retried after
+ * a time, or given up (with how long it was tried).
+ */
+export function retryNote(
+  f: Pick<FailedDelivery, "state" | "attempts" | "nextAttemptAt" | "firstFailedAt">,
+  nowMs: number,
+): string {
+  if (f.state === "failed") {
+    const since = f.firstFailedAt ? ` since ${f.firstFailedAt}` : "";
+    return `it was given up after ${f.attempts} failed attempt(s)${since}; backup-pulse doctor lists it`;
+  }
+  if (!f.nextAttemptAt || Date.parse(f.nextAttemptAt) <= nowMs) return "it is retried on the next run";
+  return `it is retried on the first run after ${f.nextAttemptAt}`;
+}
+
+/** What happens next to the messages of a report that were not delivered (one clause per distinct fate). */
+export function retrySummary(report: DeliveryReport, nowMs: number): string {
+  return [...new Set(report.failed.map((f) => retryNote(f, nowMs)))].join("; ");
+}
+
+/**
+ * One line per message the report says was not delivered, or is waiting for its next attempt; `channel`
+ * (e.g. "by e-mail") says where it was going.
+ */
+export function undeliveredLines(report: DeliveryReport, nowMs: number, channel = ""): string[] {
+  const to = channel ? ` ${channel}` : "";
+  const what = (r: OutboxRef): string =>
+    r.kind === "digest" ? `The digest for ${r.key}` : `The ${r.kind} message ${r.key}`;
+  return [
+    ...report.failed.map((f) => `${what(f)} was not delivered${to} (${f.error}); ${retryNote(f, nowMs)}`),
+    ...report.waiting.map(
+      (w) =>
+        `${what(w)} was not tried${to} on this run: after ${w.attempts} failed attempt(s) it waits until ${w.nextAttemptAt}`,
+    ),
+  ];
 }

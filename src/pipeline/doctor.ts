@@ -10,11 +10,13 @@ import { visible } from "../domain/visible-text.js";
 import { signatureHeaders } from "../delivery/generic.js";
 import type { Poster } from "../delivery/poster.js";
 import { credentialInUse, signInFix, signInMessage } from "../sign-in.js";
+import { Outbox, OUTBOX_TABLE } from "../store/outbox.js";
 import { probeTableStore, PROBE_TABLE } from "../store/probe.js";
 import { describeStorageError } from "../store/storage-errors.js";
 import type { DoctorCheck } from "./doctor-check.js";
 import { checkVaults, checkWorkspaces } from "./doctor-data.js";
 import { EMAIL_SCOPE, emailTestCheck } from "./doctor-email.js";
+import { givenUpCheck } from "./given-up.js";
 import { openDeps, openTableTarget, type DepsOptions } from "./deps.js";
 
 export type { DoctorCheck } from "./doctor-check.js";
@@ -212,7 +214,10 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorCheck[]> 
   if (storageToken && !storageToken.ok) {
     checks.push(notChecked("table store", "no token for Table Storage", storageToken.fix));
   } else {
-    checks.push(await storeCheck(config, deps.credential, options));
+    const store = await storeCheck(config, deps.credential, options);
+    checks.push(store);
+    const tables = store.ok ? openTableTarget(config, deps.credential, options.deps) : null;
+    if (tables) checks.push(await givenUpCheck(new Outbox(tables.table(OUTBOX_TABLE)), nowMs));
   }
 
   if (options.sendTest) checks.push(await webhookCheck(config, deps.poster, options, new Date(nowMs)));

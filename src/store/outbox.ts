@@ -1,7 +1,10 @@
 /**
  * The delivery outbox (Table Storage, table `PulseOutbox`): a digest or alert is stored before it is posted,
- * posted once per target, left `pending` with its attempt count and last error when the webhook fails, and
- * retried on the next run. A `posted` record always wins, so a re-run never posts a second digest.
+ * posted once per target, left `pending` with its attempt count, last error and next attempt time when the
+ * webhook fails, and retried with growing pauses (see {@link retryDelayMs}). It is given up (`failed`) only
+ * once it has failed `maxAttempts` times over at least `retryForMs` (a day by default); given-up items keep
+ * when and why, so the next digest and `backup-pulse doctor` can name them. A `posted` record always wins,
+ * so a re-run never posts a second digest.
  *
  * Keys: PartitionKey = kind (`digest` | `alert`), RowKey = `<date or alert key>|<target fingerprint>`, where
  * the fingerprint is a SHA-256 prefix of the webhook URL: the URL itself (a secret) is never stored.
@@ -13,141 +16,58 @@
  * The outbox only stores: it keeps items, hands out claims and records outcomes. Posting, and the order of
  * claim → post → record, is the delivery step's (src/pipeline/deliver.ts).
  */
-import { createHash, randomUUID } from "node:crypto";
-import { odata, type TableClient, type TableEntityResult } from "@azure/data-tables";
-import { num, str } from "./entity.js";
+import { randomUUID } from "node:crypto";
+import { odata, type TableClient } from "@azure/data-tables";
+import { str } from "./entity.js";
 import { tableKey } from "./keys.js";
+import {
+  bodyOf,
+  DEFAULT_RETRY_FOR_MS,
+  MAX_PARTS,
+  PART_CHARS,
+  RECORD_COLUMNS,
+  retryDelayMs,
+  targetFingerprint,
+  toEntry,
+  toRecord,
+  type Claim,
+  type OutboxEntry,
+  type OutboxItem,
+  type OutboxKind,
+  type OutboxOptions,
+  type OutboxRecord,
+  type OutboxState,
+} from "./outbox-records.js";
 import { getEntityOrNull, statusOf, type Tables } from "./tables.js";
+
+export {
+  retryDelayMs,
+  targetFingerprint,
+  type OutboxEntry,
+  type OutboxItem,
+  type OutboxKind,
+  type OutboxOptions,
+  type OutboxRecord,
+  type OutboxState,
+} from "./outbox-records.js";
 
 export const OUTBOX_TABLE = "PulseOutbox";
 
-export type OutboxKind = "digest" | "alert";
-export type OutboxState = "pending" | "posting" | "posted" | "failed";
-
-/** A payload as the outbox keeps it (a rendered payload). */
-export interface StoredPayload {
-  format: string;
-  contentType: string;
-  body: string;
-}
-
-/** What to store before posting: the item, its payload, and the webhook it goes to. */
-export interface OutboxItem {
-  kind: OutboxKind;
-  /** The day (`YYYY-MM-DD`) for a digest, the alert's key for an alert. */
-  key: string;
-  /** The webhook URL is a secret: only its fingerprint is stored. */
-  target: { url: URL | string };
-  payload: StoredPayload;
-}
-
-/** A stored item as a run reads it to post it (its payload whole, no URL). */
-export interface OutboxEntry {
-  kind: OutboxKind;
-  rowKey: string;
-  key: string;
-  fingerprint: string;
-  state: OutboxState;
-  attempts: number;
-  lastError: string | null;
-  payload: StoredPayload;
-  /** When it was claimed (epoch ms), 0 when never. */
-  claimedAtMs: number;
-  etag: string;
-}
-
-/** An outbox record as read back (no payload, no URL). */
-export interface OutboxRecord {
-  kind: OutboxKind;
-  key: string;
-  fingerprint: string;
-  format: string;
-  state: OutboxState;
-  attempts: number;
-  lastError: string | null;
-  createdAt: string;
-  postedAt: string | null;
-  bodyBytes: number;
-}
-
-/** A run's hold on an entry: only its holder may post the entry. */
-export interface Claim {
-  etag: string;
-  claimId: string;
-  /** When it was taken (epoch ms, from the outbox's clock). */
-  atMs: number;
-}
-
-export interface OutboxOptions {
-  /** How long a claim holds before another run may take the item over. Default 5 minutes. */
-  leaseInMs?: number;
-  /** After this many failed posts an item is marked `failed` and no longer retried. Default 10. */
-  maxAttempts?: number;
-  now?: () => number;
-}
-
-/** Fingerprint of a webhook URL: the first 16 hex digits of its SHA-256. Safe to store and show. */
-export function targetFingerprint(url: URL | string): string {
-  const href = typeof url === "string" ? new URL(url).href : url.href;
-  return createHash("sha256").update(href, "utf8").digest("hex").slice(0, 16);
-}
-
-/** Table string properties hold at most 64 KiB (32K UTF-16 characters): bodies are split into parts. */
-const PART_CHARS = 30_000;
-const MAX_PARTS = 16;
-
-type Entity = TableEntityResult<Record<string, unknown>>;
-
-/** The outbox writes "" for a value not known yet (no error, not posted). */
-const stored = (v: unknown): string | null => (str(v) === "" ? null : str(v));
-const kindOf = (e: Entity): OutboxKind => (e.partitionKey === "alert" ? "alert" : "digest");
-const stateOf = (e: Entity): OutboxState => (stored(e.state) ?? "pending") as OutboxState;
-
-function toRecord(e: Entity): OutboxRecord {
-  return {
-    kind: kindOf(e),
-    key: str(e.key) ?? "",
-    fingerprint: str(e.fingerprint) ?? "",
-    format: str(e.format) ?? "",
-    state: stateOf(e),
-    attempts: num(e.attempts) ?? 0,
-    lastError: stored(e.lastError),
-    createdAt: str(e.createdAt) ?? "",
-    postedAt: stored(e.postedAt),
-    bodyBytes: num(e.bodyBytes) ?? 0,
-  };
-}
-
-function bodyOf(e: Entity): string {
-  const parts = num(e.bodyParts) ?? 0;
-  let out = "";
-  for (let i = 0; i < parts; i++) out += str(e[`body${i}`]) ?? "";
-  return out;
-}
-
-function toEntry(e: Entity): OutboxEntry {
-  return {
-    kind: kindOf(e),
-    rowKey: e.rowKey ?? "",
-    key: stored(e.key) ?? e.rowKey ?? "",
-    fingerprint: str(e.fingerprint) ?? "",
-    state: stateOf(e),
-    attempts: num(e.attempts) ?? 0,
-    lastError: stored(e.lastError),
-    payload: {
-      format: stored(e.format) ?? "generic",
-      contentType: stored(e.contentType) ?? "application/json",
-      body: bodyOf(e),
-    },
-    claimedAtMs: num(e.claimedAtMs) ?? 0,
-    etag: e.etag,
-  };
-}
+/** The columns of an item that has not failed yet. */
+const FRESH_START = {
+  state: "pending",
+  attempts: 0,
+  lastError: "",
+  firstFailedAt: "",
+  nextAttemptAtMs: 0,
+  givenUpAt: "",
+};
 
 export class Outbox {
   private readonly leaseInMs: number;
   private readonly maxAttempts: number;
-  private readonly now: () => number;
+  private readonly retryForMs: number;
+  readonly now: () => number;
 
   constructor(
     readonly client: TableClient,
@@ -155,6 +75,7 @@ export class Outbox {
   ) {
     this.leaseInMs = options.leaseInMs ?? 5 * 60_000;
     this.maxAttempts = options.maxAttempts ?? 10;
+    this.retryForMs = options.retryForMs ?? DEFAULT_RETRY_FOR_MS;
     this.now = options.now ?? Date.now;
   }
 
@@ -194,7 +115,8 @@ export class Outbox {
 
   /**
    * Stores an item before it is posted. A new item is created `pending`; a pending item gets the newer payload
-   * (e.g. a re-run with late data); a posted, in-flight or failed item is left as it is.
+   * (e.g. a re-run with late data); a given-up (`failed`) item delivered again (a re-run of its day) starts a
+   * new round of attempts with the new payload; a posted or in-flight item is left as it is.
    */
   async enqueue(item: OutboxItem): Promise<OutboxEntry> {
     const { body } = item.payload;
@@ -220,21 +142,27 @@ export class Outbox {
         rowKey,
         key: item.key,
         fingerprint: targetFingerprint(item.target.url),
-        state: "pending",
-        attempts: 0,
-        lastError: "",
+        ...FRESH_START,
         createdAt: this.iso(),
         postedAt: "",
         claimId: "",
         claimedAtMs: 0,
+        summary: item.summary ?? "",
         ...payloadProps,
       });
     } catch (e) {
       if (statusOf(e) !== 409) throw e;
       const existing = await getEntityOrNull(this.client, item.kind, rowKey);
-      if (existing && str(existing.state) === "pending" && bodyOf(existing) !== body) {
+      const state = existing ? str(existing.state) : null;
+      const update =
+        state === "failed"
+          ? { ...payloadProps, ...FRESH_START } // delivered again on purpose: a new round of attempts
+          : state === "pending" && existing && bodyOf(existing) !== body
+            ? payloadProps
+            : null;
+      if (existing && update) {
         try {
-          await this.client.updateEntity({ partitionKey: item.kind, rowKey, ...payloadProps }, "Merge", {
+          await this.client.updateEntity({ partitionKey: item.kind, rowKey, ...update }, "Merge", {
             etag: existing.etag,
           });
         } catch (err) {
@@ -285,8 +213,8 @@ export class Outbox {
   }
 
   /**
-   * Records a failed post of the claimed entry: left `pending` for the next run, or `failed` once it has
-   * used up its attempts. `error` must hold no secret.
+   * Records a failed post of the claimed entry: left `pending` with the time of its next attempt, or `failed`
+   * (given up) once it has failed `maxAttempts` times over at least `retryForMs`. `error` must hold no secret.
    */
   async recordFailure(
     entry: OutboxEntry,
@@ -294,9 +222,46 @@ export class Outbox {
     error: string,
   ): Promise<{ attempts: number; state: OutboxState }> {
     const attempts = entry.attempts + 1;
-    const state: OutboxState = attempts >= this.maxAttempts ? "failed" : "pending";
-    await this.finish(entry, claim, { state, attempts, lastError: error, lastAttemptAt: this.iso() });
-    return { attempts, state };
+    const nowMs = this.now();
+    const firstFailedAt = entry.firstFailedAt ?? new Date(nowMs).toISOString();
+    const givenUp = attempts >= this.maxAttempts && nowMs - Date.parse(firstFailedAt) >= this.retryForMs;
+    await this.finish(entry, claim, {
+      state: givenUp ? "failed" : "pending",
+      attempts,
+      lastError: error,
+      lastAttemptAt: new Date(nowMs).toISOString(),
+      firstFailedAt,
+      nextAttemptAtMs: givenUp ? 0 : nowMs + retryDelayMs(attempts),
+      givenUpAt: givenUp ? new Date(nowMs).toISOString() : "",
+    });
+    return { attempts, state: givenUp ? "failed" : "pending" };
+  }
+
+  /** True when the entry may be posted now: its pause after a failed post is over. */
+  due(entry: OutboxEntry): boolean {
+    return entry.nextAttemptAtMs <= this.now();
+  }
+
+  /** The given-up items (state `failed`), without their payloads. */
+  async givenUp(): Promise<OutboxRecord[]> {
+    return this.records("state eq 'failed'");
+  }
+
+  /** When the latest digest was posted (ISO-8601), or null when none was. */
+  async lastDigestPostedAt(): Promise<string | null> {
+    let last: string | null = null;
+    for (const r of await this.records("PartitionKey eq 'digest' and state eq 'posted'"))
+      if (r.postedAt && (last === null || r.postedAt > last)) last = r.postedAt;
+    return last;
+  }
+
+  private async records(filter: string): Promise<OutboxRecord[]> {
+    const out: OutboxRecord[] = [];
+    const iter = this.client.listEntities<Record<string, unknown>>({
+      queryOptions: { filter, select: RECORD_COLUMNS },
+    });
+    for await (const e of iter) out.push(toRecord(e));
+    return out;
   }
 
   private async finish(

@@ -8,6 +8,7 @@
  * to 1 MiB. Strings must be well-formed UTF-16: a lone surrogate is rejected with 400. Keys are measured in
  * UTF-16 bytes (two per code unit), the strictest reading of "1 KiB".
  */
+import { visible } from "../domain/visible-text.js";
 import type { Row } from "./entity.js";
 import { keys, vaultKeyOf, vmKeyOf } from "./keys.js";
 import { jobRow, type StoredJob } from "./trend-entities.js";
@@ -90,8 +91,8 @@ export function screenJobs(
   return { storable, unstorable };
 }
 
-/** At most 60 code points, lone surrogates shown as U+FFFD: safe in a log line. */
+/** At most 60 characters, hidden ones (a lone surrogate too) shown as escapes: safe in a log line. */
 function shorten(value: string): string {
-  const chars = [...value.replace(new RegExp(LONE_SURROGATE.source, "g"), "\ufffd")];
+  const chars = [...visible(value)];
   return chars.length > 60 ? `${chars.slice(0, 57).join("")}...` : chars.join("");
 }

@@ -209,7 +209,7 @@ describe("delivery through the outbox: exactly once", () => {
 
   it("gives up after the attempt limit and stops retrying", async () => {
     const r = await receiver(() => 500);
-    const outbox = await newOutbox({ maxAttempts: 2 });
+    const outbox = await newOutbox({ maxAttempts: 2, retryForMs: 0 });
     const target = { url: r.url, format: "teams" as const };
     await deliver({ outbox, poster, items: [digestItem(r.url)] });
     const second = await flushPending({ outbox, poster, targets: [target] });

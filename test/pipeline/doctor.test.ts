@@ -103,6 +103,7 @@ describe("backup-pulse doctor on the local stand-ins", () => {
       `workspace ${SAMPLE_WORKSPACES.main}`,
       ...checks.filter((c) => c.name.startsWith("vault ")).map((c) => c.name),
       "table store",
+      "undelivered messages",
       "webhook",
     ]);
     expect(checks.filter((c) => c.name.startsWith("vault ")).length).toBeGreaterThan(0);

@@ -14,6 +14,7 @@ const report = (failed: number): DeliveryReport => ({
     error: "HTTP 500",
     state: "pending" as const,
   })),
+  waiting: [],
 });
 
 describe("runSucceeded", () => {

@@ -73,7 +73,7 @@ describe("outbox: storing, claiming and recording", () => {
   });
 
   it("records failures pending with their count and error until the attempt limit, then failed", async () => {
-    const outbox = await newOutbox({ maxAttempts: 2 });
+    const outbox = await newOutbox({ maxAttempts: 2, retryForMs: 0 });
     let entry = await outbox.enqueue(item());
     expect(
       await outbox.recordFailure(entry, (await outbox.claim(entry))!, "The webhook answered HTTP 503."),

@@ -46,7 +46,7 @@ describe("one unstorable row costs one row", () => {
       expect.stringContaining("lone surrogate"),
     ]);
     // What a log line shows of them: short, and valid text.
-    expect(result.unstorable.map((u) => u.vm)).toEqual([`${"x".repeat(57)}...`, "vm-\ufffd-lone"]);
+    expect(result.unstorable.map((u) => u.vm)).toEqual([`${"x".repeat(57)}...`, "vm-\\ud800-lone"]);
   });
 });
 

@@ -34,8 +34,8 @@ export interface TimerRun<R extends RunOutcome> {
   report: (result: R, out: TimerLog) => void;
   /** Appended to the reason given for workspaces not read completely, e.g. what the next run does. */
   unreadNote?: string;
-  /** The reason given when something was not delivered. */
-  undelivered: string;
+  /** The reason given when something was not delivered, from what the delivery says of it. */
+  undelivered: (result: R) => string;
 }
 
 export interface TimerSpec<R extends RunOutcome> {
@@ -101,7 +101,7 @@ export function timerHandler<R extends RunOutcome>(
       const unread = unreadWorkspaces(result.workspaces);
       reasons.push(job.unreadNote ? `${unread}; ${job.unreadNote}` : unread);
     }
-    if ((result.delivery?.failed.length ?? 0) > 0) reasons.push(job.undelivered);
+    if ((result.delivery?.failed.length ?? 0) > 0) reasons.push(job.undelivered(result));
     const message = `${job.what} did not finish cleanly: ${reasons.join("; ")}`;
     context.error(message);
     throw new Error(message);
