@@ -3,7 +3,32 @@
  * and what to do (`az login` on a workstation, the managed identity settings in Azure), instead of the
  * multi-line chain of reasons `DefaultAzureCredential` reports.
  */
+import type { TokenCredential } from "@azure/core-auth";
 import type { Env } from "./config.js";
+
+/** A failed sign-in, said in one line by {@link signInMessage}. */
+export class SignInError extends Error {
+  override name = "SignInError";
+}
+
+/**
+ * The credential, with each failure to get a token turned into a one-line {@link SignInError}: every client
+ * built on it (Log Analytics, ARM, Table Storage) then reports a sign-in problem as the doctor does.
+ */
+export function explainingCredential(credential: TokenCredential, env: Env): TokenCredential {
+  return {
+    async getToken(scopes, options) {
+      try {
+        return await credential.getToken(scopes, options);
+      } catch (error) {
+        // A cancelled request (the run's budget, a deadline) is not a sign-in problem.
+        if (error instanceof SignInError || (error as { name?: unknown } | null)?.name === "AbortError")
+          throw error;
+        throw new SignInError(signInMessage(error, env), { cause: error });
+      }
+    },
+  };
+}
 
 /** The credential DefaultAzureCredential will use in this environment, for people. */
 export function credentialInUse(env: Env): string {
@@ -39,6 +64,7 @@ export function signInFix(env: Env): string {
 
 /** One line: which credential was tried, the first reason given, and what to do. */
 export function signInMessage(error: unknown, env: Env): string {
+  if (error instanceof SignInError) return error.message;
   const raw = error instanceof Error ? error.message : String(error);
   // The chain lists one "XCredential: reason" per line; the credential that was meant to work is the useful one.
   const lines = raw

@@ -128,7 +128,7 @@ export async function runAlertsCommand(
   const log = (line: string): void => void io.stderr.write(`${visible(redact(line, io.env))}\n`);
   let result: AlertRunResult;
   try {
-    const deps = await openAlertDeps(config, { ...options.deps, dryRun });
+    const deps = await openAlertDeps(config, { env: io.env, ...options.deps, dryRun });
     result = await runAlerts(config, deps, { ...(since ? { since } : {}), now, dryRun, log });
   } catch (error) {
     log(

@@ -118,7 +118,7 @@ export async function runRun(args: string[], io: CommandIo, depsOptions: DepsOpt
   const log = (line: string): void => void io.stderr.write(`${visible(redact(line, io.env))}\n`);
   let deps;
   try {
-    deps = await openDeps(config, { ...depsOptions, readOnly: dryRun });
+    deps = await openDeps(config, { env: io.env, ...depsOptions, readOnly: dryRun });
   } catch (error) {
     if (error instanceof StoreLayoutError) return fail(error.message); // exit 2: a setting to change
     throw error;

@@ -16,14 +16,19 @@ import {
   tone,
   msgs,
 } from "./text.js";
+import { visible } from "../domain/visible-text.js";
 
 export interface HtmlOptions {
   /** Rows shown per list before "+N more". Default 50. */
   maxRows?: number;
 }
 
+/**
+ * Text for HTML: markup characters escaped, and every hidden or direction-steering character (bidi controls,
+ * zero-width characters, control characters) shown as an escape, as in the other renderers.
+ */
 export function escapeHtml(s: string): string {
-  return s
+  return visible(s)
     .replace(/&/g, "&amp;")
     .replace(/</g, "&lt;")
     .replace(/>/g, "&gt;")

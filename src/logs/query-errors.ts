@@ -72,6 +72,8 @@ export function describeQueryError(error: unknown): string {
   if (isDeadline(error)) return error.message;
   const e = error as ErrorShape | null;
   if (e?.name === "AbortError") return "cancelled";
+  // The credential's own one-line account of a failed sign-in (which credential, what to do).
+  if (e?.name === "SignInError" && typeof e.message === "string") return e.message;
   const status = statusOf(error);
   const code = serviceCode(e?.code);
   const message = serviceMessage(typeof e?.message === "string" ? e.message : String(error));

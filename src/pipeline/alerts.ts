@@ -19,7 +19,7 @@ import { alertBatchKey, postAlerts } from "./alert-delivery.js";
 import { evaluateWithCooldown } from "./alert-cooldown.js";
 import { alertWindow, type AlertWindow, type SinceSource } from "./alert-window.js";
 import type { DeliveryReport } from "./deliver.js";
-import { webhookTarget } from "./outcome.js";
+import { noWorkspaceRead, noWorkspaceReadLine, webhookTarget } from "./outcome.js";
 import { readAndClassify, type ClassifiedRead } from "./read-and-classify.js";
 
 export interface AlertDeps {
@@ -173,6 +173,7 @@ async function readNewJobs(
       log(`  workspace ${w.workspaceId}: ${w.status}${w.complete ? "" : ", INCOMPLETE"} (${w.error ?? ""})`);
     }
   }
+  if (noWorkspaceRead(read.query.workspaces)) log(noWorkspaceReadLine(read.query.workspaces));
   const fresh = new Set(read.jobs.filter(isNew).map((j) => j.jobId));
   const newJobs = read.classified.filter((j) => fresh.has(j.jobId));
   log(`${read.jobs.length} job(s) read, ${newJobs.length} new since ${said.since}`);

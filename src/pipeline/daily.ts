@@ -8,11 +8,7 @@ import type { Locale } from "../domain/messages/index.js";
 import type { Digest } from "../domain/digest.js";
 import type { ClassifiedJob } from "../domain/model.js";
 import { addDays, dayWindow } from "../domain/days.js";
-import { emailTargetUrl } from "../delivery/email-sender.js";
-import { emailDigest } from "../delivery/email.js";
-import { renderDigest, type RenderedPayload } from "../delivery/render.js";
 import type { Poster } from "../delivery/poster.js";
-import type { DeliveryTarget } from "../delivery/send.js";
 import { logBudgetSpent, type RunBudget } from "./budget.js";
 import type { LogsClient } from "../logs/query-client.js";
 import type { QueryProgress, WorkspaceReport } from "../logs/workspace-report.js";
@@ -20,9 +16,10 @@ import type { RecoveryPointsClient } from "../recovery/recovery-points.js";
 import type { Outbox } from "../store/outbox.js";
 import type { TrendStore } from "../store/trend-store.js";
 import { composeDigest, type ComposeDigestInput } from "./compose-digest.js";
-import { deliver, undeliveredLines, type DeliveryReport } from "./deliver.js";
+import { deliverDigests, digestChannels, missedDigests } from "./digest-delivery.js";
+import type { DeliveryReport } from "./deliver.js";
 import { givenUpNotes } from "./given-up.js";
-import { webhookTarget } from "./outcome.js";
+import { noWorkspaceRead, noWorkspaceReadLine } from "./outcome.js";
 import { readAndClassify, type ClassifiedRead, type PointCounts } from "./read-and-classify.js";
 import { observedBefore, storeDays, type DayWritten, type ReadOutcome } from "./store-days.js";
 
@@ -105,12 +102,9 @@ export async function runDaily(config: Config, deps: DailyDeps, options: DailyOp
     judge,
     log,
   );
-  // Messages the outbox gave up on since the last digest was posted are said in this one.
-  if (!dryRun && deps.outbox && (webhookTarget(config) || config.email))
-    digest.notes.push(...(await givenUpNotes(deps.outbox)));
   const delivery =
     !dryRun && deps.outbox
-      ? await deliverDigest(config, { ...deps, outbox: deps.outbox }, digest, log)
+      ? await deliverDay(config, { ...deps, outbox: deps.outbox }, { firstDay, digest }, log)
       : null;
   if (deps.budget?.spent()) logBudgetSpent(deps.budget, log);
 
@@ -172,6 +166,7 @@ async function readDays(
     );
     for (const f of inventory.failed) log(`  vault ${f.vaultId}: ${f.error} (its VMs are judged without it)`);
   }
+  if (noWorkspaceRead(read.query.workspaces)) log(noWorkspaceReadLine(read.query.workspaces));
   const points = read.recoveryPoints;
   if (points) {
     log(
@@ -209,63 +204,25 @@ async function digestOfDay(
 /** How the digest judges VMs without a job: the run's time zone and inventory. */
 type Judging = Pick<ComposeDigestInput, "timeZone" | "inventory" | "markRetired">;
 
-/** The digest's channels: the webhook (PULSE_WEBHOOK_URL) and e-mail (PULSE_EMAIL_TO), when set. */
-function digestChannels(
-  config: Config,
-  deps: DailyDeps,
-  digest: Digest,
-): { label: string; poster: Poster; target: DeliveryTarget; payload: RenderedPayload }[] {
-  const channels = [];
-  const webhook = webhookTarget(config);
-  if (webhook) {
-    channels.push({
-      label: "to the webhook",
-      poster: deps.poster,
-      target: webhook,
-      payload: renderDigest(webhook.format, digest),
-    });
-  }
-  if (config.email && deps.emailSender) {
-    channels.push({
-      label: "by e-mail",
-      poster: deps.emailSender,
-      target: { url: emailTargetUrl(config.email.to), format: "email" as const },
-      payload: emailDigest(digest),
-    });
-  }
-  return channels;
-}
-
-/** Delivers the digest on each channel through the outbox, and retries what earlier runs left pending. */
-async function deliverDigest(
+/**
+ * Delivers the day's digest on every channel, after the digests of earlier stored days no run delivered
+ * (marked late). The day's digest names the messages the outbox gave up on since a digest was last posted.
+ */
+async function deliverDay(
   config: Config,
   deps: DailyDeps & { outbox: Outbox },
-  digest: Digest,
+  day: { firstDay: string; digest: Digest },
   log: (line: string) => void,
 ): Promise<DeliveryReport | null> {
-  const channels = digestChannels(config, deps, digest);
+  const { outbox, store } = deps;
+  const channels = digestChannels(config, deps);
   if (channels.length === 0) return null;
-  const report: DeliveryReport = { posted: [], alreadyPosted: [], inFlight: [], failed: [], waiting: [] };
-  for (const { label, poster, target, payload } of channels) {
-    const delivery = await deliver({
-      outbox: deps.outbox,
-      poster,
-      items: [{ kind: "digest", key: digest.date, target, payload }],
-    });
-    const how = target.format === "email" ? "Sent" : "Posted";
-    for (const p of delivery.posted) log(`${how} the ${p.kind} for ${p.key} ${label} (HTTP ${p.status})`);
-    for (const p of delivery.alreadyPosted)
-      log(`The ${p.kind} for ${p.key} was already delivered ${label}: not sent again`);
-    for (const p of delivery.inFlight)
-      log(`The ${p.kind} for ${p.key} is being delivered ${label} by another run`);
-    for (const line of undeliveredLines(delivery, deps.outbox.now(), label)) log(line);
-    report.posted.push(...delivery.posted);
-    report.alreadyPosted.push(...delivery.alreadyPosted);
-    report.inFlight.push(...delivery.inFlight);
-    report.failed.push(...delivery.failed);
-    report.waiting.push(...delivery.waiting);
-  }
-  return report;
+  const { digest } = day;
+  const late = store
+    ? await missedDigests({ channels, outbox, store, firstDay: day.firstDay, date: digest.date, log })
+    : [];
+  digest.notes.push(...(await givenUpNotes(outbox)));
+  return deliverDigests(channels, outbox, [...late, { digest, channels }], log);
 }
 
 function logProgress(p: QueryProgress, log: (line: string) => void): void {

@@ -4,15 +4,17 @@
  */
 import type { TokenCredential } from "@azure/core-auth";
 import { DefaultAzureCredential } from "@azure/identity";
-import { SettingError, type Config } from "../config.js";
+import { SettingError, type Config, type Env } from "../config.js";
+import { explainingCredential } from "../sign-in.js";
+import { describeStorageError } from "../store/storage-errors.js";
 import { createEmailSender, type EmailSenderOptions } from "../delivery/email-sender.js";
 import { createPoster, type Poster, type PosterOptions } from "../delivery/poster.js";
 import { createLogsClient, type RetryOptions } from "../logs/query-client.js";
 import { createRecoveryPointsClient } from "../recovery/recovery-points.js";
 import { AlertStateStore } from "../store/alert-state.js";
 import { Outbox } from "../store/outbox.js";
-import { openTables, type Tables, type TablesOptions } from "../store/tables.js";
-import { TrendStore } from "../store/trend-store.js";
+import { openTables, statusOf, type Tables, type TablesOptions } from "../store/tables.js";
+import { StoreLayoutError, TrendStore } from "../store/trend-store.js";
 import type { AlertDeps } from "./alerts.js";
 import { startRunBudget, type RunBudget } from "./budget.js";
 import type { DailyDeps } from "./daily.js";
@@ -20,6 +22,8 @@ import type { DailyDeps } from "./daily.js";
 export { StoreLayoutError } from "../store/trend-store.js";
 
 export interface DepsOptions {
+  /** The environment the credential reads (default process.env): a sign-in failure names what it tried. */
+  env?: Env;
   /** Defaults to DefaultAzureCredential (managed identity in Azure; AZURE_TOKEN_CREDENTIALS narrows it). */
   credential?: TokenCredential;
   /** Extra CA (PEM) trusted by the Log Analytics, ARM and Table clients: for local endpoints only. */
@@ -60,6 +64,25 @@ export function azureCredential(): TokenCredential {
   return defaultCredential;
 }
 
+/** The credential a run signs in with: its failures said in one line (which credential, what to do). */
+function runCredential(options: DepsOptions): TokenCredential {
+  return explainingCredential(options.credential ?? azureCredential(), options.env ?? process.env);
+}
+
+/**
+ * Opens something on the table store; a refusal by the service (401/403 and other answers) becomes one line
+ * naming the account and what to grant or check, never the service's XML or JSON.
+ */
+async function onStore<T>(config: Config, tables: Tables, open: () => Promise<T>): Promise<T> {
+  try {
+    return await open();
+  } catch (error) {
+    if (error instanceof StoreLayoutError || statusOf(error) === undefined) throw error;
+    const auth = config.tables?.kind === "url" ? "token" : "connection";
+    throw new Error(describeStorageError(error, tables.endpoint, auth), { cause: error });
+  }
+}
+
 function tableOptions(options: DepsOptions): TablesOptions {
   const timeout = options.deadlines?.tablesRequestTimeoutInMs;
   return {
@@ -80,12 +103,15 @@ export async function openTrendReader(config: Config, options: DepsOptions = {})
       "is required (or PULSE_TABLES_CONNECTION): the Table Storage account where trends are kept",
     );
   }
-  const credential = config.tables.kind === "url" ? (options.credential ?? azureCredential()) : undefined;
-  return TrendStore.open(config.tables, credential, { ...tableOptions(options), createTables: false });
+  const credential = config.tables.kind === "url" ? runCredential(options) : undefined;
+  const target = config.tables;
+  return onStore(config, openTables(target, credential, tableOptions(options)), () =>
+    TrendStore.open(target, credential, { ...tableOptions(options), createTables: false }),
+  );
 }
 
 export async function openDeps(config: Config, options: DepsOptions = {}): Promise<Deps> {
-  const credential = options.credential ?? azureCredential();
+  const credential = runCredential(options);
   const ca = options.tlsCa;
   // Reads (Log Analytics, ARM) stop when the budget is spent; table writes and the post keep only their own
   // bounds (per request; a post's whole life), so that what was read is stored and the digest says what was
@@ -114,12 +140,16 @@ export async function openDeps(config: Config, options: DepsOptions = {}): Promi
   let store: TrendStore | null = null;
   let outbox: Outbox | null = null;
   if (config.tables && !options.withoutStore) {
+    const target = config.tables;
     const tables = tableOptions(options);
-    store = await TrendStore.open(config.tables, credential, {
-      ...tables,
-      ...(options.readOnly ? { createTables: false } : {}),
-    });
-    if (!options.readOnly) outbox = await Outbox.open(openTables(config.tables, credential, tables));
+    const opened = openTables(target, credential, tables);
+    store = await onStore(config, opened, () =>
+      TrendStore.open(target, credential, {
+        ...tables,
+        ...(options.readOnly ? { createTables: false } : {}),
+      }),
+    );
+    if (!options.readOnly) outbox = await onStore(config, opened, () => Outbox.open(opened));
   }
   const poster: Poster = createPoster(options.poster);
   const emailSender = config.email
@@ -153,8 +183,8 @@ export async function openAlertDeps(config: Config, options: AlertDepsOptions = 
     if (options.dryRun) {
       state = AlertStateStore.forReading(tables);
     } else {
-      state = await AlertStateStore.open(tables);
-      outbox = await Outbox.open(tables, options.outbox);
+      state = await onStore(config, tables, () => AlertStateStore.open(tables));
+      outbox = await onStore(config, tables, () => Outbox.open(tables, options.outbox));
     }
   }
   return { logs: base.logs, recovery: base.recovery, state, outbox, poster: base.poster };

@@ -155,7 +155,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorCheck[]> 
     return checks;
   }
 
-  const deps = await openDeps(config, { ...options.deps, withoutStore: true });
+  const deps = await openDeps(config, { env: options.env, ...options.deps, withoutStore: true });
   const identity = credentialInUse(options.env);
   checks.push({ name: "identity", ok: true, detail: `signing in with ${identity}`, fix: "" });
   const logsToken = await tokenCheck(deps.credential, "Log Analytics", config.logsScope, options.env);

@@ -23,6 +23,16 @@ export function webhookTarget(
     : null;
 }
 
+/** True when every workspace queried failed: the run read nothing, and its digest says NO DATA. */
+export function noWorkspaceRead(workspaces: readonly WorkspaceReport[]): boolean {
+  return workspaces.length > 0 && workspaces.every((w) => w.status === "failed");
+}
+
+/** The line a run logs when no workspace could be read. */
+export function noWorkspaceReadLine(workspaces: readonly WorkspaceReport[]): string {
+  return `No workspace could be read (${workspaces.length} failed): NO DATA, the backup state of the fleet is unknown`;
+}
+
 /** True when the run did all it should: every workspace read completely and every message delivered. */
 export function runSucceeded(result: Pick<RunOutcome, "complete" | "delivery">): boolean {
   return result.complete && (result.delivery === null || result.delivery.failed.length === 0);

@@ -247,6 +247,19 @@ export class Outbox {
     return this.records("state eq 'failed'");
   }
 
+  /** True when the outbox holds a digest of a day before `date` for the target `url` (in any state). */
+  async hasEarlierDigest(date: string, url: URL | string): Promise<boolean> {
+    const fingerprint = targetFingerprint(url);
+    const iter = this.client.listEntities<Record<string, unknown>>({
+      queryOptions: {
+        filter: odata`PartitionKey eq 'digest' and fingerprint eq ${fingerprint} and key lt ${date}`,
+        select: ["key"],
+      },
+    });
+    for await (const _ of iter) return true;
+    return false;
+  }
+
   /** When the latest digest was posted (ISO-8601), or null when none was. */
   async lastDigestPostedAt(): Promise<string | null> {
     let last: string | null = null;

@@ -6,6 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { formatAlertsText } from "../../src/commands/alerts.js";
 import { classifyRead, renderTable } from "../../src/commands/classify.js";
+import { htmlDigest } from "../../src/delivery/html.js";
 import { renderTrendTable } from "../../src/delivery/trend-table.js";
 import { slackAlerts, slackDigest } from "../../src/delivery/slack.js";
 import { teamsAlerts } from "../../src/delivery/teams-alerts.js";
@@ -300,5 +301,22 @@ describe("Terminal: hidden and steering characters are shown, never obeyed", () 
     expect(out).toContain("vm-n\\x0aBackup pulse: HEALTHY");
     if (name !== "trends") expect(out).toContain("rsv\\u200b-prod");
     if (name === "digest" || name === "alerts") expect(out).toContain("\\x1b[2J\\x1b[31mRED");
+  });
+});
+
+describe("HTML: hidden and steering characters are shown, never obeyed", () => {
+  const html = htmlDigest(digestOf(hostileJobs()));
+  const text = html.replace(/<style>[\s\S]*?<\/style>/g, "");
+
+  it("no bidi, zero-width or control character reaches the page", () => {
+    expect(hiddenIn(text)).toEqual([]);
+  });
+
+  it("the names are shown with visible escapes, and no markup comes from a name", () => {
+    expect(text).toContain("vm\\u202egnp.exe");
+    expect(text).toContain("rsv\\u200b-prod");
+    expect(text).toContain("vm-n\\x0aBackup pulse: HEALTHY");
+    expect(text).not.toContain("<!channel>");
+    expect(text).toContain("&lt;!channel&gt;");
   });
 });

@@ -7,7 +7,7 @@
 import type { InvocationContext, Timer } from "@azure/functions";
 import { loadConfig, redact, SettingError, type Config, type Env } from "../../config.js";
 import type { WorkspaceReport } from "../../logs/workspace-report.js";
-import { runSucceeded, type RunOutcome } from "../../pipeline/outcome.js";
+import { noWorkspaceRead, runSucceeded, type RunOutcome } from "../../pipeline/outcome.js";
 
 /**
  * A timer's schedule: the `%SETTING%` binding expression (the host reads the app setting) when the setting
@@ -51,6 +51,8 @@ export interface TimerSpec<R extends RunOutcome> {
 
 /** The reason to give for the workspaces a run did not read completely. */
 function unreadWorkspaces(workspaces: readonly WorkspaceReport[]): string {
+  if (noWorkspaceRead(workspaces))
+    return `no workspace could be read (${workspaces.map((w) => w.workspaceId).join(", ")}): NO DATA`;
   const failed = workspaces.filter((w) => w.status === "failed" || !w.complete);
   return `${failed.length} workspace(s) were not read completely (${failed.map((w) => w.workspaceId).join(", ")})`;
 }
