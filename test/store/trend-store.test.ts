@@ -3,24 +3,10 @@ import { TableClient } from "@azure/data-tables";
 import type { ClassifiedJob } from "../../src/domain/model.js";
 import { keys, TABLE_NAMES, vaultKeyOf, vmKeyOf } from "../../src/store/keys.js";
 import { StoreLayoutError, TrendStore, type StoredJob } from "../../src/store/trend-store.js";
-import { classifiedJob } from "../support/jobs.js";
+import { storedJob } from "../support/jobs.js";
 
 const connectionString = inject("tablesConnection");
-let seq = 0;
-
-function job(over: Partial<StoredJob> = {}): StoredJob {
-  seq += 1;
-  return {
-    ...classifiedJob({
-      jobId: `00000000-0000-0000-0000-${String(seq).padStart(12, "0")}`,
-      vault: "vault-a",
-      start: "2026-11-24T02:00:00Z",
-    }),
-    workspaceId: "11111111-1111-1111-1111-111111111111",
-    durationSec: 610,
-    ...over,
-  };
-}
+const job = storedJob;
 const failed = (over: Partial<ClassifiedJob> = {}): StoredJob =>
   job({
     status: "Failed",

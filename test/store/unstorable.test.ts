@@ -1,24 +1,10 @@
 import { describe, expect, inject, it } from "vitest";
 import { rowProblem, unstorableReason } from "../../src/store/row-limits.js";
-import { TrendStore, type StoredJob } from "../../src/store/trend-store.js";
-import { classifiedJob } from "../support/jobs.js";
+import { TrendStore } from "../../src/store/trend-store.js";
+import { storedJob } from "../support/jobs.js";
 
 const connectionString = inject("tablesConnection");
-let seq = 0;
-
-function job(over: Partial<StoredJob> = {}): StoredJob {
-  seq += 1;
-  return {
-    ...classifiedJob({
-      jobId: `00000000-0000-0000-0000-${String(seq).padStart(12, "0")}`,
-      vault: "vault-a",
-      start: "2026-11-24T02:00:00Z",
-    }),
-    workspaceId: "11111111-1111-1111-1111-111111111111",
-    durationSec: 610,
-    ...over,
-  };
-}
+const job = storedJob;
 const ws = [{ workspaceId: "11111111-1111-1111-1111-111111111111", ok: true }];
 
 async function freshStore(): Promise<TrendStore> {
