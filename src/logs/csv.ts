@@ -159,8 +159,8 @@ export function detectDateOrder(cells: Iterable<string>): DateOrder | null | { p
   return twelveHour ? "mdy" : "dmy";
 }
 
-/** A date cell in the file's style as ISO-8601 UTC, or null when it is not one. */
-export function isoFromLocalDate(cell: string, order: DateOrder): string | null {
+/** A date cell in the file's style as epoch milliseconds (UTC), or null when it is not one. */
+export function msFromLocalDate(cell: string, order: DateOrder): number | null {
   const m = SLASH_DATE.exec(cell);
   if (!m) return null;
   const a = Number(m[1]);
@@ -175,7 +175,7 @@ export function isoFromLocalDate(cell: string, order: DateOrder): string | null 
   if (y < 1000 || back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d)
     return null;
   if (h > 23 || Number(m[6]) > 59 || Number(m[7] ?? "0") > 59) return null;
-  return back.toISOString();
+  return t;
 }
 
 /** "day/month/year dates, ';'-separated": what was read, for the summary ("" for the en-US default). */

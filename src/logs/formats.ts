@@ -12,7 +12,7 @@ import {
   describeDialect,
   detectDateOrder,
   detectDelimiter,
-  isoFromLocalDate,
+  msFromLocalDate,
   parseCsvRecords,
   type CsvDialect,
   type CsvRecords,
@@ -128,10 +128,10 @@ const EXPORT_HINT =
 const DATE_COLUMN = /\[UTC\]$|^(TimeGenerated|JobStartDateTime|StartTime|EndTime|.*DateTime)$/i;
 
 /** Rewrites the file's locale-style dates as ISO-8601 UTC, after finding its style; returns the style. */
-function normaliseDates(header: readonly string[], rows: string[][]): DateOrder | null {
+function normaliseDates(header: readonly string[], rows: (string | number)[][]): DateOrder | null {
   const dateColumns = header.flatMap((h, i) => (DATE_COLUMN.test(h.trim()) ? [i] : []));
   const cells = function* (): Generator<string> {
-    for (const row of rows) for (const c of dateColumns) yield (row[c] ?? "").trim();
+    for (const row of rows) for (const c of dateColumns) yield String(row[c] ?? "").trim();
   };
   const order = detectDateOrder(cells());
   if (order !== null && typeof order === "object")
@@ -139,14 +139,14 @@ function normaliseDates(header: readonly string[], rows: string[][]): DateOrder 
   if (order !== null) {
     for (const row of rows) {
       for (const c of dateColumns) {
-        const iso = isoFromLocalDate((row[c] ?? "").trim(), order);
-        if (iso !== null) row[c] = iso;
+        const ms = msFromLocalDate(String(row[c] ?? "").trim(), order);
+        if (ms !== null) row[c] = ms;
       }
     }
   }
   const start = header.findIndex((h) => /^JobStartDateTime\b/i.test(h.trim()));
-  const sample = start < 0 ? undefined : rows.find((r) => (r[start] ?? "").trim() !== "")?.[start];
-  if (sample !== undefined && cellDateMs(sample) === null) {
+  const sample = start < 0 ? undefined : rows.find((r) => String(r[start] ?? "").trim() !== "")?.[start];
+  if (typeof sample === "string" && cellDateMs(sample) === null) {
     throw new InputError(
       `The CSV writes its dates as "${sample.trim().slice(0, 40)}", a style backup-pulse does not read: ${EXPORT_HINT}`,
     );
@@ -186,7 +186,7 @@ function readCsv(text: string, reader: JobReader): CsvDialect {
       );
     }
   }
-  const rows = records.slice(1);
+  const rows: (string | number)[][] = records.slice(1);
   const dateOrder = normaliseDates(columns, rows);
   reader.addTable(columns, rows);
   return { delimiter, dateOrder };

@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { detectDateOrder, isoFromLocalDate, parseCsvRecords } from "../../src/logs/csv.js";
+import { detectDateOrder, msFromLocalDate, parseCsvRecords } from "../../src/logs/csv.js";
 import { readExport } from "../../src/logs/formats.js";
 import { inputProblem as problem } from "./input-problem.js";
 
@@ -83,9 +83,9 @@ describe("portal CSVs from other locales", () => {
   it("a day of 12 or less everywhere: a 24-hour clock means day first, AM/PM month first", () => {
     expect(detectDateOrder(["05/11/2026, 01:30:00.000", "06/11/2026, 13:00:00.000"])).toBe("dmy");
     expect(detectDateOrder(["05/11/2026, 1:30:00.000 AM"])).toBe("mdy");
-    expect(isoFromLocalDate("05/11/2026, 01:30:00.000", "dmy")).toBe("2026-11-05T01:30:00.000Z");
-    expect(isoFromLocalDate("05/11/2026, 1:30:00.000 PM", "mdy")).toBe("2026-05-11T13:30:00.000Z");
-    expect(isoFromLocalDate("31/02/2026, 01:30:00.000", "dmy")).toBeNull();
+    expect(msFromLocalDate("05/11/2026, 01:30:00.000", "dmy")).toBe(Date.parse("2026-11-05T01:30:00.000Z"));
+    expect(msFromLocalDate("05/11/2026, 1:30:00.000 PM", "mdy")).toBe(Date.parse("2026-05-11T13:30:00.000Z"));
+    expect(msFromLocalDate("31/02/2026, 01:30:00.000", "dmy")).toBeNull();
   });
 
   it("stops on dates that mix both orders, quoting one of each, and says how to export", () => {
