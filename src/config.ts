@@ -280,10 +280,10 @@ export function loadConfig(env: Env = process.env, options: LoadOptions = {}): C
 
   const linuxAppConsistentVms = list(get(env, "PULSE_LINUX_APP_CONSISTENT_VMS"));
   for (const pattern of linuxAppConsistentVms) {
-    if (!/^[A-Za-z0-9_.*-]{1,80}$/.test(pattern)) {
+    if (!/^!?[A-Za-z0-9_.*-]{1,80}$/.test(pattern)) {
       throw new SettingError(
         "PULSE_LINUX_APP_CONSISTENT_VMS",
-        `"${pattern.slice(0, 80)}" is not a VM name or *-pattern (letters, digits, - _ . and *)`,
+        `"${pattern.slice(0, 80)}" is not a VM name or *-pattern (letters, digits, - _ . and *), optionally after ! (does not run scripts)`,
       );
     }
   }

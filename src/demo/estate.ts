@@ -17,6 +17,8 @@
  * The roster is fleet.ts, who does what scenarios.ts, the jobs and their rows jobs.ts, the expected figures
  * expected.ts, and what the stand-ins serve estate-providers.ts.
  */
+import type { ArmEvidenceProviders } from "../local/arm-evidence.js";
+import { createArmEvidence } from "./estate-evidence.js";
 import type { RecoveryPointsProvider } from "../local/arm-endpoint.js";
 import type { InventoryProvider } from "../local/arm-inventory.js";
 import type { LogsProvider } from "../local/logs-endpoint.js";
@@ -79,6 +81,8 @@ export interface Estate {
   armProvider: RecoveryPointsProvider;
   /** Provider for the local ARM endpoint's vault inventories (policies and protected items). */
   inventoryProvider: InventoryProvider;
+  /** Job details and Activity Logs for the ARM stand-in. */
+  armEvidence: ArmEvidenceProviders;
   expected: { days: ExpectedDay[] };
 }
 
@@ -132,6 +136,7 @@ export function buildEstate(options: EstateOptions): Estate {
       createLogsProvider(jobs, nowMs, options.azureDiagnosticsFull === true),
     armProvider: createArmProvider(vms, jobs, cast.armMissing),
     inventoryProvider: createInventoryProvider(vms, cast),
+    armEvidence: createArmEvidence(jobs, cast.stopped),
     expected,
   };
 }

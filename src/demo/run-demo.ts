@@ -40,7 +40,11 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const [tables, logs, arm] = await Promise.all([
     startLocalTables(),
     startLogsEndpoint({ provider: (request) => provider(request) }),
-    startArmEndpoint({ provider: estate.armProvider, inventory: estate.inventoryProvider }),
+    startArmEndpoint({
+      provider: estate.armProvider,
+      inventory: estate.inventoryProvider,
+      evidence: estate.armEvidence,
+    }),
   ]);
   try {
     const config = loadConfig({

@@ -7,6 +7,7 @@
  * left out of the alert, and an alert whose every reason is cooling down is not raised.
  */
 import {
+  adviceEntryFor,
   adviceLine,
   CONSISTENCY_DOC_URL,
   hintsFor,
@@ -194,7 +195,7 @@ export function adviceContextOf(job: Pick<ClassifiedJob, "errorDetail">): Advice
 function alertOf(reasons: readonly Reason[]): Alert {
   const main = reasons[0] as Reason;
   const { job } = main;
-  const entry = lookupCode(job.errorCode);
+  const entry = adviceEntryFor(job.errorCode, job.errorCategory);
   const docUrl = entry?.docUrl ?? reasons.find((r) => r.fallbackDocUrl)?.fallbackDocUrl ?? null;
   // Advice documented on the alert's own page needs no second link.
   const hints = entry
@@ -213,7 +214,7 @@ function alertOf(reasons: readonly Reason[]): Alert {
     jobId: job.jobId,
     at: job.start,
     title: main.title,
-    detail: [main.detail + codeSentence(job, entry), ...further].join(" "),
+    detail: [main.detail + codeSentence(job, lookupCode(job.errorCode)), ...further].join(" "),
     reasons: reasons.map((r) => r.title),
     errorCode: job.errorCode,
     action: entry?.action ?? reasons.find((r) => r.fallbackAction)?.fallbackAction ?? null,

@@ -136,3 +136,15 @@ export function hintsFor(entry: CatalogueEntry, context: AdviceContext = {}): Ad
 export function adviceLine(advice: Advice): string {
   return `${advice.text} (${advice.docUrl})`;
 }
+
+/**
+ * The entry whose advice fits a job: its code's, except for an umbrella code whose inner error made it a VSS
+ * problem, which gets the advice for VSS writers in a bad state.
+ */
+export function adviceEntryFor(code: string | null, category: string | null): CatalogueEntry | null {
+  const entry = lookupCode(code);
+  if (entry !== null && category === "vss" && entry.category !== "vss") {
+    return lookupCode("ExtensionFailedVssWriterInBadState");
+  }
+  return entry;
+}

@@ -2,8 +2,9 @@
  * Classifies a normalised backup job (pure): consistency (observed from a recovery point, else inferred),
  * expected consistency, degraded, and the error or warning code with its category.
  */
-import { lookupCode, type CatalogueEntry } from "./catalogue.js";
-import { expectedConsistency, isWorseThan, recoveryPointLevel, runsLinuxAppScripts } from "./consistency.js";
+import { isScriptWarning, lookupCode, type CatalogueEntry } from "./catalogue.js";
+import { expectedConsistency, isWorseThan, linuxAppScripts, recoveryPointLevel } from "./consistency.js";
+import { categoryOfDetail, isUmbrellaCode } from "./job-evidence.js";
 import type {
   BackupJob,
   ClassifiedJob,
@@ -12,7 +13,18 @@ import type {
   ConsistencySource,
   ErrorCategory,
   ObservedPoint,
+  PowerState,
 } from "./model.js";
+
+/** What is known of a job beyond its row and its recovery point (each part read only where it matters). */
+export interface JobEvidence {
+  /** The VM's jobs showed it runs Linux pre/post scripts (script codes, or an application-consistent point). */
+  linuxScripts?: boolean;
+  /** For a crash-consistent point: the VM's power state at backup time. */
+  powerState?: PowerState;
+  /** For an umbrella code: the inner error from the job's details. */
+  errorDetail?: string;
+}
 
 /** A code as the classifier reports it: catalogue spelling when known, else the raw code. */
 export interface CodeClass {
@@ -40,6 +52,7 @@ export function inferConsistency(
   job: Pick<BackupJob, "vm" | "os" | "status" | "policy">,
   options: ClassifyOptions,
   entry: CatalogueEntry | null,
+  linuxScripts = false,
 ): Consistency {
   if (job.status === "Failed" || job.status === "Cancelled") return "none";
   if (job.policy?.crashOnly) return "crash";
@@ -50,7 +63,8 @@ export function inferConsistency(
   }
   // Completed
   if (job.os === "Windows") return "application";
-  if (job.os === "Linux") return runsLinuxAppScripts(job.vm, options) ? "application" : "file-system";
+  if (job.os === "Linux")
+    return linuxAppScripts(job.vm, options, linuxScripts) ? "application" : "file-system";
   return "unknown";
 }
 
@@ -63,9 +77,12 @@ export function classifyJob(
   job: BackupJob,
   options: ClassifyOptions,
   observed?: ObservedPoint | null,
+  evidence: JobEvidence = {},
 ): ClassifiedJob {
   const code = classifyCode(job.code);
-  const expected = expectedConsistency(job, options);
+  // A job that reports a script code proves the VM has scripts configured.
+  const scripts = evidence.linuxScripts === true || (code.entry !== null && isScriptWarning(code.entry));
+  const expected = expectedConsistency(job, options, scripts);
   const finished = job.status === "Failed" || job.status === "Cancelled";
   let consistency: Consistency;
   let source: ConsistencySource;
@@ -73,7 +90,7 @@ export function classifyJob(
     consistency = recoveryPointLevel(observed.recoveryPointType);
     source = "observed";
   } else {
-    consistency = inferConsistency(job, options, code.entry);
+    consistency = inferConsistency(job, options, code.entry, scripts);
     source = "inferred";
   }
   return {
@@ -86,12 +103,23 @@ export function classifyJob(
     consistency,
     consistencySource: source,
     expectedConsistency: expected,
-    degraded: finished || isWorseThan(consistency, expected),
+    // A stopped VM's crash point is what a stopped VM gets: nothing was lost.
+    degraded:
+      finished ||
+      (isWorseThan(consistency, expected) && !(consistency === "crash" && evidence.powerState === "stopped")),
     errorCode: code.errorCode,
-    errorCategory: code.errorCategory,
+    errorCategory: umbrellaCategory(code, evidence.errorDetail),
     vmId: job.vmId?.toLowerCase() ?? null,
     vaultId: job.vaultId?.toLowerCase() ?? null,
+    ...(consistency === "crash" && evidence.powerState ? { powerState: evidence.powerState } : {}),
+    ...(evidence.errorDetail ? { errorDetail: evidence.errorDetail } : {}),
   };
+}
+
+/** An umbrella code takes the category its inner error names (a VSS writer failure is `vss`). */
+function umbrellaCategory(code: CodeClass, detail: string | undefined): ErrorCategory | null {
+  if (!isUmbrellaCode(code.errorCode)) return code.errorCategory;
+  return categoryOfDetail(detail) ?? code.errorCategory;
 }
 
 /** Counts for a summary view of classified jobs. */

@@ -48,7 +48,7 @@ export function compileVmPatterns(patterns: readonly string[]): VmPatterns {
   const wildcards: RegExp[] = [];
   for (const raw of patterns) {
     const p = raw.trim().toLowerCase();
-    if (p === "") continue;
+    if (p === "" || p.startsWith("!")) continue;
     if (p.includes("*")) {
       wildcards.push(new RegExp(`^${p.split("*").map(escapeRegExp).join(".*")}$`, "s"));
     } else {
@@ -78,22 +78,53 @@ function linuxAppVms(options: ClassifyOptions): VmPatterns {
   return hit;
 }
 
-/** True when the VM is listed (by name or pattern) as running Linux pre/post scripts. */
+const negated = new WeakMap<readonly string[], VmPatterns>();
+
+/** The `!`-prefixed entries of `PULSE_LINUX_APP_CONSISTENT_VMS`, compiled: VMs said NOT to run scripts. */
+function linuxNonAppVms(options: ClassifyOptions): VmPatterns {
+  let hit = negated.get(options.linuxAppConsistentVms);
+  if (!hit) {
+    const names = options.linuxAppConsistentVms.filter((p) => p.trim().startsWith("!"));
+    hit = compileVmPatterns(names.map((p) => p.trim().slice(1)));
+    negated.set(options.linuxAppConsistentVms, hit);
+  }
+  return hit;
+}
+
+/**
+ * True when the VM is listed (by name or pattern) as running Linux pre/post scripts, and not excluded by a
+ * `!name` entry.
+ */
 export function runsLinuxAppScripts(vm: string, options: ClassifyOptions): boolean {
-  return linuxAppVms(options).matches(vm);
+  return linuxAppScripts(vm, options, false);
+}
+
+/**
+ * Whether a Linux VM runs pre/post scripts: the setting decides both ways (`name` yes, `!name` no, a `!` entry
+ * winning); else the evidence does (its jobs reported script codes, or it had an application-consistent point).
+ */
+export function linuxAppScripts(vm: string, options: ClassifyOptions, evidence: boolean): boolean {
+  if (linuxNonAppVms(options).matches(vm)) return false;
+  if (linuxAppVms(options).matches(vm)) return true;
+  return evidence;
 }
 
 type JobFacts = Pick<BackupJob, "vm" | "os" | "policy">;
 
 /**
  * What consistency the VM should get when everything works: crash under a crash-only policy,
- * application for Windows, application for a listed Linux VM, else file-system for Linux;
- * unknown when the OS is unknown.
+ * application for Windows, application for a Linux VM that runs pre/post scripts (listed, or shown by its jobs:
+ * `scriptEvidence`), else file-system for Linux; unknown when the OS is unknown.
  */
-export function expectedConsistency(job: JobFacts, options: ClassifyOptions): ExpectedConsistency {
+export function expectedConsistency(
+  job: JobFacts,
+  options: ClassifyOptions,
+  scriptEvidence = false,
+): ExpectedConsistency {
   if (job.policy?.crashOnly) return "crash";
   if (job.os === "Windows") return "application";
-  if (job.os === "Linux") return runsLinuxAppScripts(job.vm, options) ? "application" : "file-system";
+  if (job.os === "Linux")
+    return linuxAppScripts(job.vm, options, scriptEvidence) ? "application" : "file-system";
   return "unknown";
 }
 

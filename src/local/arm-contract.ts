@@ -4,6 +4,8 @@
  */
 import type { InventoryProvider } from "./arm-inventory.js";
 
+import type { ArmEvidenceProviders } from "./arm-evidence.js";
+
 export interface RecoveryPointsRef {
   subscriptionId: string;
   resourceGroup: string;
@@ -75,6 +77,8 @@ export interface ArmEndpointOptions {
   provider: RecoveryPointsProvider;
   /** Each vault's policies and protected items (default: every vault exists and is empty). */
   inventory?: InventoryProvider;
+  /** Job details and Activity Logs (absent: every job 404, every VM without events). */
+  evidence?: ArmEvidenceProviders;
   /** Points per page before a `nextLink` is given (default 200). */
   pageSize?: number;
   /** When set, any other bearer token is refused with 401 `InvalidAuthenticationToken`. */

@@ -7,8 +7,9 @@
  *       /backupFabrics/Azure/protectionContainers/{container}/protectedItems/{item}/recoveryPoints
  *       ?api-version=2023-06-01[&$filter=startDate eq '...' and endDate eq '...']
  *
- * and `.../recoveryPoints/{name}` for one point; and a vault's inventory, `…/vaults/{vault}/backupPolicies` and
- * `…/vaults/{vault}/backupProtectedItems` (arm-inventory.ts). Answers `{ value: [...], nextLink? }` in pages; the SDK follows
+ * and `.../recoveryPoints/{name}` for one point; a vault's inventory, `…/vaults/{vault}/backupPolicies` and
+ * `…/vaults/{vault}/backupProtectedItems` (arm-inventory.ts); and a job's details and a VM's Activity Log
+ * (arm-evidence.ts). Answers `{ value: [...], nextLink? }` in pages; the SDK follows
  * `nextLink` verbatim. The points come from a provider supplied by the caller. Like ARM it requires a bearer
  * token and an api-version, throttles with 429 + Retry-After (seconds), answers unknown items with 404 and an
  * `{ error: { code, message } }` body, and records every request.
@@ -24,6 +25,7 @@ import type {
   RecoveryPointsRef,
 } from "./arm-contract.js";
 import { INVENTORY_PATH, itemResource, policyResource, type VaultRef } from "./arm-inventory.js";
+import { evidenceAnswer } from "./arm-evidence.js";
 import { inWindow, parseRecoveryPointFilter, pointResource } from "./arm-recovery-points.js";
 import {
   bearerToken,
@@ -215,6 +217,14 @@ export async function startArmEndpoint(options: ArmEndpointOptions): Promise<Arm
     if (inventory) {
       await delay(options.latencyMs ?? 0);
       return inventoryAnswer(url, record, inventory);
+    }
+    const evidence = req.method === "GET" ? evidenceAnswer(url, options.evidence ?? {}) : null;
+    if (evidence !== null) {
+      if (record.apiVersion === null) {
+        return armError(400, "MissingApiVersionParameter", "The api-version query parameter is required.");
+      }
+      await delay(options.latencyMs ?? 0);
+      return { ...evidence, fault: null, points: 0 };
     }
     const route = itemRoute(req, url);
     if ("status" in route) return route;

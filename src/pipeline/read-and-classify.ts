@@ -5,7 +5,6 @@
  * observed), and classify each job.
  */
 import type { Config } from "../config.js";
-import { classifyJob } from "../domain/classify.js";
 import type { BackupJob, Consistency, JobStatus } from "../domain/model.js";
 import type { LogsClient } from "../logs/query-client.js";
 import { queryJobs, type QueryJobsResult } from "../logs/query.js";
@@ -18,6 +17,7 @@ import {
   type RecoveryPointsClient,
 } from "../recovery/recovery-points.js";
 import type { StoredJob } from "../store/trend-store.js";
+import { classifyWithEvidence, type EvidenceCounts } from "./job-evidence.js";
 
 export interface ReadDeps {
   logs: LogsClient;
@@ -72,6 +72,8 @@ export interface ClassifiedRead {
   recoveryPoints: PointCounts | null;
   /** The run's vault inventory (null when recovery points are off: no ARM call at all). */
   inventory: Inventory | null;
+  /** ARM reads of job details (umbrella codes) and Activity Logs (crash points); null when ARM is off. */
+  evidence: EvidenceCounts | null;
 }
 
 /** The recovery-point type that reads back as each observed level. */
@@ -113,7 +115,19 @@ export async function readAndClassify(
     deps.recovery && armOn
       ? await pointsOf(jobs, deps.recovery, config, request, options)
       : { points: new Map<string, RecoveryPointLookup>(), recoveryPoints: null };
-  return { query, jobs, classified: classifyWithPoints(jobs, config, points), recoveryPoints, inventory };
+  const { classified, counts } = await classifyWithEvidence(
+    jobs,
+    { linuxAppConsistentVms: config.linuxAppConsistentVms },
+    (job) => {
+      const found = points.get(job.jobId);
+      return found && "point" in found ? found.point : null;
+    },
+    (job) => ({ workspaceId: job.workspaceId, durationSec: job.durationSec }),
+    deps.recovery && config.recoveryPoints !== "off" ? deps.recovery : null,
+    (job) => !request.lookUp || request.lookUp(job),
+    options.abortSignal,
+  );
+  return { query, jobs, classified, recoveryPoints, inventory, evidence: counts };
 }
 
 /** Each job's policy, from its vault's inventory (one policy list and one item list per vault). */
@@ -165,22 +179,4 @@ async function pointsOf(
     else counts.failed++;
   }
   return { points, recoveryPoints: counts };
-}
-
-/** Classifies the jobs that were read, using observed recovery points where found. */
-function classifyWithPoints(
-  jobs: readonly BackupJob[],
-  config: Pick<Config, "linuxAppConsistentVms">,
-  points: ReadonlyMap<string, RecoveryPointLookup>,
-): StoredJob[] {
-  const options = { linuxAppConsistentVms: config.linuxAppConsistentVms };
-  return jobs.map((job) => {
-    const found = points.get(job.jobId);
-    const point = found && "point" in found ? found.point : null;
-    return {
-      ...classifyJob(job, options, point),
-      workspaceId: job.workspaceId,
-      durationSec: job.durationSec,
-    };
-  });
 }

@@ -43,6 +43,8 @@ export const ARM_REQUEST_TIMEOUT_MS = 60_000;
 export interface RecoveryPointsClient {
   forSubscription(subscriptionId: string): RecoveryServicesBackupClient;
   readonly pacer: ArmPacer;
+  /** The ARM endpoint the clients call, without a trailing slash. */
+  readonly endpoint: string;
 }
 
 export function createRecoveryPointsClient(options: RecoveryPointsClientOptions): RecoveryPointsClient {
@@ -52,6 +54,7 @@ export function createRecoveryPointsClient(options: RecoveryPointsClientOptions)
     options.pacer ?? new ArmPacer(options.abortSignal ? { abortSignal: options.abortSignal } : {});
   return {
     pacer,
+    endpoint,
     forSubscription(subscriptionId) {
       const key = subscriptionId.toLowerCase();
       let client = clients.get(key);

@@ -32,7 +32,8 @@ describe("classify --format json", () => {
       "in-progress": 1,
       deleted: 1,
     });
-    expect(out.summary).toMatchObject({ rowsRead: 24, duplicates: 3, jobs: 12, degraded: 4 });
+    // The Linux VM whose pre-script failed has scripts configured: its file-system point is a downgrade.
+    expect(out.summary).toMatchObject({ rowsRead: 24, duplicates: 3, jobs: 12, degraded: 5 });
     const byVm = new Map(out.jobs.map((j) => [j.vm, j]));
     expect(byVm.get("vm-sql-01")).toEqual({
       jobId: "6c1d0002-2a7e-4b1f-9c3d-000000000002",
@@ -101,7 +102,8 @@ describe("classify --format table", () => {
     const text = io.out();
     expect(text).toMatch(/24 rows, 12 VM backup jobs classified, 3 duplicate rows, 6 left out, 3 rejected/);
     expect(text).toMatch(/file-system\s+4/);
-    expect(text).toMatch(/Degraded jobs \(4\)/);
+    expect(text).toMatch(/Degraded jobs \(5\)/);
+    expect(text).toMatch(/vm-db-lx02 .* file-system \/ application Pre-ScriptExecutionFailed/);
     expect(text).toMatch(/vm-sql-01 .*file-system \/ application\s+ExtensionFailedVssWriterInBadState/);
     expect(text).toMatch(/ExtensionFailedVssWriterInBadState \(vss\): 1 jobs on 1 VMs\n\s+what to do: \S+/);
     expect(text).toMatch(/UserErrorBrandNewThing \(unknown\).*\n\s+not in the catalogue/);

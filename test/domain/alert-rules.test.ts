@@ -513,3 +513,20 @@ describe("rules turned off", () => {
     expect(alerts.map((a) => a.rule)).toEqual(["vss"]);
   });
 });
+
+describe("umbrella codes re-categorised from the job's details", () => {
+  it("raise the vss alert with the VSS writer advice, and the SQL Server check where the detail names SQL", () => {
+    const umbrella = failed(24, {
+      errorCode: "VMRestorePointClientError",
+      errorCategory: "vss",
+      errorDetail: "VSS writer SqlServerWriter is in a bad state.",
+    });
+    const { alerts } = evaluate([umbrella], { rules: parseAlertRules("vss") });
+    expect(alerts.map((a) => a.rule)).toEqual(["vss"]);
+    expect(alerts[0]?.action).toContain("vssadmin list writers");
+    expect(alerts[0]?.docUrl).toContain("#extensionfailedvsswriterinbadstate");
+    expect(alerts[0]?.detail).toContain("Code VMRestorePointClientError:");
+    expect(alerts[0]?.detail).toContain("Detail: VSS writer SqlServerWriter is in a bad state.");
+    expect(alerts[0]?.hints.join(" ")).toContain("USEVSSCOPYBACKUP");
+  });
+});

@@ -174,16 +174,22 @@ describe("alerts on the sample estate", () => {
     expect(run.hook.requests).toBe(1);
   });
 
-  it("with every point looked up, the stopped VM's crash-consistent point raises a downgrade", async () => {
+  it("with every point looked up, the stopped VM's crash-consistent point raises nothing: its Activity Log says it was deallocated", async () => {
     const run = await estateRun({ PULSE_RECOVERY_POINTS: "all", PULSE_ALERT_RULES: "consistency-downgrade" });
     run.setNow(NOW.getTime());
     const deps = await openAlertDeps(run.config, run.depsOptions);
     const result = await runAlerts(run.config, deps, { now: NOW, since: SINCE, dryRun: true });
     expect(result.recoveryPoints.matched).toBeGreaterThan(0);
-    const stopped = result.alerts.find((a) => a.vm === run.estate.notable.stopped);
-    expect(stopped?.title).toContain("crash-consistent");
-    expect(stopped?.action).toMatch(/shut down cleanly/);
+    expect(result.alerts.find((a) => a.vm === run.estate.notable.stopped)).toBeUndefined();
+    expect(result.alerts.length).toBeGreaterThan(0);
     expect(result.alerts.every((a) => a.rule === "consistency-downgrade")).toBe(true);
+    // The Activity Log was read for crash points only: the stopped VM's new jobs.
+    const activity = run.arm.requests.filter((r) => /\/eventtypes\/management\/values$/i.test(r.path));
+    expect(activity.length).toBeGreaterThan(0);
+    expect(
+      activity.every((r) => (r.filter ?? "").includes(`/virtualmachines/${run.estate.notable.stopped}'`)),
+    ).toBe(true);
+    expect(run.arm.requests.filter((r) => /\/backupJobs\//i.test(r.path))).toHaveLength(0);
   });
 
   it("a workspace that cannot be read keeps the checkpoint, and the next run catches up without repeats", async () => {

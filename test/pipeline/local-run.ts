@@ -112,7 +112,7 @@ export async function startLocalRun(options: LocalRunOptions = {}): Promise<Loca
   const inventory = options.inventory ? options.inventory(estate) : estate.inventoryProvider;
   const [logs, arm, hook] = await Promise.all([
     startLogsEndpoint({ provider: (request) => provider(request) }),
-    startArmEndpoint({ provider: estate.armProvider, inventory }),
+    startArmEndpoint({ provider: estate.armProvider, inventory, evidence: estate.armEvidence }),
     startWebhookReceiver(),
   ]);
   const tablesConnection = inject("tablesConnection");
