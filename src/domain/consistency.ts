@@ -92,14 +92,6 @@ function linuxNonAppVms(options: ClassifyOptions): VmPatterns {
 }
 
 /**
- * True when the VM is listed (by name or pattern) as running Linux pre/post scripts, and not excluded by a
- * `!name` entry.
- */
-export function runsLinuxAppScripts(vm: string, options: ClassifyOptions): boolean {
-  return linuxAppScripts(vm, options, false);
-}
-
-/**
  * Whether a Linux VM runs pre/post scripts: the setting decides both ways (`name` yes, `!name` no, a `!` entry
  * winning); else the evidence does (its jobs reported script codes, or it had an application-consistent point).
  */
