@@ -183,11 +183,15 @@ describe("alerts on the sample estate", () => {
     expect(result.alerts.find((a) => a.vm === run.estate.notable.stopped)).toBeUndefined();
     expect(result.alerts.length).toBeGreaterThan(0);
     expect(result.alerts.every((a) => a.rule === "consistency-downgrade")).toBe(true);
-    // The Activity Log was read for crash points only: the stopped VM's new jobs.
+    // The Activity Log was read for crash points only: the stopped VM's new jobs, the crash-only VM's and the
+    // Enhanced-policy VM's crash fallback.
     const activity = run.arm.requests.filter((r) => /\/eventtypes\/management\/values$/i.test(r.path));
-    expect(activity.length).toBeGreaterThan(0);
+    const { stopped, crashOnly, enhanced } = run.estate.notable;
+    expect(activity.some((r) => (r.filter ?? "").includes(`/virtualmachines/${stopped}'`))).toBe(true);
     expect(
-      activity.every((r) => (r.filter ?? "").includes(`/virtualmachines/${run.estate.notable.stopped}'`)),
+      activity.every((r) =>
+        [stopped, crashOnly, enhanced].some((vm) => (r.filter ?? "").includes(`/virtualmachines/${vm}'`)),
+      ),
     ).toBe(true);
     expect(run.arm.requests.filter((r) => /\/backupJobs\//i.test(r.path))).toHaveLength(0);
   });
