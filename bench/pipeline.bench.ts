@@ -212,7 +212,13 @@ async function bench(): Promise<void> {
     if (process.env.BENCH_PIPELINE_RERUN !== "0") {
       const again = performance.now();
       // The next morning: the day is re-read as a look-back day, unchanged.
-      const second = await runDaily(config, deps, { date: NEXT_DAY });
+      const second = await runDaily(config, deps, {
+        date: NEXT_DAY,
+        log: (line) =>
+          process.stdout.write(
+            `${((performance.now() - again) / 1000).toFixed(1).padStart(6)} s ${mb(process.memoryUsage.rss()).padStart(8)}  ${line}\n`,
+          ),
+      });
       const rerunSeconds = (performance.now() - again) / 1000;
       const w = second.days.find((d) => d.date === DATE)?.result;
       const all = second.days.reduce((n, d) => n + (d.result?.transactions ?? 0), 0);
