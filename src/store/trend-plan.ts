@@ -9,7 +9,7 @@ import { countJob, emptyTrend } from "../domain/trend-counts.js";
 import { buildDailyTrends } from "../domain/trends.js";
 import { summariseVmDay, type VmDay } from "../domain/vm-day.js";
 import { nextVmState, type VmDayLookup } from "../domain/vm-state.js";
-import { optCol, str, type Row } from "./entity.js";
+import { str, type Row } from "./entity.js";
 import { jobIdKey, keys, vaultKeyOf, vmKeyOf, vmKeyOfJobRow } from "./keys.js";
 import {
   jobRow,
@@ -21,6 +21,7 @@ import {
   type RunInput,
   type StoredJob,
 } from "./trend-entities.js";
+import { planScope, type ScopeWrite, type StoredScope } from "./trend-index.js";
 import { encodeDays } from "./vm-days.js";
 
 export interface WriteDayInput extends RunInput {
@@ -39,19 +40,6 @@ export interface PlannedRow {
   make: (() => Row) | null;
 }
 
-/**
- * What is known of one stored `PulseTrends` row of a day without reading it: its entry in the day's index
- * (`PulseRuns`, PartitionKey `day|<date>`, RowKey the trend row's PartitionKey).
- */
-export interface StoredScope {
-  /** The hash of the row's content (null: unknown, so the row is written again). */
-  rowHash: string | null;
-  /** On vaults: the hash of the vault-day's jobs, its name and resource ID. */
-  hash: string | null;
-  name: string;
-  id: string | null;
-}
-
 /** One vault's jobs of the day, and its identity. */
 export interface VaultDay {
   vaultKey: string;
@@ -60,12 +48,6 @@ export interface VaultDay {
   jobs: StoredJob[];
   /** The vault's `PulseTrends` row of the day as stored, if any. */
   stored: StoredScope | null;
-}
-
-/** A scope's `PulseTrends` row of the day and its index entry, each to write or delete. */
-export interface ScopeWrite {
-  trend: PlannedRow;
-  index: PlannedRow;
 }
 
 /** The day across the fleet: its jobs, its vaults, and its fleet and code rows of `PulseTrends`. */
@@ -100,55 +82,6 @@ interface VaultPlan {
 interface MissingVmDay {
   vmKey: string;
   date: string;
-}
-
-/** The stored scopes of a day from its index rows (`PulseRuns`, PartitionKey `day|<date>`), by trend PartitionKey. */
-export function scopesFromIndex(rows: readonly Row[]): Map<string, StoredScope> {
-  return new Map(
-    rows.map((r) => [
-      str(r.rowKey) ?? "",
-      { rowHash: str(r.rowHash), hash: str(r.hash), name: str(r.name) ?? "", id: str(r.id) },
-    ]),
-  );
-}
-
-/** The hash of a row's content, as the day's index keeps it. */
-function contentHash(row: Row): string {
-  return createHash("sha256").update(JSON.stringify(row)).digest("hex").slice(0, 32);
-}
-
-/**
- * A scope's trend row of the day (`fresh`, null when the scope has no row any more) against what the index
- * says is stored: both rows to write when it changed, both to delete when it went, null when unchanged.
- */
-function planScope(
-  date: string,
-  pk: string,
-  fresh: Row | null,
-  old: StoredScope | undefined,
-): ScopeWrite | null {
-  const indexKey = pk;
-  if (fresh === null) {
-    if (!old) return null;
-    return {
-      trend: { rowKey: date, stored: true, make: null },
-      index: { rowKey: indexKey, stored: null, make: null },
-    };
-  }
-  const rowHash = contentHash(fresh);
-  if (old?.rowHash === rowHash) return null;
-  const entry: Row = {
-    partitionKey: keys.dayIndex(date),
-    rowKey: indexKey,
-    rowHash,
-    ...optCol("hash", str(fresh.hash)),
-    ...optCol("name", str(fresh.name)),
-    ...optCol("id", str(fresh.id)),
-  };
-  return {
-    trend: { rowKey: date, stored: old !== undefined, make: () => fresh },
-    index: { rowKey: indexKey, stored: null, make: () => entry },
-  };
 }
 
 /**

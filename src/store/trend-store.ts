@@ -33,15 +33,13 @@ import {
   planStates,
   planVault,
   planVaultTrend,
-  scopesFromIndex,
   vaultDayHash,
   type PlannedRow,
-  type ScopeWrite,
-  type StoredScope,
   type TouchedVm,
   type VaultDay,
   type WriteDayInput,
 } from "./trend-plan.js";
+import { scopesFromIndex, type ScopeWrite, type StoredScope } from "./trend-index.js";
 import { checkSchema, TrendReader } from "./trend-reader.js";
 import { BatchWriter, type WriteDayResult } from "./trend-writer.js";
 

@@ -9,14 +9,12 @@ import {
   planStates,
   planVault,
   planVaultTrend,
-  scopesFromIndex,
   vaultDayHash,
   type PlannedRow,
-  type ScopeWrite,
-  type StoredScope,
   type TouchedVm,
   type VaultDay,
 } from "../../src/store/trend-plan.js";
+import { scopesFromIndex, type ScopeWrite, type StoredScope } from "../../src/store/trend-index.js";
 import { classifiedJob } from "../support/jobs.js";
 import { asRead } from "../support/table-rows.js";
 
