@@ -128,52 +128,9 @@ describe.skipIf(skipBrowser)("Teams cards in the adaptivecards object model (Chr
   });
 
   it("parse with no warning, validate with no error, and render the headline", async () => {
-    const page = await browser.newPage({ viewport: { width: 520, height: 800 } });
-    await page.setContent(`<!doctype html><meta charset="utf-8"><body><div id="root"></div></body>`);
-    await page.addScriptTag({ path: "node_modules/adaptivecards/dist/adaptivecards.js" });
     for (const [name, p] of Object.entries(all)) {
       const content = JSON.parse(p.body).attachments[0].content;
-      const result = await page.evaluate((json) => {
-        /* Runs in the page: the adaptivecards UMD bundle put AdaptiveCards on window. */
-        interface Events {
-          eventCount: number;
-          getEventAt(i: number): { message: string };
-        }
-        interface Card {
-          parse(json: unknown, ctx: Events): void;
-          validateProperties(): { validationEvents: { message: string }[] };
-          render(): unknown;
-        }
-        interface Page {
-          AdaptiveCards: {
-            AdaptiveCard: (new () => Card) & { onProcessMarkdown: unknown };
-            SerializationContext: new () => Events;
-          };
-          document: {
-            getElementById(id: string): {
-              innerHTML: string;
-              innerText: string;
-              appendChild(n: unknown): void;
-            };
-          };
-        }
-        const w = globalThis as unknown as Page;
-        const AC = w.AdaptiveCards;
-        AC.AdaptiveCard.onProcessMarkdown = (t: string, r: { outputHtml: string; didProcess: boolean }) => {
-          r.outputHtml = t;
-          r.didProcess = true;
-        };
-        const card = new AC.AdaptiveCard();
-        const ctx = new AC.SerializationContext();
-        card.parse(json, ctx);
-        const parseEvents: string[] = [];
-        for (let i = 0; i < ctx.eventCount; i++) parseEvents.push(ctx.getEventAt(i).message);
-        const validation = card.validateProperties().validationEvents.map((e) => e.message);
-        const root = w.document.getElementById("root");
-        root.innerHTML = "";
-        root.appendChild(card.render());
-        return { parseEvents, validation, text: root.innerText };
-      }, content);
+      const result = await renderCard(browser, content);
       expect({ name, events: result.parseEvents }).toEqual({ name, events: [] });
       expect({ name, validation: result.validation }).toEqual({ name, validation: [] });
       if (name === "small" || name === "large") {
@@ -184,7 +141,6 @@ describe.skipIf(skipBrowser)("Teams cards in the adaptivecards object model (Chr
       if (name === "small") expect(result.text).toContain("vm-sql-01");
       if (name === "alertCard") expect(result.text).toMatch(/\+[\d,]+ more/);
     }
-    await page.close();
   });
 });
 
