@@ -12,7 +12,7 @@ import type { RenderedPayload } from "./alert.js";
 import { emailSafeHtml } from "./email-html.js";
 import { htmlDigest } from "./html.js";
 import { terminalDigest } from "./terminal.js";
-import { count, percent, STATUS_LABEL } from "./text.js";
+import { count, msgs, percent } from "./text.js";
 
 export interface EmailPayload {
   /** Names the message: `digest|<day>`. */
@@ -25,25 +25,24 @@ export interface EmailPayload {
 /** Rows per list in the e-mail: Gmail clips a message whose HTML passes 102 KB. */
 const EMAIL_ROWS = 20;
 
-const plural = (n: number, one: string, many: string): string => `${count(n)} ${n === 1 ? one : many}`;
-
-/** `[FAILING] Backup pulse 2026-11-29: 3 VMs failing`: the status, the day and the figure that matters. */
+/**
+ * `[FAILING] Backup pulse 2026-11-29: 3 VMs failing` (in Japanese `【失敗あり】Backup pulse 2026年11月29日: 失敗した
+ * VM 3 台`): the status, the day and the figure that matters, in the digest's language.
+ */
 export function emailSubject(d: Digest): string {
+  const m = msgs(d);
+  const E = m.email;
   const h = d.headline;
   const failingVms = d.vms.filter((v) => v.status === "Failed" || v.status === "Cancelled").length;
   const figures: string[] = [];
-  if (h.status === "no-data") figures.push("no backup job report");
+  if (h.status === "no-data") figures.push(E.noReport);
   else {
-    if (failingVms > 0) figures.push(`${plural(failingVms, "VM", "VMs")} failing`);
-    if (h.counts.degraded > 0) figures.push(plural(h.counts.degraded, "degraded job", "degraded jobs"));
-    if (figures.length === 0) figures.push(`${plural(h.counts.jobs, "job", "jobs")}, all as expected`);
+    if (failingVms > 0) figures.push(E.failingVms(failingVms, count(failingVms, m)));
+    if (h.counts.degraded > 0) figures.push(E.degradedJobs(h.counts.degraded, count(h.counts.degraded, m)));
+    if (figures.length === 0) figures.push(E.allAsExpected(h.counts.jobs, count(h.counts.jobs, m)));
   }
-  const partial = h.partial ? " (partial data)" : "";
   // One line: a header may not carry line breaks.
-  return `[${STATUS_LABEL[h.status]}] Backup pulse ${d.date}: ${figures.join(", ")}${partial}`.replace(
-    /[\r\n]+/g,
-    " ",
-  );
+  return E.subject(m.status[h.status], m.day(d.date), figures, h.partial).replace(/[\r\n]+/g, " ");
 }
 
 /** A rate over the series as bars of table cells: shown by every mail client, unlike SVG. */
@@ -51,6 +50,7 @@ export function barChart(
   series: readonly SeriesPoint[],
   pick: (p: SeriesPoint) => number | null,
   color: string,
+  noData = "no data",
 ): string {
   const height = 56;
   const values = series.map(pick);
@@ -61,7 +61,7 @@ export function barChart(
   );
   const cells = series.map((p, i) => {
     const v = values[i] ?? null;
-    const title = `${p.date}: ${v === null ? "no data" : percent(v)}`;
+    const title = `${p.date}: ${v === null ? noData : percent(v)}`;
     const bar =
       v === null
         ? `<div style="height:2px;line-height:2px;font-size:0;background:#d0d5dd">&nbsp;</div>`
@@ -79,9 +79,10 @@ export function barChart(
 }
 
 export function emailDigest(d: Digest): RenderedPayload {
+  const noData = msgs(d).email.noData;
   const charts = [
-    barChart(d.series, (p) => p.successRate, "#1f7a3d"),
-    barChart(d.series, (p) => p.applicationRate, "#0b5cad"),
+    barChart(d.series, (p) => p.successRate, "#1f7a3d", noData),
+    barChart(d.series, (p) => p.applicationRate, "#0b5cad", noData),
   ];
   const payload: EmailPayload = {
     key: `digest|${d.date}`,

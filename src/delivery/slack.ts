@@ -23,6 +23,9 @@ import {
   noJobText,
   summaryLine,
   msgs,
+  tone,
+  DIRECTION_MARK,
+  type ChangeMark,
 } from "./text.js";
 
 export const SLACK_LIMITS = {
@@ -54,6 +57,24 @@ export function slackCode(s: string): string {
 }
 
 const name = (s: string): string => slackCode(clipName(s));
+
+/** Emoji of a change that is bad for its figure (up or down) and of one that is good. */
+export const SLACK_MARKS = {
+  worseUp: ":small_red_triangle:",
+  worseDown: ":small_red_triangle_down:",
+  better: ":large_green_circle:",
+} as const;
+
+/**
+ * Slack text has no colour: a change that is bad for its figure is a red triangle pointing its way, a good one a
+ * green circle before the arrow; an unchanged or neutral figure keeps the plain mark.
+ */
+export const slackMark: ChangeMark = (c, dir) => {
+  const t = tone(c, dir);
+  if (t === "bad") return dir === "up" ? SLACK_MARKS.worseUp : SLACK_MARKS.worseDown;
+  if (t === "good") return `${SLACK_MARKS.better}${DIRECTION_MARK[dir]}`;
+  return DIRECTION_MARK[dir];
+};
 
 const NAME_CHAR = /[\p{L}\p{N}_-]/u;
 const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -164,19 +185,26 @@ export function slackDigest(d: Digest): RenderedPayload {
       blocks.push({
         type: "section",
         fields: [
-          field(F.degraded, compared(h.degraded, false, m)),
-          field(F.succeeded, compared(h.successRate, true, m)),
-          field(F.application, compared(h.application, true, m)),
+          field(F.degraded, compared(h.degraded, false, m, slackMark)),
+          field(F.succeeded, compared(h.successRate, true, m, slackMark)),
+          field(F.application, compared(h.application, true, m, slackMark)),
           field(
             F.fileSystem,
-            `${compared(h.fileSystem, true, m)}\n${belowExpected(h.counts.fileSystemBelowExpected, m)}`,
+            `${compared(h.fileSystem, true, m, slackMark)}\n${belowExpected(h.counts.fileSystemBelowExpected, m)}`,
           ),
-          field(F.crash, `${compared(h.crash, true, m)}\n${belowExpected(h.counts.crashBelowExpected, m)}`),
-          field(F.none, compared(h.none, true, m)),
-          field(F.jobs, compared(h.jobs, false, m)),
+          field(
+            F.crash,
+            `${compared(h.crash, true, m, slackMark)}\n${belowExpected(h.counts.crashBelowExpected, m)}`,
+          ),
+          field(F.none, compared(h.none, true, m, slackMark)),
+          field(F.jobs, compared(h.jobs, false, m, slackMark)),
         ],
       });
-      blocks.push(context(F.legend));
+      blocks.push(
+        context(
+          `${F.legend} · ${F.toneLegend(`${SLACK_MARKS.worseUp} ${SLACK_MARKS.worseDown}`, SLACK_MARKS.better)}`,
+        ),
+      );
     }
     const changes = [...d.changes.newFailures, ...d.changes.downgrades, ...d.changes.recoveries];
     if (changes.length > 0 && maxLines > 0) {

@@ -2,16 +2,13 @@
  * Wording shared by every digest and alert renderer, so that Teams, Slack, JSON and HTML say the same thing,
  * in the digest's locale (the words themselves are in the message tables, src/domain/messages/).
  */
-import type { Comparison, Digest, DigestStatus, Direction, VmChange } from "../domain/digest.js";
+import type { Comparison, Digest, Direction, VmChange } from "../domain/digest.js";
 import { messagesFor, type Messages } from "../domain/messages/index.js";
 
 const EN = messagesFor("en");
 
 /** The message table of a digest's locale. */
 export const msgs = (d: Pick<Digest, "locale">): Messages => messagesFor(d.locale);
-
-/** The English status words (the e-mail subject's tag). */
-export const STATUS_LABEL: Record<DigestStatus, string> = EN.status;
 
 export const DIRECTION_MARK: Record<Direction, string> = { up: "▲", down: "▼", same: "=", none: "–" };
 
@@ -41,12 +38,22 @@ export function noJobText(date: string, m: Messages = EN): string {
   return m.persist.noJob(m.day(date));
 }
 
+/** How a change of a figure is marked: its direction, and where a renderer can, whether it is good or bad. */
+export type ChangeMark = (c: Comparison, dir: Direction) => string;
+
+const plainMark: ChangeMark = (_c, dir) => DIRECTION_MARK[dir];
+
 /** "98.2% · ▼ yesterday 99.0% · = 7-day avg 98.1%" */
-export function compared(c: Comparison, asRate: boolean, m: Messages = EN): string {
+export function compared(
+  c: Comparison,
+  asRate: boolean,
+  m: Messages = EN,
+  mark: ChangeMark = plainMark,
+): string {
   const f = asRate ? percent : (n: number | null): string => count(n, m);
   return (
-    `${f(c.value)} · ${DIRECTION_MARK[c.vsYesterday]} ${m.figure.yesterday} ${f(c.yesterday)} · ` +
-    `${DIRECTION_MARK[c.vs7d]} ${m.figure.average7d} ${f(c.average7d)}`
+    `${f(c.value)} · ${mark(c, c.vsYesterday)} ${m.figure.yesterday} ${f(c.yesterday)} · ` +
+    `${mark(c, c.vs7d)} ${m.figure.average7d} ${f(c.average7d)}`
   );
 }
 /**

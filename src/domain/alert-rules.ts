@@ -9,15 +9,16 @@
 import {
   adviceEntryFor,
   adviceLine,
-  CONSISTENCY_DOC_URL,
   hintsFor,
   isVssCode,
   lookupCode,
+  wordsOf,
   type AdviceContext,
   type CatalogueEntry,
 } from "./catalogue.js";
 import { alertKey, RULE_ORDER, type AlertRuleName, type AlertRuleSet } from "./alert-rule-list.js";
 import { isConsistencyNotConfirmed } from "./consistency.js";
+import { formatInstant, messagesFor, type Locale, type Messages } from "./messages/index.js";
 import type { ClassifiedJob } from "./model.js";
 
 export * from "./alert-rule-list.js";
@@ -66,6 +67,16 @@ export interface AlertInput {
   /** When the alert under this key last fired (epoch ms), or undefined if never. */
   lastFiredMs: (key: string) => number | undefined;
   nowMs: number;
+  /** The language of the alerts' sentences and advice (PULSE_LOCALE; default English). */
+  locale?: Locale;
+  /** Where the alerts' times are said (PULSE_TIMEZONE; default UTC); English keeps ISO-8601. */
+  timeZone?: string;
+}
+
+/** The words of an evaluation: the locale's table and how it writes a job's start. */
+interface Words {
+  m: Messages;
+  at: (job: ClassifiedJob) => string;
 }
 
 export interface AlertEvaluation {
@@ -85,12 +96,12 @@ function latestFirst(a: ClassifiedJob, b: ClassifiedJob): number {
   return startMs(b) - startMs(a) || (a.jobId < b.jobId ? 1 : a.jobId > b.jobId ? -1 : 0);
 }
 
-/** The code's sentence for an alert's detail: " Code X: what it means" (empty for no code). */
-function codeSentence(job: ClassifiedJob, entry: CatalogueEntry | null): string {
+/** The code's sentences for an alert's detail: "Code X: what it means", then Azure's detail (none for no code). */
+function codeSentences(job: ClassifiedJob, entry: CatalogueEntry | null, w: Words): string[] {
   const code = job.errorCode;
-  if (code === null) return "";
-  const meaning = entry ? ` Code ${code}: ${entry.summary}` : ` Code ${code} (not in the catalogue).`;
-  return job.errorDetail ? `${meaning} Detail: ${job.errorDetail}` : meaning;
+  if (code === null) return [];
+  const meaning = w.m.rule.code(code, entry ? (wordsOf(entry, w.m.locale).summary ?? "") : null);
+  return job.errorDetail ? [meaning, w.m.rule.errorDetail(job.errorDetail)] : [meaning];
 }
 
 /** One rule's finding on one job. */
@@ -105,7 +116,12 @@ interface Reason {
   fallbackDocUrl?: string;
 }
 
-function consecutiveFailures(jobs: readonly ClassifiedJob[], isNew: Set<string>, n: number): Reason | null {
+function consecutiveFailures(
+  jobs: readonly ClassifiedJob[],
+  isNew: Set<string>,
+  n: number,
+  w: Words,
+): Reason | null {
   // Cancelled runs neither extend nor break a streak; any other finished run ends it.
   const streak: ClassifiedJob[] = [];
   for (const job of jobs) {
@@ -118,22 +134,18 @@ function consecutiveFailures(jobs: readonly ClassifiedJob[], isNew: Set<string>,
   return {
     rule: "consecutive-failures",
     job: latest,
-    title: `${latest.vm}: ${streak.length} failed backups in a row`,
-    detail: `Vault ${latest.vault}: the last ${streak.length} backup jobs of ${latest.vm} failed; the latest is ${latest.jobId}, started ${latest.start}.`,
+    title: w.m.rule.streakTitle(latest.vm, streak.length),
+    detail: w.m.rule.streakDetail(latest.vault, latest.vm, streak.length, latest.jobId, w.at(latest)),
   };
 }
 
 /** What to check when a downgrade comes without a code that says more. */
-function downgradeAdvice(job: ClassifiedJob): string {
+function downgradeAdvice(job: ClassifiedJob, m: Messages): string {
+  const advice = m.rule.advice;
   if (job.consistency === "crash") {
-    if (job.powerState === "running") {
-      return "The VM was running, so this is a fallback: check the VM agent and, on Windows, the VSS writers (on Linux, the pre/post scripts and fsfreeze).";
-    }
-    return "If the VM was shut down cleanly at backup time this point is safe; otherwise check the VM agent and, on Windows, the VSS writers.";
+    return job.powerState === "running" ? advice.crashRunning : advice.crashOffline;
   }
-  return job.os === "Linux"
-    ? "Check that the pre/post scripts in /etc/azure/VMSnapshotScriptPluginConfig.json ran and succeeded (config mode 600, scripts 700, root-owned)."
-    : "Run `vssadmin list writers`; restart the services of writers not in [1] Stable, then the VSS service; reboot the VM if they stay unstable.";
+  return job.os === "Linux" ? advice.linuxScripts : advice.windowsVss;
 }
 
 /** A crash point of a VM known to have been stopped is what a stopped VM gets: never a downgrade. */
@@ -143,22 +155,28 @@ function isDowngrade(j: ClassifiedJob): boolean {
   return j.consistency === "file-system";
 }
 
-function downgrade(newJobs: readonly ClassifiedJob[]): Reason | null {
+function downgrade(newJobs: readonly ClassifiedJob[], w: Words): Reason | null {
   const job = newJobs.find(isDowngrade);
   if (!job) return null;
-  const level = `${job.consistency}-consistent`;
-  const running = job.powerState === "running" ? " while the VM was running" : "";
   return {
     rule: "consistency-downgrade",
     job,
-    title: `${job.vm}: ${level} backup instead of application-consistent`,
-    detail: `Vault ${job.vault}: job ${job.jobId} (started ${job.start}, ${job.status}) left a ${level} recovery point${running} (${job.consistencySource}); application consistency is expected of this VM.`,
-    fallbackAction: downgradeAdvice(job),
-    fallbackDocUrl: CONSISTENCY_DOC_URL,
+    title: w.m.rule.downgradeTitle(job.vm, job.consistency),
+    detail: w.m.rule.downgradeDetail({
+      vault: job.vault,
+      jobId: job.jobId,
+      at: w.at(job),
+      status: job.status,
+      consistency: job.consistency,
+      running: job.powerState === "running",
+      source: job.consistencySource,
+    }),
+    fallbackAction: downgradeAdvice(job, w.m),
+    fallbackDocUrl: w.m.consistencyUrl,
   };
 }
 
-function vss(newJobs: readonly ClassifiedJob[]): Reason | null {
+function vss(newJobs: readonly ClassifiedJob[], w: Words): Reason | null {
   const job = newJobs.find((j) => {
     const entry = lookupCode(j.errorCode);
     return j.errorCategory === "vss" || (entry !== null && isVssCode(entry));
@@ -167,22 +185,21 @@ function vss(newJobs: readonly ClassifiedJob[]): Reason | null {
   return {
     rule: "vss",
     job,
-    title: `${job.vm}: VSS problem (${job.errorCode ?? "no code"})`,
-    detail: `Vault ${job.vault}: job ${job.jobId} (started ${job.start}) ended ${job.status}.`,
+    title: w.m.rule.vssTitle(job.vm, job.errorCode),
+    detail: w.m.rule.vssDetail(job.vault, job.jobId, w.at(job), job.status),
   };
 }
 
-function notConfirmed(newJobs: readonly ClassifiedJob[]): Reason | null {
+function notConfirmed(newJobs: readonly ClassifiedJob[], w: Words): Reason | null {
   const job = newJobs.find(isConsistencyNotConfirmed);
   if (!job) return null;
   return {
     rule: "consistency-not-confirmed",
     job,
-    title: `${job.vm}: backup completed with warnings, consistency not confirmed`,
-    detail: `Vault ${job.vault}: job ${job.jobId} (started ${job.start}) completed with warnings; what its recovery point lost could not be confirmed (the recovery point was not read).`,
-    fallbackAction:
-      "Open the job's recovery point in the vault to see its consistency, and give the identity the Backup Reader role on the vault so the next run can read it.",
-    fallbackDocUrl: CONSISTENCY_DOC_URL,
+    title: w.m.rule.notConfirmedTitle(job.vm),
+    detail: w.m.rule.notConfirmedDetail(job.vault, job.jobId, w.at(job)),
+    fallbackAction: w.m.rule.notConfirmedAction,
+    fallbackDocUrl: w.m.consistencyUrl,
   };
 }
 
@@ -192,16 +209,20 @@ export function adviceContextOf(job: Pick<ClassifiedJob, "errorDetail">): Advice
 }
 
 /** The one alert of a job, from the reasons that fired for it (in rule order). */
-function alertOf(reasons: readonly Reason[]): Alert {
+function alertOf(reasons: readonly Reason[], w: Words): Alert {
   const main = reasons[0] as Reason;
   const { job } = main;
+  const { m } = w;
   const entry = adviceEntryFor(job.errorCode, job.errorCategory);
-  const docUrl = entry?.docUrl ?? reasons.find((r) => r.fallbackDocUrl)?.fallbackDocUrl ?? null;
+  const words = entry ? wordsOf(entry, m.locale) : null;
+  const docUrl = words?.docUrl ?? reasons.find((r) => r.fallbackDocUrl)?.fallbackDocUrl ?? null;
   // Advice documented on the alert's own page needs no second link.
   const hints = entry
-    ? hintsFor(entry, adviceContextOf(job)).map((a) => (a.docUrl === docUrl ? a.text : adviceLine(a)))
+    ? hintsFor(entry, adviceContextOf(job), m.locale).map((a) =>
+        a.docUrl === docUrl ? a.text : adviceLine(a),
+      )
     : [];
-  const further = reasons.slice(1).map((r) => `Also: ${r.title}.`);
+  const further = reasons.slice(1).map((r) => m.rule.also(r.title));
   return {
     rule: main.rule,
     rules: reasons.map((r) => r.rule),
@@ -214,17 +235,24 @@ function alertOf(reasons: readonly Reason[]): Alert {
     jobId: job.jobId,
     at: job.start,
     title: main.title,
-    detail: [main.detail + codeSentence(job, lookupCode(job.errorCode)), ...further].join(" "),
+    detail: [main.detail, ...codeSentences(job, lookupCode(job.errorCode), w), ...further].join(m.rule.sep),
     reasons: reasons.map((r) => r.title),
     errorCode: job.errorCode,
-    action: entry?.action ?? reasons.find((r) => r.fallbackAction)?.fallbackAction ?? null,
+    action: entry
+      ? (words?.action ?? m.action.seeDoc)
+      : (reasons.find((r) => r.fallbackAction)?.fallbackAction ?? null),
     hints,
     docUrl,
   };
 }
 
 /** The reasons that fire for one VM's new jobs (latest first), before any cooldown. */
-function reasonsOfVm(input: AlertInput, newest: readonly ClassifiedJob[], head: ClassifiedJob): Reason[] {
+function reasonsOfVm(
+  input: AlertInput,
+  newest: readonly ClassifiedJob[],
+  head: ClassifiedJob,
+  w: Words,
+): Reason[] {
   const { rules } = input;
   const found: (Reason | null)[] = [];
   if (rules.consecutiveFailures !== null) {
@@ -232,17 +260,21 @@ function reasonsOfVm(input: AlertInput, newest: readonly ClassifiedJob[], head: 
     for (const job of input.history(head.vault, head.vm)) merged.set(job.jobId, job);
     for (const job of newest) merged.set(job.jobId, job);
     const isNew = new Set(newest.map((j) => j.jobId));
-    found.push(consecutiveFailures([...merged.values()].sort(latestFirst), isNew, rules.consecutiveFailures));
+    found.push(
+      consecutiveFailures([...merged.values()].sort(latestFirst), isNew, rules.consecutiveFailures, w),
+    );
   }
-  if (rules.vss) found.push(vss(newest));
-  if (rules.downgrade) found.push(downgrade(newest));
-  if (rules.notConfirmed) found.push(notConfirmed(newest));
+  if (rules.vss) found.push(vss(newest, w));
+  if (rules.downgrade) found.push(downgrade(newest, w));
+  if (rules.notConfirmed) found.push(notConfirmed(newest, w));
   return found.filter((r): r is Reason => r !== null);
 }
 
 /** Applies the rules to the jobs read since the previous evaluation. Pure. */
 export function evaluateAlerts(input: AlertInput): AlertEvaluation {
   const { rules, nowMs } = input;
+  const m = messagesFor(input.locale);
+  const w: Words = { m, at: (job) => formatInstant(job.start, m, input.timeZone) };
   const byVm = new Map<string, ClassifiedJob[]>();
   for (const job of input.newJobs) {
     const key = `${job.vault.toLowerCase()}|${job.vm.toLowerCase()}`;
@@ -258,7 +290,7 @@ export function evaluateAlerts(input: AlertInput): AlertEvaluation {
     const head = newest[0];
     if (head === undefined) continue;
     const byJob = new Map<string, Reason[]>();
-    for (const reason of reasonsOfVm(input, newest, head)) {
+    for (const reason of reasonsOfVm(input, newest, head, w)) {
       const last = input.lastFiredMs(alertKey(reason.rule, reason.job.vault, reason.job.vm));
       if (last !== undefined && nowMs - last < rules.cooldownMs) {
         suppressed++;
@@ -268,7 +300,7 @@ export function evaluateAlerts(input: AlertInput): AlertEvaluation {
       if (list) list.push(reason);
       else byJob.set(reason.job.jobId, [reason]);
     }
-    for (const reasons of byJob.values()) alerts.push(alertOf(reasons));
+    for (const reasons of byJob.values()) alerts.push(alertOf(reasons, w));
   }
   alerts.sort(
     (a, b) =>

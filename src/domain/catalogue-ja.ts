@@ -1,8 +1,11 @@
 /**
- * The catalogue's advice in Japanese (PULSE_LOCALE=ja): one short line of what to do for the most common VM
- * backup codes (VSS, pre/post scripts, agent, snapshot extension, network, VM state, disks), each with the
- * `ja-jp` copy of its Learn page. Codes missing here fall back to the English line. Pure.
+ * The catalogue's advice in Japanese (PULSE_LOCALE=ja): one short line of what to do for every VM backup code
+ * (VSS, pre/post scripts, agent, snapshot extension, network, VM state, disks, restores), each with the
+ * `ja-jp` copy of its Learn page, and the further advice the alerts add (the VSS writer steps, SQL Server,
+ * Linux scripts). A code missing here gets a line that points at its (Japanese) page. Pure.
  */
+import type { Advice } from "./catalogue.js";
+import { SUMMARIES_JA } from "./catalogue-ja-summaries.js";
 
 /** The Japanese copy of a Learn page: the same path and anchor under `/ja-jp/`. */
 export function jaLearnUrl(url: string): string {
@@ -107,4 +110,91 @@ export const ACTIONS_JA: Readonly<Record<string, string>> = {
     "VM が実行中でエージェントが準備完了であることを確かめ、ゲスト エージェントを再起動または再インストールし、すべての拡張機能のプロビジョニング完了を確認してから再試行してください。",
   VMRestorePointClientError:
     "ジョブのエラー メッセージが示す原因に対処してください (COM+/MSDTC や不調な VSS ライターの再起動、スナップショットの削除、送信ネットワークの修正など)。",
+  UserErrorSkuNotAvailable:
+    "代わりにディスクを復元し、提供されているサイズでそのディスクから VM を作成してください。",
+  UserErrorMarketPlaceVMNotSupported:
+    "復元したディスクを既存の VM にデータ ディスクとして接続し、データを取り出してください。",
+  UserErrorInstantRpNotFound: "別の復旧ポイントから復元してください。",
+  UserErrorMigrationFromTrustedLaunchVMToNonTrustedVMNotAllowed:
+    "データを削除して保護を停止し (その間は論理的な削除をオフ)、改めて保護してください。または別の VM 名かリソース グループを使います。",
+  UserErrorCrossSubscriptionRestoreNotSupportedForOLR:
+    "サブスクリプション間の復元には「新しい VM の作成」か「ディスクの復元」を使ってください。",
+  UserErrorCrossSubscriptionRestoreNotSupportedForUnManagedAzureVM:
+    "VM と同じサブスクリプションに復元してください。",
+  UserErrorCrossSubscriptionRestoreNotSupportedForCRR:
+    "サブスクリプション間の復元かリージョン間の復元のどちらか一方を選んでください。",
+  UserErrorCrossSubscriptionRestoreNotSupportedFromSnapshot:
+    "コンテナー層に保存されている復旧ポイントを選んでください。",
+  UserErrorCrossSubscriptionRestoreInvalidTenant: "同じテナントのサブスクリプションに復元してください。",
+  UserErrorCrossSubscriptionRestoreInvalidTargetSubscription:
+    "復元先のサブスクリプションに Microsoft.RecoveryServices を登録してから (そこにコンテナーを作成すると登録されます) 再試行してください。",
+  UserErrorCrossSubscriptionRestoreNotSupportedForEncryptedAzureVM:
+    "暗号化された VM は元のサブスクリプション内に復元してください。",
+  UserErrorCrossSubscriptionRestoreNotSupportedForTrustedLaunchAzureVM:
+    "トラステッド起動の VM は元のサブスクリプション内に復元してください。",
+  UserErrorUnsupportedDiskSize:
+    "各ディスクを上限以下に保ってください (データを小さなディスクに分ける、サポートされる場合はそのディスクを除外するなど)。",
+  UserErrorBcmDatasourceNotPresent: "VM の保護を再開してから再試行してください。",
+  UserErrorStandardSSDNotSupported:
+    "ディスクの種類を最新のサポート表で確認し、このコードが続く場合はサポートに連絡してください。",
+  UserErrorEncryptedVmNotSupportedWithDiskEx:
+    "ディスクの除外を解除し、暗号化された VM のすべてのディスクをバックアップしてください。",
+  DiskEncryptionInternalError:
+    "キーとシークレットをキー コンテナーに復元し、それを使って復元したディスクから VM を作成してください。",
+  BCMProtGetSaSUriAsyncError:
+    "コンテナーのマネージド ID に、キー コンテナーとキーへの必要なアクセス許可を付与してから再試行してください。",
+  DiskRestorePointClientError:
+    "DiskEncryptionSet が使うキー コンテナーを回復するか同じ名前で作り直してから再試行してください。",
+  OperationNotAllowed: "VM の更新が終わってから再試行し、割り当てられていないディスクは除外してください。",
 };
+
+/**
+ * Microsoft's Japanese Azure Backup support blog: what to collect when a backup fails, section 1-1 the VSS
+ * logs (Azure VM Backup の VSS 障害調査に追加で必要なログ), the root-cause guide for VSS writer failures.
+ */
+export const JA_VSS_LOG_GUIDE =
+  "https://jpabrs-scem.github.io/blog/RecoveryServicesVaults/RequestForInvestigating/#1-1";
+
+/**
+ * Further steps in Japanese by canonical code, most useful first (the catalogue's `steps`), each on the code's
+ * own page unless it names another.
+ */
+export const STEPS_JA: Readonly<Record<string, readonly (string | Advice)[]>> = {
+  ExtensionFailedVssWriterInBadState: [
+    "VM のディスクの空き容量、メモリ (ページ ファイル)、CPU を確認し、不足していれば VM またはディスクのサイズを上げてください。",
+    "ライターが安定しない場合は、HKLM\\SOFTWARE\\Microsoft\\BcdrAgentPersistentKeys に値 SnapshotWithoutThreads = True を設定してください。",
+    "イベント ログにシャドウ コピーのタイムアウトがある場合は、バックアップのスケジュールを VM の IOPS が高い時間帯から外してください。",
+    {
+      text: "根本原因の調査には VSS のログを採取してください。Microsoft 以外のライターはそのベンダーに問い合わせます。",
+      docUrl: JA_VSS_LOG_GUIDE,
+    },
+  ],
+};
+
+/** The advice the catalogue adds by situation (src/domain/catalogue.ts), in Japanese. */
+export const HINTS_JA = {
+  sqlServerVss:
+    'この VM には SQL Server があります: HKLM\\SOFTWARE\\Microsoft\\BCDRAGENT の値 USEVSSCOPYBACKUP が文字列 "TRUE" に設定されているか確認してください。2022 年 12 月以降に SQL VM として登録された VM には Azure Backup が設定します。VSS バックアップがコピーのみになり、SQL のログ バックアップに影響しません。再起動は不要です。',
+  linuxScripts:
+    "Linux でアプリケーション整合性を得るには、/etc/azure/VMSnapshotScriptPluginConfig.json にプレ/ポストスクリプトを設定する必要があります (所有者 root、モード 600。スクリプトは所有者 root、モード 700)。設定がなければファイルシステム整合性が上限です。",
+  enhancedScripts:
+    "Oracle や MySQL では、拡張されたプレ/ポストスクリプト フレームワークのスクリプトがバックアップ拡張機能に含まれています。自分で書く代わりに /etc/azure/workload.conf にデータベースを記述してください。",
+} as const;
+
+/** The Japanese words of a code (any case), where the Japanese catalogue has them. */
+export interface JaWords {
+  summary?: string;
+  action?: string;
+  steps?: readonly (string | Advice)[];
+}
+
+const lower = <T>(table: Readonly<Record<string, T>>): ReadonlyMap<string, T> =>
+  new Map(Object.entries(table).map(([code, value]) => [code.toLowerCase(), value]));
+const ACTIONS = lower(ACTIONS_JA);
+const SUMMARIES = lower(SUMMARIES_JA);
+const STEPS = lower(STEPS_JA);
+
+export function jaWords(code: string): JaWords {
+  const key = code.toLowerCase();
+  return { summary: SUMMARIES.get(key), action: ACTIONS.get(key), steps: STEPS.get(key) };
+}

@@ -4,6 +4,8 @@
  * Pure: the data lives in catalogue-data.ts.
  */
 import { CATALOGUE_DATA } from "./catalogue-data.js";
+import { HINTS_JA, jaLearnUrl, jaWords } from "./catalogue-ja.js";
+import type { Locale } from "./messages/types.js";
 import type { ErrorCategory } from "./model.js";
 
 export interface CatalogueEntry {
@@ -124,12 +126,47 @@ export interface AdviceContext {
   sqlServer?: boolean;
 }
 
-/** Advice that goes with an entry beyond its one-line action (empty when there is none). */
-export function hintsFor(entry: CatalogueEntry, context: AdviceContext = {}): Advice[] {
-  const steps = (entry.steps ?? []).map((text) => ({ text, docUrl: entry.docUrl }));
-  if (isVssCode(entry)) return context.sqlServer ? [...steps, SQL_SERVER_VSS_HINT] : steps;
-  if (isScriptWarning(entry)) return [...steps, LINUX_SCRIPTS_HINT, ENHANCED_SCRIPTS_HINT];
+/** The advice added by situation, per locale (Japanese: with the `ja-jp` copies of the pages). */
+const SITUATION_HINTS: Record<Locale, { sql: Advice; linux: Advice; enhanced: Advice }> = {
+  en: { sql: SQL_SERVER_VSS_HINT, linux: LINUX_SCRIPTS_HINT, enhanced: ENHANCED_SCRIPTS_HINT },
+  ja: {
+    sql: { text: HINTS_JA.sqlServerVss, docUrl: jaLearnUrl(SQL_SERVER_VSS_HINT.docUrl) },
+    linux: { text: HINTS_JA.linuxScripts, docUrl: jaLearnUrl(LINUX_SCRIPTS_HINT.docUrl) },
+    enhanced: { text: HINTS_JA.enhancedScripts, docUrl: jaLearnUrl(ENHANCED_SCRIPTS_HINT.docUrl) },
+  },
+};
+
+/** An entry's further steps in a locale, each with its page (the entry's own unless the step names another). */
+function stepsOf(entry: CatalogueEntry, locale: Locale): Advice[] {
+  if (locale === "en") return (entry.steps ?? []).map((text) => ({ text, docUrl: entry.docUrl }));
+  const docUrl = jaLearnUrl(entry.docUrl);
+  return (jaWords(entry.code).steps ?? []).map((s) => (typeof s === "string" ? { text: s, docUrl } : s));
+}
+
+/** Advice that goes with an entry beyond its one-line action (empty when there is none), in `locale`. */
+export function hintsFor(
+  entry: CatalogueEntry,
+  context: AdviceContext = {},
+  locale: Locale = "en",
+): Advice[] {
+  const steps = stepsOf(entry, locale);
+  const hints = SITUATION_HINTS[locale];
+  if (isVssCode(entry)) return context.sqlServer ? [...steps, hints.sql] : steps;
+  if (isScriptWarning(entry)) return [...steps, hints.linux, hints.enhanced];
   return steps;
+}
+
+/**
+ * What an entry means and what to do, in `locale`, with its page (Japanese: the `ja-jp` copy; a meaning or an
+ * action the Japanese catalogue lacks is null, for the caller to say otherwise).
+ */
+export function wordsOf(
+  entry: CatalogueEntry,
+  locale: Locale = "en",
+): { summary: string | null; action: string | null; docUrl: string } {
+  if (locale === "en") return { summary: entry.summary, action: entry.action, docUrl: entry.docUrl };
+  const ja = jaWords(entry.code);
+  return { summary: ja.summary ?? null, action: ja.action ?? null, docUrl: jaLearnUrl(entry.docUrl) };
 }
 
 /** An advice line as one string: its text, then where it is documented. */

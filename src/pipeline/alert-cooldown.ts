@@ -3,6 +3,7 @@
  * per-VM, per-rule cooldown from the stored firing times, and no second alert for a job already alerted on.
  */
 import { evaluateAlerts, type Alert, type AlertRuleSet } from "../domain/alert-rules.js";
+import type { Locale } from "../domain/messages/index.js";
 import type { ClassifiedJob } from "../domain/model.js";
 import { vmKey } from "../domain/names.js";
 import type { AlertStateStore, FiredRecord } from "../store/alert-state.js";
@@ -24,11 +25,15 @@ export async function evaluateWithCooldown(input: {
   nowMs: number;
   /** Null: nothing has fired before (a dry run without a table target). */
   state: AlertStateStore | null;
+  /** The alerts' language and time zone (PULSE_LOCALE, PULSE_TIMEZONE). */
+  locale?: Locale;
+  timeZone?: string;
 }): Promise<CooledEvaluation> {
-  const { newJobs, rules, nowMs, state } = input;
+  const { newJobs, rules, nowMs, state, locale, timeZone } = input;
   const history = historyByVm(input.jobs);
   // First pass without cooldowns finds the keys to look up; the second applies the stored firing times.
   const candidates = evaluateAlerts({ newJobs, history, rules, nowMs, lastFiredMs: () => undefined });
+  const words = { locale, timeZone };
   const fired: Map<string, FiredRecord> =
     state && candidates.alerts.length > 0
       ? await state.readFired(candidates.alerts.flatMap((a) => a.keys))
@@ -39,6 +44,7 @@ export async function evaluateWithCooldown(input: {
     rules,
     nowMs,
     lastFiredMs: (key) => fired.get(key)?.firedAtMs,
+    ...words,
   });
   // A job alerted on before for every one of its reasons (a row read twice) is not alerted on again.
   const alerts = evaluation.alerts.filter((a) => a.keys.some((key) => fired.get(key)?.jobId !== a.jobId));

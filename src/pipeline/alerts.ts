@@ -110,6 +110,8 @@ export async function runAlerts(
     rules,
     nowMs,
     state: deps.state,
+    locale: config.locale,
+    timeZone: config.timeZone,
   });
   const { alerts, suppressed, alreadySent } = evaluation;
   log(

@@ -9,6 +9,11 @@ import { buildDigest } from "../../src/domain/digest.js";
 import { genericDigest, GENERIC_MAX_BYTES } from "../../src/delivery/generic.js";
 import { htmlDigest } from "../../src/delivery/html.js";
 import { renderAlert, type AlertView } from "../../src/delivery/render.js";
+import { emailDigest, parseEmailPayload } from "../../src/delivery/email.js";
+import { evaluateAlerts, parseAlertRules, type Alert } from "../../src/domain/alert-rules.js";
+import type { ClassifiedJob } from "../../src/domain/model.js";
+import { alertViews } from "../../src/pipeline/alert-delivery.js";
+import { classifiedJob } from "../support/jobs.js";
 import { SLACK_LIMITS, slackDigest } from "../../src/delivery/slack.js";
 import { TEAMS_BUDGET_BYTES, teamsDigest } from "../../src/delivery/teams.js";
 import { terminalDigest } from "../../src/delivery/terminal.js";
@@ -35,21 +40,53 @@ const KEPT = [
   "Asia/Tokyo",
 ];
 
+/**
+ * Technical words an operator types or looks for as they are (commands, settings, paths, services, roles),
+ * kept in the Japanese advice of the catalogue and the alerts.
+ */
+const KEPT_TECHNICAL = [
+  "/etc/azure/VMSnapshotScriptPluginConfig.json",
+  "/etc/azure/workload.conf",
+  "HKLM\\SOFTWARE\\Microsoft\\BcdrAgentPersistentKeys",
+  "HKLM\\SOFTWARE\\Microsoft\\BCDRAGENT",
+  "SnapshotWithoutThreads",
+  "USEVSSCOPYBACKUP",
+  "TRUE",
+  "True",
+  "SQL Server",
+  "SQL",
+  "MySQL",
+  "Azure Backup",
+  "Microsoft",
+  "fsfreeze",
+  "net stop vss",
+  "net start vss",
+  "ID",
+  "Backup Reader",
+  "timeoutInSeconds",
+  "Linux",
+  "root",
+  "IOPS",
+  "CPU",
+];
+
 /** The English words left in `text` once codes, names, links and the kept words are taken out. */
-function english(text: string): string[] {
-  // Links, Markdown escapes and names clipped with an ellipsis are not words.
-  let t = text
-    .replace(/https:\/\/\S+/g, " ")
-    .replace(/\\/g, "")
-    .replace(/[A-Za-z]+…/g, " ");
+function english(text: string, more: readonly string[] = []): string[] {
+  // Links are not words, nor are Slack's emoji codes (shown as pictures).
+  let t = text.replace(/https:\/\/[^\s)]+/g, " ").replace(/:[a-z0-9_+-]+:/g, " ");
   const names = [
     ...ja.topCodes.map((c) => c.code),
     ...ja.vms.flatMap((v) => [v.vmLabel, v.vaultLabel, v.errorCode ?? ""]),
     ...ja.persisting.noJobToday.flatMap((v) => [v.vmLabel, v.vaultLabel]),
     ...ja.persisting.belowExpected.flatMap((v) => [v.vmLabel, v.vaultLabel]),
     ...ja.coverage.vaultsSilent,
+    ...KEPT_TECHNICAL,
+    ...more,
     ...KEPT,
   ].filter((n) => n !== "");
+  for (const n of names.sort((a, b) => b.length - a.length)) t = t.split(n).join(" ");
+  // Nor are Markdown escapes and names clipped with an ellipsis.
+  t = t.replace(/\\/g, "").replace(/[A-Za-z]+…/g, " ");
   for (const n of names.sort((a, b) => b.length - a.length)) t = t.split(n).join(" ");
   return t.match(/[A-Za-z]{2,}/g) ?? [];
 }
@@ -139,6 +176,159 @@ describe("the digest in Japanese", () => {
     expect(teams).toContain("2026/11/25 01:30 (Asia/Tokyo)");
     const slack = renderAlert("slack", [alert], { locale: "ja" }).body;
     expect(slack).toContain("Backup pulse アラート: vm-sql-01: VSS");
+  });
+});
+
+/** One job of the alert tests: `vm` in `rsv-prod`, started `hour` hours into the day after DAY. */
+function alertJob(vm: string, hour: number, over: Partial<ClassifiedJob> = {}): ClassifiedJob {
+  const start = new Date(Date.parse(`${DAY}T00:00:00Z`) + (24 + hour) * 3_600_000).toISOString();
+  return classifiedJob({ jobId: `job-${vm}-${hour}`, start, vm, ...over });
+}
+
+const failedWith = (code: string, over: Partial<ClassifiedJob> = {}): Partial<ClassifiedJob> => ({
+  status: "Failed",
+  consistency: "none",
+  degraded: true,
+  errorCode: code,
+  errorCategory: "agent",
+  ...over,
+});
+
+/** Azure's own words about a job (kept as Azure gives them). */
+const AZURE_DETAIL = "VSS writer SqlServerWriter is in a bad state.";
+
+/** Jobs that raise an alert of every rule, with and without a code, known and unknown codes. */
+const alertHistory: ClassifiedJob[] = [
+  alertJob("vm-app-01", 0, failedWith("UserErrorGuestAgentStatusUnavailable")),
+  alertJob("vm-sql-01", 0, failedWith("ExtensionFailedVssWriterInBadState", { errorCategory: "vss" })),
+];
+const alertNew: ClassifiedJob[] = [
+  // consecutive-failures, agent code
+  alertJob("vm-app-01", 1, failedWith("UserErrorGuestAgentStatusUnavailable")),
+  // consecutive-failures and vss in one alert, SQL Server in play (its hint), the VSS writer steps
+  alertJob(
+    "vm-sql-01",
+    1,
+    failedWith("ExtensionFailedVssWriterInBadState", { errorCategory: "vss", errorDetail: AZURE_DETAIL }),
+  ),
+  // consistency-downgrade: a Linux script warning (the Linux script hints), observed on the recovery point
+  alertJob("vm-lnx-01", 2, {
+    os: "Linux",
+    status: "CompletedWithWarnings",
+    consistency: "file-system",
+    consistencySource: "observed",
+    degraded: true,
+    errorCode: "Pre-ScriptTimeout",
+    errorCategory: "fsfreeze",
+  }),
+  // consistency-downgrade without a code: Windows file-system, Linux file-system, crash while running, crash
+  alertJob("vm-win-fs", 3, { consistency: "file-system", degraded: true }),
+  alertJob("vm-lnx-fs", 3, { os: "Linux", consistency: "file-system", degraded: true }),
+  alertJob("vm-run-01", 3, { consistency: "crash", powerState: "running", degraded: true }),
+  alertJob("vm-crash-01", 3, { consistency: "crash", powerState: "unknown", degraded: true }),
+  // consistency-downgrade with a code the catalogue does not know
+  alertJob("vm-odd-01", 4, {
+    status: "CompletedWithWarnings",
+    consistency: "file-system",
+    degraded: true,
+    errorCode: "UserErrorSomethingNew",
+    errorCategory: "unknown",
+  }),
+  // vss alone, VSS service code
+  alertJob("vm-vss-02", 5, {
+    status: "CompletedWithWarnings",
+    consistency: "file-system",
+    expectedConsistency: "file-system",
+    errorCode: "ExtensionFailedVssServiceInBadState",
+    errorCategory: "vss",
+  }),
+  // consistency-not-confirmed
+  alertJob("vm-warn-01", 6, { status: "CompletedWithWarnings", consistency: "unknown" }),
+];
+
+function jaAlerts(): Alert[] {
+  return evaluateAlerts({
+    newJobs: alertNew,
+    history: (vault, vm) => alertHistory.filter((j) => j.vault === vault && j.vm === vm),
+    rules: parseAlertRules(""),
+    lastFiredMs: () => undefined,
+    nowMs: Date.parse(`${DAY}T12:00:00Z`) + 86_400_000,
+    locale: "ja",
+    timeZone: "Asia/Tokyo",
+  }).alerts;
+}
+
+/** Names, IDs, codes and Azure's own words in the alerts: never translated. */
+const ALERT_NAMES = [
+  ...alertNew.flatMap((j) => [j.vm, j.vault, j.jobId, j.errorCode ?? ""]),
+  "UserErrorSomethingNew",
+  AZURE_DETAIL,
+];
+
+describe("the alerts in Japanese", () => {
+  it("raise every rule, with Japanese titles, details, actions and hints and ja-jp links", () => {
+    const alerts = jaAlerts();
+    expect(new Set(alerts.flatMap((a) => a.rules))).toEqual(
+      new Set(["consecutive-failures", "vss", "consistency-downgrade", "consistency-not-confirmed"]),
+    );
+    const sql = alerts.find((a) => a.vm === "vm-sql-01");
+    expect(sql?.title).toBe("vm-sql-01: 2 回連続でバックアップが失敗");
+    expect(sql?.detail).toContain(AZURE_DETAIL);
+    expect(sql?.detail).toContain("2026/11/25 10:00 (Asia/Tokyo)");
+    expect(sql?.action).toMatch(/^`vssadmin list writers` を実行し/);
+    expect(sql?.docUrl).toMatch(/^https:\/\/learn\.microsoft\.com\/ja-jp\/azure\/backup\//);
+    // The VSS root cause: the Japanese support blog's log-collection guide.
+    expect(sql?.hints.join("\n")).toContain(
+      "https://jpabrs-scem.github.io/blog/RecoveryServicesVaults/RequestForInvestigating/#1-1",
+    );
+    expect(sql?.hints.join("\n")).toContain("USEVSSCOPYBACKUP");
+    const lnx = alerts.find((a) => a.vm === "vm-lnx-01");
+    expect(lnx?.title).toBe("vm-lnx-01: アプリケーション整合性ではなくファイルシステム整合性のバックアップ");
+    expect(lnx?.hints.join("\n")).toContain("https://learn.microsoft.com/ja-jp/azure/backup/");
+    for (const a of alerts) {
+      expect(a.docUrl ?? "", a.vm).toMatch(/^https:\/\/learn\.microsoft\.com\/ja-jp\//);
+      for (const hint of a.hints) expect(hint, a.vm).not.toMatch(/learn\.microsoft\.com\/(?!ja-jp\/)/);
+    }
+  });
+
+  it("leave no English in any renderer's alert", () => {
+    const views = alertViews(jaAlerts(), alertNew);
+    const words = { locale: "ja" as const, timeZone: "Asia/Tokyo" };
+    const generic = JSON.parse(renderAlert("generic", views, words).body) as { alerts: AlertView[] };
+    const texts: Record<string, string> = {
+      teams: shownStrings(JSON.parse(renderAlert("teams", views, words).body)).join("\n"),
+      slack: shownStrings(JSON.parse(renderAlert("slack", views, words).body)).join("\n"),
+      generic: generic.alerts
+        .flatMap((a) => [a.title, a.detail, a.action ?? "", ...(a.hints ?? [])])
+        .join("\n"),
+    };
+    expect(generic.alerts).toHaveLength(views.length);
+    for (const [name, text] of Object.entries(texts))
+      expect({ name, left: english(text, ALERT_NAMES) }).toEqual({ name, left: [] });
+  });
+});
+
+describe("the e-mail in Japanese", () => {
+  const mail = parseEmailPayload(emailDigest(ja).body);
+
+  it("has a Japanese subject with the status and the day", () => {
+    expect(mail.subject).toBe(
+      "【失敗あり】Backup pulse 2026年11月24日: 失敗した VM 2 台、整合性が想定未満のジョブ 3 件",
+    );
+  });
+
+  it("leaves no English in the subject, the HTML or the plain-text part", () => {
+    const texts: Record<string, string> = {
+      subject: mail.subject,
+      plainText: mail.plainText,
+      html: mail.html
+        .replace(/<style>[\s\S]*?<\/style>/, "")
+        .replace(/<[^>]+>/g, " ")
+        .replace(/&[a-z#0-9]+;/g, " "),
+      titles: [...mail.html.matchAll(/title="([^"]*)"/g)].map((m) => m[1]).join("\n"),
+    };
+    for (const [name, text] of Object.entries(texts))
+      expect({ name, left: english(text) }).toEqual({ name, left: [] });
   });
 });
 

@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { SLACK_LIMITS, slackAlerts, slackDigest, slackEscape } from "../../src/delivery/slack.js";
 import type { AlertView } from "../../src/delivery/alert.js";
-import { DAY, largeDigest, noDataDigest, smallDigest } from "./sample.js";
+import { addDays } from "../../src/domain/days.js";
+import type { Digest } from "../../src/domain/digest.js";
+import { messagesFor } from "../../src/domain/messages/index.js";
+import { DAY, largeDigest, noDataDigest, smallDigest, trend } from "./sample.js";
 
 interface Block {
   type: string;
@@ -96,5 +99,61 @@ describe("Slack Block Kit payload", () => {
     const p = slackAlerts([{ ...first!, hints: ["Set USEVSSCOPYBACKUP to TRUE on SQL Server VMs."] }]);
     expect(problems(p.body)).toEqual([]);
     expect(p.body).toContain("_Tip:_ Set USEVSSCOPYBACKUP to TRUE on SQL Server VMs.");
+  });
+});
+
+describe("the change marks of the Slack digest", () => {
+  /** The headline fields by title, in the digest's language. */
+  function fields(d: Digest): Record<string, string> {
+    const msg = JSON.parse(slackDigest(d).body) as { blocks: Block[] };
+    const section = msg.blocks.find((b) => b.fields);
+    return Object.fromEntries(
+      (section?.fields ?? []).map((f) => {
+        const [title = "", ...rest] = f.text.split("\n");
+        return [title.replace(/\*/g, ""), rest.join("\n")];
+      }),
+    );
+  }
+  const legend = (d: Digest): string =>
+    (JSON.parse(slackDigest(d).body) as { blocks: Block[] }).blocks.find((b) => b.type === "context")
+      ?.elements?.[0]?.text ?? "";
+
+  // Yesterday half the jobs failed: today's 75% success and 3 degraded jobs are better than yesterday's.
+  const better = (locale: "en" | "ja"): Digest =>
+    smallDigest({
+      locale,
+      trends: [
+        trend(addDays(DAY, -1), {
+          jobs: 10,
+          completed: 5,
+          completedWithWarnings: 0,
+          failed: 5,
+          application: 2,
+          fileSystem: 0,
+          crash: 0,
+          none: 5,
+          degraded: 8,
+        }),
+      ],
+    });
+
+  it("colours a change by whether it is good or bad for its figure, in both languages", () => {
+    for (const locale of ["en", "ja"] as const) {
+      const m = messagesFor(locale);
+      // Against a clean yesterday: fewer successes and more degraded jobs are bad news.
+      const worse = fields(smallDigest({ locale }));
+      expect(worse[m.figure.succeeded], locale).toMatch(/^75\.0% · :small_red_triangle_down: /);
+      expect(worse[m.figure.degraded], locale).toMatch(/^3 · :small_red_triangle: /);
+      // The job count is neither good nor bad: its arrow stays plain.
+      expect(worse[m.figure.jobs], locale).toMatch(/^8 · ▼ /);
+      const good = fields(better(locale));
+      expect(good[m.figure.succeeded], locale).toMatch(/^75\.0% · :large_green_circle:▲ /);
+      expect(good[m.figure.degraded], locale).toMatch(/^3 · :large_green_circle:▼ /);
+      expect(legend(smallDigest({ locale })), locale).toContain(
+        ":small_red_triangle: :small_red_triangle_down:",
+      );
+      expect(legend(smallDigest({ locale })), locale).toContain(":large_green_circle:");
+    }
+    expect(legend(smallDigest({ locale: "ja" }))).toContain("は悪化");
   });
 });

@@ -12,7 +12,10 @@ import {
   LINUX_SCRIPTS_HINT,
   SQL_SERVER_VSS_HINT,
   WINDOWS_APP_CONSISTENCY_NOTE,
+  wordsOf,
+  type CatalogueEntry,
 } from "../../src/domain/catalogue.js";
+import { jaLearnUrl } from "../../src/domain/catalogue-ja.js";
 import type { ErrorCategory } from "../../src/domain/model.js";
 
 interface ReferenceEntry {
@@ -331,5 +334,47 @@ describe("doc links", () => {
   it("would catch a misspelt page name", () => {
     const known = referencePages();
     expect(known.has("https://learn.microsoft.com/azure/backup/backup-azure-vm-troubleshoot")).toBe(false);
+  });
+});
+
+describe("the catalogue in Japanese", () => {
+  const vmCodes = CATALOGUE_DATA.filter((e) => e.scope === "vm");
+  const kana = /[\u3040-\u30ff]/;
+
+  it("gives every VM code a Japanese meaning and action and its ja-jp Learn page", () => {
+    expect(vmCodes.length).toBeGreaterThanOrEqual(30);
+    for (const entry of vmCodes) {
+      const words = wordsOf(entry, "ja");
+      expect(words.summary ?? "", entry.code).toMatch(kana);
+      expect(words.action ?? "", entry.code).toMatch(kana);
+      expect(words.docUrl, entry.code).toBe(
+        entry.docUrl.replace("learn.microsoft.com/", "learn.microsoft.com/ja-jp/"),
+      );
+    }
+    expect(wordsOf(vmCodes[0] as CatalogueEntry, "en")).toEqual({
+      summary: vmCodes[0]?.summary,
+      action: vmCodes[0]?.action,
+      docUrl: vmCodes[0]?.docUrl,
+    });
+  });
+
+  it("says the further advice in Japanese, the VSS root cause linking the Japanese VSS log-collection guide", () => {
+    const writers = lookupCode("ExtensionFailedVssWriterInBadState") as CatalogueEntry;
+    const en = hintsFor(writers, { sqlServer: true });
+    const ja = hintsFor(writers, { sqlServer: true }, "ja");
+    expect(ja).toHaveLength(en.length);
+    for (const hint of ja) expect(hint.text).toMatch(kana);
+    expect(ja.map((h) => h.docUrl)).toEqual([
+      ...Array(4 - 1).fill(jaLearnUrl(writers.docUrl)),
+      "https://jpabrs-scem.github.io/blog/RecoveryServicesVaults/RequestForInvestigating/#1-1",
+      jaLearnUrl(SQL_SERVER_VSS_HINT.docUrl),
+    ]);
+    const script = lookupCode("Pre-ScriptTimeout") as CatalogueEntry;
+    const jaScript = hintsFor(script, {}, "ja");
+    expect(jaScript).toHaveLength(hintsFor(script).length);
+    expect(jaScript.map((h) => h.docUrl)).toEqual(
+      [LINUX_SCRIPTS_HINT, ENHANCED_SCRIPTS_HINT].map((h) => jaLearnUrl(h.docUrl)),
+    );
+    for (const hint of jaScript) expect(hint.text).toMatch(kana);
   });
 });

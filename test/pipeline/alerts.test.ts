@@ -400,6 +400,23 @@ describe("alerts on hand-made rows", () => {
     expect((w.hook.received[0] as unknown as GenericAlertPayload).count).toBe(3);
   });
 
+  it("PULSE_LOCALE=ja posts the alerts in Japanese, times in PULSE_TIMEZONE, advice with ja-jp links", async () => {
+    const w = await handWorld([vssRow("v1", "2026-11-24T22:05:00Z", "2026-11-24T22:45:00Z")], {
+      PULSE_LOCALE: "ja",
+      PULSE_TIMEZONE: "Asia/Tokyo",
+    });
+    await w.at("2026-11-24T23:00:00Z");
+    const posted = w.hook.received[0] as unknown as GenericAlertPayload;
+    expect(posted.alerts.map((a) => a.title)).toEqual([
+      "vm-sql-01: VSS の問題 (ExtensionFailedVssWriterInBadState)",
+    ]);
+    const [alert] = posted.alerts;
+    expect(alert?.detail).toContain("(開始 2026/11/25 07:05 (Asia/Tokyo))");
+    expect(alert?.detail).toContain("同時に検出: vm-sql-01: アプリケーション整合性ではなく");
+    expect(alert?.action).toMatch(/^`vssadmin list writers` を実行し/);
+    expect(alert?.docUrl).toMatch(/^https:\/\/learn\.microsoft\.com\/ja-jp\/azure\/backup\//);
+  });
+
   it("an alert for the same VM and rule stays quiet within the cooldown and is posted again after it", async () => {
     const w = await handWorld(
       [

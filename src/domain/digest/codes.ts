@@ -2,7 +2,7 @@
  * The day's error and warning codes, most widespread first, each with what to do about it. Pure.
  */
 import { lookupCode } from "../catalogue.js";
-import { ACTIONS_JA, jaLearnUrl } from "../catalogue-ja.js";
+import { jaLearnUrl, jaWords } from "../catalogue-ja.js";
 import { messagesFor, type Messages } from "../messages/index.js";
 import type { ClassifiedJob, ErrorCategory } from "../model.js";
 import { vmIdentityKey } from "../identity.js";
@@ -56,15 +56,11 @@ export function localisedLookup(lookup: CodeLookup, m: Messages): CodeLookup {
     const canonical = lookupCode(code)?.code ?? code;
     return {
       ...info,
-      action: ACTIONS_JA_BY_KEY.get(canonical.toLowerCase()) ?? m.action.seeDoc,
+      action: jaWords(canonical).action ?? m.action.seeDoc,
       docUrl: jaLearnUrl(info.docUrl),
     };
   };
 }
-
-const ACTIONS_JA_BY_KEY: ReadonlyMap<string, string> = new Map(
-  Object.entries(ACTIONS_JA).map(([code, action]) => [code.toLowerCase(), action]),
-);
 
 /** One entry per code (case-insensitive), ordered by VMs affected, then jobs, then code. */
 export function topCodes(

@@ -80,6 +80,7 @@ export const EN: Messages = {
     yesterday: "yesterday",
     average7d: "7-day avg",
     legend: "▲ ▼ against yesterday, then the 7-day average",
+    toneLegend: (worse, better) => `${worse} worse, ${better} better`,
     belowExpected: (n) => `below expected: ${n}`,
     jobsOf: (n) => `${n} job(s)`,
   },
@@ -200,5 +201,44 @@ export const EN: Messages = {
     vmInVault: (vm, vault) => `VM ${vm} in ${vault}`,
     one: (title) => `Backup pulse alert: ${title}`,
     many: (n, first) => `Backup pulse: ${n} alerts${first ? `, first: ${first}` : ""}`,
+  },
+  rule: {
+    streakTitle: (vm, n) => `${vm}: ${n} failed backups in a row`,
+    streakDetail: (vault, vm, n, jobId, at) =>
+      `Vault ${vault}: the last ${n} backup jobs of ${vm} failed; the latest is ${jobId}, started ${at}.`,
+    downgradeTitle: (vm, c) => `${vm}: ${c}-consistent backup instead of application-consistent`,
+    downgradeDetail: (j) =>
+      `Vault ${j.vault}: job ${j.jobId} (started ${j.at}, ${j.status}) left a ${j.consistency}-consistent recovery point${j.running ? " while the VM was running" : ""} (${j.source}); application consistency is expected of this VM.`,
+    vssTitle: (vm, code) => `${vm}: VSS problem (${code ?? "no code"})`,
+    vssDetail: (vault, jobId, at, status) => `Vault ${vault}: job ${jobId} (started ${at}) ended ${status}.`,
+    notConfirmedTitle: (vm) => `${vm}: backup completed with warnings, consistency not confirmed`,
+    notConfirmedDetail: (vault, jobId, at) =>
+      `Vault ${vault}: job ${jobId} (started ${at}) completed with warnings; what its recovery point lost could not be confirmed (the recovery point was not read).`,
+    notConfirmedAction:
+      "Open the job's recovery point in the vault to see its consistency, and give the identity the Backup Reader role on the vault so the next run can read it.",
+    advice: {
+      crashRunning:
+        "The VM was running, so this is a fallback: check the VM agent and, on Windows, the VSS writers (on Linux, the pre/post scripts and fsfreeze).",
+      crashOffline:
+        "If the VM was shut down cleanly at backup time this point is safe; otherwise check the VM agent and, on Windows, the VSS writers.",
+      linuxScripts:
+        "Check that the pre/post scripts in /etc/azure/VMSnapshotScriptPluginConfig.json ran and succeeded (config mode 600, scripts 700, root-owned).",
+      windowsVss:
+        "Run `vssadmin list writers`; restart the services of writers not in [1] Stable, then the VSS service; reboot the VM if they stay unstable.",
+    },
+    code: (code, summary) =>
+      summary === null ? `Code ${code} (not in the catalogue).` : `Code ${code}: ${summary}`,
+    errorDetail: (text) => `Detail: ${text}`,
+    also: (title) => `Also: ${title}.`,
+    sep: " ",
+  },
+  email: {
+    subject: (status, day, figures, partial) =>
+      `[${status}] Backup pulse ${day}: ${figures.join(", ")}${partial ? " (partial data)" : ""}`,
+    noReport: "no backup job report",
+    failingVms: (n, shown) => `${shown} ${n === 1 ? "VM" : "VMs"} failing`,
+    degradedJobs: (n, shown) => `${shown} ${n === 1 ? "degraded job" : "degraded jobs"}`,
+    allAsExpected: (n, shown) => `${shown} ${n === 1 ? "job" : "jobs"}, all as expected`,
+    noData: "no data",
   },
 };

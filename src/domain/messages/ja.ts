@@ -6,6 +6,21 @@ import type { Messages } from "./types.js";
 
 const LEARN = "https://learn.microsoft.com/ja-jp/azure/backup";
 
+const CONSISTENCY: Messages["consistency"] = {
+  application: "アプリケーション整合性",
+  "file-system": "ファイルシステム整合性",
+  crash: "クラッシュ整合性",
+  none: "復旧ポイントなし",
+  unknown: "不明",
+};
+
+const JOB_STATUS: Messages["jobStatus"] = {
+  Completed: "完了",
+  CompletedWithWarnings: "警告付き完了",
+  Failed: "失敗",
+  Cancelled: "取り消し",
+};
+
 export const JA: Messages = {
   locale: "ja",
   tag: "ja-JP",
@@ -15,19 +30,8 @@ export const JA: Messages = {
     return y && m && d ? `${y}年${Number(m)}月${Number(d)}日` : date;
   },
   status: { healthy: "正常", attention: "要確認", failing: "失敗あり", "no-data": "データなし" },
-  consistency: {
-    application: "アプリケーション整合性",
-    "file-system": "ファイルシステム整合性",
-    crash: "クラッシュ整合性",
-    none: "復旧ポイントなし",
-    unknown: "不明",
-  },
-  jobStatus: {
-    Completed: "完了",
-    CompletedWithWarnings: "警告付き完了",
-    Failed: "失敗",
-    Cancelled: "取り消し",
-  },
+  consistency: CONSISTENCY,
+  jobStatus: JOB_STATUS,
   category: {
     vss: "VSS",
     fsfreeze: "ファイルシステムの凍結・スクリプト",
@@ -91,6 +95,7 @@ export const JA: Messages = {
     yesterday: "前日",
     average7d: "7 日平均",
     legend: "▲ ▼ は前日比、続いて 7 日平均との比較",
+    toneLegend: (worse, better) => `${worse} は悪化、${better} は改善`,
     belowExpected: (n) => `想定未満: ${n} 件`,
     jobsOf: (n) => `${n} 件`,
   },
@@ -211,5 +216,47 @@ export const JA: Messages = {
     vmInVault: (vm, vault) => `VM ${vm} (コンテナー ${vault})`,
     one: (title) => `Backup pulse アラート: ${title}`,
     many: (n, first) => `Backup pulse: アラート ${n} 件${first ? `、最初: ${first}` : ""}`,
+  },
+  rule: {
+    streakTitle: (vm, n) => `${vm}: ${n} 回連続でバックアップが失敗`,
+    streakDetail: (vault, vm, n, jobId, at) =>
+      `コンテナー ${vault}: ${vm} の直近 ${n} 回のバックアップ ジョブが失敗しました。最新のジョブは ${jobId} (開始 ${at}) です。`,
+    downgradeTitle: (vm, c) => `${vm}: アプリケーション整合性ではなく${CONSISTENCY[c]}のバックアップ`,
+    downgradeDetail: (j) =>
+      `コンテナー ${j.vault}: ジョブ ${j.jobId} (開始 ${j.at}、${JOB_STATUS[j.status]}) の復旧ポイントは${j.running ? "、VM の実行中にもかかわらず" : ""}${CONSISTENCY[j.consistency]}でした (${j.source === "observed" ? "復旧ポイントで確認" : "ジョブの結果から推定"})。この VM にはアプリケーション整合性が想定されています。`,
+    vssTitle: (vm, code) => `${vm}: VSS の問題 (${code ?? "コードなし"})`,
+    vssDetail: (vault, jobId, at, status) =>
+      `コンテナー ${vault}: ジョブ ${jobId} (開始 ${at}) の結果は${JOB_STATUS[status]}でした。`,
+    notConfirmedTitle: (vm) => `${vm}: 警告付き完了のバックアップ、整合性は未確認`,
+    notConfirmedDetail: (vault, jobId, at) =>
+      `コンテナー ${vault}: ジョブ ${jobId} (開始 ${at}) は警告付き完了でした。復旧ポイントを読み取れなかったため、整合性が失われたかどうかを確認できていません。`,
+    notConfirmedAction:
+      "コンテナーでこのジョブの復旧ポイントを開いて整合性を確認してください。次回から読み取れるよう、実行に使う ID にコンテナーのバックアップ閲覧者 (Backup Reader) ロールを割り当ててください。",
+    advice: {
+      crashRunning:
+        "VM は実行中だったため、これは代替の復旧ポイントです。VM エージェントと、Windows では VSS ライター (Linux ではプレ/ポストスクリプトと fsfreeze) を確認してください。",
+      crashOffline:
+        "バックアップ時に VM が正常にシャットダウンしていれば、この復旧ポイントは安全です。そうでなければ VM エージェントと、Windows では VSS ライターを確認してください。",
+      linuxScripts:
+        "/etc/azure/VMSnapshotScriptPluginConfig.json のプレ/ポストスクリプトが実行され成功したか確認してください (構成ファイルはモード 600、スクリプトは 700、所有者はいずれも root)。",
+      windowsVss:
+        "`vssadmin list writers` を実行し、[1] Stable でないライターのサービス、続いて VSS サービスを再起動してください。ライターが安定しない場合は VM を再起動します。",
+    },
+    code: (code, summary) =>
+      summary === null
+        ? `コード ${code} (カタログにありません)。`
+        : `コード ${code}${summary ? `: ${summary}` : "。"}`,
+    errorDetail: (text) => `詳細: ${text}`,
+    also: (title) => `同時に検出: ${title}。`,
+    sep: "",
+  },
+  email: {
+    subject: (status, day, figures, partial) =>
+      `【${status}】Backup pulse ${day}: ${figures.join("、")}${partial ? " (一部のデータのみ)" : ""}`,
+    noReport: "バックアップ ジョブの報告なし",
+    failingVms: (_n, shown) => `失敗した VM ${shown} 台`,
+    degradedJobs: (_n, shown) => `整合性が想定未満のジョブ ${shown} 件`,
+    allAsExpected: (_n, shown) => `ジョブ ${shown} 件、すべて想定どおり`,
+    noData: "データなし",
   },
 };

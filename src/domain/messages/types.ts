@@ -3,7 +3,13 @@
  * renderer holds a sentence of its own. Codes, VM and vault names are never translated. Pure.
  */
 import type { ChangeKind, DigestStatus } from "../digest/model.js";
-import type { Consistency, ErrorCategory, ExpectedConsistency, JobStatus } from "../model.js";
+import type {
+  Consistency,
+  ConsistencySource,
+  ErrorCategory,
+  ExpectedConsistency,
+  JobStatus,
+} from "../model.js";
 
 export const LOCALES = ["en", "ja"] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -65,6 +71,8 @@ export interface Messages {
     average7d: string;
     /** "▲ ▼ against yesterday, then the 7-day average" */
     legend: string;
+    /** What the marks of a bad and a good change mean, where a renderer colours them. */
+    toneLegend: (worse: string, better: string) => string;
     belowExpected: (n: string) => string;
     jobsOf: (n: string) => string;
   };
@@ -180,5 +188,46 @@ export interface Messages {
     vmInVault: (vm: string, vault: string) => string;
     one: (title: string) => string;
     many: (n: number, first: string) => string;
+  };
+  /**
+   * The alert rules' sentences (src/domain/alert-rules.ts): a title starts with the VM's name and a colon;
+   * `at` is the job's start as the locale writes it; `sep` joins a detail's sentences.
+   */
+  rule: {
+    streakTitle: (vm: string, n: number) => string;
+    streakDetail: (vault: string, vm: string, n: number, jobId: string, at: string) => string;
+    downgradeTitle: (vm: string, consistency: Consistency) => string;
+    downgradeDetail: (job: {
+      vault: string;
+      jobId: string;
+      at: string;
+      status: JobStatus;
+      consistency: Consistency;
+      running: boolean;
+      source: ConsistencySource;
+    }) => string;
+    vssTitle: (vm: string, code: string | null) => string;
+    vssDetail: (vault: string, jobId: string, at: string, status: JobStatus) => string;
+    notConfirmedTitle: (vm: string) => string;
+    notConfirmedDetail: (vault: string, jobId: string, at: string) => string;
+    notConfirmedAction: string;
+    /** What to check after a downgrade that came without a code. */
+    advice: { crashRunning: string; crashOffline: string; linuxScripts: string; windowsVss: string };
+    /** The code and what it means (null: the catalogue does not know it; "": no words for it here). */
+    code: (code: string, summary: string | null) => string;
+    /** Azure's own words about the job's error. */
+    errorDetail: (text: string) => string;
+    also: (title: string) => string;
+    sep: string;
+  };
+  /** The digest e-mail's subject: `[FAILING] Backup pulse 2026-11-29: 3 VMs failing`. */
+  email: {
+    subject: (status: string, day: string, figures: readonly string[], partial: boolean) => string;
+    noReport: string;
+    failingVms: (n: number, shown: string) => string;
+    degradedJobs: (n: number, shown: string) => string;
+    allAsExpected: (n: number, shown: string) => string;
+    /** A day without data in a chart's tooltip. */
+    noData: string;
   };
 }
