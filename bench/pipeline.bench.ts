@@ -21,11 +21,14 @@ import type { TokenCredential } from "@azure/core-auth";
 import { loadConfig } from "../src/config.js";
 import { generateJobRows } from "../src/demo/bulk-rows.js";
 import { startArmEndpoint, type LocalRecoveryPoint } from "../src/local/arm-endpoint.js";
+import type { LocalPolicy, LocalProtectedItem } from "../src/local/arm-inventory.js";
 import { startLogsEndpoint, type LogsProvider } from "../src/local/logs-endpoint.js";
 import { loopbackTls } from "../src/local/tls.js";
 import { AZURITE_ACCOUNT, AZURITE_KEY } from "../src/local/azurite.js";
 import { openDeps } from "../src/pipeline/deps.js";
 import { runDaily } from "../src/pipeline/daily.js";
+import { runTrends } from "../src/commands/trends.js";
+import { addDays } from "../src/domain/days.js";
 import { judge, type Target } from "./targets.js";
 
 const self = fileURLToPath(import.meta.url);
@@ -120,8 +123,23 @@ if (process.argv[2] === "--logs-service") {
       { name: String(at), recoveryPointType: type, recoveryPointTime: at },
     ]);
   }
+  // Each vault's inventory, as ARM lists it: every VM of the vault protected by one daily policy.
+  const [vaultName, vmId] = ["VaultName", "DatasourceResourceId"].map((n) =>
+    column(generated.columns, n),
+  ) as [number, number];
+  const items = new Map<string, Map<string, LocalProtectedItem>>();
+  for (const r of generated.rows) {
+    const inVault = items.get(String(r[vaultName]).toLowerCase()) ?? new Map<string, LocalProtectedItem>();
+    items.set(String(r[vaultName]).toLowerCase(), inVault);
+    inVault.set(String(r[vmId]), { vmId: String(r[vmId]), policy: "DailyPolicy" });
+  }
+  const daily: LocalPolicy = { name: "DailyPolicy", frequency: "Daily", times: ["22:00"] };
   const arm = await startArmEndpoint({
     provider: (ref) => points.get(ref.item.split(";").at(-1)?.toLowerCase() ?? "") ?? null,
+    inventory: (vault) => ({
+      policies: [daily],
+      items: [...(items.get(vault.vault.toLowerCase())?.values() ?? [])],
+    }),
   });
   process.stdout.write(`${JSON.stringify({ endpoint: arm.endpoint })}\n`);
   process.stdin.resume();
@@ -150,6 +168,25 @@ async function startService<T>(flag: string): Promise<T & { close: () => Promise
       child.stdin.end();
     });
   return { ...(JSON.parse(first) as T), close };
+}
+
+/** `backup-pulse trends … --format json` on the bench's store: its wall time and the trend it printed. */
+async function trendsCommand(
+  env: Record<string, string>,
+  args: string[],
+): Promise<{ ms: number; trend: { date: string; jobs: number }[] }> {
+  let out = "";
+  let err = "";
+  const io = {
+    stdout: { write: (chunk: string) => void (out += chunk) },
+    stderr: { write: (chunk: string) => void (err += chunk) },
+    env,
+  };
+  const started = performance.now();
+  const code = await runTrends([...args, "--format", "json"], io);
+  const ms = performance.now() - started;
+  if (code !== 0) throw new Error(`backup-pulse trends ${args.join(" ")} exited ${code}: ${err}`);
+  return { ms, trend: JSON.parse(out) as { date: string; jobs: number }[] };
 }
 
 async function bench(): Promise<void> {
@@ -235,6 +272,33 @@ async function bench(): Promise<void> {
       const reread = second.days.find((d) => d.date === DATE)?.jobs ?? 0;
       if (reread !== JOBS)
         wrong.push(`next morning: ${reread} jobs of ${DATE} re-read of the ${JOBS} served`);
+    }
+    if (process.env.BENCH_PIPELINE_RERUN !== "0") {
+      // Trend reads on the fleet's store, as `backup-pulse trends` makes them: 90 days of one vault, of one VM.
+      const first = generateJobRows(1, { date: DATE });
+      const [vmName, vaultName] = ["BackupItemFriendlyName", "VaultName"].map((n) =>
+        String(first.rows[0]?.[column(first.columns, n)]),
+      ) as [string, string];
+      const from = addDays(NEXT_DAY, -89);
+      const env = { PULSE_WORKSPACE_IDS: WORKSPACE, PULSE_TABLES_CONNECTION: azurite.connectionString };
+      for (const [what, scope] of [
+        ["vault", ["--vault", vaultName]],
+        ["VM", ["--vm", vmName]],
+      ] as const) {
+        const times: string[] = [];
+        let trend: { date: string; jobs: number }[] = [];
+        for (let i = 0; i < 3; i++) {
+          const read = await trendsCommand(env, ["--from", from, "--to", NEXT_DAY, ...scope]);
+          times.push(`${read.ms.toFixed(0)} ms`);
+          trend = read.trend;
+        }
+        process.stdout.write(
+          `${what} trend, 90 days  ${times.join(", ")} (backup-pulse trends ${scope.join(" ")}, 3 times; ${trend.length} stored day(s) with jobs)\n`,
+        );
+        const expected = what === "vault" ? JOBS / logs.vaults : 1;
+        if (trend.length !== 1 || trend[0]?.date !== DATE || trend[0].jobs !== expected)
+          wrong.push(`${what} trend: ${JSON.stringify(trend)}, expected ${expected} job(s) on ${DATE} only`);
+      }
     }
     const { requests } = JSON.parse(await arm.close()) as { requests: number };
     closed = true;

@@ -99,6 +99,22 @@ function weekdayOf(date: string): Weekday {
  */
 export function isDue(schedule: BackupSchedule | null | undefined, day: string, tz: string): boolean {
   if (!schedule) return true;
+  // A fleet's VMs share a few policies: each schedule is worked out once per day and time zone.
+  const known = dueByDay.get(schedule) ?? new Map<string, boolean>();
+  dueByDay.set(schedule, known);
+  const key = `${day}|${tz}`;
+  let due = known.get(key);
+  if (due === undefined) {
+    due = dueOn(schedule, day, tz);
+    known.set(key, due);
+  }
+  return due;
+}
+
+/** What {@link isDue} found, by schedule (as long as the schedule object lives), then day and time zone. */
+const dueByDay = new WeakMap<BackupSchedule, Map<string, boolean>>();
+
+function dueOn(schedule: BackupSchedule, day: string, tz: string): boolean {
   const runs = runMinutes(schedule);
   const runsOn = (d: string): boolean =>
     schedule.frequency !== "weekly" || schedule.days.includes(weekdayOf(d));

@@ -38,6 +38,8 @@ export type ComposeDigestInput = {
   inventory?: Inventory | null;
   /** Store the day VMs are first found retired (the daily run; not a dry run, not a report). */
   markRetired?: boolean;
+  /** Progress lines: what each step read and how long it took. */
+  log?: (line: string) => void;
 } & DigestCoverageSource;
 
 /**
@@ -46,21 +48,26 @@ export type ComposeDigestInput = {
  */
 export async function composeDigest(input: ComposeDigestInput): Promise<Digest> {
   const { date, store } = input;
+  const step = stepTimer(input.log);
   const [trends, yesterday, states] = store
     ? await Promise.all([
         store.readTrends({ from: addDays(date, -30), to: addDays(date, -1) }),
-        store.readDayJobs(addDays(date, -1)),
+        // Only VMs with a job today are compared with the day before: their vaults' partitions of that day.
+        input.jobs.length > 0 ? store.readDayOutcomes(addDays(date, -1), input.jobs) : [],
         collect(store.readVmStates()),
       ])
     : [[], [], []];
+  step(
+    `read ${states.length} VM state(s), ${yesterday.length} job(s) of the day before, ${trends.length} trend day(s)`,
+  );
   // VMs first seen after this day are not expected to have had a job on it.
   const seen = states
     .filter((s) => s.historyEnd !== "" && firstDayOf(s) <= date)
     .map((s) => stateAsOf(s, date));
-  const judged = await judgeKnownVms(input, seen);
+  const judged = await judgeKnownVms(input, seen, step);
   const expectedKeys = new Set(judged.expected.map(vmIdentityKey));
   const known = seen.filter((s) => expectedKeys.has(vmIdentityKey(s)));
-  return buildDigest({
+  const digest = buildDigest({
     date,
     jobs: input.jobs,
     trends,
@@ -76,17 +83,30 @@ export async function composeDigest(input: ComposeDigestInput): Promise<Digest> 
     locale: input.locale,
     timeZone: input.timeZone,
   });
+  step(`built: ${digest.persisting.noJobToday.length} VM(s) without a job, ${digest.vms.length} with one`);
+  return digest;
+}
+
+/** A progress line per step, with the time since the previous one. */
+function stepTimer(log: ((line: string) => void) | undefined): (what: string) => void {
+  let last = performance.now();
+  return (what) => {
+    const now = performance.now();
+    log?.(`  digest: ${what} (${((now - last) / 1000).toFixed(1)} s)`);
+    last = now;
+  };
 }
 
 /**
  * What is expected of each known VM on the day: due (listed under "no backup job" when it had none), not due,
  * retired or lapsed (said once in the notes, then left out). Stores the day a VM is first found retired.
  */
-async function judgeKnownVms(input: ComposeDigestInput, seen: StoredVmState[]) {
+async function judgeKnownVms(input: ComposeDigestInput, seen: StoredVmState[], step: (what: string) => void) {
   const withJob = new Set(input.jobs.map((j) => j.vmId ?? vmKey(j.vm, j.vault)));
   const vaults: Map<string, VaultInventory> = input.inventory
     ? await input.inventory.vaultsOf(seen.flatMap((s) => (s.vmId && s.vaultId ? [s.vaultId] : [])))
     : new Map<string, VaultInventory>();
+  step(`inventory of ${vaults.size} vault(s)`);
   const itemOf = (s: Pick<StoredVmState, "vmId" | "vaultId">): ItemFacts | null | undefined => {
     const v = s.vmId && s.vaultId ? vaults.get(s.vaultId.toLowerCase()) : undefined;
     if (!v || v.error !== null || !s.vmId) return undefined;
@@ -99,8 +119,10 @@ async function judgeKnownVms(input: ComposeDigestInput, seen: StoredVmState[]) {
     hadJob: (s) => withJob.has(s.vmId ?? vmKey(s.vm, s.vault)),
     itemOf,
   });
+  step(`judged ${seen.length} known VM(s): ${judged.expected.length} expected`);
   if (input.markRetired && input.store && judged.newlyRetired.length > 0) {
     await input.store.markRetired(judged.newlyRetired, input.date);
+    step(`marked ${judged.newlyRetired.length} VM(s) retired`);
   }
   return judged;
 }

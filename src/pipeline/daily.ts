@@ -194,9 +194,9 @@ async function digestOfDay(
 ): Promise<Digest> {
   const { date } = day;
   const keptRun = written?.keptStored && store ? await store.readRun(date) : null;
-  if (!keptRun || !store) return composeDigest({ ...day, jobs: today, store, ...judge, ...outcome });
+  if (!keptRun || !store) return composeDigest({ ...day, jobs: today, store, ...judge, ...outcome, log });
   const jobs = await store.readDayJobs(date);
-  const digest = await composeDigest({ ...day, jobs, store, ...judge, run: keptRun });
+  const digest = await composeDigest({ ...day, jobs, store, ...judge, run: keptRun, log });
   log(`The digest shows the stored day ${date}, which this read could not improve on`);
   return digest;
 }

@@ -8,7 +8,7 @@
  * an ID the key is built from the names (`<name>|n-<12 hex>`). Names are case-insensitive in Azure: keys are
  * lower case, display names and IDs are columns.
  */
-import { createHash } from "node:crypto";
+import { createHash, hash } from "node:crypto";
 import { odata } from "@azure/data-tables";
 import { nameKey } from "../domain/names.js";
 
@@ -46,7 +46,7 @@ export const RUN_PARTITION = "run";
 /** The identity of a job: its ID, case-insensitive. */
 export const jobIdKey = (jobId: string): string => jobId.trim().toLowerCase();
 
-const hash12 = (value: string): string => createHash("sha256").update(value).digest("hex").slice(0, 12);
+const hash12 = (value: string): string => hash("sha256", value).slice(0, 12);
 
 /** A VM's or vault's identity as jobs carry it. */
 export interface VaultIdentity {

@@ -164,6 +164,32 @@ export function jobFromRow(row: Row): StoredJob {
   };
 }
 
+/** A job's outcome: what the digest compares a VM's day with (the columns of {@link OUTCOME_COLUMNS}). */
+export type JobOutcome = Pick<
+  StoredJob,
+  "vm" | "vault" | "vmId" | "vaultId" | "status" | "degraded" | "start"
+>;
+export const OUTCOME_COLUMNS = ["vm", "vault", "vmId", "vaultId", "status", "degraded", "start"];
+
+/** A row's VM and vault, by name and resource ID. */
+function identityFromRow(row: Row): Pick<StoredJob, "vm" | "vault" | "vmId" | "vaultId"> {
+  return {
+    vm: str(row.vm) ?? "",
+    vault: str(row.vault) ?? "",
+    vmId: str(row.vmId),
+    vaultId: str(row.vaultId),
+  };
+}
+
+export function outcomeFromRow(row: Row): JobOutcome {
+  return {
+    ...identityFromRow(row),
+    status: oneOf(row.status, STATUSES, "Failed"),
+    degraded: row.degraded === true,
+    start: iso(row.start) ?? "",
+  };
+}
+
 /** A job read with only `jobId`, `consistency` and `status` selected. */
 export function observedFromRow(row: Row): [string, { consistency: Consistency; status: JobStatus }] {
   return [
@@ -233,10 +259,7 @@ export function vmRow(
 
 export function stateFromRow(row: Row): StoredVmState {
   return {
-    vm: str(row.vm) ?? "",
-    vault: str(row.vault) ?? "",
-    vmId: str(row.vmId),
-    vaultId: str(row.vaultId),
+    ...identityFromRow(row),
     failingDays: num(row.failingDays) ?? 0,
     belowExpectedDays: num(row.belowExpectedDays) ?? 0,
     lastGoodPointAt: iso(row.lastGoodPointAt),

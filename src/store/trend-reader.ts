@@ -26,15 +26,20 @@ import {
   vmKeyOf,
   vmKeyOfJobRow,
   type TableRole,
+  type VaultIdentity,
 } from "./keys.js";
+import { mapLimit } from "./map-limit.js";
 import { getEntityOrNull, isNotFound, type Tables } from "./tables.js";
 import {
   jobFromRow,
   observedFromRow,
+  OUTCOME_COLUMNS,
+  outcomeFromRow,
   runFromRow,
   stateFromRow,
   trendFromRow,
   VM_STATE_COLUMNS,
+  type JobOutcome,
   type RunRecord,
   type StoredJob,
   type StoredVmState,
@@ -87,7 +92,7 @@ function vaultPartitions(query: TrendQuery): string {
     : partitionPrefixFilter(`vault|${namePrefix(vault)}`);
 }
 
-/** `PulseVms` partitions read at the same time by {@link TrendReader.readVmStates}. */
+/** Partitions read at the same time by {@link TrendReader.readVmStates} and {@link TrendReader.readDayOutcomes}. */
 const READ_AHEAD = 8;
 
 export class TrendReader {
@@ -208,6 +213,20 @@ export class TrendReader {
   /** The stored jobs of one day, vault by vault, then by VM and job ID. */
   async readDayJobs(date: string): Promise<StoredJob[]> {
     return (await this.listRows("jobs", daysFilter(date))).map(jobFromRow);
+  }
+
+  /**
+   * The outcome of each job of one day in the given vaults (status, degraded, start and identity, nothing
+   * else): their `PulseJobs` partitions of the day, several at a time. What the digest compares today with.
+   */
+  async readDayOutcomes(date: string, vaults: Iterable<VaultIdentity>): Promise<JobOutcome[]> {
+    const partitions = new Set([...vaults].map((v) => keys.dayVault(date, vaultKeyOf(v))));
+    const out: JobOutcome[] = [];
+    await mapLimit([...partitions], READ_AHEAD, async (pk) => {
+      const rows = await this.listRows("jobs", odata`PartitionKey eq ${pk}`, OUTCOME_COLUMNS);
+      for (const row of rows) out.push(outcomeFromRow(row));
+    });
+    return out;
   }
 
   /**

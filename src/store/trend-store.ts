@@ -8,12 +8,12 @@
  * (trend-plan.ts), so a day always holds exactly its latest result. Entities: trend-entities.ts; reading
  * back: trend-reader.ts.
  */
-import { odata } from "@azure/data-tables";
+import { odata, type TableEntity, type TransactionAction } from "@azure/data-tables";
 import type { TokenCredential } from "@azure/core-auth";
 import type { TablesTarget } from "../config.js";
 import { isDate } from "../domain/days.js";
 import { summariseVmDay, type VmDay } from "../domain/vm-day.js";
-import { str } from "./entity.js";
+import { str, type Row } from "./entity.js";
 import {
   keys,
   rowKeyPrefixFilter,
@@ -25,7 +25,7 @@ import {
   vmKeyOf,
 } from "./keys.js";
 import { screenJobs, type UnstorableJob } from "./row-limits.js";
-import { openTables, type Tables, type TablesOptions } from "./tables.js";
+import { MAX_TRANSACTION_ACTIONS, openTables, type Tables, type TablesOptions } from "./tables.js";
 import { jobFromRow } from "./trend-entities.js";
 import {
   planDay,
@@ -40,6 +40,7 @@ import {
   type WriteDayInput,
 } from "./trend-plan.js";
 import { scopesFromIndex, type ScopeWrite, type StoredScope } from "./trend-index.js";
+import { mapLimit } from "./map-limit.js";
 import { checkSchema, TrendReader } from "./trend-reader.js";
 import { BatchWriter, type WriteDayResult } from "./trend-writer.js";
 
@@ -89,18 +90,27 @@ export class TrendStore extends TrendReader {
   /**
    * Records the day VMs were first found retired (protection stopped, or gone from their vault) on their
    * `PulseVms` rows (a merge of `retiredOn`), so that the digest says so once. A VM that backs up again gets
-   * its row rewritten without it.
+   * its row rewritten without it. Vault partition by vault partition (several at a time), in transactions of
+   * up to 100 merges.
    */
   async markRetired(
     vms: readonly { vm: string; vault: string; vmId: string | null; vaultId: string | null }[],
     date: string,
   ): Promise<void> {
     if (!isDate(date)) throw new RangeError(`"${date}" is not a date (YYYY-MM-DD)`);
-    await mapLimit([...vms], this.concurrency, async (v) => {
-      await this.client("vms").updateEntity(
-        { partitionKey: vaultKeyOf(v), rowKey: vmKeyOf(v), retiredOn: date },
-        "Merge",
-      );
+    const byVault = new Map<string, Map<string, TableEntity<Row>>>();
+    for (const v of vms) {
+      const partitionKey = vaultKeyOf(v);
+      const rowKey = vmKeyOf(v);
+      const rows = byVault.get(partitionKey) ?? new Map<string, TableEntity<Row>>();
+      byVault.set(partitionKey, rows.set(rowKey, { partitionKey, rowKey, retiredOn: date }));
+    }
+    await mapLimit([...byVault.values()], this.concurrency, async (rows) => {
+      const merges = [...rows.values()].map((e): TransactionAction => ["update", e, "Merge"]);
+      for (let i = 0; i < merges.length; i += MAX_TRANSACTION_ACTIONS) {
+        await this.client("vms").submitTransaction(merges.slice(i, i + MAX_TRANSACTION_ACTIONS));
+        this.transactionsSent += 1;
+      }
     });
   }
 
@@ -223,26 +233,4 @@ export class TrendStore extends TrendReader {
     const jobs = (await this.listRows("jobs", filter)).map(jobFromRow);
     return jobs.length > 0 ? summariseVmDay(date, jobs) : null;
   }
-}
-
-/** Runs `fn` over `items` with at most `limit` at a time; after a failure no new item starts, and the first failure is thrown once the running ones settle. */
-async function mapLimit<T>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  let failure: { error: unknown } | null = null;
-  const worker = async (): Promise<void> => {
-    while (next < items.length && !failure) {
-      const item = items[next++] as T;
-      try {
-        await fn(item);
-      } catch (error) {
-        failure ??= { error };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  if (failure) throw (failure as { error: unknown }).error;
 }

@@ -26,9 +26,11 @@ export function digestCoverage(
     if (!knownVaults.has(k)) knownVaults.set(k, day.label(v).vaultLabel);
   }
   // Vaults known only by name: silent unless a vault of that name reported.
+  const knownLabels = new Set([...knownVaults.values()].map((l) => l.toLowerCase()));
   for (const v of input.vaultsKnown ?? []) {
-    const known = [...knownVaults.values()].some((l) => l.toLowerCase() === v.toLowerCase());
-    if (!known && !seenNames.has(v.toLowerCase())) knownVaults.set(vaultIdentityKey({ vault: v }), v);
+    if (knownLabels.has(v.toLowerCase()) || seenNames.has(v.toLowerCase())) continue;
+    knownVaults.set(vaultIdentityKey({ vault: v }), v);
+    knownLabels.add(v.toLowerCase());
   }
   const vaultsSilent = [...knownVaults.entries()]
     .filter(([k]) => !seen.has(k))
