@@ -44,8 +44,8 @@ if (step === "parse") {
   readMs = performance.now() - t0;
   const report = classifyRead(read, { linuxAppConsistentVms: ["vm-lx-db-*"] });
   rows = read.rowsRead;
-  jobs = report.jobs.length;
-  if (report.summary.jobs !== jobs) throw new Error("summary does not match");
+  jobs = report.summary.jobs;
+  if (read.jobs.length !== jobs) throw new Error("summary does not match");
 }
 const ms = performance.now() - started;
 const result: StepResult = {

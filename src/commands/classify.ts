@@ -7,8 +7,8 @@ import { CONSISTENCY_DOC_URL, lookupCode } from "../domain/catalogue.js";
 import { TROUBLESHOOT_URL } from "../domain/digest.js";
 import { BELOW_WITHOUT_CODE, FAILED_WITHOUT_CODE, UNKNOWN_CODE_ACTION } from "../domain/digest/codes.js";
 import { labelsFor } from "../domain/identity.js";
-import { classifyJob, summarise, type ClassifySummary } from "../domain/classify.js";
-import type { ClassifiedJob, ClassifyOptions, ReadResult } from "../domain/model.js";
+import { classifyJob, SummaryCounter, type ClassifySummary } from "../domain/classify.js";
+import type { BackupJob, ClassifiedJob, ClassifyOptions, ReadResult } from "../domain/model.js";
 import { visible, visibleLines } from "../domain/visible-text.js";
 import { InputError, type ExportFormat, type ExportRead } from "../logs/formats.js";
 import { readExportFile } from "../logs/formats-stream.js";
@@ -47,21 +47,69 @@ export function classifyOptionsFromEnv(env: CommandIo["env"]): ClassifyOptions {
 }
 
 export interface ClassifyReport {
-  jobs: ClassifiedJob[];
   read: ReadResult;
   summary: ClassifySummary;
+  /** The degraded jobs the table shows: the first {@link DEGRADED_SHOWN} by start, then VM. */
+  degradedShown: ClassifiedJob[];
+  /** Every VM and vault ID of the classified jobs (the table tells same-named ones apart). */
+  vmIds: ReadonlySet<string>;
+  vaultIds: ReadonlySet<string>;
   /** How a CSV writes dates and separates fields, when not the en-US portal's way. */
   dialect?: string;
 }
 
-/** Classifies every job that was read (no recovery-point look-ups: consistency is inferred). */
-export function classifyRead(read: ReadResult, options: ClassifyOptions): ClassifyReport {
-  const jobs = new Array<ClassifiedJob>(read.jobs.length);
-  for (let i = 0; i < read.jobs.length; i++) {
-    const job = read.jobs[i];
-    if (job) jobs[i] = classifyJob(job, options);
+const DEGRADED_SHOWN = 50;
+
+function byStartThenVm(a: ClassifiedJob, b: ClassifiedJob): number {
+  return a.start < b.start ? -1 : a.start > b.start ? 1 : a.vm < b.vm ? -1 : a.vm > b.vm ? 1 : 0;
+}
+
+/**
+ * Classifies jobs one at a time and keeps only what the report needs (counts, IDs, the degraded jobs shown),
+ * so a large read is never held twice.
+ */
+export class ClassifyTally {
+  private readonly counter = new SummaryCounter();
+  private degraded: ClassifiedJob[] = [];
+  private readonly vmIds = new Set<string>();
+  private readonly vaultIds = new Set<string>();
+
+  constructor(private readonly options: ClassifyOptions) {}
+
+  add(job: BackupJob): ClassifiedJob {
+    const classified = classifyJob(job, this.options);
+    this.counter.add(classified);
+    if (classified.vmId) this.vmIds.add(classified.vmId);
+    if (classified.vaultId) this.vaultIds.add(classified.vaultId);
+    if (classified.degraded) {
+      this.degraded.push(classified);
+      // A stable sort keeps the earlier job first among equals, as sorting them all at once would.
+      if (this.degraded.length >= 4 * DEGRADED_SHOWN) this.degraded = this.shown();
+    }
+    return classified;
   }
-  return { jobs, read, summary: summarise(jobs) };
+
+  private shown(): ClassifiedJob[] {
+    return this.degraded.sort(byStartThenVm).slice(0, DEGRADED_SHOWN);
+  }
+
+  report(read: ReadResult, dialect?: string): ClassifyReport {
+    return {
+      read,
+      summary: this.counter.summary(),
+      degradedShown: this.shown(),
+      vmIds: this.vmIds,
+      vaultIds: this.vaultIds,
+      ...(dialect ? { dialect } : {}),
+    };
+  }
+}
+
+/** Classifies every job that was read (no recovery-point look-ups: consistency is inferred). */
+export function classifyRead(read: ReadResult, options: ClassifyOptions, dialect?: string): ClassifyReport {
+  const tally = new ClassifyTally(options);
+  for (const job of read.jobs) if (job) tally.add(job);
+  return tally.report(read, dialect);
 }
 
 const FORMAT_NAMES: Record<ExportFormat, string> = {
@@ -80,7 +128,7 @@ function excludedTotal(read: ReadResult): number {
 
 /** The readable terminal summary. Names, codes and reasons are shown with `visible` (the file is untrusted). */
 export function renderTable(report: ClassifyReport, source: { name: string; format?: ExportFormat }): string {
-  const { read, summary, jobs } = report;
+  const { read, summary } = report;
   const lines: string[] = [];
   const dialect = report.dialect ? `, ${report.dialect}` : "";
   const format = source.format ? ` (${FORMAT_NAMES[source.format]}${dialect})` : "";
@@ -109,17 +157,12 @@ export function renderTable(report: ClassifyReport, source: { name: string; form
     lines.push("");
   }
 
-  const degraded = jobs
-    .filter((j) => j.degraded)
-    .sort((a, b) =>
-      a.start < b.start ? -1 : a.start > b.start ? 1 : a.vm < b.vm ? -1 : a.vm > b.vm ? 1 : 0,
-    );
-  if (degraded.length > 0) {
-    const shown = degraded.slice(0, 50);
+  if (summary.degraded > 0) {
+    const shown = report.degradedShown;
     // Same-named VMs (and vaults) are told apart by resource group, then subscription.
-    const vmLabels = labelsFor(jobs.flatMap((j) => (j.vmId ? [j.vmId] : [])));
-    const vaultLabels = labelsFor(jobs.flatMap((j) => (j.vaultId ? [j.vaultId] : [])));
-    lines.push(`Degraded jobs (${degraded.length})`);
+    const vmLabels = labelsFor(report.vmIds);
+    const vaultLabels = labelsFor(report.vaultIds);
+    lines.push(`Degraded jobs (${summary.degraded})`);
     lines.push(
       `  ${pad("start (UTC)", 18)}${pad("vm", 24)}${pad("vault", 20)}${pad("status", 23)}` +
         `${pad("got / expected", 26)}code`,
@@ -131,7 +174,7 @@ export function renderTable(report: ClassifyReport, source: { name: string; form
           `${pad(`${j.consistency} / ${j.expectedConsistency}`, 26)}${j.errorCode ?? "-"}`,
       );
     }
-    if (degraded.length > shown.length) lines.push(`  ... and ${degraded.length - shown.length} more`);
+    if (summary.degraded > shown.length) lines.push(`  ... and ${summary.degraded - shown.length} more`);
     lines.push("");
   }
 
@@ -174,15 +217,27 @@ export function jobAdvice(job: ClassifiedJob): { action: string | null; docUrl: 
   return { action: null, docUrl: null };
 }
 
-/** Writes `{jobs, rejected, excluded, summary}` in chunks, so a large result needs no single huge string. */
-async function writeJson(io: CommandIo, report: ClassifyReport): Promise<void> {
-  const { read, summary } = report;
+/**
+ * Writes `{jobs, rejected, excluded, summary}` in chunks, classifying each job as it is written: a large result
+ * needs neither a single huge string nor all its classified jobs at once.
+ */
+async function writeJson(io: CommandIo, read: ExportRead, options: ClassifyOptions): Promise<ClassifyReport> {
+  const tally = new ClassifyTally(options);
   await writeChunk(io.stdout, '{"jobs":[');
   const batch = 2000;
-  for (let i = 0; i < report.jobs.length; i += batch) {
-    const part = report.jobs.slice(i, i + batch).map((j) => JSON.stringify({ ...j, ...jobAdvice(j) }));
+  for (let i = 0; i < read.jobs.length; i += batch) {
+    const part: string[] = [];
+    const end = Math.min(read.jobs.length, i + batch);
+    for (let k = i; k < end; k++) {
+      const job = read.jobs[k];
+      if (!job) continue;
+      const classified = tally.add(job);
+      part.push(JSON.stringify({ ...classified, ...jobAdvice(classified) }));
+    }
     await writeChunk(io.stdout, (i === 0 ? "\n" : ",\n") + part.join(",\n"));
   }
+  const report = tally.report(read, read.dialect);
+  const { summary } = report;
   const tail = {
     ...(report.dialect ? { input: { format: "csv", dialect: report.dialect } } : {}),
     rejected: read.rejected,
@@ -191,6 +246,7 @@ async function writeJson(io: CommandIo, report: ClassifyReport): Promise<void> {
   };
   const rest = JSON.stringify(tail);
   await writeChunk(io.stdout, `\n],${rest.slice(1)}\n`);
+  return report;
 }
 
 class FileUnreadable extends Error {
@@ -256,24 +312,21 @@ export async function runClassify(args: string[], io: CommandIo): Promise<number
     if (error instanceof SettingError) return fail(io, error.message);
     throw error;
   }
-  let report: ClassifyReport;
-  let exportFormat: ExportFormat;
+  let read: ExportRead;
   try {
-    const read = await readInput(values.input);
-    exportFormat = read.format;
-    report = { ...classifyRead(read, options), ...(read.dialect ? { dialect: read.dialect } : {}) };
+    read = await readInput(values.input);
   } catch (error) {
     if (error instanceof FileUnreadable) return fail(io, error.message);
     if (error instanceof InputError) return fail(io, `${values.input}: ${error.message}`);
     throw error;
   }
   if (format === "table") {
-    await writeChunk(io.stdout, renderTable(report, { name: values.input, format: exportFormat }) + "\n");
+    const report = classifyRead(read, options, read.dialect);
+    await writeChunk(io.stdout, renderTable(report, { name: values.input, format: read.format }) + "\n");
   } else {
-    await writeJson(io, report);
-    const { read } = report;
+    const report = await writeJson(io, read, options);
     io.stderr.write(
-      `Classified ${report.jobs.length} jobs from ${read.rowsRead} rows ` +
+      `Classified ${report.summary.jobs} jobs from ${read.rowsRead} rows ` +
         `(${read.duplicates} duplicates, ${excludedTotal(read)} left out, ${read.rejected.length} rejected).\n`,
     );
   }

@@ -4,6 +4,7 @@
  */
 import { isScriptWarning, lookupCode, type CatalogueEntry } from "./catalogue.js";
 import { expectedConsistency, isWorseThan, linuxAppScripts, recoveryPointLevel } from "./consistency.js";
+import { isoOfMs } from "./days.js";
 import { categoryOfDetail, isUmbrellaCode } from "./job-evidence.js";
 import type {
   BackupJob,
@@ -34,14 +35,27 @@ export interface CodeClass {
 }
 
 /** `Success`, empty and null are a clean job: no code. Unknown codes are kept as they came. */
-export function classifyCode(raw: string | null | undefined): CodeClass {
-  const code = (raw ?? "").trim();
-  if (code === "" || code.toLowerCase() === "success") {
-    return { errorCode: null, errorCategory: null, entry: null };
+export function classifyCode(raw: string | null | undefined): Readonly<CodeClass> {
+  if (raw === null || raw === undefined || raw === "") return NO_CODE;
+  let known = codeClasses.get(raw);
+  if (known === undefined) {
+    known = codeClassOf(raw);
+    if (codeClasses.size >= 10_000) codeClasses.clear();
+    codeClasses.set(raw, known);
   }
+  return known;
+}
+
+const NO_CODE: Readonly<CodeClass> = Object.freeze({ errorCode: null, errorCategory: null, entry: null });
+/** Jobs of a fleet report few distinct codes: each is looked up once. */
+const codeClasses = new Map<string, Readonly<CodeClass>>();
+
+function codeClassOf(raw: string): Readonly<CodeClass> {
+  const code = raw.trim();
+  if (code === "" || code.toLowerCase() === "success") return NO_CODE;
   const entry = lookupCode(code);
-  if (entry) return { errorCode: entry.code, errorCategory: entry.category, entry };
-  return { errorCode: code, errorCategory: "unknown", entry: null };
+  if (entry) return Object.freeze({ errorCode: entry.code, errorCategory: entry.category, entry });
+  return Object.freeze({ errorCode: code, errorCategory: "unknown", entry: null });
 }
 
 /**
@@ -93,13 +107,13 @@ export function classifyJob(
     consistency = inferConsistency(job, options, code.entry, scripts);
     source = "inferred";
   }
-  return {
+  const classified: ClassifiedJob = {
     jobId: job.jobId,
     vm: job.vm,
     vault: job.vault,
     os: job.os,
     status: job.status,
-    start: new Date(job.startMs).toISOString(),
+    start: isoOfMs(job.startMs),
     consistency,
     consistencySource: source,
     expectedConsistency: expected,
@@ -111,14 +125,15 @@ export function classifyJob(
     errorCategory: umbrellaCategory(code, evidence.errorDetail),
     vmId: job.vmId?.toLowerCase() ?? null,
     vaultId: job.vaultId?.toLowerCase() ?? null,
-    ...(consistency === "crash" && evidence.powerState ? { powerState: evidence.powerState } : {}),
-    ...(evidence.errorDetail ? { errorDetail: evidence.errorDetail } : {}),
   };
+  if (consistency === "crash" && evidence.powerState) classified.powerState = evidence.powerState;
+  if (evidence.errorDetail) classified.errorDetail = evidence.errorDetail;
+  return classified;
 }
 
 /** An umbrella code takes the category its inner error names (a VSS writer failure is `vss`). */
-function umbrellaCategory(code: CodeClass, detail: string | undefined): ErrorCategory | null {
-  if (!isUmbrellaCode(code.errorCode)) return code.errorCategory;
+function umbrellaCategory(code: Readonly<CodeClass>, detail: string | undefined): ErrorCategory | null {
+  if (code.errorCode === null || !isUmbrellaCode(code.errorCode)) return code.errorCategory;
   return categoryOfDetail(detail) ?? code.errorCategory;
 }
 
@@ -133,41 +148,61 @@ export interface ClassifySummary {
   topCodes: { code: string; category: ErrorCategory; jobs: number; vms: number }[];
 }
 
-/** Counts per status, consistency, error category and code. */
-export function summarise(
-  jobs: readonly ClassifiedJob[],
-  options: { topCodes?: number } = {},
-): ClassifySummary {
-  const byStatus: Record<string, number> = {};
-  const byConsistency: Record<Consistency, number> = {
+/** Counts per status, consistency, error category and code, added one job at a time (nothing else is kept). */
+export class SummaryCounter {
+  private readonly byStatus: Record<string, number> = {};
+  private readonly byConsistency: Record<Consistency, number> = {
     application: 0,
     "file-system": 0,
     crash: 0,
     none: 0,
     unknown: 0,
   };
-  const byCategory: Record<string, number> = {};
-  const codes = new Map<string, { category: ErrorCategory; jobs: number; vms: Set<string> }>();
-  let degraded = 0;
-  for (const job of jobs) {
-    byStatus[job.status] = (byStatus[job.status] ?? 0) + 1;
-    byConsistency[job.consistency] += 1;
-    if (job.degraded) degraded += 1;
+  private readonly byCategory: Record<string, number> = {};
+  private readonly codes = new Map<string, { category: ErrorCategory; jobs: number; vms: Set<string> }>();
+  private jobs = 0;
+  private degraded = 0;
+
+  add(job: ClassifiedJob): void {
+    this.jobs += 1;
+    this.byStatus[job.status] = (this.byStatus[job.status] ?? 0) + 1;
+    this.byConsistency[job.consistency] += 1;
+    if (job.degraded) this.degraded += 1;
     if (job.errorCode !== null) {
       const category = job.errorCategory ?? "unknown";
-      byCategory[category] = (byCategory[category] ?? 0) + 1;
-      let c = codes.get(job.errorCode);
+      this.byCategory[category] = (this.byCategory[category] ?? 0) + 1;
+      let c = this.codes.get(job.errorCode);
       if (!c) {
         c = { category, jobs: 0, vms: new Set() };
-        codes.set(job.errorCode, c);
+        this.codes.set(job.errorCode, c);
       }
       c.jobs += 1;
       c.vms.add(job.vm);
     }
   }
-  const topCodes = [...codes]
-    .map(([code, c]) => ({ code, category: c.category, jobs: c.jobs, vms: c.vms.size }))
-    .sort((a, b) => b.jobs - a.jobs || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0))
-    .slice(0, options.topCodes ?? 10);
-  return { jobs: jobs.length, degraded, byStatus, byConsistency, byCategory, topCodes };
+
+  summary(options: { topCodes?: number } = {}): ClassifySummary {
+    const topCodes = [...this.codes]
+      .map(([code, c]) => ({ code, category: c.category, jobs: c.jobs, vms: c.vms.size }))
+      .sort((a, b) => b.jobs - a.jobs || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0))
+      .slice(0, options.topCodes ?? 10);
+    return {
+      jobs: this.jobs,
+      degraded: this.degraded,
+      byStatus: { ...this.byStatus },
+      byConsistency: { ...this.byConsistency },
+      byCategory: { ...this.byCategory },
+      topCodes,
+    };
+  }
+}
+
+/** Counts per status, consistency, error category and code. */
+export function summarise(
+  jobs: readonly ClassifiedJob[],
+  options: { topCodes?: number } = {},
+): ClassifySummary {
+  const counter = new SummaryCounter();
+  for (const job of jobs) counter.add(job);
+  return counter.summary(options);
 }

@@ -22,6 +22,33 @@ export function dayOfMs(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 
+const TWO_DIGITS = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, "0"));
+const THREE_DIGITS = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, "0"));
+/** The `YYYY-MM-DDT` of the last few days formatted (a large read's jobs fall on few days). */
+const isoDays = new Map<number, string>();
+/** 10000-01-01T00:00:00Z: from there on, ISO-8601 writes a six-digit year. */
+const ISO_END_MS = 253402300800000;
+
+/** `new Date(ms).toISOString()`, without a Date for each call (ISO strings of many jobs are written). */
+export function isoOfMs(ms: number): string {
+  if (!(ms >= 0 && ms < ISO_END_MS) || !Number.isInteger(ms)) return new Date(ms).toISOString();
+  const day = Math.floor(ms / DAY_MS);
+  let prefix = isoDays.get(day);
+  if (prefix === undefined) {
+    prefix = new Date(day * DAY_MS).toISOString().slice(0, 11);
+    if (isoDays.size >= 1000) isoDays.clear();
+    isoDays.set(day, prefix);
+  }
+  let rest = ms - day * DAY_MS;
+  const milli = rest % 1000;
+  rest = (rest - milli) / 1000;
+  const second = rest % 60;
+  rest = (rest - second) / 60;
+  const minute = rest % 60;
+  const hour = (rest - minute) / 60;
+  return `${prefix}${TWO_DIGITS[hour]}:${TWO_DIGITS[minute]}:${TWO_DIGITS[second]}.${THREE_DIGITS[milli]}Z`;
+}
+
 /** True for a real calendar day written `YYYY-MM-DD`. */
 export function isDate(value: string): boolean {
   if (!DATE.test(value)) return false;

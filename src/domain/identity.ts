@@ -19,8 +19,11 @@ export interface ResourceIdParts {
 
 /** An ARM resource ID in canonical form (trimmed, lower case, no trailing `/`), or null when empty. */
 export function normaliseId(id: string | null | undefined): string | null {
-  const v = (id ?? "").trim().replace(/\/+$/, "").toLowerCase();
-  return v === "" ? null : v;
+  const v = (id ?? "").trim();
+  let end = v.length;
+  while (end > 0 && v.charCodeAt(end - 1) === 47) end--;
+  if (end === 0) return null;
+  return (end === v.length ? v : v.slice(0, end)).toLowerCase();
 }
 
 /** The parts of a top-level ARM resource ID, or null when `id` is not one. */

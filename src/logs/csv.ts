@@ -29,12 +29,31 @@ const CR = 13;
 
 /** RFC 4180 CSV with the given delimiter: quoted fields may hold delimiters, doubled quotes and line breaks. */
 export function parseCsvRecords(text: string, delimiter = ","): CsvRecords {
+  const { records, lines } = parseCsvPart(text, delimiter, 1, true);
+  return { records, lines };
+}
+
+/** Records parsed from a part of a file, and where to go on from. */
+export interface CsvPart extends CsvRecords {
+  /** Characters of `text` read: the complete records (the rest starts a record the next part completes). */
+  consumed: number;
+  /** The line on which the rest starts. */
+  line: number;
+}
+
+/**
+ * Parses the complete records of `text`, whose first line is line `firstLine` of the file. Unless `final`,
+ * a record that may go on in the next part (no line end after it yet) is left unread: read it again with the
+ * next part, from `consumed`. With `final`, `text` ends the file.
+ */
+export function parseCsvPart(text: string, delimiter: string, firstLine: number, final: boolean): CsvPart {
   const sep = delimiter.charCodeAt(0);
   const records: string[][] = [];
   const lines: number[] = [];
   const n = text.length;
-  let line = 1;
-  let recordLine = 1;
+  let line = firstLine;
+  let recordLine = firstLine;
+  let recordStart = 0;
   let record: string[] = [];
   let i = 0;
   const endRecord = (): void => {
@@ -44,15 +63,20 @@ export function parseCsvRecords(text: string, delimiter = ","): CsvRecords {
     }
     record = [];
   };
+  const unfinished = (): CsvPart => ({ records, lines, consumed: recordStart, line: recordLine });
   while (i <= n) {
-    if (record.length === 0) recordLine = line;
+    if (record.length === 0) {
+      recordLine = line;
+      recordStart = i;
+    }
     if (i < n && text.charCodeAt(i) === QUOTE) {
       const opened = line;
       let field = "";
       let from = ++i;
       for (;;) {
         const q = text.indexOf('"', from);
-        if (q < 0) {
+        if (q < 0 || (q + 1 === n && !final)) {
+          if (!final) return unfinished();
           throw new CsvError(
             `line ${opened}: a quoted field opened here is never closed: the file looks truncated, or a quote is unbalanced`,
           );
@@ -82,14 +106,17 @@ export function parseCsvRecords(text: string, delimiter = ","): CsvRecords {
         if (c === sep || c === LF || c === CR) break;
         end++;
       }
+      if (end === n && !final) return unfinished();
       record.push(text.slice(i, end));
       i = end;
     }
     if (i >= n) {
+      if (!final) return unfinished();
       endRecord();
       break;
     }
     const c = text.charCodeAt(i);
+    if (c === CR && i + 1 === n && !final) return unfinished();
     i++;
     if (c === sep) continue;
     if (c === CR && text.charCodeAt(i) === LF) i++;
@@ -97,7 +124,7 @@ export function parseCsvRecords(text: string, delimiter = ","): CsvRecords {
     endRecord();
     if (i === n) break;
   }
-  return { records, lines };
+  return { records, lines, consumed: n, line };
 }
 
 /** The delimiter of the header line: `,`, `;` or tab, whichever splits it into the most fields. */
@@ -127,36 +154,48 @@ const SLASH_DATE =
 
 /** How a file writes dates, from all its date cells: the evidence of each, or a reason it cannot tell. */
 export function detectDateOrder(cells: Iterable<string>): DateOrder | null | { problem: string } {
-  let yearFirst = false;
-  let dotted = false;
-  let firstOver12: string | null = null;
-  let secondOver12: string | null = null;
-  let twelveHour = false;
-  let seen = false;
-  for (const cell of cells) {
+  const evidence = new DateOrderEvidence();
+  for (const cell of cells) evidence.add(cell);
+  return evidence.order();
+}
+
+/** What date cells seen one at a time say of the file's date style ({@link detectDateOrder}). */
+export class DateOrderEvidence {
+  private yearFirst = false;
+  private dotted = false;
+  private firstOver12: string | null = null;
+  private secondOver12: string | null = null;
+  private twelveHour = false;
+  private seen = false;
+
+  add(cell: string): void {
+    if (this.yearFirst) return; // nothing else can change the answer
     const m = SLASH_DATE.exec(cell);
-    if (!m) continue;
-    seen = true;
+    if (!m) return;
+    this.seen = true;
     if ((m[1] ?? "").length === 4) {
-      yearFirst = true;
-      continue;
+      this.yearFirst = true;
+      return;
     }
-    if (m[2] === ".") dotted = true;
-    if (Number(m[1]) > 12) firstOver12 ??= cell;
-    if (Number(m[3]) > 12) secondOver12 ??= cell;
-    if (m[9] !== undefined) twelveHour = true;
+    if (m[2] === ".") this.dotted = true;
+    if (Number(m[1]) > 12) this.firstOver12 ??= cell;
+    if (Number(m[3]) > 12) this.secondOver12 ??= cell;
+    if (m[9] !== undefined) this.twelveHour = true;
   }
-  if (!seen) return null;
-  if (yearFirst) return "ymd";
-  if (firstOver12 !== null && secondOver12 !== null) {
-    return {
-      problem: `the dates mix day-first ("${firstOver12}") and month-first ("${secondOver12}") styles`,
-    };
+
+  order(): DateOrder | null | { problem: string } {
+    if (!this.seen) return null;
+    if (this.yearFirst) return "ymd";
+    if (this.firstOver12 !== null && this.secondOver12 !== null) {
+      return {
+        problem: `the dates mix day-first ("${this.firstOver12}") and month-first ("${this.secondOver12}") styles`,
+      };
+    }
+    if (this.dotted || this.firstOver12 !== null) return "dmy";
+    if (this.secondOver12 !== null) return "mdy";
+    // No day above 12: the clock tells. The en-US portal writes AM/PM, en-GB a 24-hour clock.
+    return this.twelveHour ? "mdy" : "dmy";
   }
-  if (dotted || firstOver12 !== null) return "dmy";
-  if (secondOver12 !== null) return "mdy";
-  // No day above 12: the clock tells. The en-US portal writes AM/PM, en-GB a 24-hour clock.
-  return twelveHour ? "mdy" : "dmy";
 }
 
 /** A date cell in the file's style as epoch milliseconds (UTC), or null when it is not one. */

@@ -1,11 +1,13 @@
 /**
  * Reads an export FILE without holding all of it in memory when it is a Log Analytics REST response:
  * the file is read in chunks, each table's rows are parsed a batch at a time and handed to the job reader,
- * and only the small rest of the document (names, columns) is kept. Any other format (az JSON, CSV) is
- * read whole by readExport. Errors are the same InputErrors readExport raises.
+ * and only the small rest of the document (names, columns) is kept. A portal CSV is read twice, part by part
+ * (csv-read.ts). The az JSON array is read whole by readExport. Errors are the same InputErrors readExport raises.
  */
 import { open } from "node:fs/promises";
 import { StringDecoder } from "node:string_decoder";
+import { describeDialect } from "./csv.js";
+import { CsvFeed, CsvScan } from "./csv-read.js";
 import { missingJobColumns } from "./normalise-fields.js";
 import { createJobReader } from "./normalise.js";
 import { InputError, jsonProblem, missingMessage, readExport, type ExportRead } from "./formats.js";
@@ -68,6 +70,11 @@ export async function readExportFile(path: string, options: ReadFileOptions = {}
       .toString("utf8")
       .replace(/^\ufeff/, "");
     if (!/^\s*\{\s*"tables"\s*:/.test(head)) {
+      let lead = 0;
+      while (lead < head.length && head.charCodeAt(lead) <= 32) lead++;
+      const c = head.charCodeAt(lead);
+      if (lead < head.length && c !== 123 && c !== 91)
+        return await streamCsv(handle, options.chunkBytes ?? CHUNK_BYTES);
       return readExport(await handle.readFile({ encoding: "utf8" }));
     }
     try {
@@ -81,11 +88,41 @@ export async function readExportFile(path: string, options: ReadFileOptions = {}
   }
 }
 
-async function streamRest(
-  handle: Awaited<ReturnType<typeof open>>,
+type FileHandle = Awaited<ReturnType<typeof open>>;
+
+/** Hands the file's text to `visit` part by part (`final` with the last part, which may be empty). */
+async function eachPart(
+  handle: FileHandle,
   chunkBytes: number,
-  batchChars: number,
-): Promise<ExportRead> {
+  visit: (text: string, final: boolean) => void,
+): Promise<void> {
+  const decoder = new StringDecoder("utf8");
+  const buffer = Buffer.alloc(Math.max(16, chunkBytes));
+  let position = 0;
+  for (;;) {
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
+    position += bytesRead;
+    if (bytesRead === 0) {
+      visit(decoder.end(), true);
+      return;
+    }
+    visit(decoder.write(buffer.subarray(0, bytesRead)), false);
+  }
+}
+
+/** The portal's CSV, read twice from the file (csv-read.ts): nothing is read unless the whole file can be. */
+async function streamCsv(handle: FileHandle, chunkBytes: number): Promise<ExportRead> {
+  const scan = new CsvScan();
+  await eachPart(handle, chunkBytes, (text, final) => scan.push(text, final));
+  const plan = scan.plan();
+  const reader = createJobReader();
+  const feed = new CsvFeed(plan, reader);
+  await eachPart(handle, chunkBytes, (text, final) => feed.push(text, final));
+  const dialect = describeDialect(plan);
+  return { ...reader.finish(), format: "csv", ...(dialect ? { dialect } : {}) };
+}
+
+async function streamRest(handle: FileHandle, chunkBytes: number, batchChars: number): Promise<ExportRead> {
   const reader = createJobReader();
   const decoder = new StringDecoder("utf8");
   const buffer = Buffer.alloc(Math.max(16, chunkBytes));

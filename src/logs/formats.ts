@@ -7,40 +7,20 @@
  * A file that is none of these, empty, truncated or missing the job columns raises InputError.
  */
 import type { ReadResult } from "../domain/model.js";
-import {
-  CsvError,
-  describeDialect,
-  detectDateOrder,
-  detectDelimiter,
-  msFromLocalDate,
-  parseCsvRecords,
-  type CsvDialect,
-  type CsvRecords,
-  type DateOrder,
-} from "./csv.js";
+import { describeDialect } from "./csv.js";
+import { readCsv } from "./csv-read.js";
+import { FORMATS_HINT, InputError, missingMessage } from "./input-error.js";
 import { missingJobColumns } from "./normalise-fields.js";
-import { cellDateMs } from "./normalise-values.js";
 import { createJobReader, type JobReader } from "./normalise.js";
 
-export type ExportFormat = "rest" | "az-json" | "csv";
+export { InputError, missingMessage };
 
-/** A file backup-pulse cannot read; the message says what is wrong and what would work. */
-export class InputError extends Error {
-  override name = "InputError";
-}
+export type ExportFormat = "rest" | "az-json" | "csv";
 
 export interface ExportRead extends ReadResult {
   format: ExportFormat;
   /** How a CSV writes dates and separates fields, when not the en-US portal's default. */
   dialect?: string;
-}
-
-const FORMATS_HINT =
-  "expected a Log Analytics REST response (tables/columns/rows), the JSON array that " +
-  "`az monitor log-analytics query` prints, or the portal's CSV export";
-
-export function missingMessage(missing: string[], what: string): string {
-  return `${what} lacks the job columns ${missing.join("; ")} (${FORMATS_HINT})`;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -118,78 +98,6 @@ export function readParsedExport(value: unknown): ExportRead {
     throw new InputError(`The JSON is not a query result (${FORMATS_HINT})`);
   }
   return { ...reader.finish(), format };
-}
-
-const EXPORT_HINT =
-  "export it again from the portal with the language and regional format set to English (United States), " +
-  "or run the query with `az monitor log-analytics query -o json` (see docs/classify.md)";
-
-/** Columns the portal writes dates in: ` [UTC]` after the name, or a known time column. */
-const DATE_COLUMN = /\[UTC\]$|^(TimeGenerated|JobStartDateTime|StartTime|EndTime|.*DateTime)$/i;
-
-/** Rewrites the file's locale-style dates as ISO-8601 UTC, after finding its style; returns the style. */
-function normaliseDates(header: readonly string[], rows: (string | number)[][]): DateOrder | null {
-  const dateColumns = header.flatMap((h, i) => (DATE_COLUMN.test(h.trim()) ? [i] : []));
-  const cells = function* (): Generator<string> {
-    for (const row of rows) for (const c of dateColumns) yield String(row[c] ?? "").trim();
-  };
-  const order = detectDateOrder(cells());
-  if (order !== null && typeof order === "object")
-    throw new InputError(`The CSV's ${order.problem}: ${EXPORT_HINT}`);
-  if (order !== null) {
-    for (const row of rows) {
-      for (const c of dateColumns) {
-        const ms = msFromLocalDate(String(row[c] ?? "").trim(), order);
-        if (ms !== null) row[c] = ms;
-      }
-    }
-  }
-  const start = header.findIndex((h) => /^JobStartDateTime\b/i.test(h.trim()));
-  const sample = start < 0 ? undefined : rows.find((r) => String(r[start] ?? "").trim() !== "")?.[start];
-  if (typeof sample === "string" && cellDateMs(sample) === null) {
-    throw new InputError(
-      `The CSV writes its dates as "${sample.trim().slice(0, 40)}", a style backup-pulse does not read: ${EXPORT_HINT}`,
-    );
-  }
-  return order;
-}
-
-function readCsv(text: string, reader: JobReader): CsvDialect {
-  const newline = text.search(/[\r\n]/);
-  const delimiter = detectDelimiter(newline < 0 ? text : text.slice(0, newline));
-  let parsed: CsvRecords;
-  try {
-    parsed = parseCsvRecords(text, delimiter);
-  } catch (error) {
-    if (error instanceof CsvError) throw new InputError(`The CSV, ${error.message}`);
-    throw error;
-  }
-  const { records, lines } = parsed;
-  const header = records[0];
-  if (!header) throw new InputError("The file is empty");
-  const columns = header.map((h) => h.trim());
-  const missing = missingJobColumns(columns);
-  if (missing.length > 0) {
-    throw new InputError(
-      columns.length < 2 && records.length < 2
-        ? `The file is not a query result (${FORMATS_HINT})`
-        : missingMessage(missing, "The CSV"),
-    );
-  }
-  for (let r = 1; r < records.length; r++) {
-    const fields = records[r]?.length ?? 0;
-    if (fields !== columns.length) {
-      throw new InputError(
-        `The CSV's line ${lines[r] ?? "?"} has ${fields} fields where the header has ${columns.length}: ` +
-          `a quote is unbalanced or a field holds an unquoted '${delimiter === "\t" ? "tab" : delimiter}'. ` +
-          "Nothing was read, so that no value lands in the wrong column; export the file again",
-      );
-    }
-  }
-  const rows: (string | number)[][] = records.slice(1);
-  const dateOrder = normaliseDates(columns, rows);
-  reader.addTable(columns, rows);
-  return { delimiter, dateOrder };
 }
 
 export function jsonProblem(error: unknown, text: string): InputError {

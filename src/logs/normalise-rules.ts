@@ -2,10 +2,10 @@
  * The reading rules every row shape shares: a job's status and OS in any spelling, which jobs are left out
  * (and why), and how a job is built from its row. Nothing here throws on bad data.
  */
-import { normaliseId, vmIdOf } from "../domain/identity.js";
 import type { BackupJob, ExclusionReason, JobStatus, OsType } from "../domain/model.js";
 import { first, firstCell, type Plan } from "./normalise-fields.js";
 import { containerFromInstanceId, getJobsIsVm } from "./normalise-get-jobs.js";
+import type { SharedTexts } from "./normalise-intern.js";
 import { cellDateMs, cellNumber, cellText } from "./normalise-values.js";
 
 type RowStatus = JobStatus | "in-progress";
@@ -131,6 +131,7 @@ export function toJob(
   row: readonly unknown[],
   head: RowHead,
   workspaceId: string | null,
+  shared: SharedTexts,
 ): BackupJob {
   const container = first(row, plan.container) || containerFromInstanceId(first(row, plan.instanceId));
   const itemId = first(row, plan.itemId);
@@ -142,19 +143,20 @@ export function toJob(
   const vaultId = first(row, plan.vaultId);
   const vault = first(row, plan.vault) || (vaultId !== "" ? lastSegment(vaultId, "/") : "") || "unknown";
   const code = first(row, plan.code);
+  const place = shared.place(itemId, { vm, vault, vaultId, container, datasourceId: first(row, plan.vmId) });
   return {
     jobId: head.jobId,
-    vm,
-    vault,
-    vaultId: normaliseId(vaultId),
-    vmId: vmIdOf(first(row, plan.vmId), container, vaultId),
-    container: container === "" ? null : container,
-    itemId: itemId === "" ? null : itemId,
+    vm: place.vm,
+    vault: place.vault,
+    vaultId: place.vaultId,
+    vmId: place.vmId,
+    container: place.container,
+    itemId: place.itemId,
     os: readOs(first(row, plan.os)),
     status: head.status === "in-progress" ? "Completed" : head.status,
     startMs: head.startMs,
     durationSec: cellNumber(firstCell(row, plan.duration)),
-    code: code === "" || code === "Success" || code.toLowerCase() === "success" ? null : code,
+    code: code === "" || code === "Success" || code.toLowerCase() === "success" ? null : shared.text(code),
     timeGeneratedMs: head.timeGeneratedMs,
     workspaceId,
   };

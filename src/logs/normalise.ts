@@ -7,6 +7,7 @@
 import { vmIdOf } from "../domain/identity.js";
 import type { BackupJob, ExclusionReason, ReadResult, RejectedRow } from "../domain/model.js";
 import { first, missingFields, planFor, type Plan } from "./normalise-fields.js";
+import { SharedTexts } from "./normalise-intern.js";
 import { isLegacyTable, isV1Row, LegacyNames } from "./normalise-legacy.js";
 import { exclusionOf, readRowHead, toJob, type RowHead } from "./normalise-rules.js";
 
@@ -36,6 +37,7 @@ export interface JobReader {
 export function createJobReader(options: { firstRowNumber?: number } = {}): JobReader {
   const winners = new Map<string, Winner>();
   const legacyNames = new LegacyNames();
+  const shared = new SharedTexts();
   const rejected: RejectedRow[] = [];
   const excluded: Partial<Record<ExclusionReason, number>> = {};
   let rowNumber = (options.firstRowNumber ?? 1) - 1;
@@ -66,7 +68,7 @@ export function createJobReader(options: { firstRowNumber?: number } = {}): JobR
       winners.set(key, { timeGeneratedMs: head.timeGeneratedMs, excluded: reason });
       return;
     }
-    const job = toJob(plan, row, head, workspaceId);
+    const job = toJob(plan, row, head, workspaceId, shared);
     winners.set(key, job);
     if (legacy) legacyNames.defer(plan, row, job, key);
   }

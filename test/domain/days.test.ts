@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   canonicalTimeZone,
@@ -5,6 +6,7 @@ import {
   dayOfIso,
   dayWindow,
   HOUR_MS,
+  isoOfMs,
   yesterdayIn,
 } from "../../src/domain/days.js";
 
@@ -101,5 +103,25 @@ describe("yesterdayIn and canonicalTimeZone", () => {
     expect(canonicalTimeZone("Asia/Tokyo")).toBe(TOKYO);
     expect(canonicalTimeZone("Mars/Olympus_Mons")).toBeNull();
     expect(canonicalTimeZone("")).toBeNull();
+  });
+});
+
+describe("isoOfMs", () => {
+  it("writes every instant as Date's toISOString does", () => {
+    const dates = fc.oneof(
+      fc.integer({ min: -8.64e15, max: 8.64e15 }),
+      fc.integer({ min: Date.UTC(2020, 0, 1), max: Date.UTC(2030, 0, 1) }),
+      fc.double({ min: -1e14, max: 1e14, noNaN: true }),
+    );
+    fc.assert(
+      fc.property(dates, (ms) => {
+        expect(isoOfMs(ms)).toBe(new Date(ms).toISOString());
+      }),
+      { numRuns: 2000 },
+    );
+    for (const ms of [0, 253402300799999, 253402300800000, -1, Date.UTC(2024, 1, 29, 23, 59, 59, 999)]) {
+      expect(isoOfMs(ms)).toBe(new Date(ms).toISOString());
+    }
+    expect(() => isoOfMs(Number.NaN)).toThrow(RangeError);
   });
 });

@@ -4,11 +4,14 @@
  * with a message saying what was seen and how to export; an unbalanced quote stops with its line, never
  * shifting values into other columns.
  */
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { detectDateOrder, msFromLocalDate, parseCsvRecords } from "../../src/logs/csv.js";
-import { readExport } from "../../src/logs/formats.js";
+import { readExportFile } from "../../src/logs/formats-stream.js";
+import { InputError, readExport } from "../../src/logs/formats.js";
 import { inputProblem as problem } from "./input-problem.js";
 
 const dir = join(import.meta.dirname, "..", "fixtures", "exports");
@@ -154,5 +157,88 @@ describe("quotes and fields that do not balance", () => {
       ["z", "2"],
     ]);
     expect(at).toEqual([1, 2, 4]);
+  });
+});
+
+describe("a CSV file is read part by part, with the same result as its whole text", () => {
+  const tmp = mkdtempSync(join(tmpdir(), "pulse-csv-"));
+  let n = 0;
+  const write = (text: string): string => {
+    const path = join(tmp, `f${n++}.csv`);
+    writeFileSync(path, text);
+    return path;
+  };
+  /** The read, or the message of the InputError that stopped it. */
+  const outcome = async (read: () => unknown): Promise<unknown> => {
+    try {
+      return await read();
+    } catch (error) {
+      if (error instanceof InputError) return `InputError: ${error.message}`;
+      throw error;
+    }
+  };
+  const lines = US_CSV.split("\n");
+  const broken = (from: string, to: string): string => lines.map((l) => l.replace(from, to)).join("\n");
+  const files: [string, string][] = [
+    ["en-US", US_CSV],
+    ["en-GB", EN_GB],
+    ["ja-JP, tabs", withDelimiter(JA_JP, "\t")],
+    ["dotted, ';'", withDelimiter(DOTTED, ";")],
+    ["mixed date orders", US_CSV.replace('"11/24/2026, 1:30:00.000 AM"', '"24/11/2026, 1:30:00.000 AM"')],
+    ["an unread date style", restyled(US_CSV, (p) => `${p.y}年${p.m}月${p.d}日 ${p.h}:${p.mi}`)],
+    ["a quote left open", broken('1:30:00.000 AM",', "1:30:00.000 AM,")],
+    ["a field too many", broken(",Completed,Success,", ",Completed,Success,extra,")],
+    [
+      "a quote never closed",
+      'JobUniqueId,JobStartDateTime,JobStatus\r\nj1,"2026-11-24T01:00:00Z,Completed\r\n',
+    ],
+    ["the header only", "JobUniqueId,JobStartDateTime,JobStatus\r\n"],
+    ["no job columns", "a,b\r\n1,2\r\n"],
+    ["one word", "  \n hello"],
+  ];
+  for (const [name, text] of files) {
+    it(`${name}: the same jobs, rejected rows and dialect, or the same message`, async () => {
+      const expected = await outcome(() => readExport(text));
+      const path = write(text);
+      for (const chunkBytes of [16, 33, 97, 4096, 1 << 20]) {
+        expect(await outcome(() => readExportFile(path, { chunkBytes }))).toEqual(expected);
+      }
+    });
+  }
+
+  it("any text made of fields, quotes, delimiters and line ends reads alike", async () => {
+    const cell = fc.oneof(
+      fc.constantFrom(
+        "j1",
+        "j2",
+        "Completed",
+        "Failed",
+        "11/24/2026, 1:30:00.000 AM",
+        "24/11/2026 01:30",
+        "",
+      ),
+      fc.string({ unit: fc.constantFrom("a", '"', ",", ";", "\t", "\r", "\n", " ", "\ufeff", "é") }),
+    );
+    const quoted = cell.map((c) => `"${c.replace(/"/g, '""')}"`);
+    const record = fc.array(fc.oneof(cell, quoted), { minLength: 1, maxLength: 5 });
+    const file = fc
+      .tuple(
+        fc.constantFrom("", "\ufeff", "  \r\n"),
+        fc.constantFrom(
+          "JobUniqueId,JobStartDateTime,JobStatus",
+          "JobUniqueId;JobStartDateTime [UTC];JobStatus",
+        ),
+        fc.array(record, { maxLength: 6 }),
+        fc.constantFrom(",", ";"),
+        fc.constantFrom("\n", "\r\n", "\r"),
+      )
+      .map(([lead, header, rows, d, eol]) => lead + [header, ...rows.map((r) => r.join(d))].join(eol));
+    await fc.assert(
+      fc.asyncProperty(file, fc.integer({ min: 16, max: 64 }), async (text, chunkBytes) => {
+        const expected = await outcome(() => readExport(text));
+        expect(await outcome(() => readExportFile(write(text), { chunkBytes }))).toEqual(expected);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
