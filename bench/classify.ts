@@ -8,6 +8,8 @@ import { readFileSync } from "node:fs";
 export interface StepResult {
   step: "parse" | "classify";
   ms: number;
+  /** CPU time (user + system) of the whole process: less swayed than `ms` by other work on the machine. */
+  cpuMs: number;
   readMs: number;
   rows: number;
   jobs: number;
@@ -51,6 +53,7 @@ const ms = performance.now() - started;
 const result: StepResult = {
   step,
   ms: Math.round(ms),
+  cpuMs: Math.round((process.resourceUsage().userCPUTime + process.resourceUsage().systemCPUTime) / 1000),
   readMs: Math.round(readMs),
   rows,
   jobs,

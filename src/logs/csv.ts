@@ -12,7 +12,7 @@
  * unbalanced quote never shifts fields into the wrong columns.
  */
 
-import { clockHour } from "./normalise-values.js";
+import { clockHour, daysInMonth } from "./normalise-values.js";
 
 /** Thrown for a file that cannot be read; formats.ts turns it into its InputError. */
 export class CsvError extends Error {}
@@ -31,6 +31,11 @@ const CR = 13;
 export function parseCsvRecords(text: string, delimiter = ","): CsvRecords {
   const { records, lines } = parseCsvPart(text, delimiter, 1, true);
   return { records, lines };
+}
+
+function indexOrEnd(text: string, search: string, from: number): number {
+  const found = text.indexOf(search, from);
+  return found < 0 ? text.length : found;
 }
 
 /** Records parsed from a part of a file, and where to go on from. */
@@ -56,6 +61,9 @@ export function parseCsvPart(text: string, delimiter: string, firstLine: number,
   let recordStart = 0;
   let record: string[] = [];
   let i = 0;
+  let nextSep = -1;
+  let nextLf = -1;
+  let nextCr = -1;
   const endRecord = (): void => {
     if (!(record.length === 1 && record[0] === "")) {
       records.push(record);
@@ -100,12 +108,11 @@ export function parseCsvPart(text: string, delimiter: string, firstLine: number,
       }
       record.push(field);
     } else {
-      let end = i;
-      while (end < n) {
-        const c = text.charCodeAt(end);
-        if (c === sep || c === LF || c === CR) break;
-        end++;
-      }
+      // The next delimiter and line ends are found natively, each search reused until passed.
+      if (nextSep < i) nextSep = indexOrEnd(text, delimiter, i);
+      if (nextLf < i) nextLf = indexOrEnd(text, "\n", i);
+      if (nextCr < i) nextCr = indexOrEnd(text, "\r", i);
+      const end = Math.min(nextSep, nextLf, nextCr);
       if (end === n && !final) return unfinished();
       record.push(text.slice(i, end));
       i = end;
@@ -149,8 +156,123 @@ export interface CsvDialect {
   dateOrder: DateOrder | null;
 }
 
-const SLASH_DATE =
-  /^(\d{1,4})([/.])(\d{1,2})\2(\d{1,4}),?\s+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,7}))?)?\s*([AaPp][Mm])?$/;
+/** A date written with slashes or dots, as {@link readSlashDate} reads it. */
+interface SlashDate {
+  /** The three numbers of the date, in the order written; `aDigits` digits for the first. */
+  a: number;
+  aDigits: number;
+  dotted: boolean;
+  b: number;
+  c: number;
+  hour: number;
+  minute: number;
+  second: number;
+  ms: number;
+  marker: "am" | "pm" | undefined;
+}
+
+/** JavaScript's `\s`. */
+function isSpace(c: number): boolean {
+  return (
+    c === 32 ||
+    (c >= 9 && c <= 13) ||
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
+}
+
+const slash: SlashDate = {
+  a: 0,
+  aDigits: 0,
+  dotted: false,
+  b: 0,
+  c: 0,
+  hour: 0,
+  minute: 0,
+  second: 0,
+  ms: 0,
+  marker: undefined,
+};
+let cursor = 0;
+
+/** The number of the digits from `cursor` on (at most `max` of them count); `cursor` moves past them. -1: none. */
+function digitsAt(s: string, max: number): number {
+  const start = cursor;
+  let v = 0;
+  for (;;) {
+    const d = s.charCodeAt(cursor) - 48;
+    if (!(d >= 0 && d <= 9)) break;
+    if (cursor - start < max) v = v * 10 + d;
+    cursor++;
+  }
+  return cursor === start ? -1 : v;
+}
+
+/**
+ * `^(\d{1,4})([/.])(\d{1,2})\2(\d{1,4}),?\s+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,7}))?)?\s*([AaPp][Mm])?$`, read
+ * without a regular expression (every date cell of a large file is read twice). The result is reused by the
+ * next call; null when `s` is not such a date.
+ */
+function readSlashDate(s: string): Readonly<SlashDate> | null {
+  const n = s.length;
+  cursor = 0;
+  slash.a = digitsAt(s, 4);
+  slash.aDigits = cursor;
+  if (slash.a < 0 || cursor > 4) return null;
+  const sep = s.charCodeAt(cursor);
+  if (sep !== 47 && sep !== 46) return null;
+  slash.dotted = sep === 46;
+  cursor++;
+  let start = cursor;
+  slash.b = digitsAt(s, 2);
+  if (slash.b < 0 || cursor - start > 2 || s.charCodeAt(cursor) !== sep) return null;
+  cursor++;
+  start = cursor;
+  slash.c = digitsAt(s, 4);
+  if (slash.c < 0 || cursor - start > 4) return null;
+  if (s.charCodeAt(cursor) === 44) cursor++;
+  start = cursor;
+  while (cursor < n && isSpace(s.charCodeAt(cursor))) cursor++;
+  if (cursor === start) return null;
+  start = cursor;
+  slash.hour = digitsAt(s, 2);
+  if (slash.hour < 0 || cursor - start > 2 || s.charCodeAt(cursor) !== 58) return null;
+  cursor++;
+  start = cursor;
+  slash.minute = digitsAt(s, 2);
+  if (cursor - start !== 2) return null;
+  slash.second = 0;
+  slash.ms = 0;
+  if (s.charCodeAt(cursor) === 58) {
+    cursor++;
+    start = cursor;
+    slash.second = digitsAt(s, 2);
+    if (cursor - start !== 2) return null;
+    if (s.charCodeAt(cursor) === 46) {
+      cursor++;
+      start = cursor;
+      const fraction = digitsAt(s, 3);
+      const count = cursor - start;
+      if (count === 0 || count > 7) return null;
+      slash.ms = count === 1 ? fraction * 100 : count === 2 ? fraction * 10 : fraction;
+    }
+  }
+  while (cursor < n && isSpace(s.charCodeAt(cursor))) cursor++;
+  slash.marker = undefined;
+  if (cursor < n) {
+    const p = s.charCodeAt(cursor) | 32;
+    if ((p !== 97 && p !== 112) || (s.charCodeAt(cursor + 1) | 32) !== 109 || cursor + 2 !== n) return null;
+    slash.marker = p === 97 ? "am" : "pm";
+  }
+  return slash;
+}
 
 /** How a file writes dates, from all its date cells: the evidence of each, or a reason it cannot tell. */
 export function detectDateOrder(cells: Iterable<string>): DateOrder | null | { problem: string } {
@@ -170,17 +292,17 @@ export class DateOrderEvidence {
 
   add(cell: string): void {
     if (this.yearFirst) return; // nothing else can change the answer
-    const m = SLASH_DATE.exec(cell);
+    const m = readSlashDate(cell);
     if (!m) return;
     this.seen = true;
-    if ((m[1] ?? "").length === 4) {
+    if (m.aDigits === 4) {
       this.yearFirst = true;
       return;
     }
-    if (m[2] === ".") this.dotted = true;
-    if (Number(m[1]) > 12) this.firstOver12 ??= cell;
-    if (Number(m[3]) > 12) this.secondOver12 ??= cell;
-    if (m[9] !== undefined) this.twelveHour = true;
+    if (m.dotted) this.dotted = true;
+    if (m.a > 12) this.firstOver12 ??= cell;
+    if (m.b > 12) this.secondOver12 ??= cell;
+    if (m.marker !== undefined) this.twelveHour = true;
   }
 
   order(): DateOrder | null | { problem: string } {
@@ -200,21 +322,15 @@ export class DateOrderEvidence {
 
 /** A date cell in the file's style as epoch milliseconds (UTC), or null when it is not one. */
 export function msFromLocalDate(cell: string, order: DateOrder): number | null {
-  const m = SLASH_DATE.exec(cell);
+  const m = readSlashDate(cell);
   if (!m) return null;
-  const a = Number(m[1]);
-  const b = Number(m[3]);
-  const c = Number(m[4]);
-  const [y, mo, d] = order === "ymd" ? [a, b, c] : order === "mdy" ? [c, a, b] : [c, b, a];
-  const h = clockHour(Number(m[5]), m[9]);
-  if (h === null) return null;
-  const ms = Number((m[8] ?? "").slice(0, 3).padEnd(3, "0"));
-  const t = Date.UTC(y, mo - 1, d, h, Number(m[6]), Number(m[7] ?? "0"), ms);
-  const back = new Date(t);
-  if (y < 1000 || back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d)
-    return null;
-  if (h > 23 || Number(m[6]) > 59 || Number(m[7] ?? "0") > 59) return null;
-  return t;
+  const y = order === "ymd" ? m.a : m.c;
+  const mo = order === "ymd" ? m.b : order === "mdy" ? m.a : m.b;
+  const d = order === "ymd" ? m.c : order === "mdy" ? m.b : m.a;
+  const h = clockHour(m.hour, m.marker);
+  if (h === null || y < 1000 || mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo)) return null;
+  if (h > 23 || m.minute > 59 || m.second > 59) return null;
+  return Date.UTC(y, mo - 1, d, h, m.minute, m.second, m.ms);
 }
 
 /** "day/month/year dates, ';'-separated": what was read, for the summary ("" for the en-US default). */

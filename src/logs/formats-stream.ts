@@ -5,6 +5,7 @@
  * (csv-read.ts). The az JSON array is read whole by readExport. Errors are the same InputErrors readExport raises.
  */
 import { open } from "node:fs/promises";
+import { isAscii } from "node:buffer";
 import { StringDecoder } from "node:string_decoder";
 import { describeDialect } from "./csv.js";
 import { CsvFeed, CsvScan } from "./csv-read.js";
@@ -12,9 +13,10 @@ import { missingJobColumns } from "./normalise-fields.js";
 import { createJobReader } from "./normalise.js";
 import { InputError, jsonProblem, missingMessage, readExport, type ExportRead } from "./formats.js";
 
-const CHUNK_BYTES = 8 << 20;
+/** Small parts keep what is parsed from them short-lived, so it is collected young (and cheaply). */
+const CHUNK_BYTES = 1 << 20;
 /** Rows are parsed in batches of about this many characters. */
-const BATCH_CHARS = 4 << 20;
+const BATCH_CHARS = 512 << 10;
 
 const QUOTE = 34;
 const BACKSLASH = 92;
@@ -54,9 +56,9 @@ class NotStreamable extends Error {}
  * as `readExport` on the file's text.
  */
 export interface ReadFileOptions {
-  /** Bytes read at a time (default 8 MiB). */
+  /** Bytes read at a time (default 1 MiB). */
   chunkBytes?: number;
-  /** Rows are parsed in batches of about this many characters (default 4 Mi). */
+  /** Rows are parsed in batches of about this many characters (default 512 Ki). */
   batchChars?: number;
 }
 
@@ -90,13 +92,33 @@ export async function readExportFile(path: string, options: ReadFileOptions = {}
 
 type FileHandle = Awaited<ReturnType<typeof open>>;
 
+/**
+ * UTF-8 text of a file read in parts. Most exports are ASCII: such a part is copied as it is, without the
+ * decoder's work, until a part holds another character; from then on every part goes through the decoder
+ * (which keeps a character split between two parts whole).
+ */
+class PartDecoder {
+  private readonly decoder = new StringDecoder("utf8");
+  private ascii = true;
+
+  write(bytes: Buffer): string {
+    if (this.ascii && isAscii(bytes)) return bytes.toString("latin1");
+    this.ascii = false;
+    return this.decoder.write(bytes);
+  }
+
+  end(): string {
+    return this.ascii ? "" : this.decoder.end();
+  }
+}
+
 /** Hands the file's text to `visit` part by part (`final` with the last part, which may be empty). */
 async function eachPart(
   handle: FileHandle,
   chunkBytes: number,
   visit: (text: string, final: boolean) => void,
 ): Promise<void> {
-  const decoder = new StringDecoder("utf8");
+  const decoder = new PartDecoder();
   const buffer = Buffer.alloc(Math.max(16, chunkBytes));
   let position = 0;
   for (;;) {
@@ -124,7 +146,7 @@ async function streamCsv(handle: FileHandle, chunkBytes: number): Promise<Export
 
 async function streamRest(handle: FileHandle, chunkBytes: number, batchChars: number): Promise<ExportRead> {
   const reader = createJobReader();
-  const decoder = new StringDecoder("utf8");
+  const decoder = new PartDecoder();
   const buffer = Buffer.alloc(Math.max(16, chunkBytes));
   let position = 0;
 

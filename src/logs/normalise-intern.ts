@@ -8,6 +8,16 @@ import { normaliseId, vmIdOf } from "../domain/identity.js";
 
 const LIMIT = 200_000;
 
+/**
+ * `text` as a string of its own. A part of a larger text (a CSV field cut from the file's text) may share
+ * that text's memory; a string kept past the part's reading must not keep the whole part alive.
+ */
+export function ownText(text: string): string {
+  // V8 copies strings under 13 characters; a longer one is joined to a character and cut off it again,
+  // which makes a flat copy of it.
+  return text.length < 13 ? text : (" " + text).slice(1);
+}
+
 /** Where a job ran, as read from its row (`raw`) and as kept on the job (`kept`). */
 export interface Place {
   vm: string;
@@ -59,7 +69,14 @@ export class SharedTexts {
     };
     if (itemId !== "") {
       if (this.places.size >= LIMIT) this.places.clear();
-      this.places.set(kept.itemId ?? itemId, { raw, kept });
+      const own: Place = {
+        vm: kept.vm,
+        vault: kept.vault,
+        vaultId: this.text(raw.vaultId),
+        container: kept.container ?? "",
+        datasourceId: this.text(raw.datasourceId),
+      };
+      this.places.set(kept.itemId ?? itemId, { raw: own, kept });
     }
     return kept;
   }
@@ -70,8 +87,9 @@ export class SharedTexts {
     const hit = this.texts.get(text);
     if (hit !== undefined) return hit;
     if (this.texts.size >= LIMIT) this.texts.clear();
-    this.texts.set(text, text);
-    return text;
+    const own = ownText(text);
+    this.texts.set(own, own);
+    return own;
   }
 
   /** {@link normaliseId}, computed once per distinct text. */
@@ -82,7 +100,7 @@ export class SharedTexts {
     const id = normaliseId(raw);
     const kept = id === null ? null : this.text(id);
     if (this.ids.size >= LIMIT) this.ids.clear();
-    this.ids.set(raw, kept);
+    this.ids.set(this.text(raw), kept);
     return kept;
   }
 
@@ -91,12 +109,12 @@ export class SharedTexts {
     let byContainer = this.vmIds.get(datasourceId);
     if (byContainer === undefined) {
       byContainer = new Map();
-      this.vmIds.set(datasourceId, byContainer);
+      this.vmIds.set(this.text(datasourceId), byContainer);
     }
     let byVault = byContainer.get(container);
     if (byVault === undefined) {
       byVault = new Map();
-      byContainer.set(container, byVault);
+      byContainer.set(this.text(container), byVault);
     }
     const hit = byVault.get(vaultId);
     if (hit !== undefined) return hit;
@@ -107,7 +125,7 @@ export class SharedTexts {
     }
     this.vmIdCount++;
     const kept = id === null ? null : this.text(id);
-    byVault.set(vaultId, kept);
+    byVault.set(this.text(vaultId), kept);
     return kept;
   }
 }

@@ -6,6 +6,7 @@
  */
 import type { BackupJob } from "../domain/model.js";
 import { cleanName, first, type Plan } from "./normalise-fields.js";
+import { ownText } from "./normalise-intern.js";
 import { lastSegment, readOs } from "./normalise-rules.js";
 
 /** True for a table of legacy AzureDiagnostics rows. */
@@ -37,11 +38,16 @@ export class LegacyNames {
     if (operationName === "backupitem") {
       const id = first(row, plan.itemId);
       const name = first(row, plan.itemName);
-      if (id !== "" && name !== "") this.itemNames.set(id.toLowerCase(), name);
+      if (id !== "" && name !== "") this.itemNames.set(ownText(id.toLowerCase()), ownText(name));
     } else if (operationName === "protectedcontainer") {
       const id = first(row, plan.containerId);
       const name = first(row, plan.container) || first(row, plan.containerFriendlyName);
-      if (id !== "") this.containers.set(id.toLowerCase(), { name, os: first(row, plan.os) });
+      if (id !== "") {
+        this.containers.set(ownText(id.toLowerCase()), {
+          name: ownText(name),
+          os: ownText(first(row, plan.os)),
+        });
+      }
     }
   }
 
@@ -50,7 +56,9 @@ export class LegacyNames {
     if (job.vm !== "unknown" && job.os !== "unknown" && job.container !== null) return;
     const itemId = first(row, plan.itemId).toLowerCase();
     const containerId = first(row, plan.containerId).toLowerCase();
-    if (itemId !== "" || containerId !== "") this.pending.push({ job, key, itemId, containerId });
+    if (itemId !== "" || containerId !== "") {
+      this.pending.push({ job, key, itemId: ownText(itemId), containerId: ownText(containerId) });
+    }
   }
 
   /** Completes the kept jobs that are still the winners of their job ID. */

@@ -42,7 +42,8 @@ function digits(s: string, from: number, count: number): number {
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
-function daysInMonth(y: number, mo: number): number {
+/** Days in month `mo` (1-12) of year `y`; 0 for a month that is none. */
+export function daysInMonth(y: number, mo: number): number {
   if (mo === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0)) return 29;
   return DAYS_IN_MONTH[mo - 1] ?? 0;
 }

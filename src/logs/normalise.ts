@@ -7,7 +7,7 @@
 import { vmIdOf } from "../domain/identity.js";
 import type { BackupJob, ExclusionReason, ReadResult, RejectedRow } from "../domain/model.js";
 import { first, missingFields, planFor, type Plan } from "./normalise-fields.js";
-import { SharedTexts } from "./normalise-intern.js";
+import { ownText, SharedTexts } from "./normalise-intern.js";
 import { isLegacyTable, isV1Row, LegacyNames } from "./normalise-legacy.js";
 import { exclusionOf, readRowHead, toJob, type RowHead } from "./normalise-rules.js";
 
@@ -56,12 +56,16 @@ export function createJobReader(options: { firstRowNumber?: number } = {}): JobR
     workspaceId: string | null,
     legacy: boolean,
   ) {
-    const key = head.jobId.toLowerCase();
+    let key = head.jobId.toLowerCase();
     const previous = winners.get(key);
     if (previous !== undefined) {
       duplicates++;
       if (previous.timeGeneratedMs > head.timeGeneratedMs) return;
+    } else {
+      // Kept until the end: a copy of its own, so that it holds no part of the file's text alive.
+      key = ownText(key);
     }
+    head.jobId = ownText(head.jobId);
     // The job is built (or its exclusion decided) now, so the row itself need not be kept.
     const reason = exclusionOf(plan, row, head.status);
     if (reason !== null) {

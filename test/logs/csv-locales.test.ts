@@ -242,3 +242,64 @@ describe("a CSV file is read part by part, with the same result as its whole tex
     );
   });
 });
+
+describe("date cells are read as the pattern of the portal's styles says", () => {
+  // The pattern the reader follows without a regular expression (it reads every date cell twice).
+  const PATTERN =
+    /^(\d{1,4})([/.])(\d{1,2})\2(\d{1,4}),?\s+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,7}))?)?\s*([AaPp][Mm])?$/;
+  const byPattern = (cell: string, order: "mdy" | "dmy" | "ymd"): number | null => {
+    const m = PATTERN.exec(cell);
+    if (!m) return null;
+    const [a, b, c] = [Number(m[1]), Number(m[3]), Number(m[4])];
+    const [y, mo, d] = order === "ymd" ? [a, b, c] : order === "mdy" ? [c, a, b] : [c, b, a];
+    let h = Number(m[5]);
+    const marker = m[9]?.toLowerCase();
+    if (marker !== undefined) {
+      if (h < 1 || h > 12) return null;
+      h = marker === "am" ? h % 12 : (h % 12) + 12;
+    }
+    const [mi, s] = [Number(m[6]), Number(m[7] ?? "0")];
+    const t = Date.UTC(y, mo - 1, d, h, mi, s, Number((m[8] ?? "").slice(0, 3).padEnd(3, "0")));
+    const back = new Date(t);
+    const real = back.getUTCFullYear() === y && back.getUTCMonth() === mo - 1 && back.getUTCDate() === d;
+    return y >= 1000 && real && h <= 23 && mi <= 59 && s <= 59 ? t : null;
+  };
+  const unit = fc.constantFrom(
+    ..."0123456789/.,: \t\u202f\u00a0AaPpMmx".split(""),
+    "12",
+    "2026",
+    "31",
+    "11/24/2026, ",
+    "24.11.2026 ",
+    "2026/11/24 ",
+  );
+  const cells = fc.oneof(
+    fc.string({ unit, maxLength: 32 }),
+    fc.constantFrom("11/24/2026, 2:09:47.000 AM", "24/11/2026, 02:09:47.000", "29/02/2024 23:59:59.9999999"),
+  );
+
+  it("the same time, or none, for any cell in each order", () => {
+    fc.assert(
+      fc.property(cells, fc.constantFrom("mdy" as const, "dmy" as const, "ymd" as const), (cell, order) => {
+        expect(msFromLocalDate(cell, order)).toBe(byPattern(cell, order));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it("the same style for any set of cells", () => {
+    fc.assert(
+      fc.property(fc.array(cells, { maxLength: 6 }), (list) => {
+        const matched = list.filter((c) => PATTERN.test(c));
+        const order = detectDateOrder(list);
+        if (matched.length === 0) expect(order).toBeNull();
+        else expect(order).not.toBeNull();
+        for (const c of matched)
+          if (order === "mdy" || order === "dmy" || order === "ymd") {
+            expect(msFromLocalDate(c, order)).toBe(byPattern(c, order));
+          }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
