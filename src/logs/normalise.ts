@@ -65,7 +65,7 @@ export function createJobReader(options: { firstRowNumber?: number } = {}): JobR
       // Kept until the end: a copy of its own, so that it holds no part of the file's text alive.
       key = ownText(key);
     }
-    head.jobId = ownText(head.jobId);
+    head.jobId = head.jobId === key ? key : ownText(head.jobId);
     // The job is built (or its exclusion decided) now, so the row itself need not be kept.
     const reason = exclusionOf(plan, row, head.status);
     if (reason !== null) {
