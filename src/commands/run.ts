@@ -29,8 +29,9 @@ Options:
   --format text|json  how the digest is printed on stdout (default: text)
   --html FILE         where the HTML digest is written (default: out/digest-<date>.html)
 
-Exit codes: 0 done, 1 the run failed or was incomplete (a workspace failed, the digest was not delivered),
-2 bad usage or settings.
+Exit codes: 0 done (also a first run that found no job while no VM is known yet), 1 the run failed or was
+incomplete (a workspace failed, the digest was not delivered) or is NO DATA (every workspace answered without
+a job while VMs are expected), 2 bad usage or settings.
 `;
 
 export function parseDateOption(value: string | undefined, name: string, fallback: string): string {

@@ -12,7 +12,7 @@ import type { RenderedPayload } from "./alert.js";
 import { emailSafeHtml } from "./email-html.js";
 import { htmlDigest } from "./html.js";
 import { terminalDigest } from "./terminal.js";
-import { count, msgs, percent } from "./text.js";
+import { count, msgs, partialTagged, percent } from "./text.js";
 
 export interface EmailPayload {
   /** Names the message: `digest|<day>`. */
@@ -42,7 +42,7 @@ export function emailSubject(d: Digest): string {
     if (figures.length === 0) figures.push(E.allAsExpected(h.counts.jobs, count(h.counts.jobs, m)));
   }
   // One line: a header may not carry line breaks.
-  return E.subject(m.status[h.status], m.day(d.date), figures, h.partial).replace(/[\r\n]+/g, " ");
+  return E.subject(m.status[h.status], m.day(d.date), figures, partialTagged(h)).replace(/[\r\n]+/g, " ");
 }
 
 /** A rate over the series as bars of table cells: shown by every mail client, unlike SVG. */

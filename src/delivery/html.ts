@@ -15,6 +15,7 @@ import {
   percent,
   tone,
   msgs,
+  partialTagged,
 } from "./text.js";
 import { visible } from "../domain/visible-text.js";
 
@@ -203,7 +204,7 @@ export function htmlDigest(d: Digest, options: HtmlOptions = {}): string {
       `<div class="status" data-status="${h.status}">${e(m.status[h.status])}</div>` +
       `<p>${e(h.statusReason)}</p></header>`,
   );
-  if (h.partial) {
+  if (partialTagged(h)) {
     parts.push(`<div class="partial">${e(m.partialBanner)}</div>`);
   }
   const F = m.figure;

@@ -26,6 +26,7 @@ import {
   tone,
   DIRECTION_MARK,
   type ChangeMark,
+  partialTagged,
 } from "./text.js";
 
 export const SLACK_LIMITS = {
@@ -173,7 +174,7 @@ export function slackDigest(d: Digest): RenderedPayload {
         text: {
           type: "plain_text",
           text: clip(
-            `${m.title(m.day(d.date))} · ${m.status[h.status]}${h.partial ? ` · ${m.partialTag}` : ""}`,
+            `${m.title(m.day(d.date))} · ${m.status[h.status]}${partialTagged(h) ? ` · ${m.partialTag}` : ""}`,
             150,
           ),
         },

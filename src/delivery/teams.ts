@@ -27,6 +27,7 @@ import {
   summaryLine,
   tone,
   msgs,
+  partialTagged,
 } from "./text.js";
 
 /** Teams refuses messages over about 28 KB; this leaves room for the flow's own wrapping. */
@@ -178,7 +179,7 @@ function headline(d: Digest, m: Messages): Element[] {
       bleed: true,
       items: [
         text(m.title(m.day(d.date)), { size: "Large", weight: "Bolder" }),
-        text(`${m.status[h.status]}${h.partial ? ` · ${m.partialTag}` : ""}`, {
+        text(`${m.status[h.status]}${partialTagged(h) ? ` · ${m.partialTag}` : ""}`, {
           weight: "Bolder",
           color: STATUS_COLOR[h.status],
           spacing: "None",

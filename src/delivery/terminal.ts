@@ -16,6 +16,7 @@ import {
   coverageText,
   moreLine,
   msgs,
+  partialTagged,
   percent,
 } from "./text.js";
 
@@ -41,7 +42,7 @@ export function terminalDigest(d: Digest): string {
   const change = (x: VmChange): string => `${vmName(x)}: ${changeText(x, m)}${todo(x.action)}`;
   const streak = (s: VmStreak): string => `${vmName(s)}: ${m.terminal.days(s.days)}${todo(s.action)}`;
   const lines = [
-    m.terminal.title(m.day(d.date), m.status[h.status], h.partial),
+    m.terminal.title(m.day(d.date), m.status[h.status], partialTagged(h)),
     h.statusReason,
     "",
     `  ${L.degraded}${compared(h.degraded, false, m)}`,

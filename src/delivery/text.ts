@@ -97,7 +97,7 @@ export function summaryLine(d: Digest): string {
   const m = msgs(d);
   const h = d.headline;
   const head = `${m.product} ${m.day(d.date)}: `;
-  if (h.status === "no-data") return head + m.summaryNoData(h.partial, h.statusReason);
+  if (h.status === "no-data") return head + m.summaryNoData(h.statusReason);
   return (
     head +
     m.summary(
@@ -108,6 +108,14 @@ export function summaryLine(d: Digest): string {
       percent(h.application.value),
     )
   );
+}
+
+/**
+ * Whether a digest is tagged "partial data": a NO DATA digest is not (it says plainly that the data is missing,
+ * and why), the coverage line still lists what failed.
+ */
+export function partialTagged(h: Pick<Digest["headline"], "partial" | "status">): boolean {
+  return h.partial && h.status !== "no-data";
 }
 
 export function coverageText(d: Digest): string {

@@ -39,7 +39,7 @@ export function buildDigest(input: DigestInput): Digest {
     timeZone: input.timeZone ?? "UTC",
     headline: {
       date,
-      ...digestStatus(day, persists, coverage, th, m),
+      ...digestStatus(day, persists, { ...coverage, emptyRead: input.coverage.emptyRead }, th, m),
       partial: coverage.partial,
       ...headlineFigures(date, day.figures, history),
       counts: day.counts,

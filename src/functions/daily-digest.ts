@@ -69,7 +69,8 @@ export function summarise(result: DailyResult): string {
   return (
     `${result.date}: ${c.jobs} job(s) on ${c.vms} VM(s), ${c.failed} failed, ` +
     `${c.completedWithWarnings} with warnings, ${c.degraded} below the expected consistency; ` +
-    `${result.workspaces.length} workspace(s)${result.complete ? "" : " (INCOMPLETE)"}; ${delivery}`
+    `${result.workspaces.length} workspace(s)${result.complete ? "" : " (INCOMPLETE)"}; ` +
+    `${result.noData ? "NO DATA; " : ""}${delivery}`
   );
 }
 

@@ -23,6 +23,8 @@ export type DigestCoverageSource =
       complete: boolean;
       rowsRejected: number;
       rowsUnstorable?: number;
+      /** Every workspace answered without a row; how many VMs the store expects to back up. */
+      emptyRead?: { vmsExpected: number };
     }
   | { run: RunRecord };
 
@@ -127,12 +129,9 @@ async function judgeKnownVms(input: ComposeDigestInput, seen: StoredVmState[], s
   return judged;
 }
 
-function coverageOfRead(read: {
-  workspaces: readonly WorkspaceReport[];
-  complete: boolean;
-  rowsRejected: number;
-  rowsUnstorable?: number;
-}): Omit<CoverageInput, "vaultsKnown"> {
+function coverageOfRead(
+  read: Exclude<DigestCoverageSource, { run: RunRecord }>,
+): Omit<CoverageInput, "vaultsKnown"> {
   return {
     workspacesQueried: read.workspaces.map((w) => w.workspaceId),
     workspacesFailed: read.workspaces
@@ -141,6 +140,7 @@ function coverageOfRead(read: {
     partial: !read.complete,
     rowsRejected: read.rowsRejected,
     rowsUnstorable: read.rowsUnstorable ?? 0,
+    ...(read.emptyRead ? { emptyRead: read.emptyRead } : {}),
   };
 }
 

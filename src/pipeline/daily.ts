@@ -19,9 +19,9 @@ import { composeDigest, type ComposeDigestInput } from "./compose-digest.js";
 import { deliverDigests, digestChannels, missedDigests } from "./digest-delivery.js";
 import type { DeliveryReport } from "./deliver.js";
 import { givenUpNotes } from "./given-up.js";
-import { noWorkspaceRead, noWorkspaceReadLine } from "./outcome.js";
+import { emptyRead, emptyReadLine, noWorkspaceRead, noWorkspaceReadLine } from "./outcome.js";
 import { readAndClassify, type ClassifiedRead, type PointCounts } from "./read-and-classify.js";
-import { observedBefore, storeDays, type DayWritten, type ReadOutcome } from "./store-days.js";
+import { observedBefore, storeDays, vmsExpected, type DayWritten, type ReadOutcome } from "./store-days.js";
 
 export interface DailyDeps {
   logs: LogsClient;
@@ -62,6 +62,11 @@ export interface DailyResult {
   days: DayWritten[];
   delivery: DeliveryReport | null;
   dryRun: boolean;
+  /**
+   * Why the run is NO DATA though every workspace answered (none returned a job while VMs are expected); null
+   * otherwise. Such a run fails (exit 1), as one that could read no workspace does.
+   */
+  noData: string | null;
 }
 
 export async function runDaily(config: Config, deps: DailyDeps, options: DailyOptions): Promise<DailyResult> {
@@ -76,6 +81,9 @@ export async function runDaily(config: Config, deps: DailyDeps, options: DailyOp
     workspaces: read.query.workspaces,
     rowsRejected: read.query.read.rejected.length,
   };
+  // Every workspace answered without a row: NO DATA when the store knows VMs that should have backed up.
+  const empty = emptyRead(read.query.workspaces);
+  const expectedCount = empty && deps.store ? await vmsExpected(deps.store) : 0;
   const { byDay, days } = await storeDays({
     firstDay,
     lastDay: date,
@@ -83,8 +91,22 @@ export async function runDaily(config: Config, deps: DailyDeps, options: DailyOp
     jobs: read.classified,
     outcome,
     store: dryRun ? null : deps.store,
+    emptyRead: empty,
     log,
   });
+  // A stored day kept over an empty re-read (rows past the workspace's retention) is still known.
+  const emptyDay = empty && !days.at(-1)?.keptStored;
+  const noData =
+    emptyDay && expectedCount > 0
+      ? emptyReadLine(read.query.workspaces, { firstDay, date }, expectedCount)
+      : null;
+  if (noData) log(`NO DATA: ${noData}`);
+  else if (emptyDay) {
+    log(
+      "No jobs found: no workspace returned a backup job and no VM is known yet, so nothing is expected and " +
+        "nothing was stored (if VMs are protected, check the vaults' diagnostic settings)",
+    );
+  }
   const today = byDay.get(date) ?? [];
   const judge: Judging = {
     timeZone: config.timeZone,
@@ -96,7 +118,11 @@ export async function runDaily(config: Config, deps: DailyDeps, options: DailyOp
   const digest = await digestOfDay(
     { date, ...words },
     today,
-    { ...outcome, rowsUnstorable: unstorable },
+    {
+      ...outcome,
+      rowsUnstorable: unstorable,
+      ...(emptyDay ? { emptyRead: { vmsExpected: expectedCount } } : {}),
+    },
     days.at(-1),
     deps.store,
     judge,
@@ -121,6 +147,7 @@ export async function runDaily(config: Config, deps: DailyDeps, options: DailyOp
     days,
     delivery,
     dryRun,
+    noData,
   };
 }
 
@@ -186,7 +213,7 @@ async function readDays(
 async function digestOfDay(
   day: { date: string; locale: Locale; timeZone: string },
   today: readonly ClassifiedJob[],
-  outcome: ReadOutcome & { rowsUnstorable: number },
+  outcome: ReadOutcome & { rowsUnstorable: number; emptyRead?: { vmsExpected: number } },
   written: DayWritten | undefined,
   store: TrendStore | null,
   judge: Judging,

@@ -12,6 +12,11 @@ export interface RunOutcome {
   workspaces: readonly WorkspaceReport[];
   /** Null when nothing was to be posted (no webhook, or a dry run). */
   delivery: { failed: readonly unknown[] } | null;
+  /**
+   * Why the run is NO DATA though every workspace answered: none returned a job while VMs are expected. Absent
+   * or null otherwise.
+   */
+  noData?: string | null;
 }
 
 /** The configured webhook, or null when PULSE_WEBHOOK_URL is not set. */
@@ -28,12 +33,37 @@ export function noWorkspaceRead(workspaces: readonly WorkspaceReport[]): boolean
   return workspaces.length > 0 && workspaces.every((w) => w.status === "failed");
 }
 
+/** True when every workspace answered in full and none returned a row: nothing failed, nothing was read. */
+export function emptyRead(workspaces: readonly WorkspaceReport[]): boolean {
+  return (
+    workspaces.length > 0 && workspaces.every((w) => w.status !== "failed" && w.complete && w.rowsRead === 0)
+  );
+}
+
+/** Why a run whose workspaces all answered without a row is NO DATA: VMs are expected to back up. */
+export function emptyReadLine(
+  workspaces: readonly WorkspaceReport[],
+  span: { firstDay: string; date: string },
+  vmsExpected: number,
+): string {
+  const days = span.firstDay === span.date ? span.date : `${span.firstDay} to ${span.date}`;
+  return (
+    `every workspace answered (${workspaces.length}) but none returned a backup job for ${days}, while ` +
+    `${vmsExpected} VM(s) are expected: NO DATA, the job reports are not arriving (check the vaults' diagnostic settings)`
+  );
+}
+
 /** The line a run logs when no workspace could be read. */
 export function noWorkspaceReadLine(workspaces: readonly WorkspaceReport[]): string {
   return `No workspace could be read (${workspaces.length} failed): NO DATA, the backup state of the fleet is unknown`;
 }
 
-/** True when the run did all it should: every workspace read completely and every message delivered. */
-export function runSucceeded(result: Pick<RunOutcome, "complete" | "delivery">): boolean {
-  return result.complete && (result.delivery === null || result.delivery.failed.length === 0);
+/**
+ * True when the run did all it should: every workspace read completely, some data where VMs are expected, and
+ * every message delivered.
+ */
+export function runSucceeded(result: Pick<RunOutcome, "complete" | "delivery" | "noData">): boolean {
+  return (
+    result.complete && !result.noData && (result.delivery === null || result.delivery.failed.length === 0)
+  );
 }

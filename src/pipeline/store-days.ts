@@ -40,6 +40,11 @@ export interface StoreDaysInput {
   outcome: ReadOutcome;
   /** Null: nothing is stored (a dry run, or no table target). */
   store: TrendStore | null;
+  /**
+   * Every workspace answered without a row: no day is stored as a day without jobs (a stored day is kept),
+   * for nothing says that no backup ran rather than that no report arrived.
+   */
+  emptyRead?: boolean;
   log: (line: string) => void;
 }
 
@@ -65,6 +70,11 @@ export async function storeDays(
       byDay.set(d, jobs);
       log(`  ${d}: ${unstorable.length} job(s) left out: Table Storage cannot store them`);
       for (const u of unstorable.slice(0, 5)) log(`    job ${u.jobId} (VM ${u.vm}): ${u.reason}`);
+    }
+    if (input.emptyRead && store && !((await store.readRun(d))?.jobs ?? 0)) {
+      log(`  ${d}: not stored: no workspace returned a job (NO DATA is not a day without backups)`);
+      days.push({ date: d, jobs: 0, complete: outcome.complete, skipped: "no job read", unstorable: 0 });
+      continue;
     }
     if (beforeData && d < firstJobDay && (await store?.readRun(d)) === null) {
       log(`  ${d}: not stored: no job was read on or before it, and nothing is stored before it`);
@@ -158,6 +168,13 @@ async function withUnreadCarried(
   if (carried.length === 0) return read;
   log(`  ${date}: kept ${carried.length} stored job(s) of workspace(s) this read could not read completely`);
   return [...read, ...carried];
+}
+
+/** The VMs the store knows that are still expected to back up (seen, not retired). */
+export async function vmsExpected(store: TrendStore): Promise<number> {
+  let n = 0;
+  for await (const s of store.readVmStates()) if (s.historyEnd !== "" && !s.retiredOn) n++;
+  return n;
 }
 
 /** Observed consistencies stored for the days from `firstDay` up to, not including, `date`. */

@@ -50,6 +50,11 @@ export interface CoverageInput {
   rowsRejected?: number;
   /** Jobs of the day read but not stored (and left out of the figures): Table Storage refuses a row they make. */
   rowsUnstorable?: number;
+  /**
+   * Every workspace answered without a row: the day is NO DATA when VMs are expected (`vmsExpected` > 0), and
+   * merely nothing found yet when none is known.
+   */
+  emptyRead?: { vmsExpected: number };
 }
 
 /** What the digest takes from the error catalogue. `lookupCode` from ./catalogue.js fits. */

@@ -4,7 +4,7 @@
 import type { Messages } from "../messages/index.js";
 import type { DigestDay } from "./day.js";
 import { rate } from "./day.js";
-import type { DigestThresholds } from "./input.js";
+import type { CoverageInput, DigestThresholds } from "./input.js";
 import type { Digest, DigestCoverage, DigestStatus } from "./model.js";
 
 function percent(r: number): string {
@@ -33,10 +33,19 @@ function attentionReasons(
   return reasons;
 }
 
+/** Why a day without a job is NO DATA: nothing arrived, or every workspace answered without a job. */
+function noJobReason(date: string, coverage: Pick<CoverageInput, "emptyRead">, m: Messages): string {
+  const empty = coverage.emptyRead;
+  if (!empty) return m.reason.noReport(m.day(date));
+  return empty.vmsExpected > 0
+    ? m.reason.emptyRead(m.day(date), empty.vmsExpected.toLocaleString(m.tag))
+    : m.reason.nothingYet(m.day(date));
+}
+
 export function digestStatus(
   day: DigestDay,
   persisting: Digest["persisting"],
-  coverage: DigestCoverage,
+  coverage: DigestCoverage & Pick<CoverageInput, "emptyRead">,
   th: DigestThresholds,
   m: Messages,
 ): { status: DigestStatus; statusReason: string } {
@@ -46,7 +55,7 @@ export function digestStatus(
   if (day.figures.jobs === 0 || allWorkspacesFailed) {
     return {
       status: "no-data",
-      statusReason: allWorkspacesFailed ? m.reason.noWorkspace : m.reason.noReport(m.day(day.date)),
+      statusReason: allWorkspacesFailed ? m.reason.noWorkspace : noJobReason(day.date, coverage, m),
     };
   }
   if (successRate !== null && successRate < th.failingSuccessRate) {

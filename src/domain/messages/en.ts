@@ -39,6 +39,12 @@ export const EN: Messages = {
   reason: {
     noWorkspace: "No workspace could be read: the backup state of the fleet is unknown.",
     noReport: (day) => `No backup job report arrived for ${day}: the backup state of the fleet is unknown.`,
+    emptyRead: (day, vms) =>
+      `Every workspace answered, but with no backup job for ${day} while ${vms} VM${vms === "1" ? " is" : "s are"} expected: ` +
+      "the job reports are not arriving (check the vaults' diagnostic settings); the backup state of the fleet is unknown.",
+    nothingYet: (day) =>
+      `No backup job found for ${day}, and no VM is known yet: nothing is expected. ` +
+      "If VMs are protected, check that their vaults send job reports to the workspaces (diagnostic settings).",
     failingRate: (rate, threshold) => `Only ${rate} of backup jobs succeeded (below ${threshold}).`,
     failingStreak: (vms, days) =>
       `${vms} VM${vms === "1" ? " has" : "s have"} failed ${days} or more days in a row.`,
@@ -150,7 +156,7 @@ export const EN: Messages = {
   title: (day) => `Backup pulse · ${day}`,
   summary: (status, partial, jobs, succeeded, application) =>
     `${status}${partial ? " (partial data)" : ""}. ${jobs} jobs, ${succeeded} succeeded, ${application} application-consistent.`,
-  summaryNoData: (partial, reason) => `NO DATA${partial ? " (partial data)" : ""}. ${reason}`,
+  summaryNoData: (reason) => `NO DATA. ${reason}`,
   chart: {
     successRate: "Success rate",
     applicationRate: "Application-consistent",

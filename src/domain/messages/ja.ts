@@ -49,6 +49,12 @@ export const JA: Messages = {
   reason: {
     noWorkspace: "どのワークスペースも読み取れませんでした。バックアップの状態は不明です。",
     noReport: (day) => `${day} のバックアップ ジョブの報告が届いていません。バックアップの状態は不明です。`,
+    emptyRead: (day, vms) =>
+      `すべてのワークスペースが応答しましたが、${day} のバックアップ ジョブはありません (${vms} 台の VM のジョブが想定されています)。` +
+      "ジョブの報告が届いていません (コンテナーの診断設定を確認してください)。バックアップの状態は不明です。",
+    nothingYet: (day) =>
+      `${day} のバックアップ ジョブは見つからず、既知の VM もまだありません。想定されるジョブはありません。` +
+      "VM を保護している場合は、コンテナーがジョブの報告をワークスペースに送っているか (診断設定) を確認してください。",
     failingRate: (rate, threshold) =>
       `成功したバックアップ ジョブは ${rate} だけです (基準 ${threshold} 未満)。`,
     failingStreak: (vms, days) => `${vms} 台の VM が ${days} 日以上続けて失敗しています。`,
@@ -166,7 +172,7 @@ export const JA: Messages = {
   title: (day) => `Backup pulse · ${day}`,
   summary: (status, partial, jobs, succeeded, application) =>
     `${status}${partial ? " (一部のデータのみ)" : ""}。ジョブ ${jobs} 件、成功率 ${succeeded}、アプリケーション整合性 ${application}。`,
-  summaryNoData: (partial, reason) => `データなし${partial ? " (一部のデータのみ)" : ""}。${reason}`,
+  summaryNoData: (reason) => `データなし。${reason}`,
   chart: {
     successRate: "成功率",
     applicationRate: "アプリケーション整合性",

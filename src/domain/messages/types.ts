@@ -31,6 +31,10 @@ export interface Messages {
   reason: {
     noWorkspace: string;
     noReport: (day: string) => string;
+    /** Every workspace answered without a job for the day while `vms` VMs are expected. */
+    emptyRead: (day: string, vms: string) => string;
+    /** No job found and no VM known yet (a first run before any report arrived). */
+    nothingYet: (day: string) => string;
     failingRate: (rate: string, threshold: string) => string;
     failingStreak: (vms: string, days: number) => string;
     attention: (parts: readonly string[]) => string;
@@ -139,7 +143,7 @@ export interface Messages {
   partialBanner: string;
   title: (day: string) => string;
   summary: (status: string, partial: boolean, jobs: string, succeeded: string, application: string) => string;
-  summaryNoData: (partial: boolean, reason: string) => string;
+  summaryNoData: (reason: string) => string;
   chart: {
     successRate: string;
     applicationRate: string;

@@ -103,6 +103,7 @@ export function timerHandler<R extends RunOutcome>(
       const unread = unreadWorkspaces(result.workspaces);
       reasons.push(job.unreadNote ? `${unread}; ${job.unreadNote}` : unread);
     }
+    if (result.noData) reasons.push(result.noData);
     if ((result.delivery?.failed.length ?? 0) > 0) reasons.push(job.undelivered(result));
     const message = `${job.what} did not finish cleanly: ${reasons.join("; ")}`;
     context.error(message);
