@@ -19,18 +19,12 @@ import { assertOnDay, countJob, emptyTrend } from "./trend-counts.js";
  * - `X` jobs ran but none left a recovery point (failed or cancelled);
  * - `A` / `F` / `C` a recovery point at or above the expected consistency (best level of the day);
  * - `f` / `c` the best point of the day is below the expected consistency;
- * - `U` recovery points of unknown consistency only.
- * A day with a point that met expectation shows it, whatever else ran that day.
+ * - `U` the latest point of the day is of unknown consistency.
+ * The latest point of the day decides (it is the one the vault keeps; with several jobs a day, as Enhanced
+ * hourly policies run, a good early point must not hide a degraded later one); a day without any point is `X`.
  */
 export type DayMark = "-" | "X" | "A" | "F" | "C" | "f" | "c" | "U";
 
-const RANK: Record<Consistency, number> = {
-  application: 3,
-  "file-system": 2,
-  crash: 1,
-  unknown: 0,
-  none: -1,
-};
 function hasPoint(job: ClassifiedJob): boolean {
   return (job.status === "Completed" || job.status === "CompletedWithWarnings") && job.consistency !== "none";
 }
@@ -70,10 +64,8 @@ export function summariseVmDay(date: string, jobs: readonly ClassifiedJob[]): Vm
   const first = jobs[0];
   if (!first) throw new RangeError("summariseVmDay needs at least one job");
   let last = first;
-  let bestGood: ClassifiedJob | null = null;
-  let bestBelow: ClassifiedJob | null = null;
+  let lastPoint: ClassifiedJob | null = null;
   let lastGood: ClassifiedJob | null = null;
-  let unknownPoint = false;
   // Display names as in buildDailyTrends: the smallest spelling, whatever the order of the jobs.
   const vm = displayName(jobs.map((j) => j.vm));
   const vault = displayName(jobs.map((j) => j.vault));
@@ -82,19 +74,10 @@ export function summariseVmDay(date: string, jobs: readonly ClassifiedJob[]): Vm
     assertOnDay(job, date);
     countJob(trend, job);
     if (later(job, last)) last = job;
-    if (isGoodPoint(job)) {
-      if (!bestGood || RANK[job.consistency] > RANK[bestGood.consistency]) bestGood = job;
-      if (!lastGood || later(job, lastGood)) lastGood = job;
-    } else if (hasPoint(job) && job.consistency !== "unknown") {
-      if (!bestBelow || RANK[job.consistency] > RANK[bestBelow.consistency]) bestBelow = job;
-    } else if (hasPoint(job)) {
-      unknownPoint = true;
-    }
+    if (hasPoint(job) && (!lastPoint || later(job, lastPoint))) lastPoint = job;
+    if (isGoodPoint(job) && (!lastGood || later(job, lastGood))) lastGood = job;
   }
-  let mark: DayMark = "X";
-  if (bestGood) mark = markOf(bestGood.consistency, true);
-  else if (bestBelow) mark = markOf(bestBelow.consistency, false);
-  else if (unknownPoint) mark = "U";
+  const mark: DayMark = lastPoint ? markOf(lastPoint.consistency, isGoodPoint(lastPoint)) : "X";
   return {
     date,
     vm,

@@ -16,8 +16,8 @@ export interface VmState {
   /** Consecutive days with jobs, counted back from the latest such day, on which no job left a point. */
   failingDays: number;
   /**
-   * Consecutive days with jobs, counted back from the latest such day, without a point at or above the
-   * expected consistency (failed days count; a day with only unknown-consistency points ends the streak).
+   * Consecutive days with jobs, counted back from the latest such day, whose latest point is below the
+   * expected consistency (failed days count; a day whose latest point is of unknown consistency ends it).
    */
   belowExpectedDays: number;
   /** Start of the latest job whose point met expectation; null when none is known. */
@@ -177,6 +177,11 @@ export function nextVmState(
     const windowStart = addDays(historyEnd, -(HISTORY_DAYS - 1));
     lastGoodPointAt =
       prevGoodDay !== null && prevGoodDay < windowStart ? (prev?.lastGoodPointAt ?? null) : null;
+  }
+  // The latest day may hold a good point though its mark is below expectation (a degraded job after it).
+  const latestDayGood = latest !== "prev" ? (latest?.lastGoodPointAt ?? null) : null;
+  if (latestDayGood !== null && (lastGoodPointAt === null || latestDayGood > lastGoodPointAt)) {
+    lastGoodPointAt = latestDayGood;
   }
   if (missing.length > 0) return { missing: [...new Set(missing)] };
 

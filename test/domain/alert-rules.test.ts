@@ -271,6 +271,18 @@ describe("consecutive-failures", () => {
 });
 
 describe("consistency-downgrade", () => {
+  it("fires for a degraded hourly job between two good ones of the same day (a good last job hides nothing)", () => {
+    const degraded = job(10, {
+      status: "CompletedWithWarnings",
+      consistency: "file-system",
+      degraded: true,
+      errorCode: "UserErrorSomethingNew",
+      errorCategory: "unknown",
+    });
+    const { alerts } = evaluate([job(2), degraded, job(18)]);
+    expect(alerts.map((a) => [a.rule, a.jobId])).toEqual([["consistency-downgrade", degraded.jobId]]);
+  });
+
   it("fires when a VM expected to be application-consistent got a file-system point", () => {
     const warned = job(24, {
       status: "CompletedWithWarnings",

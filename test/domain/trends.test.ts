@@ -117,7 +117,7 @@ describe("buildDailyTrends", () => {
 });
 
 describe("summariseVmDay", () => {
-  it("marks the day by its best point against expectation", () => {
+  it("marks the day by its latest point (the one the vault keeps) against expectation", () => {
     const d = "2026-11-24";
     expect(summariseVmDay(d, [job()]).mark).toBe("A");
     expect(summariseVmDay(d, [fsOnly()]).mark).toBe("f");
@@ -141,6 +141,21 @@ describe("summariseVmDay", () => {
       lastGoodPointAt: "2026-11-24T05:00:00.000Z",
     });
     expect(day.trend).toMatchObject({ jobs: 2, failed: 1, completed: 1 });
+    // hourly jobs: a good early point does not hide a degraded later one, whose day is below expectation
+    const lastBad = summariseVmDay(d, [
+      job({ start: "2026-11-24T02:00:00Z" }),
+      fsOnly({ start: "2026-11-24T14:00:00Z" }),
+    ]);
+    expect(lastBad).toMatchObject({
+      mark: "f",
+      lastConsistency: "file-system",
+      lastGoodPointAt: "2026-11-24T02:00:00.000Z",
+    });
+    // a failure after a good point leaves that point as the day's latest
+    expect(
+      summariseVmDay(d, [job({ start: "2026-11-24T02:00:00Z" }), failed({ start: "2026-11-24T14:00:00Z" })])
+        .mark,
+    ).toBe("A");
   });
 });
 

@@ -22,7 +22,10 @@ function change(kind: ChangeKind, j: ClassifiedJob, day: DigestDay, lookup: Code
   };
 }
 
-/** Each VM's latest job today against its latest outcome yesterday. */
+/**
+ * Each VM's latest job today against its latest outcome yesterday; a job below expectation earlier in the day
+ * is a downgrade even when a later job was fine.
+ */
 export function dayChanges(
   day: DigestDay,
   yesterday: readonly YesterdayOutcome[],
@@ -38,8 +41,11 @@ export function dayChanges(
       if (!y || !isFailure(y.status)) newFailures.push(change("new-failure", j, day, lookup));
     } else {
       if (y && isFailure(y.status)) recoveries.push(change("recovery", j, day, lookup));
-      if (j.degraded && !(y && y.degraded === true && !isFailure(y.status))) {
-        downgrades.push(change("downgrade", j, day, lookup));
+      // The latest job below expectation, else an earlier one of the day (a later good one does not hide it).
+      const worst = day.worstByVm.get(k);
+      const below = j.degraded ? j : worst?.degraded && !isFailure(worst.status) ? worst : null;
+      if (below && !(y && y.degraded === true && !isFailure(y.status))) {
+        downgrades.push(change("downgrade", below, day, lookup));
       }
     }
   }

@@ -25,8 +25,13 @@ export interface DigestDay {
   jobs: readonly ClassifiedJob[];
   counts: DigestHeadline["counts"];
   figures: DayCounts;
-  /** The latest job of each VM, by {@link vmIdentityKey}. */
+  /** The latest job of each VM, by {@link vmIdentityKey}: the one whose point the vault keeps. */
   byVm: Map<string, ClassifiedJob>;
+  /**
+   * The worst job of each VM, by {@link vmIdentityKey}, where it is worse than the latest (with several jobs a
+   * day, a good latest job must not hide a failed or degraded earlier one).
+   */
+  worstByVm: Map<string, ClassifiedJob>;
   /** How many jobs each VM ran, by {@link vmIdentityKey}. */
   jobsPerVm: Map<string, number>;
   /** The labels of the VMs and vaults the digest mentions. */
@@ -56,6 +61,32 @@ export function latestPerVm<T extends { vm: string; vault: string; vmId?: string
     const k = vmIdentityKey(it);
     const prev = out.get(k);
     if (!prev || (it.start ?? "") >= (prev.start ?? "")) out.set(k, it);
+  }
+  return out;
+}
+
+/** How bad a job is: failed or cancelled 3, below the expected consistency 2, unknown consistency 1, fine 0. */
+export function severityOf(j: Pick<ClassifiedJob, "status" | "degraded" | "consistency">): number {
+  return isFailure(j.status) ? 3 : j.degraded ? 2 : j.consistency === "unknown" ? 1 : 0;
+}
+
+/** Each VM's worst job, where it is worse than the VM's latest job (on a tie, the later one). */
+function worstPerVm(
+  jobs: readonly ClassifiedJob[],
+  latest: ReadonlyMap<string, ClassifiedJob>,
+): Map<string, ClassifiedJob> {
+  const out = new Map<string, ClassifiedJob>();
+  for (const j of jobs) {
+    const k = vmIdentityKey(j);
+    const last = latest.get(k);
+    if (!last || severityOf(j) <= severityOf(last)) continue;
+    const prev = out.get(k);
+    if (
+      !prev ||
+      severityOf(j) > severityOf(prev) ||
+      (severityOf(j) === severityOf(prev) && j.start >= prev.start)
+    )
+      out.set(k, j);
   }
   return out;
 }
@@ -126,5 +157,6 @@ export function readDay(
     none: counts.none,
     degraded: counts.degraded,
   };
-  return { date, jobs, counts, figures, byVm, jobsPerVm, label, messages };
+  const worstByVm = worstPerVm(jobs, byVm);
+  return { date, jobs, counts, figures, byVm, worstByVm, jobsPerVm, label, messages };
 }

@@ -138,7 +138,10 @@ export interface SeriesPoint {
   applicationRate: number | null;
 }
 
-/** One VM's outcome of the day (its latest job). */
+/**
+ * One VM's outcome of the day: its latest job (the point the vault keeps) and, when an earlier job of the day
+ * was worse (failed, below expectation, or of unknown consistency), that worst job.
+ */
 export interface VmRow extends VmIdentity {
   os: OsType;
   status: JobStatus;
@@ -148,6 +151,13 @@ export interface VmRow extends VmIdentity {
   errorCode: string | null;
   jobs: number;
   start: string;
+  worst?: {
+    status: JobStatus;
+    consistency: Consistency;
+    degraded: boolean;
+    errorCode: string | null;
+    start: string;
+  };
 }
 
 export interface Digest {

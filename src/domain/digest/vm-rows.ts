@@ -1,12 +1,13 @@
 /**
- * One row per VM with a job today, problems first: failed, then below the expected consistency, then of
- * unknown consistency, then fine. Pure.
+ * One row per VM with a job today, problems first (by its worst job of the day): failed, then below the
+ * expected consistency, then of unknown consistency, then fine. Each row is the VM's latest job (the point
+ * the vault keeps), with its worst job when that was worse. Pure.
  */
-import { byVaultVm, isFailure, type DigestDay } from "./day.js";
+import { byVaultVm, severityOf, type DigestDay } from "./day.js";
 import type { VmRow } from "./model.js";
 
-const severity = (r: VmRow): number =>
-  isFailure(r.status) ? 0 : r.degraded ? 1 : r.consistency === "unknown" ? 2 : 3;
+/** Problems first: by the VM's worst job of the day. */
+const severity = (r: VmRow): number => -severityOf(r.worst ?? r);
 
 export function vmRows(day: DigestDay): VmRow[] {
   return [...day.byVm.entries()]
@@ -20,6 +21,13 @@ export function vmRows(day: DigestDay): VmRow[] {
       errorCode: j.errorCode,
       jobs: day.jobsPerVm.get(k) ?? 1,
       start: j.start,
+      ...worstOf(day.worstByVm.get(k)),
     }))
     .sort((a, b) => severity(a) - severity(b) || byVaultVm(a, b));
+}
+
+function worstOf(w: DigestDay["jobs"][number] | undefined): Pick<VmRow, "worst"> {
+  if (!w) return {};
+  const { status, consistency, degraded, errorCode, start } = w;
+  return { worst: { status, consistency, degraded, errorCode, start } };
 }
