@@ -15,6 +15,7 @@ import {
   percent,
   tone,
   msgs,
+  localDay,
   partialTagged,
 } from "./text.js";
 import { visible } from "../domain/visible-text.js";
@@ -261,7 +262,7 @@ export function htmlDigest(d: Digest, options: HtmlOptions = {}): string {
     ...p.noJobToday.map((x) => [
       vmCell(x),
       e(upperFirst(noJobText(d.date, m))),
-      x.lastJobAt ? e(upperFirst(m.persist.lastJob(m.day(x.lastJobAt.slice(0, 10))))) : "",
+      x.lastJobAt ? e(upperFirst(m.persist.lastJob(localDay(x.lastJobAt, d)))) : "",
     ]),
   ];
   parts.push(

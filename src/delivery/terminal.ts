@@ -14,6 +14,7 @@ import {
   compared,
   count,
   coverageText,
+  localDay,
   moreLine,
   msgs,
   partialTagged,
@@ -62,7 +63,7 @@ export function terminalDigest(d: Digest): string {
     ...list(
       m.heading.noJob(m.day(d.date)),
       d.persisting.noJobToday,
-      (x) => `${vmName(x)}${x.lastJobAt ? `, ${m.persist.lastJob(m.day(x.lastJobAt.slice(0, 10)))}` : ""}`,
+      (x) => `${vmName(x)}${x.lastJobAt ? `, ${m.persist.lastJob(localDay(x.lastJobAt, d))}` : ""}`,
       m,
     ),
     ...list(
@@ -86,7 +87,7 @@ export function terminalDigest(d: Digest): string {
     );
   }
   for (const note of d.notes) lines.push(`${m.note}: ${note}`);
-  if (m.locale !== "en") lines.push(m.footer.generated(formatInstant(d.generatedAt, m, d.timeZone)));
+  lines.push(m.footer.generated(formatInstant(d.generatedAt, m, d.timeZone)));
   // Names and codes are printed as received: hidden and terminal-steering characters are shown as escapes.
   return visibleLines(lines) + "\n";
 }

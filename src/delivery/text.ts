@@ -3,6 +3,7 @@
  * in the digest's locale (the words themselves are in the message tables, src/domain/messages/).
  */
 import type { Comparison, Digest, Direction, VmChange } from "../domain/digest.js";
+import { dayOf } from "../domain/days.js";
 import { messagesFor, type Messages } from "../domain/messages/index.js";
 
 const EN = messagesFor("en");
@@ -26,6 +27,12 @@ export function count(n: number | null, m: Messages = EN): string {
 export function tone(c: Comparison, dir: Direction): "good" | "bad" | "flat" {
   if (dir === "same" || dir === "none" || c.higherIsBetter === null) return "flat";
   return (dir === "up") === c.higherIsBetter ? "good" : "bad";
+}
+
+/** The calendar day of an instant in the digest's time zone (PULSE_TIMEZONE), as its locale writes days. */
+export function localDay(iso: string, d: Pick<Digest, "timeZone" | "locale">): string {
+  const ms = Date.parse(iso);
+  return msgs(d).day(Number.isNaN(ms) ? iso.slice(0, 10) : dayOf(ms, d.timeZone));
 }
 
 /** How many jobs of a consistency level were below what their VMs should get. */

@@ -20,21 +20,22 @@ export function parseLocale(value: string): Locale | null {
 }
 
 /**
- * An instant (ISO-8601) as the locale writes it, in `timeZone`: English keeps the ISO form; Japanese writes
- * `2026/11/25 16:00 (Asia/Tokyo)`. Not an instant: returned as given.
+ * An instant (ISO-8601) as the locale writes it, in `timeZone` (PULSE_TIMEZONE), with the zone named: English
+ * `Nov 25, 2026, 16:00 (Europe/Berlin)`, Japanese `2026/11/25 16:00 (Asia/Tokyo)`. Not an instant: returned as
+ * given.
  */
 export function formatInstant(iso: string, m: Messages, timeZone = "UTC"): string {
-  if (m.locale === "en") return iso;
   const ms = Date.parse(iso);
   if (Number.isNaN(ms)) return iso;
+  const english = m.locale === "en";
   const text = new Intl.DateTimeFormat(m.tag, {
     timeZone,
     year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
+    month: english ? "short" : "2-digit",
+    day: english ? "numeric" : "2-digit",
     hour: "2-digit",
     minute: "2-digit",
-    hour12: false,
+    hourCycle: "h23",
   }).format(ms);
   return `${text} (${timeZone})`;
 }
