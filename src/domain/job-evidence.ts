@@ -88,3 +88,11 @@ export function linuxScriptVms(items: readonly ScriptEvidenceItem[]): Set<string
   for (const it of items) if (it.os === "Linux" && (it.scriptCode || it.applicationPoint)) out.add(it.key);
   return out;
 }
+
+/**
+ * Whether a stored VM state shows an application-consistent point: its latest job's, or a day of its history
+ * marked `A`. For a Linux VM that is evidence of pre/post scripts.
+ */
+export function hadApplicationPoint(state: { history: string; lastConsistency: string | null }): boolean {
+  return state.lastConsistency === "application" || state.history.includes("A");
+}

@@ -6,7 +6,7 @@
 import type { Config } from "../config.js";
 import type { Locale } from "../domain/messages/index.js";
 import type { Digest } from "../domain/digest.js";
-import type { ClassifiedJob } from "../domain/model.js";
+import type { BackupJob, ClassifiedJob } from "../domain/model.js";
 import { addDays, dayWindow } from "../domain/days.js";
 import type { Poster } from "../delivery/poster.js";
 import { logBudgetSpent, type RunBudget } from "./budget.js";
@@ -21,7 +21,14 @@ import type { DeliveryReport } from "./deliver.js";
 import { givenUpNotes } from "./given-up.js";
 import { emptyRead, emptyReadLine, noWorkspaceRead, noWorkspaceReadLine } from "./outcome.js";
 import { readAndClassify, type ClassifiedRead, type PointCounts } from "./read-and-classify.js";
-import { observedBefore, storeDays, vmsExpected, type DayWritten, type ReadOutcome } from "./store-days.js";
+import {
+  earlierApplicationVms,
+  observedBefore,
+  storeDays,
+  vmsExpected,
+  type DayWritten,
+  type ReadOutcome,
+} from "./store-days.js";
 
 export interface DailyDeps {
   logs: LogsClient;
@@ -173,7 +180,13 @@ async function readDays(
       rangeEnd: new Date(dayWindow(date, config.timeZone).endMs),
       onProgress: (p) => logProgress(p, log),
       // Jobs of earlier days whose point was already read on a previous run keep what it said.
-      ...(store ? { observedEarlier: () => observedBefore(store, firstDay, date) } : {}),
+      ...(store
+        ? {
+            observedEarlier: () => observedBefore(store, firstDay, date),
+            // Linux VMs seen with an application-consistent point before run scripts: expected application.
+            earlierApplication: (jobs: readonly BackupJob[]) => earlierApplicationVms(store, jobs),
+          }
+        : {}),
     },
     abortSignal ? { abortSignal } : {},
   );

@@ -3,7 +3,9 @@
  * can change are read again through ARM (paced like every ARM call of the run) and classified again:
  * - Linux VMs whose jobs show pre/post scripts expect application consistency (no ARM call);
  * - umbrella codes get the inner error of the job's details (one `backupJobs/{job}` read each);
- * - crash-consistent points get the VM's power state at backup time (one Activity Log read each).
+ * - crash-consistent points get the VM's power state at backup time (one Activity Log read each), except under
+ *   a crash-only policy, whose crash points are what it asks for.
+ * A Linux VM an earlier run saw with an application-consistent point (its stored state) runs scripts too.
  */
 import { classifyJob, classifyCode, type JobEvidence } from "../domain/classify.js";
 import { isScriptWarning } from "../domain/catalogue.js";
@@ -22,7 +24,7 @@ export interface EvidenceCounts {
 }
 
 /** A VM's key: its resource ID when known, else vault and name. */
-function vmKeyOfJob(job: BackupJob): string {
+export function vmKeyOfJob(job: Pick<BackupJob, "vmId" | "vm" | "vault">): string {
   return job.vmId?.toLowerCase() ?? vmKey(job.vm, job.vault);
 }
 
@@ -47,6 +49,8 @@ export async function classifyWithEvidence(
   /** Which jobs ARM may be read for (the alert evaluation reads only for its new jobs). */
   readFor: (job: BackupJob) => boolean,
   abortSignal?: AbortSignal,
+  /** Linux VMs (by {@link vmKeyOfJob}) an earlier run saw with an application-consistent point. */
+  earlierApplication: ReadonlySet<string> = new Set(),
 ): Promise<{ classified: StoredJob[]; counts: EvidenceCounts | null }> {
   const scriptVms = linuxScriptVms(
     jobs.map((job) => {
@@ -55,7 +59,9 @@ export async function classifyWithEvidence(
         key: vmKeyOfJob(job),
         os: job.os,
         scriptCode: entry !== null && isScriptWarning(entry),
-        applicationPoint: pointOf(job)?.recoveryPointType.toLowerCase() === "appconsistent",
+        applicationPoint:
+          pointOf(job)?.recoveryPointType.toLowerCase() === "appconsistent" ||
+          earlierApplication.has(vmKeyOfJob(job)),
       };
     }),
   );
@@ -82,7 +88,10 @@ export async function classifyWithEvidence(
     const detail = await readJobDetail(client, job, abortSignal);
     if (detail !== null) evidenceOf(job).errorDetail = detail;
   });
-  const crash = jobs.filter((job, i) => readFor(job) && classified[i]?.consistency === "crash");
+  // A crash-only policy's crash point is what it asks for: the VM's power state changes nothing.
+  const crash = jobs.filter(
+    (job, i) => readFor(job) && !job.policy?.crashOnly && classified[i]?.consistency === "crash",
+  );
   await eachLimited(crash, async (job) => {
     const vmId = job.vmId?.toLowerCase();
     if (!vmId) {

@@ -42,6 +42,11 @@ export interface ReadRequest {
    */
   observedEarlier?: () => Promise<ReadonlyMap<string, ObservedJob>>;
   onProgress?: (progress: QueryProgress) => void;
+  /**
+   * The Linux VMs among these jobs' that an earlier run saw with an application-consistent point (keyed by
+   * lower-case resource ID, else by vault and name): they run scripts, so application consistency is expected of them.
+   */
+  earlierApplication?: (jobs: readonly BackupJob[]) => Promise<ReadonlySet<string>>;
   /** The run's vault inventory (default: a new one when look-ups are on; none when they are off). */
   inventory?: Inventory | null;
 }
@@ -126,6 +131,7 @@ export async function readAndClassify(
     deps.recovery && config.recoveryPoints !== "off" ? deps.recovery : null,
     (job) => !request.lookUp || request.lookUp(job),
     options.abortSignal,
+    request.earlierApplication ? await request.earlierApplication(jobs) : new Set<string>(),
   );
   return { query, jobs, classified, recoveryPoints, inventory, evidence: counts };
 }

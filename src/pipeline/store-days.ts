@@ -4,10 +4,13 @@
  * workspace's retention), and two incomplete reads keep each other's jobs of the workspaces they could not read.
  */
 import { addDays } from "../domain/days.js";
+import { hadApplicationPoint } from "../domain/job-evidence.js";
+import type { BackupJob } from "../domain/model.js";
 import { groupJobsByDay } from "../domain/trends.js";
 import type { WorkspaceReport } from "../logs/workspace-report.js";
 import { screenJobs } from "../store/row-limits.js";
 import type { StoredJob, TrendStore, WriteDayResult } from "../store/trend-store.js";
+import { vmKeyOfJob } from "./job-evidence.js";
 import type { ObservedJob } from "./read-and-classify.js";
 
 export interface DayWritten {
@@ -175,6 +178,25 @@ export async function vmsExpected(store: TrendStore): Promise<number> {
   let n = 0;
   for await (const s of store.readVmStates()) if (s.historyEnd !== "" && !s.retiredOn) n++;
   return n;
+}
+
+/**
+ * The Linux VMs among `jobs` that an earlier run saw with an application-consistent point (keys as the
+ * evidence step's): their stored states, one read per vault partition of the jobs' vaults.
+ */
+export async function earlierApplicationVms(
+  store: TrendStore,
+  jobs: readonly BackupJob[],
+): Promise<Set<string>> {
+  const linux = jobs.filter((j) => j.os === "Linux");
+  const out = new Set<string>();
+  if (linux.length === 0) return out;
+  const wanted = new Set(linux.map(vmKeyOfJob));
+  for (const s of await store.readVmStatesOfVaults(linux)) {
+    const key = vmKeyOfJob(s);
+    if (wanted.has(key) && s.os === "Linux" && hadApplicationPoint(s)) out.add(key);
+  }
+  return out;
 }
 
 /** Observed consistencies stored for the days from `firstDay` up to, not including, `date`. */

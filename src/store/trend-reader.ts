@@ -270,6 +270,25 @@ export class TrendReader {
     }
   }
 
+  /**
+   * The states of the VMs of these vaults (without their per-day counters): one query per vault partition,
+   * several at a time, never one read per VM.
+   */
+  async readVmStatesOfVaults(
+    vaults: Iterable<{ vault: string; vaultId?: string | null }>,
+  ): Promise<StoredVmState[]> {
+    const partitions = [...new Set([...vaults].map((v) => vaultKeyOf(v)))].sort();
+    const out: StoredVmState[] = [];
+    for (let i = 0; i < partitions.length; i += READ_AHEAD) {
+      const batch = partitions.slice(i, i + READ_AHEAD);
+      const read = (k: string): Promise<Row[]> =>
+        this.listRows("vms", odata`PartitionKey eq ${k}`, VM_STATE_COLUMNS);
+      for (const rows of await Promise.all(batch.map(read)))
+        for (const row of rows) out.push(stateFromRow(row));
+    }
+    return out;
+  }
+
   /** True when some day before `date` is stored (one short query). */
   async hasDayBefore(date: string): Promise<boolean> {
     try {

@@ -183,10 +183,14 @@ describe("alerts on the sample estate", () => {
     expect(result.alerts.find((a) => a.vm === run.estate.notable.stopped)).toBeUndefined();
     expect(result.alerts.length).toBeGreaterThan(0);
     expect(result.alerts.every((a) => a.rule === "consistency-downgrade")).toBe(true);
-    // The Activity Log was read for crash points only: the stopped VM's new jobs, the crash-only VM's and the
-    // Enhanced-policy VM's crash fallback.
+    // The Activity Log was read for crash points only: the stopped VM's new jobs and the Enhanced-policy VM's
+    // crash fallback; never for the crash-only policy's crash points, which are what that policy asks for.
     const activity = run.arm.requests.filter((r) => /\/eventtypes\/management\/values$/i.test(r.path));
     const { stopped, crashOnly, enhanced } = run.estate.notable;
+    const readFor = (vm: string) =>
+      activity.filter((r) => (r.filter ?? "").includes(`/virtualmachines/${vm}'`));
+    expect([readFor(stopped).length, readFor(crashOnly).length, readFor(enhanced).length]).toEqual([1, 0, 1]);
+    expect(activity).toHaveLength(2);
     expect(activity.some((r) => (r.filter ?? "").includes(`/virtualmachines/${stopped}'`))).toBe(true);
     expect(
       activity.every((r) =>

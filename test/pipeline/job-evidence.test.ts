@@ -51,8 +51,10 @@ const JOBS = [
     code: "Pre-ScriptExecutionFailed",
   }),
   job("pg-ok", "vm-pg-01", { os: "Linux", startMs: START - 24 * HOUR }),
+  // a crash-only policy's crash point: what the policy asks for, so its Activity Log is not read
+  job("crash-only", "vm-batch-01", { policy: { name: "CrashOnlyDaily", type: "V1", crashOnly: true } }),
 ];
-const CRASH = new Set(["stopped", "running", "quiet"]);
+const CRASH = new Set(["stopped", "running", "quiet", "crash-only"]);
 
 async function withStandIn<R>(body: (arm: ArmEndpoint) => Promise<R>): Promise<R> {
   return withArmEndpoint(() => [], body, {
@@ -104,10 +106,17 @@ async function classify(arm: ArmEndpoint | null, linuxAppConsistentVms: string[]
 describe("evidence read through ARM", () => {
   it("reads job details for umbrella codes only and the Activity Log for crash points only", async () => {
     await withStandIn(async (arm) => {
-      const { counts } = await classify(arm);
+      const { counts, byId } = await classify(arm);
       const details = arm.requests.filter((r) => /\/backupJobs\//i.test(r.path));
       const activity = arm.requests.filter((r) => /\/eventtypes\/management\/values$/i.test(r.path));
       expect(counts).toEqual({ jobDetails: 2, activityLogs: 3 });
+      // the crash-only policy's crash point: expected, never degraded, and no Activity Log read for it
+      expect(arm.requests.some((r) => (r.filter ?? "").includes("vm-batch-01"))).toBe(false);
+      expect(byId.get("crash-only")).toMatchObject({
+        consistency: "crash",
+        expectedConsistency: "crash",
+        degraded: false,
+      });
       expect(details.map((r) => r.path.split("/").at(-1)).sort()).toEqual(["umbrella-net", "umbrella-vss"]);
       expect(activity).toHaveLength(3);
       expect(arm.requests).toHaveLength(5);
