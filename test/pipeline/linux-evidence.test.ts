@@ -8,104 +8,41 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { inject } from "vitest";
-import { runRun } from "../../src/commands/run.js";
 import type { Digest } from "../../src/domain/digest.js";
-import { JOB_QUERY_COLUMNS } from "../../src/logs/columns.js";
-import {
-  missingTable,
-  startLogsEndpoint,
-  type LogsEndpoint,
-  type LogsProviderRequest,
-} from "../../src/local/logs-endpoint.js";
-import { captureIo } from "../support/capture-io.js";
-import { staticCredential } from "../support/local-azure.js";
-import { FAST_LOGS_RETRY } from "./local-run.js";
+import { startLogsEndpoint, type LogsEndpoint } from "../../src/local/logs-endpoint.js";
+import { jobRowsProvider, runDigestJson, type RowJob } from "./job-rows.js";
 
 const WORKSPACE = "6e2f3a4b-5c6d-4e7f-8a91-92a3b4c5d6e7";
 const VAULT_ID =
   "/subscriptions/3f2c8a51-6b0e-4f4c-9d7a-2b1e5c7d9a10/resourceGroups/rg-backup/providers/Microsoft.RecoveryServices/vaults/rsv-linux";
 
-interface Job {
-  id: string;
-  vm: string;
-  start: string;
-  status: "Completed";
-  code: string;
-}
-const good = (id: string, vm: string, start: string): Job => ({
-  id,
-  vm,
-  start,
-  status: "Completed",
-  code: "Success",
-});
-
-const JOBS: Job[] = [
+const linux = (id: string, vm: string, start: string): RowJob => ({ id, vm, start, os: "Linux" });
+const JOBS: RowJob[] = [
   // the day before: vm-pg-02 listed in PULSE_LINUX_APP_CONSISTENT_VMS, so its point is application-consistent
-  good("00000000-0000-4000-8000-000000000301", "vm-pg-02", "2026-11-23T02:00:00Z"),
-  good("00000000-0000-4000-8000-000000000401", "vm-plain-01", "2026-11-23T02:00:00Z"),
+  linux("00000000-0000-4000-8000-000000000301", "vm-pg-02", "2026-11-23T02:00:00Z"),
+  linux("00000000-0000-4000-8000-000000000401", "vm-plain-01", "2026-11-23T02:00:00Z"),
   // the day: neither listed; vm-pg-02 has a stored application point, vm-plain-01 none
-  good("00000000-0000-4000-8000-000000000302", "vm-pg-02", "2026-11-24T02:00:00Z"),
-  good("00000000-0000-4000-8000-000000000402", "vm-plain-01", "2026-11-24T02:00:00Z"),
+  linux("00000000-0000-4000-8000-000000000302", "vm-pg-02", "2026-11-24T02:00:00Z"),
+  linux("00000000-0000-4000-8000-000000000402", "vm-plain-01", "2026-11-24T02:00:00Z"),
 ];
-
-function provider(request: LogsProviderRequest) {
-  if (request.queryName !== "jobs") return missingTable("AzureDiagnostics");
-  const from = Date.parse(request.params.rangeStart ?? "");
-  const to = Date.parse(request.params.rangeEnd ?? "");
-  const rows = JOBS.filter((j) => Date.parse(j.start) >= from && Date.parse(j.start) < to).map((j) => {
-    const cells: Record<string, unknown> = {
-      TimeGenerated: new Date(Date.parse(j.start) + 3_600_000).toISOString(),
-      JobUniqueId: j.id,
-      JobStartDateTime: j.start,
-      JobDurationInSecs: 1200,
-      JobStatus: j.status,
-      JobFailureCode: j.code,
-      JobOperation: "Backup",
-      JobOperationSubType: "Scheduled",
-      BackupManagementType: "IaaSVM",
-      VaultName: "rsv-linux",
-      ResourceId: VAULT_ID.toUpperCase(),
-      BackupItemUniqueId: `item-${j.vm}`,
-      BackupItemFriendlyName: j.vm,
-      ProtectedContainerName: `iaasvmcontainerv2;rg-app;${j.vm}`,
-      ProtectedContainerOSType: "Linux",
-    };
-    return JOB_QUERY_COLUMNS.map((c) => cells[c.name] ?? null);
-  });
-  return { columns: [...JOB_QUERY_COLUMNS], rows };
-}
 
 let logs: LogsEndpoint;
 const outDir = mkdtempSync(join(tmpdir(), "pulse-linux-ev-"));
 const tablePrefix = `linuxev${process.pid}`;
 
 beforeAll(async () => {
-  logs = await startLogsEndpoint({ provider });
+  logs = await startLogsEndpoint({ provider: jobRowsProvider(VAULT_ID, JOBS) });
 });
 afterAll(async () => {
   await logs.close();
   rmSync(outDir, { recursive: true, force: true });
 });
 
-async function run(date: string, env: Record<string, string> = {}): Promise<Digest> {
-  const io = captureIo({
-    ...env,
-    PULSE_WORKSPACE_IDS: WORKSPACE,
-    PULSE_LOGS_ENDPOINT: logs.endpoint,
-    PULSE_TABLES_CONNECTION: inject("tablesConnection"),
-    PULSE_RECOVERY_POINTS: "off",
+const run = (date: string, env: Record<string, string> = {}): Promise<Digest> =>
+  runDigestJson({ workspaceId: WORKSPACE, logsEndpoint: logs.endpoint, tablePrefix, outDir }, date, {
     PULSE_LOOKBACK_DAYS: "0",
+    ...env,
   });
-  const code = await runRun(
-    ["--date", date, "--format", "json", "--html", join(outDir, `${date}.html`)],
-    io,
-    { credential: staticCredential(), tlsCa: inject("loopbackCa"), tablePrefix, logsRetry: FAST_LOGS_RETRY },
-  );
-  expect(code, io.err()).toBe(0);
-  return JSON.parse(io.out()) as Digest;
-}
 
 describe("Linux evidence from stored states", () => {
   it("an earlier application-consistent point makes application expected of a Linux VM", async () => {

@@ -8,19 +8,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inject } from "vitest";
-import { runRun } from "../../src/commands/run.js";
 import type { Digest } from "../../src/domain/digest.js";
 import { TrendStore } from "../../src/store/trend-store.js";
-import { JOB_QUERY_COLUMNS } from "../../src/logs/columns.js";
-import {
-  missingTable,
-  startLogsEndpoint,
-  type LogsEndpoint,
-  type LogsProviderRequest,
-} from "../../src/local/logs-endpoint.js";
-import { captureIo } from "../support/capture-io.js";
-import { staticCredential } from "../support/local-azure.js";
-import { FAST_LOGS_RETRY } from "./local-run.js";
+import { startLogsEndpoint, type LogsEndpoint } from "../../src/local/logs-endpoint.js";
+import { jobRowsProvider, runDigestJson } from "./job-rows.js";
 
 const WORKSPACE = "7b3e9c1d-4a2f-4e8b-9c6d-1f0a2b3c4d5e";
 const VAULT_ID =
@@ -33,38 +24,11 @@ const JOBS = [
   { id: "00000000-0000-4000-8000-0000000000e2", vm: "vm-early", start: "2026-11-24T23:30:00Z" }, // 25th 00:30 local
 ];
 
-function provider(request: LogsProviderRequest) {
-  if (request.queryName !== "jobs") return missingTable("AzureDiagnostics");
-  const from = Date.parse(request.params.rangeStart ?? "");
-  const to = Date.parse(request.params.rangeEnd ?? "");
-  const rows = JOBS.filter((j) => Date.parse(j.start) >= from && Date.parse(j.start) < to).map((j) => {
-    const cells: Record<string, unknown> = {
-      TimeGenerated: new Date(Date.parse(j.start) + 3_600_000).toISOString(),
-      JobUniqueId: j.id,
-      JobStartDateTime: j.start,
-      JobDurationInSecs: 1200,
-      JobStatus: "Completed",
-      JobFailureCode: "Success",
-      JobOperation: "Backup",
-      JobOperationSubType: "Scheduled",
-      BackupManagementType: "IaaSVM",
-      VaultName: "rsv-weu",
-      ResourceId: VAULT_ID.toUpperCase(),
-      BackupItemUniqueId: `item-${j.vm}`,
-      BackupItemFriendlyName: j.vm,
-      ProtectedContainerName: `iaasvmcontainerv2;rg-app;${j.vm}`,
-      ProtectedContainerOSType: "Windows",
-    };
-    return JOB_QUERY_COLUMNS.map((c) => cells[c.name] ?? null);
-  });
-  return { columns: [...JOB_QUERY_COLUMNS], rows };
-}
-
 let logs: LogsEndpoint;
 const outDir = mkdtempSync(join(tmpdir(), "pulse-tz-"));
 
 beforeAll(async () => {
-  logs = await startLogsEndpoint({ provider });
+  logs = await startLogsEndpoint({ provider: jobRowsProvider(VAULT_ID, JOBS) });
 });
 afterAll(async () => {
   await logs.close();
@@ -74,29 +38,17 @@ afterAll(async () => {
 const prefixOf = (date: string, timeZone: string): string =>
   `tz${process.pid}${timeZone.replace(/\W/g, "").slice(0, 6)}${date.replace(/-/g, "")}`;
 
-async function run(date: string, timeZone: string): Promise<Digest> {
-  const io = captureIo({
-    PULSE_WORKSPACE_IDS: WORKSPACE,
-    PULSE_LOGS_ENDPOINT: logs.endpoint,
-    PULSE_TABLES_CONNECTION: inject("tablesConnection"),
-    PULSE_RECOVERY_POINTS: "off",
-    PULSE_LOOKBACK_DAYS: "1",
-    PULSE_TIMEZONE: timeZone,
-  });
-  const code = await runRun(
-    ["--date", date, "--format", "json", "--html", join(outDir, `${date}.html`)],
-    io,
+const run = (date: string, timeZone: string): Promise<Digest> =>
+  runDigestJson(
     {
-      credential: staticCredential(),
-      tlsCa: inject("loopbackCa"),
+      workspaceId: WORKSPACE,
+      logsEndpoint: logs.endpoint,
       tablePrefix: prefixOf(date, timeZone),
-      logsRetry: FAST_LOGS_RETRY,
+      outDir,
     },
+    date,
+    { PULSE_LOOKBACK_DAYS: "1", PULSE_TIMEZONE: timeZone },
   );
-  expect(io.err(), io.err()).not.toContain("failed");
-  expect(code).toBe(0);
-  return JSON.parse(io.out()) as Digest;
-}
 
 const started = (digest: Digest): string[] => digest.vms.map((v) => `${v.vm}@${v.start}`).sort();
 
