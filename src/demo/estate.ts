@@ -67,6 +67,10 @@ export interface Estate {
     crashOnly: string;
     /** Windows under an Enhanced policy: its last job completed with a crash-consistent fallback point. */
     enhanced: string;
+    /** Windows: its last job failed with VMRestorePointClientError, whose job details name a VSS writer. */
+    umbrellaVss: string;
+    /** Linux, not listed as running scripts: its pre-script fails every day (Pre-ScriptExecutionFailed). */
+    unlistedScripts: string;
   };
   unknownCode: string;
   /** The daily run that reads `date`: 07:00 UTC the next day (the default digest schedule). */
@@ -129,6 +133,8 @@ export function buildEstate(options: EstateOptions): Estate {
       retired: cast.retired.name,
       crashOnly: cast.crashOnly.name,
       enhanced: cast.enhanced.name,
+      umbrellaVss: cast.umbrellaVss.name,
+      unlistedScripts: cast.unlistedScripts.name,
     },
     unknownCode: UNKNOWN_CODE,
     dailyRunMs,
@@ -136,7 +142,7 @@ export function buildEstate(options: EstateOptions): Estate {
       createLogsProvider(jobs, nowMs, options.azureDiagnosticsFull === true),
     armProvider: createArmProvider(vms, jobs, cast.armMissing),
     inventoryProvider: createInventoryProvider(vms, cast),
-    armEvidence: createArmEvidence(jobs, cast.stopped),
+    armEvidence: createArmEvidence(jobs, cast.stopped, cast.umbrellaVss),
     expected,
   };
 }

@@ -5,7 +5,7 @@
 import { onRotationDay } from "../domain/point-doubt.js";
 import { vmResourceId } from "./fleet.js";
 import type { EstateJob } from "./jobs.js";
-import { SCRIPT_CODE, VSS_CODE, type Cast } from "./scenarios.js";
+import { PRE_SCRIPT_CODE, SCRIPT_CODE, VSS_CODE, type Cast } from "./scenarios.js";
 
 type Level = "application" | "file-system" | "crash" | "none" | "unknown";
 
@@ -60,7 +60,7 @@ function add(counts: ConsistencyCounts, level: Level): void {
 function inferredLevel(job: EstateJob): Level {
   if (job.status === "Failed") return "none";
   if (job.status === "CompletedWithWarnings") {
-    return job.code === VSS_CODE || job.code === SCRIPT_CODE ? "file-system" : "unknown";
+    return [VSS_CODE, SCRIPT_CODE, PRE_SCRIPT_CODE].includes(job.code) ? "file-system" : "unknown";
   }
   const os = job.vm.reportedOs;
   if (os === "Windows") return "application";

@@ -2,7 +2,9 @@
  * What happens to whom in the sample estate: the notable VMs (a VM failing several days running, a stopped VM,
  * VSS writer warnings, Linux script time-outs, an unknown code, an item ARM no longer knows, VMs whose OS is not
  * reported, jobs still running at the end, a VM on a weekly policy, a VM whose protection was stopped, a Windows
- * VM under a crash-only policy, a Windows VM under an Enhanced policy whose last backup fell back to crash),
+ * VM under a crash-only policy, a Windows VM under an Enhanced policy whose last backup fell back to crash,
+ * a Windows VM failing with an umbrella code whose job details name VSS, an unlisted Linux VM whose pre-script
+ * fails),
  * each day's outcome of a VM's job, and the recovery point it makes.
  */
 import type { EstateVault, EstateVm } from "./fleet.js";
@@ -15,6 +17,10 @@ export const VSS_CODE = "ExtensionFailedVssWriterInBadState";
 export const SCRIPT_CODE = "Pre-ScriptTimeout";
 export const AGENT_CODE = "UserErrorGuestAgentStatusUnavailable";
 export const NETWORK_CODE = "ExtensionSnapshotFailedNoNetwork";
+/** An umbrella code: only the job's details (read through ARM) say it was a VSS writer failure. */
+export const UMBRELLA_CODE = "VMRestorePointClientError";
+/** A failing pre-script: proof that the Linux VM runs scripts, listed in PULSE_LINUX_APP_CONSISTENT_VMS or not. */
+export const PRE_SCRIPT_CODE = "Pre-ScriptExecutionFailed";
 
 /** The VMs each scenario happens to. */
 export interface Cast {
@@ -35,6 +41,10 @@ export interface Cast {
   crashOnly: EstateVm;
   /** Windows, under an Enhanced policy: its last job completes with a crash-consistent fallback point. */
   enhanced: EstateVm;
+  /** Windows: its last job fails with an umbrella code whose job details name a VSS writer. */
+  umbrellaVss: EstateVm;
+  /** Linux, not in PULSE_LINUX_APP_CONSISTENT_VMS: its pre-script fails every day (file-system fallback). */
+  unlistedScripts: EstateVm;
 }
 
 /** The retired VM has no job on this many last days of the estate. */
@@ -68,6 +78,8 @@ export function castScenarios(vms: EstateVm[], vaults: EstateVault[]): Cast {
     retired: byRole("app", 1, 5),
     crashOnly: byRole("web", 1, 6),
     enhanced: byRole("sql", 0, 4),
+    umbrellaVss: byRole("app", 0, 6),
+    unlistedScripts: byRole("lnx", 1, 4),
   };
   for (const vm of cast.unknownOs) vm.reportedOs = "";
   return cast;
@@ -88,6 +100,8 @@ export function dayOutcome(
   if (vm === cast.unknownCode && daysFromEnd === 0) {
     return { status: "CompletedWithWarnings", code: UNKNOWN_CODE };
   }
+  if (vm === cast.umbrellaVss && daysFromEnd === 0) return { status: "Failed", code: UMBRELLA_CODE };
+  if (vm === cast.unlistedScripts) return { status: "CompletedWithWarnings", code: PRE_SCRIPT_CODE };
   // deallocated: completes with a crash-consistent point
   if (vm === cast.stopped) return { status: "Completed", code: "Success" };
   const clean = [cast.weekly, cast.retired, cast.crashOnly, cast.enhanced];

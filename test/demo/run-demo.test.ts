@@ -53,5 +53,29 @@ describe("backup-pulse demo", { timeout: 120_000 }, () => {
         none: day.warnings.none,
       });
     }
+
+    // The last day on the defaults: the umbrella code is re-categorised from its job's details (VSS), and the
+    // Linux VM that is not listed but whose pre-script fails is expected application-consistent.
+    const last = demo.results.at(-1);
+    const { umbrellaVss, unlistedScripts } = demo.estate.notable;
+    expect(last?.jobs.find((j) => j.vm === umbrellaVss)).toMatchObject({
+      status: "Failed",
+      errorCode: "VMRestorePointClientError",
+      errorCategory: "vss",
+      errorDetail: expect.stringContaining("VSS Writers in bad state"),
+    });
+    expect(last?.jobs.find((j) => j.vm === unlistedScripts)).toMatchObject({
+      status: "CompletedWithWarnings",
+      errorCode: "Pre-ScriptExecutionFailed",
+      consistency: "file-system",
+      expectedConsistency: "application",
+      degraded: true,
+    });
+    expect(
+      demo.estate.linuxAppConsistentVms.some((p) => unlistedScripts.startsWith(p.replace("*", ""))),
+    ).toBe(false);
+    const umbrellaCode = last?.digest.topCodes.find((c) => c.code === "VMRestorePointClientError");
+    expect(umbrellaCode?.category).toBe("vss");
+    expect(last?.digest.persisting.belowExpected.map((s) => s.vm)).toContain(unlistedScripts);
   });
 });

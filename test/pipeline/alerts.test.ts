@@ -197,7 +197,14 @@ describe("alerts on the sample estate", () => {
         [stopped, crashOnly, enhanced].some((vm) => (r.filter ?? "").includes(`/virtualmachines/${vm}'`)),
       ),
     ).toBe(true);
-    expect(run.arm.requests.filter((r) => /\/backupJobs\//i.test(r.path))).toHaveLength(0);
+    // Job details are read for the umbrella code only: the umbrella-VSS VM's failed job, once.
+    const umbrellaJobs = run.estate.jobs
+      .filter((j) => j.vm.name === run.estate.notable.umbrellaVss && j.code === "VMRestorePointClientError")
+      .map((j) => j.jobId);
+    expect(
+      run.arm.requests.filter((r) => /\/backupJobs\//i.test(r.path)).map((r) => r.path.split("/").at(-1)),
+    ).toEqual(umbrellaJobs);
+    expect(umbrellaJobs).toHaveLength(1);
   });
 
   it("a workspace that cannot be read keeps the checkpoint, and the next run catches up without repeats", async () => {

@@ -71,17 +71,18 @@ export function topCodes(
 ): CodeSummary[] {
   const codes = new Map<
     string,
-    { code: string; jobs: number; vms: Set<string>; sample: string[]; cat: ErrorCategory | null }
+    { code: string; jobs: number; vms: Set<string>; sample: string[]; cats: Set<ErrorCategory | null> }
   >();
   for (const j of jobs) {
     if (!j.errorCode) continue;
     const k = j.errorCode.toLowerCase();
     let c = codes.get(k);
     if (!c) {
-      c = { code: j.errorCode, jobs: 0, vms: new Set(), sample: [], cat: j.errorCategory };
+      c = { code: j.errorCode, jobs: 0, vms: new Set(), sample: [], cats: new Set() };
       codes.set(k, c);
     }
     c.jobs++;
+    c.cats.add(j.errorCategory);
     const vk = vmIdentityKey(j);
     if (!c.vms.has(vk)) {
       c.vms.add(vk);
@@ -91,11 +92,14 @@ export function topCodes(
   return [...codes.values()]
     .map((c) => {
       const info = lookup(c.code);
+      // The jobs' own category when they all agree: an umbrella code re-categorised from its job details
+      // (a VSS writer behind VMRestorePointClientError) is listed as what it was.
+      const [only] = c.cats.size === 1 ? [...c.cats] : [null];
       return {
         code: c.code,
         jobs: c.jobs,
         vms: c.vms.size,
-        category: info?.category ?? c.cat ?? "unknown",
+        category: only ?? info?.category ?? "unknown",
         kind: info?.kind ?? "unknown",
         known: info !== null,
         action: info?.action ?? m.action.unknownCode,
