@@ -23,7 +23,9 @@ export function vmRows(day: DigestDay): VmRow[] {
       start: j.start,
       ...worstOf(day.worstByVm.get(k)),
     }))
-    .sort((a, b) => severity(a) - severity(b) || byVaultVm(a, b));
+    .map((row) => ({ row, severity: severity(row) })) // once per row, not on every comparison
+    .sort((a, b) => a.severity - b.severity || byVaultVm(a.row, b.row))
+    .map((r) => r.row);
 }
 
 function worstOf(w: DigestDay["jobs"][number] | undefined): Pick<VmRow, "worst"> {
