@@ -6,6 +6,7 @@
  */
 import { dayOfIso } from "./days.js";
 import type { KnownVm } from "./digest/input.js";
+import { messagesFor, type Messages } from "./messages/index.js";
 import { LAPSE_DAYS, expectationOn, type ItemFacts } from "./schedule.js";
 
 export interface KnownVmFacts {
@@ -35,12 +36,13 @@ export interface ExpectedVmsInput<T extends KnownVmFacts> {
   hadJob: (vm: T) => boolean;
   /** The VM's inventory facts: undefined when not known (see ExpectationInput.item). */
   itemOf: (vm: T) => ItemFacts | null | undefined;
+  /** The language of the notes (default English). */
+  messages?: Messages;
 }
-
-const label = (v: KnownVmFacts): string => `${v.vm} (vault ${v.vault})`;
 
 export function expectedVms<T extends KnownVmFacts>(input: ExpectedVmsInput<T>): ExpectedVms<T> {
   const out: ExpectedVms<T> = { expected: [], notes: [], newlyRetired: [] };
+  const notes = (input.messages ?? messagesFor("en")).notes;
   for (const v of input.known) {
     const known = { vm: v.vm, vault: v.vault, vmId: v.vmId, vaultId: v.vaultId, lastJobAt: v.lastJobAt };
     if (input.hadJob(v)) {
@@ -60,14 +62,16 @@ export function expectedVms<T extends KnownVmFacts>(input: ExpectedVmsInput<T>):
       if (e.announce) {
         out.notes.push(
           e.reason === "gone"
-            ? `${label(v)} is no longer protected in its vault: no backup is expected of it from now on.`
-            : `Protection stopped on ${label(v)}${e.state && e.state !== "ProtectionStopped" ? ` (${e.state})` : ""}: no backup is expected of it from now on.`,
+            ? notes.vmGone(v.vm, v.vault)
+            : notes.protectionStopped(
+                v.vm,
+                v.vault,
+                e.state && e.state !== "ProtectionStopped" ? e.state : null,
+              ),
         );
       }
     } else if (e.kind === "lapsed" && e.announce) {
-      out.notes.push(
-        `${label(v)} has had no backup job for more than ${LAPSE_DAYS} days: it is no longer expected to back up (its schedule is not known without recovery-point look-ups) and is left out from now on.`,
-      );
+      out.notes.push(notes.lapsed(v.vm, v.vault, LAPSE_DAYS));
     }
   }
   return out;

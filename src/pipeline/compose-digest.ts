@@ -4,7 +4,7 @@
  */
 import { lookupCode } from "../domain/catalogue.js";
 import { buildDigest, type CoverageInput, type Digest } from "../domain/digest.js";
-import type { Locale } from "../domain/messages/index.js";
+import { messagesFor, type Locale, type Messages } from "../domain/messages/index.js";
 import type { ClassifiedJob } from "../domain/model.js";
 import { addDays } from "../domain/days.js";
 import { expectedVms } from "../domain/expected-vms.js";
@@ -66,7 +66,8 @@ export async function composeDigest(input: ComposeDigestInput): Promise<Digest> 
   const seen = states
     .filter((s) => s.historyEnd !== "" && firstDayOf(s) <= date)
     .map((s) => stateAsOf(s, date));
-  const judged = await judgeKnownVms(input, seen, step);
+  const m = messagesFor(input.locale);
+  const judged = await judgeKnownVms(input, seen, m, step);
   const expectedKeys = new Set(judged.expected.map(vmIdentityKey));
   const known = seen.filter((s) => expectedKeys.has(vmIdentityKey(s)));
   const digest = buildDigest({
@@ -78,7 +79,7 @@ export async function composeDigest(input: ComposeDigestInput): Promise<Digest> 
     knownVms: judged.expected,
     notes: judged.notes,
     coverage: {
-      ...("run" in input ? coverageOfRun(input.run) : coverageOfRead(input)),
+      ...("run" in input ? coverageOfRun(input.run, m) : coverageOfRead(input, m)),
       vaultsKnown: [...new Set(known.map((s) => s.vault))],
     },
     lookup: lookupCode,
@@ -103,7 +104,12 @@ function stepTimer(log: ((line: string) => void) | undefined): (what: string) =>
  * What is expected of each known VM on the day: due (listed under "no backup job" when it had none), not due,
  * retired or lapsed (said once in the notes, then left out). Stores the day a VM is first found retired.
  */
-async function judgeKnownVms(input: ComposeDigestInput, seen: StoredVmState[], step: (what: string) => void) {
+async function judgeKnownVms(
+  input: ComposeDigestInput,
+  seen: StoredVmState[],
+  m: Messages,
+  step: (what: string) => void,
+) {
   const withJob = new Set(input.jobs.map((j) => j.vmId ?? vmKey(j.vm, j.vault)));
   const vaults: Map<string, VaultInventory> = input.inventory
     ? await input.inventory.vaultsOf(seen.flatMap((s) => (s.vmId && s.vaultId ? [s.vaultId] : [])))
@@ -120,6 +126,7 @@ async function judgeKnownVms(input: ComposeDigestInput, seen: StoredVmState[], s
     known: seen.map((s) => ({ ...s, retiredOn: s.retiredOn ?? null })),
     hadJob: (s) => withJob.has(s.vmId ?? vmKey(s.vm, s.vault)),
     itemOf,
+    messages: m,
   });
   step(`judged ${seen.length} known VM(s): ${judged.expected.length} expected`);
   if (input.markRetired && input.store && judged.newlyRetired.length > 0) {
@@ -131,12 +138,13 @@ async function judgeKnownVms(input: ComposeDigestInput, seen: StoredVmState[], s
 
 function coverageOfRead(
   read: Exclude<DigestCoverageSource, { run: RunRecord }>,
+  m: Messages,
 ): Omit<CoverageInput, "vaultsKnown"> {
   return {
     workspacesQueried: read.workspaces.map((w) => w.workspaceId),
     workspacesFailed: read.workspaces
       .filter((w) => w.status === "failed")
-      .map((w) => ({ workspaceId: w.workspaceId, reason: w.error ?? "query failed" })),
+      .map((w) => ({ workspaceId: w.workspaceId, reason: w.error ?? m.coverage.queryFailed })),
     partial: !read.complete,
     rowsRejected: read.rowsRejected,
     rowsUnstorable: read.rowsUnstorable ?? 0,
@@ -148,8 +156,7 @@ function coverageOfRead(
  * Coverage as the run record kept it: the failed workspaces by ID, the others by count only (the digest
  * shows how many workspaces were queried, not which), and no count of rejected rows.
  */
-function coverageOfRun(run: RunRecord): Omit<CoverageInput, "vaultsKnown"> {
-  const when = run.runAt ? ` on the run of ${run.runAt}` : "";
+function coverageOfRun(run: RunRecord, m: Messages): Omit<CoverageInput, "vaultsKnown"> {
   return {
     workspacesQueried:
       run.workspaceIds.length > 0
@@ -160,7 +167,7 @@ function coverageOfRun(run: RunRecord): Omit<CoverageInput, "vaultsKnown"> {
           ],
     workspacesFailed: run.failedWorkspaceIds.map((workspaceId) => ({
       workspaceId,
-      reason: `not read completely${when}; the reason is in that run's log`,
+      reason: m.coverage.notReadOnRun(run.runAt || null),
     })),
     partial: !run.complete,
     rowsRejected: run.rowsRejected,

@@ -4,7 +4,7 @@
  * The timer function, `backup-pulse run` and `backup-pulse demo` all call {@link runDaily}.
  */
 import type { Config } from "../config.js";
-import type { Locale } from "../domain/messages/index.js";
+import { messagesFor, type Locale } from "../domain/messages/index.js";
 import type { Digest } from "../domain/digest.js";
 import type { BackupJob, ClassifiedJob } from "../domain/model.js";
 import { addDays, dayWindow } from "../domain/days.js";
@@ -259,9 +259,17 @@ async function deliverDay(
   if (channels.length === 0) return null;
   const { digest } = day;
   const late = store
-    ? await missedDigests({ channels, outbox, store, firstDay: day.firstDay, date: digest.date, log })
+    ? await missedDigests({
+        channels,
+        outbox,
+        store,
+        firstDay: day.firstDay,
+        date: digest.date,
+        log,
+        words: { locale: config.locale, timeZone: config.timeZone },
+      })
     : [];
-  digest.notes.push(...(await givenUpNotes(outbox)));
+  digest.notes.push(...(await givenUpNotes(outbox, messagesFor(digest.locale))));
   return deliverDigests(channels, outbox, [...late, { digest, channels }], log);
 }
 

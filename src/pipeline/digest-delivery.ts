@@ -6,6 +6,7 @@
 import type { Config } from "../config.js";
 import type { Digest } from "../domain/digest.js";
 import { addDays } from "../domain/days.js";
+import { messagesFor, type Locale } from "../domain/messages/index.js";
 import { emailTargetUrl } from "../delivery/email-sender.js";
 import { emailDigest } from "../delivery/email.js";
 import type { Poster } from "../delivery/poster.js";
@@ -110,8 +111,12 @@ export async function missedDigests(input: {
   firstDay: string;
   date: string;
   log: (line: string) => void;
+  /** The digests' language and time zone (PULSE_LOCALE, PULSE_TIMEZONE; default English, UTC). */
+  words?: { locale?: Locale; timeZone?: string };
 }): Promise<DigestToDeliver[]> {
   const { channels, outbox, store, date, log } = input;
+  const words = input.words ?? {};
+  const m = messagesFor(words.locale);
   const missed: DigestToDeliver[] = [];
   for (let day = input.firstDay; day < date; day = addDays(day, 1)) {
     const run = await store.readRun(day);
@@ -123,10 +128,14 @@ export async function missedDigests(input: {
         late.push(channel);
     }
     if (late.length === 0) continue;
-    const digest = await composeDigest({ date: day, jobs: await store.readDayJobs(day), store, run });
-    digest.notes.unshift(
-      `Late: no run delivered this digest for ${day} on its day; it is sent with the run for ${date}.`,
-    );
+    const digest = await composeDigest({
+      date: day,
+      jobs: await store.readDayJobs(day),
+      store,
+      run,
+      ...words,
+    });
+    digest.notes.unshift(m.notes.late(m.day(day), m.day(date)));
     log(
       `The digest for ${day} was never delivered ${late.map((c) => c.label).join(" or ")}: it is sent now, marked late`,
     );

@@ -2,6 +2,8 @@
  * Messages the outbox gave up on, said where a person reads them: as notes of the next digest posted after
  * they were given up, and as a failed check of `backup-pulse doctor`. Nothing given up goes unsaid.
  */
+import { messagesFor, type Messages } from "../domain/messages/index.js";
+import type { GivenUpMessage } from "../domain/messages/types.js";
 import { isNotFound } from "../store/tables.js";
 import type { Outbox, OutboxRecord } from "../store/outbox.js";
 import type { DoctorCheck } from "./doctor-check.js";
@@ -10,24 +12,30 @@ import type { DoctorCheck } from "./doctor-check.js";
 const DOCTOR_DAYS = 30;
 const DAY_MS = 86_400_000;
 
-/** One sentence about a given-up message: what it was, when and why it was given up. */
-export function describeGivenUp(r: OutboxRecord): string {
-  const what =
-    r.kind === "digest"
-      ? `The digest for ${r.key}`
-      : `The alert message ${r.key}${r.summary ? ` (${r.summary})` : ""}`;
-  const since = r.firstFailedAt ? ` since ${r.firstFailedAt}` : "";
-  const why = r.lastError ? `: ${r.lastError}` : "";
-  return `${what} was given up at ${r.givenUpAt ?? "an unknown time"} after ${r.attempts} failed attempt(s)${since}${why}`;
+function givenUpMessage(r: OutboxRecord): GivenUpMessage {
+  return {
+    digestDay: r.kind === "digest" ? r.key : null,
+    key: r.key,
+    summary: r.summary ?? null,
+    givenUpAt: r.givenUpAt,
+    attempts: r.attempts,
+    firstFailedAt: r.firstFailedAt ?? null,
+    error: r.lastError ?? null,
+  };
 }
 
-/** Notes for the next digest: the messages given up since the last digest was posted. */
-export async function givenUpNotes(outbox: Outbox): Promise<string[]> {
+/** One sentence about a given-up message: what it was, when and why it was given up. */
+export function describeGivenUp(r: OutboxRecord): string {
+  return messagesFor("en").notes.givenUp(givenUpMessage(r));
+}
+
+/** Notes for the next digest, in its language: the messages given up since the last digest was posted. */
+export async function givenUpNotes(outbox: Outbox, m: Messages = messagesFor("en")): Promise<string[]> {
   const [given, lastPosted] = await Promise.all([outbox.givenUp(), outbox.lastDigestPostedAt()]);
   return given
     .filter((r) => r.givenUpAt !== null && (lastPosted === null || r.givenUpAt > lastPosted))
     .sort((a, b) => (a.givenUpAt ?? "").localeCompare(b.givenUpAt ?? ""))
-    .map((r) => `Not delivered: ${describeGivenUp(r)}.`);
+    .map((r) => m.notes.notDelivered(givenUpMessage(r)));
 }
 
 /** The doctor's check of the outbox: fails while a message was given up in the last 30 days. */

@@ -14,6 +14,8 @@ import { evaluateAlerts, parseAlertRules, type Alert } from "../../src/domain/al
 import type { ClassifiedJob } from "../../src/domain/model.js";
 import { alertViews } from "../../src/pipeline/alert-delivery.js";
 import { classifiedJob } from "../support/jobs.js";
+import { expectedVms } from "../../src/domain/expected-vms.js";
+import { messagesFor } from "../../src/domain/messages/index.js";
 import { SLACK_LIMITS, slackDigest } from "../../src/delivery/slack.js";
 import { TEAMS_BUDGET_BYTES, teamsDigest } from "../../src/delivery/teams.js";
 import { terminalDigest } from "../../src/delivery/terminal.js";
@@ -329,6 +331,80 @@ describe("the e-mail in Japanese", () => {
     };
     for (const [name, text] of Object.entries(texts))
       expect({ name, left: english(text) }).toEqual({ name, left: [] });
+  });
+});
+
+describe("the pipeline's notes in Japanese", () => {
+  const m = messagesFor("ja");
+
+  it("say a VM gone from its vault, stopped, or lapsed in Japanese", () => {
+    const vm = (name: string, lastJobAt: string | null) => ({
+      vm: name,
+      vault: "rsv-prod",
+      vmId: null,
+      vaultId: null,
+      lastJobAt,
+      retiredOn: null,
+    });
+    const known = [
+      vm("vm-gone-01", `${DAY}T01:00:00Z`),
+      vm("vm-stop-01", `${DAY}T01:00:00Z`),
+      vm("vm-paused-01", `${DAY}T01:00:00Z`),
+      vm("vm-lapsed-01", "2026-11-09T01:00:00Z"),
+    ];
+    const items: Record<string, { policy: null; protectionState: string } | null | undefined> = {
+      "vm-gone-01": null,
+      "vm-stop-01": { policy: null, protectionState: "ProtectionStopped" },
+      "vm-paused-01": { policy: null, protectionState: "BackupsSuspended" },
+    };
+    const { notes } = expectedVms({
+      date: DAY,
+      tz: "Asia/Tokyo",
+      known,
+      hadJob: () => false,
+      itemOf: (v) => items[v.vm],
+      messages: m,
+    });
+    expect(notes).toEqual([
+      "vm-gone-01 (コンテナー rsv-prod) はコンテナーで保護されなくなりました。今後この VM のバックアップは想定しません。",
+      "vm-stop-01 (コンテナー rsv-prod) の保護が停止されました。今後この VM のバックアップは想定しません。",
+      "vm-paused-01 (コンテナー rsv-prod) の保護が停止されました (BackupsSuspended)。今後この VM のバックアップは想定しません。",
+      expect.stringMatching(
+        /^vm-lapsed-01 \(コンテナー rsv-prod\) には 14 日を超えてバックアップ ジョブがありません。/,
+      ),
+    ]);
+    const names = [...known.map((v) => v.vm), "rsv-prod", "BackupsSuspended"];
+    expect(english(notes.join("\n"), names)).toEqual([]);
+  });
+
+  it("say a late digest, a given-up message and a workspace a stored run could not read in Japanese", () => {
+    const texts = [
+      m.notes.late(m.day("2026-11-23"), m.day(DAY)),
+      m.notes.notDelivered({
+        digestDay: "2026-11-23",
+        key: "2026-11-23",
+        summary: null,
+        givenUpAt: "2026-11-24T07:00:00.000Z",
+        attempts: 10,
+        firstFailedAt: "2026-11-23T07:00:00.000Z",
+        error: null,
+      }),
+      m.notes.notDelivered({
+        digestDay: null,
+        key: "alerts-0123456789abcdef01234567",
+        summary: "2 alert(s) on vm-a, vm-b",
+        givenUpAt: null,
+        attempts: 10,
+        firstFailedAt: null,
+        error: null,
+      }),
+      m.coverage.notReadOnRun("2026-11-24T07:00:00.000Z"),
+      m.coverage.notReadOnRun(null),
+    ];
+    expect(texts[0]).toBe(
+      "遅延: 2026年11月23日 のダイジェストは当日にどの実行でも配信されなかったため、2026年11月24日 の実行とともに送ります。",
+    );
+    expect(english(texts.join("\n"), ["alerts-0123456789abcdef01234567"])).toEqual([]);
   });
 });
 

@@ -17,8 +17,8 @@ afterEach(async () => {
   await Promise.all(open.splice(0).map((r) => r.close()));
 });
 
-async function localRun(): Promise<LocalRun> {
-  const run = await startLocalRun({ days: 3, env: ENV });
+async function localRun(env: Record<string, string> = {}): Promise<LocalRun> {
+  const run = await startLocalRun({ days: 3, env: { ...ENV, ...env } });
   open.push(run);
   return run;
 }
@@ -57,6 +57,23 @@ describe("missed digests", () => {
     const again = await run.runDay(d2, { nowMs: ALL_ROWS });
     expect(again.delivery?.posted).toEqual([]);
     expect(run.hook.received.map((d) => d.date)).toEqual([d0, d1, d2]);
+  });
+
+  it("with PULSE_LOCALE=ja the late digest is Japanese, its note too", async () => {
+    const run = await localRun({ PULSE_LOCALE: "ja", PULSE_TIMEZONE: "Asia/Tokyo" });
+    const [d0, d1, d2] = run.estate.days as [string, string, string];
+    await run.runDay(d0, { nowMs: ALL_ROWS });
+    // No run for d1: the run for d2 stores it through its look-back and sends its digest, late.
+    await run.runDay(d2, { nowMs: ALL_ROWS });
+    expect(run.hook.received.map((d) => d.date)).toEqual([d0, d1, d2]);
+    const late = run.hook.received[1]!;
+    const day = (d: string): string => d.replace(/^(\d+)-0?(\d+)-0?(\d+)$/, "$1年$2月$3日");
+    expect(late.locale).toBe("ja");
+    expect(late.timeZone).toBe("Asia/Tokyo");
+    expect(late.notes[0]).toBe(
+      `遅延: ${day(d1)} のダイジェストは当日にどの実行でも配信されなかったため、${day(d2)} の実行とともに送ります。`,
+    );
+    expect(late.headline.statusReason).toMatch(/[\u3040-\u30ff]/);
   });
 
   it("a first run sends its own day only, not the days of its look-back", async () => {

@@ -7,6 +7,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { genericDigest } from "../../src/delivery/generic.js";
+import { messagesFor } from "../../src/domain/messages/index.js";
 import { createPoster } from "../../src/delivery/poster.js";
 import { deliver, flushPending, undeliveredLines, type DeliveryReport } from "../../src/pipeline/deliver.js";
 import { givenUpCheck, givenUpNotes } from "../../src/pipeline/given-up.js";
@@ -143,6 +144,11 @@ describe("an outbox message refused for a day of runs", () => {
     expect(notes).toEqual([
       expect.stringMatching(
         new RegExp(`^Not delivered: The digest for ${DAY} was given up at .* after 11 failed attempt\\(s\\)`),
+      ),
+    ]);
+    expect(await givenUpNotes(outbox, messagesFor("ja"))).toEqual([
+      expect.stringMatching(
+        new RegExp(`^配信できませんでした: ${DAY} のダイジェストは .* 11 回送信に失敗したため`),
       ),
     ]);
     const check = await givenUpCheck(outbox, START + 48 * HOUR);

@@ -1,7 +1,17 @@
 /** The digest and the alerts in English (PULSE_LOCALE=en, the default). Pure. */
-import type { Messages } from "./types.js";
+import type { GivenUpMessage, Messages } from "./types.js";
 
 const s = (n: string, one: string, many: string): string => (n === "1" ? one : many);
+
+function givenUp(r: GivenUpMessage): string {
+  const what =
+    r.digestDay !== null
+      ? `The digest for ${r.digestDay}`
+      : `The alert message ${r.key}${r.summary ? ` (${r.summary})` : ""}`;
+  const since = r.firstFailedAt ? ` since ${r.firstFailedAt}` : "";
+  const why = r.error ? `: ${r.error}` : "";
+  return `${what} was given up at ${r.givenUpAt ?? "an unknown time"} after ${r.attempts} failed attempt(s)${since}${why}`;
+}
 
 export const EN: Messages = {
   locale: "en",
@@ -69,6 +79,16 @@ export const EN: Messages = {
     powerUnknown: (names) => `Crash-consistent; whether the VM was running is not known: ${names}.`,
     unconfirmed: (names) => `Consistency not confirmed (warning, point not read): ${names}.`,
     windowsApp: "Windows application-consistent: only apps with a VSS writer (Oracle has none).",
+    vmGone: (vm, vault) =>
+      `${vm} (vault ${vault}) is no longer protected in its vault: no backup is expected of it from now on.`,
+    protectionStopped: (vm, vault, state) =>
+      `Protection stopped on ${vm} (vault ${vault})${state ? ` (${state})` : ""}: no backup is expected of it from now on.`,
+    lapsed: (vm, vault, days) =>
+      `${vm} (vault ${vault}) has had no backup job for more than ${days} days: it is no longer expected to back up (its schedule is not known without recovery-point look-ups) and is left out from now on.`,
+    late: (day, date) =>
+      `Late: no run delivered this digest for ${day} on its day; it is sent with the run for ${date}.`,
+    notDelivered: (r) => `Not delivered: ${givenUp(r)}.`,
+    givenUp: (r) => givenUp(r),
     names: (shown, more) => (more > 0 ? `${shown.join(", ")} and ${more} more` : shown.join(", ")),
   },
   figure: {
@@ -149,6 +169,9 @@ export const EN: Messages = {
     failedList: "Workspaces that failed",
     silentList: "Vaults that sent nothing",
     label: "Coverage",
+    queryFailed: "query failed",
+    notReadOnRun: (at) =>
+      `not read completely${at ? ` on the run of ${at}` : ""}; the reason is in that run's log`,
   },
   partialTag: "PARTIAL DATA",
   partialBanner:

@@ -2,7 +2,7 @@
  * The digest and the alerts in Japanese (PULSE_LOCALE=ja), with the terms of Microsoft's Japanese Azure Backup
  * pages: アプリケーション整合性, ファイルシステム整合性, クラッシュ整合性, 警告付き完了. Pure.
  */
-import type { Messages } from "./types.js";
+import type { GivenUpMessage, Messages } from "./types.js";
 
 const LEARN = "https://learn.microsoft.com/ja-jp/azure/backup";
 
@@ -20,6 +20,14 @@ const JOB_STATUS: Messages["jobStatus"] = {
   Failed: "失敗",
   Cancelled: "取り消し",
 };
+
+/** A given-up message in Japanese; the error stays as the receiver gave it. */
+function givenUpJa(r: GivenUpMessage): string {
+  const what = r.digestDay !== null ? `${r.digestDay} のダイジェスト` : `アラート メッセージ ${r.key}`;
+  const since = r.firstFailedAt ? ` ${r.firstFailedAt} から` : "";
+  const why = r.error ? ` (最後のエラー: ${r.error})` : "";
+  return `${what}は${since} ${r.attempts} 回送信に失敗したため、${r.givenUpAt ?? "不明な日時"} に再送を打ち切りました${why}`;
+}
 
 export const JA: Messages = {
   locale: "ja",
@@ -85,6 +93,16 @@ export const JA: Messages = {
     windowsApp:
       "Windows のアプリケーション整合性は、VSS ライターを持つアプリケーションだけが対象です (Oracle には VSS ライターがありません)。",
     names: (shown, more) => (more > 0 ? `${shown.join("、")} ほか ${more} 台` : shown.join("、")),
+    vmGone: (vm, vault) =>
+      `${vm} (コンテナー ${vault}) はコンテナーで保護されなくなりました。今後この VM のバックアップは想定しません。`,
+    protectionStopped: (vm, vault, state) =>
+      `${vm} (コンテナー ${vault}) の保護が停止されました${state ? ` (${state})` : ""}。今後この VM のバックアップは想定しません。`,
+    lapsed: (vm, vault, days) =>
+      `${vm} (コンテナー ${vault}) には ${days} 日を超えてバックアップ ジョブがありません。復旧ポイントを照会しないとスケジュールが分からないため、今後はバックアップを想定せず一覧から外します。`,
+    late: (day, date) =>
+      `遅延: ${day} のダイジェストは当日にどの実行でも配信されなかったため、${date} の実行とともに送ります。`,
+    notDelivered: (r) => `配信できませんでした: ${givenUpJa(r)}。`,
+    givenUp: (r) => givenUpJa(r),
   },
   figure: {
     degraded: "整合性が想定未満のジョブ",
@@ -165,6 +183,9 @@ export const JA: Messages = {
     failedList: "失敗したワークスペース",
     silentList: "報告のないコンテナー",
     label: "取得範囲",
+    queryFailed: "クエリが失敗しました",
+    notReadOnRun: (at) =>
+      `${at ? `${at} の実行で` : ""}完全には読み取れませんでした。理由はその実行のログにあります`,
   },
   partialTag: "一部のデータのみ",
   partialBanner:

@@ -14,6 +14,17 @@ import type {
 export const LOCALES = ["en", "ja"] as const;
 export type Locale = (typeof LOCALES)[number];
 
+/** A message the outbox gave up on (`digestDay` null: an alert message, named by its key and summary). */
+export interface GivenUpMessage {
+  digestDay: string | null;
+  key: string;
+  summary: string | null;
+  givenUpAt: string | null;
+  attempts: number;
+  firstFailedAt: string | null;
+  error: string | null;
+}
+
 export interface Messages {
   locale: Locale;
   /** BCP 47 tag for number and date formatting. */
@@ -56,6 +67,16 @@ export interface Messages {
     unconfirmed: (names: string) => string;
     windowsApp: string;
     names: (shown: readonly string[], more: number) => string;
+    /** A VM that stops being expected of a job (src/domain/expected-vms.ts). */
+    vmGone: (vm: string, vault: string) => string;
+    protectionStopped: (vm: string, vault: string, state: string | null) => string;
+    lapsed: (vm: string, vault: string, days: number) => string;
+    /** A stored day's digest that no run delivered on its day, sent with the run for `date`. */
+    late: (day: string, date: string) => string;
+    /** A message the outbox gave up on, as a note of the next digest. */
+    notDelivered: (message: GivenUpMessage) => string;
+    /** The same message in a sentence of its own (the doctor's check says it too). */
+    givenUp: (message: GivenUpMessage) => string;
   };
 
   figure: {
@@ -138,6 +159,10 @@ export interface Messages {
     failedList: string;
     silentList: string;
     label: string;
+    /** Why a workspace of a stored day's run is listed as failed (`at`: when that run was, if known). */
+    notReadOnRun: (at: string | null) => string;
+    /** Why a workspace failed when its query gave no reason. */
+    queryFailed: string;
   };
   partialTag: string;
   partialBanner: string;
