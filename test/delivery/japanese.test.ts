@@ -308,6 +308,25 @@ describe("the alerts in Japanese", () => {
     for (const [name, text] of Object.entries(texts))
       expect({ name, left: english(text, ALERT_NAMES) }).toEqual({ name, left: [] });
   });
+
+  it("stay within every renderer's size budget, multi-byte text counted, however many there are", () => {
+    const words = { locale: "ja" as const, timeZone: "Asia/Tokyo" };
+    const one = alertViews(jaAlerts(), alertNew);
+    const many = Array.from({ length: 40 }, (_, i) =>
+      one.map((a) => ({ ...a, vm: `${a.vm}-${i}`, vmLabel: `${a.vmLabel ?? a.vm}-${i}` })),
+    ).flat();
+    for (const views of [one, many]) {
+      expect(Buffer.byteLength(renderAlert("teams", views, words).body)).toBeLessThanOrEqual(
+        TEAMS_BUDGET_BYTES,
+      );
+      const slack = JSON.parse(renderAlert("slack", views, words).body) as { blocks: unknown[] };
+      expect(slack.blocks.length).toBeLessThanOrEqual(SLACK_LIMITS.blocks);
+      expect(JSON.stringify(slack.blocks).length).toBeLessThanOrEqual(SLACK_LIMITS.totalBlockChars);
+      expect(Buffer.byteLength(renderAlert("generic", views, words).body)).toBeLessThanOrEqual(
+        GENERIC_MAX_BYTES,
+      );
+    }
+  });
 });
 
 describe("the e-mail in Japanese", () => {
@@ -424,6 +443,15 @@ describe.skipIf(skipBrowser)("the Japanese digest in Chromium", () => {
       expect(card.validation).toEqual([]);
       expect(card.text).toContain("アプリケーション整合性");
     }
+  });
+
+  it("Teams alert cards in Japanese parse and validate with the adaptivecards package", async () => {
+    const views = alertViews(jaAlerts(), alertNew);
+    const body = renderAlert("teams", views, { locale: "ja", timeZone: "Asia/Tokyo" }).body;
+    const card = await renderCard(browser, JSON.parse(body).attachments[0].content);
+    expect(card.parseEvents).toEqual([]);
+    expect(card.validation).toEqual([]);
+    expect(card.text).toContain("回連続でバックアップが失敗");
   });
 
   it("the HTML digest draws its Japanese text with a font that has the glyphs", async () => {
