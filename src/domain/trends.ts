@@ -67,16 +67,18 @@ function compare(a: string, b: string): number {
 
 /**
  * Groups jobs by the calendar day of their start in time zone `tz` (`PULSE_TIMEZONE`): a job belongs to the
- * day it started, whenever it arrived. Each job of the result carries that `day`.
+ * day it started, whenever it arrived. Each job of the result carries that `day`: a copy of the job, or with
+ * `inPlace` the job itself (for a caller that owns a fleet's jobs and need not hold them twice).
  */
 export function groupJobsByDay<J extends ClassifiedJob>(
   jobs: readonly J[],
   tz: string = UTC,
+  options: { inPlace?: boolean } = {},
 ): Map<string, J[]> {
   const days = new Map<string, J[]>();
   for (const job of jobs) {
     const day = dayOfIso(job.start, tz);
-    const dated: J = { ...job, day };
+    const dated: J = options.inPlace ? Object.assign(job, { day }) : { ...job, day };
     const list = days.get(day);
     if (list) list.push(dated);
     else days.set(day, [dated]);

@@ -20,30 +20,42 @@ export interface WindowQuery {
 }
 
 export async function readWindow(q: WindowQuery, start: Date, end: Date): Promise<void> {
+  const span = end.getTime() - start.getTime();
+  const split = await readOnce(q, start, end, span / 2 >= q.minWindowMs);
+  if (split === null) return;
+  // The partial answer is dropped before the halves are read: an answer this large is never held twice.
+  const mid = new Date(start.getTime() + Math.floor(span / 2 / 1000) * 1000);
+  // One half after the other, for the same reason.
+  await readWindow(q, start, mid);
+  await readWindow(q, mid, end);
+}
+
+/**
+ * One query over [start, end): its rows go to the workspace's reader. A partial answer is split (its message
+ * returned, nothing kept) when `splittable`, else kept and the workspace marked incomplete. Null: done.
+ */
+async function readOnce(q: WindowQuery, start: Date, end: Date, splittable: boolean): Promise<string | null> {
   const { ws, name } = q;
   const result = await q.run(start, end);
   ws.report.queries++;
   const base = { workspaceId: ws.report.workspaceId, queryName: name, rangeStart: start, rangeEnd: end };
   if (result.status === LogsQueryResultStatus.Success) {
     q.progress({ ...base, event: "rows", rows: addTables(ws, result.tables) });
-    return;
+    return null;
   }
-  const span = end.getTime() - start.getTime();
-  if (span / 2 >= q.minWindowMs) {
+  const reason = serviceMessage(result.partialError.message ?? "");
+  if (splittable) {
     ws.report.partialSplits++;
-    q.progress({ ...base, event: "split", message: serviceMessage(result.partialError.message ?? "") });
-    const mid = new Date(start.getTime() + Math.floor(span / 2 / 1000) * 1000);
-    // One half after the other: an answer this large is held once, not twice.
-    await readWindow(q, start, mid);
-    await readWindow(q, mid, end);
-    return;
+    q.progress({ ...base, event: "split", message: reason });
+    return reason;
   }
   // Still partial at the smallest window: keep what came, but the read is not complete.
   ws.report.complete = false;
   const rows = addTables(ws, result.partialTables);
-  const message = `the ${name} query for ${start.toISOString()}–${end.toISOString()} returned only part of its rows even after splitting (${serviceMessage(result.partialError.message ?? "")})`;
+  const message = `the ${name} query for ${start.toISOString()}–${end.toISOString()} returned only part of its rows even after splitting (${reason})`;
   ws.errors.push(message);
   q.progress({ ...base, event: "incomplete", rows, message });
+  return null;
 }
 
 /**

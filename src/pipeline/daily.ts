@@ -14,7 +14,7 @@ import type { LogsClient } from "../logs/query-client.js";
 import type { QueryProgress, WorkspaceReport } from "../logs/workspace-report.js";
 import type { RecoveryPointsClient } from "../recovery/recovery-points.js";
 import type { Outbox } from "../store/outbox.js";
-import type { TrendStore } from "../store/trend-store.js";
+import type { StoredJob, TrendStore } from "../store/trend-store.js";
 import { composeDigest, type ComposeDigestInput } from "./compose-digest.js";
 import { deliverDigests, digestChannels, missedDigests } from "./digest-delivery.js";
 import type { DeliveryReport } from "./deliver.js";
@@ -84,29 +84,27 @@ export async function runDaily(config: Config, deps: DailyDeps, options: DailyOp
 
   const read = await readDays(config, deps, { firstDay, date, log }, options.abortSignal);
   const outcome: ReadOutcome = {
-    complete: read.query.complete,
-    workspaces: read.query.workspaces,
-    rowsRejected: read.query.read.rejected.length,
+    complete: read.complete,
+    workspaces: read.workspaces,
+    rowsRejected: read.rejected,
   };
   // Every workspace answered without a row: NO DATA when the store knows VMs that should have backed up.
-  const empty = emptyRead(read.query.workspaces);
+  const empty = emptyRead(read.workspaces);
   const expectedCount = empty && deps.store ? await vmsExpected(deps.store) : 0;
-  const { byDay, days } = await storeDays({
+  const { today, days } = await storeDays({
     firstDay,
     lastDay: date,
     timeZone: config.timeZone,
-    jobs: read.classified,
+    jobs: read.take(),
     outcome,
     store: dryRun ? null : deps.store,
     emptyRead: empty,
     log,
-  });
+  }).then(({ byDay, days }) => ({ today: byDay.get(date) ?? [], days }));
   // A stored day kept over an empty re-read (rows past the workspace's retention) is still known.
   const emptyDay = empty && !days.at(-1)?.keptStored;
   const noData =
-    emptyDay && expectedCount > 0
-      ? emptyReadLine(read.query.workspaces, { firstDay, date }, expectedCount)
-      : null;
+    emptyDay && expectedCount > 0 ? emptyReadLine(read.workspaces, { firstDay, date }, expectedCount) : null;
   if (noData) log(`NO DATA: ${noData}`);
   else if (emptyDay) {
     log(
@@ -114,7 +112,6 @@ export async function runDaily(config: Config, deps: DailyDeps, options: DailyOp
         "nothing was stored (if VMs are protected, check the vaults' diagnostic settings)",
     );
   }
-  const today = byDay.get(date) ?? [];
   const judge: Judging = {
     timeZone: config.timeZone,
     inventory: read.inventory,
@@ -145,11 +142,11 @@ export async function runDaily(config: Config, deps: DailyDeps, options: DailyOp
     date,
     digest,
     jobs: today,
-    workspaces: read.query.workspaces,
-    complete: read.query.complete,
-    rowsRead: read.query.read.rowsRead,
-    rejected: read.query.read.rejected.length,
-    excluded: read.query.read.excluded,
+    workspaces: read.workspaces,
+    complete: read.complete,
+    rowsRead: read.rowsRead,
+    rejected: read.rejected,
+    excluded: read.excluded,
     recoveryPoints: read.recoveryPoints ?? { lookedUp: 0, matched: 0, failed: 0, reused: 0 },
     days,
     delivery,
@@ -158,13 +155,28 @@ export async function runDaily(config: Config, deps: DailyDeps, options: DailyOp
   };
 }
 
+/**
+ * What the daily run keeps of its read: the classified jobs (handed over once by `take`, so the run holds one
+ * copy of a fleet's jobs) and what the read said; the rows and the jobs as read are let go.
+ */
+interface DayRead {
+  take: () => StoredJob[];
+  workspaces: WorkspaceReport[];
+  complete: boolean;
+  rowsRead: number;
+  rejected: number;
+  excluded: Partial<Record<string, number>>;
+  recoveryPoints: PointCounts | null;
+  inventory: ClassifiedRead["inventory"];
+}
+
 /** Reads and classifies the jobs that started from `firstDay` to `date`, saying what was read. */
 async function readDays(
   config: Config,
   deps: DailyDeps,
   span: { firstDay: string; date: string; log: (line: string) => void },
   abortSignal: AbortSignal | undefined,
-): Promise<ClassifiedRead> {
+): Promise<DayRead> {
   const { firstDay, date, log } = span;
   log(
     `Reading jobs that started ${firstDay} to ${date}${config.timeZone === "UTC" ? "" : ` (${config.timeZone})`} from ${config.workspaceIds.length} workspace(s)` +
@@ -215,7 +227,21 @@ async function readDays(
         (points.reused ? `; ${points.reused} read on an earlier run` : ""),
     );
   }
-  return read;
+  let classified: StoredJob[] | null = read.classified;
+  return {
+    take: () => {
+      const jobs = classified ?? [];
+      classified = null;
+      return jobs;
+    },
+    workspaces: read.query.workspaces,
+    complete: read.query.complete,
+    rowsRead: read.query.read.rowsRead,
+    rejected: read.query.read.rejected.length,
+    excluded: read.query.read.excluded,
+    recoveryPoints: read.recoveryPoints,
+    inventory: read.inventory,
+  };
 }
 
 /**

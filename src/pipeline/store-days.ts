@@ -39,6 +39,7 @@ export interface StoreDaysInput {
   lastDay: string;
   /** PULSE_TIMEZONE: each job belongs to the calendar day of its start there. */
   timeZone: string;
+  /** The run's jobs: each gets its `day` set in place (a fleet's jobs are not copied). */
   jobs: readonly StoredJob[];
   outcome: ReadOutcome;
   /** Null: nothing is stored (a dry run, or no table target). */
@@ -60,7 +61,7 @@ export async function storeDays(
   input: StoreDaysInput,
 ): Promise<{ byDay: Map<string, StoredJob[]>; days: DayWritten[] }> {
   const { store, outcome, log } = input;
-  const byDay = groupJobsByDay(input.jobs, input.timeZone);
+  const byDay = groupJobsByDay(input.jobs, input.timeZone, { inPlace: true });
   const days: DayWritten[] = [];
   // Look-back days before the first job read are days before the workspaces had data, unless the store
   // already holds an earlier day: they are not stored as days without jobs.

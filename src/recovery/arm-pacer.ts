@@ -125,9 +125,12 @@ export class ArmPacer {
   }
 
   private acquire(sub: string, own: AbortSignal | undefined): Promise<void> {
-    const signals = [this.abortSignal, own].filter((s): s is AbortSignal => s !== undefined);
+    const signals = [...new Set([this.abortSignal, own])].filter((s): s is AbortSignal => s !== undefined);
     if (signals.some((s) => s.aborted)) return Promise.reject(new BudgetError());
     const state = this.state(sub);
+    // A child signal of this request's own (AbortSignal.any adds no listener to its sources), so thousands of
+    // waiting requests add no listener to the run's signal.
+    const signal = signals.length > 0 ? AbortSignal.any(signals) : undefined;
     return new Promise<void>((resolve, reject) => {
       const onAbort = (): void => {
         const i = state.waiting.indexOf(waiter);
@@ -136,12 +139,12 @@ export class ArmPacer {
       };
       const waiter: Waiter = {
         resolve: () => {
-          for (const s of signals) s.removeEventListener("abort", onAbort);
+          signal?.removeEventListener("abort", onAbort);
           resolve();
         },
         reject,
       };
-      for (const s of signals) s.addEventListener("abort", onAbort, { once: true });
+      signal?.addEventListener("abort", onAbort, { once: true });
       state.waiting.push(waiter);
       this.pump(state);
     });

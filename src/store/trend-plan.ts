@@ -238,7 +238,9 @@ export function planStates(
   const names = new Map<string, PlannedRow[]>();
   const name = (t: TouchedVm, p: PlannedRow): void => {
     const pk = keys.vmNameBucket(t.vm);
-    names.set(pk, [...(names.get(pk) ?? []), p]);
+    const bucket = names.get(pk);
+    if (bucket) bucket.push(p);
+    else names.set(pk, [p]);
   };
   const missing: MissingVmDay[] = [];
   for (const [vmKey, t] of touched) {
@@ -262,11 +264,10 @@ export function planStates(
         ids,
         encodeDays(prevDays, step.state, date, t.day?.trend ?? null),
       );
-      if (!prevRow || !sameEntity(row, prevRow))
-        rows.push({ rowKey: vmKey, stored: prevRow !== undefined, make: () => row });
+      if (!prevRow || !sameEntity(row, prevRow)) rows.push(planned(vmKey, prevRow !== undefined, row));
       if (!prevRow) {
         const nameRow = vmNameRow(vmKey, vaultKey, { vm: step.state.vm, vault: step.state.vault, ...ids });
-        name(t, { rowKey: vmKey, stored: null, make: () => nameRow });
+        name(t, planned(vmKey, null, nameRow));
       }
     } else if (prevRow) {
       rows.push({ rowKey: vmKey, stored: true, make: null });
@@ -276,6 +277,14 @@ export function planStates(
   return { rows, names, missing };
 }
 
+/**
+ * A row to write, built already. (Its own function, so that the closure holds this row alone: closures made in
+ * one scope share it, and a name row kept until its bucket is written would keep the VM's state row too.)
+ */
+function planned(rowKey: string, stored: boolean | null, row: Row): PlannedRow {
+  return { rowKey, stored, make: () => row };
+}
+
 /** The run record of the day: written last, it says the day was stored completely. */
 export function planRun(
   input: RunInput,
@@ -283,8 +292,7 @@ export function planRun(
   vms: number,
   vaults: number,
 ): PlannedRow[] {
-  const run = runRow(input, jobs, vms, vaults);
-  return [{ rowKey: input.date, stored: null, make: () => run }];
+  return [planned(input.date, null, runRow(input, jobs, vms, vaults))];
 }
 
 /**

@@ -121,8 +121,9 @@ export class TrendStore extends TrendReader {
    *
    * Vault by vault (at most `concurrency` at a time, so only their rows are in memory): the vault-day's hash
    * is compared with the one its stored `PulseTrends` row holds; when equal nothing of the vault is written.
-   * Otherwise its `PulseJobs` partition is listed and replaced and its `PulseVms` rows written. Then the
-   * `PulseVmNames` rows of VMs that appeared or went, then the vaults' `PulseTrends` rows with their new
+   * Otherwise its `PulseJobs` partition is listed and replaced and its `PulseVms` rows written; the
+   * `PulseVmNames` rows of VMs that appeared or went are written as they fill a transaction of a name bucket.
+   * Then the rest of the name rows, then the vaults' `PulseTrends` rows with their new
    * hashes, then the fleet and error-code rows, then the run record, which says the day was stored
    * completely. A run that fails half-way has not stored the new hashes, so the next run writes those vaults
    * again.
@@ -142,7 +143,8 @@ export class TrendStore extends TrendReader {
 
     let vms = 0;
     let vaults = 0;
-    // Name rows of VMs that appear or go, by partition (a VM name): written once all vaults are.
+    // Name rows of VMs that appear or go, by bucket: a bucket's rows are written 100 at a time as vaults add
+    // them (so a fleet's first run never holds every VM's name row), the rest once all vaults are.
     const names = new Map<string, PlannedRow[]>();
     const vaultRows: [string, ScopeWrite][] = [];
     await mapLimit([...day.vaults.values()], this.concurrency, async (v) => {
@@ -154,7 +156,13 @@ export class TrendStore extends TrendReader {
       } else {
         const written = await this.writeVault(writer, date, v); // read `vms` only after the await
         vms += written.vms;
-        for (const [pk, rows] of written.names) names.set(pk, [...(names.get(pk) ?? []), ...rows]);
+        for (const [pk, rows] of written.names) {
+          const bucket = names.get(pk) ?? [];
+          names.set(pk, bucket);
+          bucket.push(...rows);
+          const full = bucket.length - (bucket.length % MAX_TRANSACTION_ACTIONS);
+          if (full > 0) await writer.write("vmNames", pk, bucket.splice(0, full));
+        }
       }
       const trend = planVaultTrend(date, v, hash, input.complete);
       if (trend) vaultRows.push([keys.vaultScope(v.vaultKey), trend]);

@@ -1,3 +1,4 @@
+import { getEventListeners } from "node:events";
 import { describe, expect, it } from "vitest";
 import { BudgetError } from "../../src/deadline.js";
 import { ArmPacer, retryAfterMs } from "../../src/recovery/arm-pacer.js";
@@ -84,6 +85,29 @@ describe("the ARM pacer", () => {
     await expect(second).rejects.toBeInstanceOf(BudgetError);
     await first;
     await expect(h.send(SUB_A)).rejects.toBeInstanceOf(BudgetError);
+    expect(h.sentAt).toHaveLength(1);
+  });
+
+  it("adds no listener to the run's signal per waiting request, and still stops them all when it aborts", async () => {
+    const run = new AbortController();
+    const pacer = new ArmPacer({ maxInFlight: 1, abortSignal: run.signal });
+    const h = harness(pacer);
+    const warnings: string[] = [];
+    const onWarning = (w: Error): void => void warnings.push(w.name);
+    process.on("warning", onWarning);
+    try {
+      const first = h.send(SUB_A, { latencyMs: 50 });
+      // Each waiting request also passes the run's signal as its own, as the SDK calls of a run do.
+      const waiting = Array.from({ length: 30 }, () => h.send(SUB_A, {}, run.signal));
+      expect(getEventListeners(run.signal, "abort").length).toBeLessThanOrEqual(1);
+      run.abort();
+      for (const w of waiting) await expect(w).rejects.toBeInstanceOf(BudgetError);
+      await first;
+      await new Promise((r) => setImmediate(r));
+    } finally {
+      process.off("warning", onWarning);
+    }
+    expect(warnings).not.toContain("MaxListenersExceededWarning");
     expect(h.sentAt).toHaveLength(1);
   });
 
