@@ -134,6 +134,8 @@ async function storeDay(
   const result = await store.writeDay({
     date,
     jobs,
+    // Screened by storeDays; jobs carried over from the store were stored, so they can be.
+    screened: true,
     complete,
     workspaces: workspaces.map((w) => ({
       workspaceId: w.workspaceId,

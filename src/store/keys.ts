@@ -46,7 +46,23 @@ export const RUN_PARTITION = "run";
 /** The identity of a job: its ID, case-insensitive. */
 export const jobIdKey = (jobId: string): string => jobId.trim().toLowerCase();
 
-const hash12 = (value: string): string => hash("sha256", value).slice(0, 12);
+/**
+ * The hashes of the IDs met lately: a day's write asks for each job's VM and vault key several times (screening,
+ * hashing the vault-day, planning its rows), and a fleet's first run would otherwise hash a million times. At most
+ * {@link HASH_MEMO_SIZE} are kept (the memo starts over when full), so memory stays bounded.
+ */
+const hashMemo = new Map<string, string>();
+const HASH_MEMO_SIZE = 50_000;
+
+function hash12(value: string): string {
+  let known = hashMemo.get(value);
+  if (known === undefined) {
+    known = hash("sha256", value).slice(0, 12);
+    if (hashMemo.size >= HASH_MEMO_SIZE) hashMemo.clear();
+    hashMemo.set(value, known);
+  }
+  return known;
+}
 
 /** A VM's or vault's identity as jobs carry it. */
 export interface VaultIdentity {

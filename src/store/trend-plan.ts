@@ -27,6 +27,8 @@ import { encodeDays } from "./vm-days.js";
 export interface WriteDayInput extends RunInput {
   /** Every job that started on `date`: the day is replaced by exactly these. */
   jobs: readonly StoredJob[];
+  /** The caller already left out the jobs Table Storage cannot store (`screenJobs`): they are not checked again. */
+  screened?: boolean;
 }
 
 /**

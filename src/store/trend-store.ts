@@ -132,7 +132,9 @@ export class TrendStore extends TrendReader {
     const { date } = input;
     if (!isDate(date)) throw new RangeError(`"${date}" is not a date (YYYY-MM-DD)`);
     // A job with a row the service would refuse is left out alone (counted in the run record).
-    const { storable, unstorable } = screenJobs(date, input.jobs);
+    const { storable, unstorable } = input.screened
+      ? { storable: input.jobs, unstorable: [] }
+      : screenJobs(date, input.jobs);
     const day = planDay(date, storable, await this.storedScopes(date), input.complete);
     const writer = new BatchWriter(
       (role) => this.client(role),
