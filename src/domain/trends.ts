@@ -77,9 +77,11 @@ export function groupJobsByDay<J extends ClassifiedJob>(
 ): Map<string, J[]> {
   const days = new Map<string, J[]>();
   for (const job of jobs) {
-    const day = dayOfIso(job.start, tz);
+    const started = dayOfIso(job.start, tz);
+    const list = days.get(started);
+    // The jobs of a day share one string of it.
+    const day = list?.[0]?.day ?? started;
     const dated: J = options.inPlace ? Object.assign(job, { day }) : { ...job, day };
-    const list = days.get(day);
     if (list) list.push(dated);
     else days.set(day, [dated]);
   }
