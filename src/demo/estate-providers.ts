@@ -225,6 +225,10 @@ export function createInventoryProvider(vms: EstateVm[], cast: Cast): InventoryP
         policy: policyOf(vm).name,
         ...(vm === cast.retired ? { protectionState: "ProtectionStopped" } : {}),
       })),
+      // The SQL Server VM with VSS warnings also has its databases protected in the vault.
+      sqlDatabases: mine
+        .filter((vm) => vm === cast.vssWarnings)
+        .flatMap((vm) => ["master", "sales"].map((database) => ({ vmId: estateVmId(vm), database }))),
     };
   };
 }

@@ -203,9 +203,14 @@ function notConfirmed(newJobs: readonly ClassifiedJob[], w: Words): Reason | nul
   };
 }
 
-/** SQL Server is in play when the job's own error names it (a SQL VSS writer, for instance). */
-export function adviceContextOf(job: Pick<ClassifiedJob, "errorDetail">): AdviceContext {
-  return { sqlServer: /\bsql\b|sqlserverwriter|sql ?server/i.test(job.errorDetail ?? "") };
+/**
+ * SQL Server is in play when the vault protects SQL Server databases inside the VM, or when the job's own error
+ * names it (a SQL VSS writer, for instance).
+ */
+export function adviceContextOf(job: Pick<ClassifiedJob, "errorDetail" | "sqlServer">): AdviceContext {
+  return {
+    sqlServer: job.sqlServer === true || /\bsql\b|sqlserverwriter|sql ?server/i.test(job.errorDetail ?? ""),
+  };
 }
 
 /** The one alert of a job, from the reasons that fired for it (in rule order). */

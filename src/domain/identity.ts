@@ -64,6 +64,31 @@ export function vmIdOf(
   return vmResourceId(vault.subscription, resourceGroup, vm);
 }
 
+/**
+ * The VM of a workload protected inside it (a SQL Server database): its `sourceResourceId` when that is a VM's
+ * ID, else built from the container name (`VMAppContainer;Compute;<rg>;<vm>`) and the subscription that
+ * `sourceResourceId` names (Azure also spells it `…/providers/VMAppContainer/<vm>`), or the vault's.
+ */
+export function workloadVmIdOf(
+  sourceResourceId: string | null | undefined,
+  container: string | null | undefined,
+  vaultId: string | null | undefined,
+): string | null {
+  const direct = parseResourceId(sourceResourceId);
+  if (direct && direct.provider === "microsoft.compute" && direct.type === "virtualmachines") {
+    return normaliseId(sourceResourceId);
+  }
+  const subscription =
+    /^\/subscriptions\/([^/]+)\//.exec(normaliseId(sourceResourceId) ?? "")?.[1] ??
+    parseResourceId(vaultId)?.subscription;
+  const parts = (container ?? "").trim().toLowerCase().split(";");
+  const at = parts.lastIndexOf("compute");
+  const resourceGroup = at >= 0 ? parts[at + 1] : undefined;
+  const vm = at >= 0 ? parts[at + 2] : undefined;
+  if (!subscription || !resourceGroup || !vm || parts.length !== at + 3) return null;
+  return vmResourceId(subscription, resourceGroup, vm);
+}
+
 /** The last segment (the resource's name) of an ID. */
 export function nameOfId(id: string): string {
   return id.slice(id.lastIndexOf("/") + 1);

@@ -119,6 +119,8 @@ export interface ClassifiedJob {
    * job's details give it, one line (absent: not read).
    */
   errorDetail?: string;
+  /** The vault protects SQL Server databases inside this VM (read for VSS codes only; absent: not read). */
+  sqlServer?: boolean;
   /**
    * The calendar day (`PULSE_TIMEZONE`) the daily run attributed the job to, set when jobs are grouped by
    * day; absent, the job's day is the UTC day of `start`.

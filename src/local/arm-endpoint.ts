@@ -24,7 +24,13 @@ import type {
   RecordedArmRequest,
   RecoveryPointsRef,
 } from "./arm-contract.js";
-import { INVENTORY_PATH, itemResource, policyResource, type VaultRef } from "./arm-inventory.js";
+import {
+  INVENTORY_PATH,
+  itemResource,
+  policyResource,
+  sqlItemResource,
+  type VaultRef,
+} from "./arm-inventory.js";
 import { evidenceAnswer } from "./arm-evidence.js";
 import { inWindow, parseRecoveryPointFilter, pointResource } from "./arm-recovery-points.js";
 import {
@@ -195,15 +201,20 @@ export async function startArmEndpoint(options: ArmEndpointOptions): Promise<Arm
         `The Resource 'Microsoft.RecoveryServices/vaults/${vaultName}' under resource group '${rg}' was not found.`,
       );
     }
-    if (!/backupManagementType\s+eq\s+'AzureIaasVM'/i.test(record.filter ?? "")) {
+    const workload =
+      record.kind === "backupProtectedItems" &&
+      /backupManagementType\s+eq\s+'AzureWorkload'/i.test(record.filter ?? "");
+    if (!workload && !/backupManagementType\s+eq\s+'AzureIaasVM'/i.test(record.filter ?? "")) {
       return armError(
         400,
         "BMSUserErrorInvalidInput",
-        "This stand-in answers only the Azure VM lists ($filter backupManagementType eq 'AzureIaasVM').",
+        "This stand-in answers only the Azure VM lists ($filter backupManagementType eq 'AzureIaasVM') " +
+          "and the protected items of workloads in VMs (backupManagementType eq 'AzureWorkload').",
       );
     }
-    const all =
-      record.kind === "backupPolicies"
+    const all = workload
+      ? (inventory.sqlDatabases ?? []).map((d) => sqlItemResource(vault, d))
+      : record.kind === "backupPolicies"
         ? inventory.policies.map((p) => policyResource(vault, p))
         : inventory.items.map((i) => itemResource(vault, i));
     const { body, count } = page(url, record, record.apiVersion, all);

@@ -7,6 +7,10 @@
  *   GET …/vaults/{vault}/backupProtectedItems
  *
  * Crash-only Enhanced policies carry `snapshotConsistencyType: "OnlyCrashConsistent"` (reference §4.4).
+ * With `$filter=backupManagementType eq 'AzureWorkload'`, `backupProtectedItems` lists the SQL Server databases
+ * protected inside the vault's VMs, in the shape of Learn's "Back up SQL server databases in Azure VMs using
+ * Azure Backup via REST API" (`AzureVmWorkloadSQLDatabase`, container `VMAppContainer;Compute;{rg};{vm}`,
+ * its `sourceResourceId` as that page's GET example spells it).
  */
 
 export const INVENTORY_PATH =
@@ -46,9 +50,20 @@ export interface LocalProtectedItem {
   lastBackupTime?: string;
 }
 
+/** A SQL Server database protected inside an Azure VM (workload backup in the same vault). */
+export interface LocalSqlDatabase {
+  /** The VM's resource ID, as Azure spells it. */
+  vmId: string;
+  /** Default `MSSQLSERVER`. */
+  instance?: string;
+  database: string;
+}
+
 export interface LocalInventory {
   policies: LocalPolicy[];
   items: LocalProtectedItem[];
+  /** SQL Server databases protected in the vault's VMs (default none). */
+  sqlDatabases?: LocalSqlDatabase[];
 }
 
 /** `null`: the vault does not exist (404). */
@@ -151,6 +166,42 @@ export function itemResource(v: VaultRef, item: LocalProtectedItem): unknown {
       ...(item.policy
         ? { policyId: `${vaultPath(v)}/backupPolicies/${item.policy}`, policyName: item.policy }
         : {}),
+    },
+  };
+}
+
+/** One SQL Server database as `backupProtectedItems` lists it with the `AzureWorkload` filter. */
+export function sqlItemResource(v: VaultRef, db: LocalSqlDatabase): unknown {
+  const m =
+    /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Compute\/virtualMachines\/([^/]+)$/i.exec(
+      db.vmId,
+    );
+  const [sub = v.subscriptionId, rg = "rg", vm = "vm"] = m?.slice(1) ?? [];
+  const container = `VMAppContainer;Compute;${rg};${vm}`;
+  const instance = db.instance ?? "MSSQLSERVER";
+  const name = `SQLDataBase;${instance.toLowerCase()};${db.database.toLowerCase()}`;
+  return {
+    id: `${vaultPath(v)}/backupFabrics/Azure/protectionContainers/${container}/protectedItems/${name}`,
+    name,
+    type: ITEM_TYPE,
+    properties: {
+      friendlyName: db.database,
+      serverName: `${vm}.contoso.com`,
+      parentName: instance,
+      parentType: "AzureVmWorkloadSQLInstance",
+      protectionStatus: "Healthy",
+      protectionState: "Protected",
+      lastBackupStatus: "Healthy",
+      lastBackupErrorDetail: { code: "Success", message: "" },
+      protectedItemDataSourceId: String(Math.abs(hashOf(`${db.vmId}/${name}`))),
+      protectedItemHealthStatus: "Healthy",
+      extendedInfo: { recoveryPointCount: 3, policyState: "Consistent" },
+      protectedItemType: "AzureVmWorkloadSQLDatabase",
+      backupManagementType: "AzureWorkload",
+      workloadType: "SQLDataBase",
+      containerName: container,
+      sourceResourceId: `/subscriptions/${sub}/resourceGroups/${rg}/providers/VMAppContainer/${vm}`,
+      policyId: `${vaultPath(v)}/backupPolicies/HourlyLogBackup`,
     },
   };
 }

@@ -14,13 +14,15 @@ import type { WorkspaceReport } from "../logs/workspace-report.js";
 import type { RecoveryPointsClient } from "../recovery/recovery-points.js";
 import type { AlertStateStore } from "../store/alert-state.js";
 import type { Outbox } from "../store/outbox.js";
-import type { StoredJob } from "../store/trend-store.js";
+import type { StoredJob, TrendStore } from "../store/trend-store.js";
 import { alertBatchKey, postAlerts } from "./alert-delivery.js";
 import { evaluateWithCooldown } from "./alert-cooldown.js";
 import { alertWindow, type AlertWindow, type SinceSource } from "./alert-window.js";
 import type { DeliveryReport } from "./deliver.js";
 import { noWorkspaceRead, noWorkspaceReadLine, webhookTarget } from "./outcome.js";
 import { readAndClassify, type ClassifiedRead } from "./read-and-classify.js";
+import { markSqlServer } from "./sql-in-play.js";
+import { earlierApplicationVms } from "./store-days.js";
 
 export interface AlertDeps {
   logs: LogsClient;
@@ -31,6 +33,11 @@ export interface AlertDeps {
   /** Null for a dry run, or without a table target. */
   outbox: Outbox | null;
   poster: Poster;
+  /**
+   * The trend store, read only for evidence: a Linux VM an earlier daily run saw application-consistent runs
+   * scripts, so application consistency is expected of it (absent or null: no such evidence).
+   */
+  trends?: TrendStore | null;
 }
 
 export interface AlertRunOptions {
@@ -104,6 +111,7 @@ export async function runAlerts(
   }
 
   const { read, newJobs } = await readNewJobs(config, deps, { ...window, nowMs }, base, log, options);
+  await markSqlServer(newJobs, read.inventory);
   const evaluation = await evaluateWithCooldown({
     jobs: read.classified,
     newJobs,
@@ -163,11 +171,20 @@ async function readNewJobs(
       `from ${config.workspaceIds.length} workspace(s); rules: ${said.rules}`,
   );
   const isNew = (job: BackupJob): boolean => job.timeGeneratedMs > sinceMs;
+  const trends = deps.trends ?? null;
   const read = await readAndClassify(
     config,
     deps,
     // Only rows generated up to `now` belong to this evaluation (a later row is the next one's).
-    { rangeStart: new Date(windowStartMs), rangeEnd: new Date(nowMs), generatedUpToMs: nowMs, lookUp: isNew },
+    {
+      rangeStart: new Date(windowStartMs),
+      rangeEnd: new Date(nowMs),
+      generatedUpToMs: nowMs,
+      lookUp: isNew,
+      ...(trends
+        ? { earlierApplication: (jobs: readonly BackupJob[]) => earlierApplicationVms(trends, jobs) }
+        : {}),
+    },
     options.abortSignal ? { abortSignal: options.abortSignal } : {},
   );
   for (const w of read.query.workspaces) {

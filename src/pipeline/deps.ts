@@ -178,8 +178,14 @@ export async function openAlertDeps(config: Config, options: AlertDepsOptions = 
   const base = await openDeps(config, { ...options, withoutStore: true });
   let state: AlertStateStore | null = null;
   let outbox: Outbox | null = null;
+  let trends: TrendStore | null = null;
   if (config.tables) {
-    const tables = openTables(config.tables, base.credential, tableOptions(options));
+    const target = config.tables;
+    const tables = openTables(target, base.credential, tableOptions(options));
+    // Read only, for the evidence the daily runs stored (nothing is created: a store no run wrote reads empty).
+    trends = await onStore(config, tables, () =>
+      TrendStore.open(target, base.credential, { ...tableOptions(options), createTables: false }),
+    );
     if (options.dryRun) {
       state = AlertStateStore.forReading(tables);
     } else {
@@ -187,7 +193,7 @@ export async function openAlertDeps(config: Config, options: AlertDepsOptions = 
       outbox = await onStore(config, tables, () => Outbox.open(tables, options.outbox));
     }
   }
-  return { logs: base.logs, recovery: base.recovery, state, outbox, poster: base.poster };
+  return { logs: base.logs, recovery: base.recovery, state, outbox, poster: base.poster, trends };
 }
 
 /**

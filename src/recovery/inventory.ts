@@ -15,7 +15,7 @@ import type {
   SimpleSchedulePolicyV2,
   WeeklySchedule,
 } from "@azure/arm-recoveryservicesbackup";
-import { normaliseId, parseResourceId } from "../domain/identity.js";
+import { normaliseId, parseResourceId, workloadVmIdOf } from "../domain/identity.js";
 import {
   WEEKDAYS,
   type BackupSchedule,
@@ -27,6 +27,7 @@ import { describeArmError, type RecoveryPointsClient } from "./recovery-points.j
 
 export const POLICY_FILTER = "backupManagementType eq 'AzureIaasVM'";
 export const ITEM_FILTER = "backupManagementType eq 'AzureIaasVM' and itemType eq 'VM'";
+export const SQL_ITEM_FILTER = "backupManagementType eq 'AzureWorkload' and itemType eq 'SQLDataBase'";
 
 export interface VaultInventory {
   /** Lower-case vault resource ID. */
@@ -120,6 +121,7 @@ export function policyFacts(resource: ProtectionPolicyResource): PolicyFacts | n
 /** The run's inventory: each vault listed at most once, on first use; later calls share that answer. */
 export class Inventory {
   private readonly vaults = new Map<string, Promise<VaultInventory>>();
+  private readonly sqlVaults = new Map<string, Promise<ReadonlySet<string> | null>>();
   /** List calls sent (each page counts). */
   calls = 0;
   /** Vaults listed, and those that could not be (with the reason). */
@@ -155,6 +157,46 @@ export class Inventory {
     const v = await this.vault(vaultId);
     if (v.error !== null) return undefined;
     return v.items.get(vmId.toLowerCase()) ?? null;
+  }
+
+  /**
+   * The VMs (lower-case resource IDs) in which the vault protects SQL Server databases: one more list of the
+   * vault's protected items (`AzureWorkload`), on the first call of the run; null when it could not be listed.
+   */
+  sqlVmsOf(vaultId: string): Promise<ReadonlySet<string> | null> {
+    const key = vaultId.toLowerCase();
+    let hit = this.sqlVaults.get(key);
+    if (!hit) {
+      hit = this.listSqlVms(key);
+      this.sqlVaults.set(key, hit);
+    }
+    return hit;
+  }
+
+  private async listSqlVms(vaultId: string): Promise<ReadonlySet<string> | null> {
+    const vault = parseResourceId(vaultId);
+    if (vault?.type !== "vaults") return null;
+    const arm = this.client.forSubscription(vault.subscription);
+    const options = this.abortSignal ? { abortSignal: this.abortSignal } : {};
+    const vms = new Set<string>();
+    try {
+      for await (const page of arm.backupProtectedItems
+        .list(vault.name, vault.resourceGroup, { ...options, filter: SQL_ITEM_FILTER })
+        .byPage()) {
+        this.calls += 1;
+        for (const resource of page) {
+          const p = resource.properties;
+          if (p?.backupManagementType !== "AzureWorkload") continue;
+          const container = (p as { containerName?: string }).containerName;
+          const vmId = workloadVmIdOf(p.sourceResourceId, container, vaultId);
+          if (vmId) vms.add(vmId);
+        }
+      }
+      return vms;
+    } catch (error) {
+      this.failed.push({ vaultId, error: describeArmError(error, "the vault's SQL Server databases") });
+      return null;
+    }
   }
 
   private async list(vaultId: string): Promise<VaultInventory> {

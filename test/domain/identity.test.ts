@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { labelsFor, normaliseId, parseResourceId, vmIdOf } from "../../src/domain/identity.js";
+import {
+  labelsFor,
+  normaliseId,
+  parseResourceId,
+  vmIdOf,
+  workloadVmIdOf,
+} from "../../src/domain/identity.js";
 
 const SUB1 = "3f2c8a51-6b0e-4f4c-9d7a-2b1e5c7d9a10";
 const SUB2 = "9a1b2c3d-4e5f-4a6b-8c7d-0e1f2a3b4c5d";
@@ -29,6 +35,19 @@ describe("resource IDs", () => {
     expect(vmIdOf(null, "iaasvmcontainerv2;rg-app;web01", null)).toBeNull();
     expect(vmIdOf(null, "StorageContainer;storage;rg;acct", VAULT)).toBeNull();
     expect(vmIdOf(null, null, VAULT)).toBeNull();
+  });
+
+  it("finds the VM of a SQL Server database from its source ID, else its VMAppContainer and a subscription", () => {
+    const direct = `/subscriptions/${SUB2}/resourceGroups/RG-App/providers/Microsoft.Compute/virtualMachines/Web01`;
+    expect(workloadVmIdOf(direct, "VMAppContainer;Compute;rg-other;web01", VAULT)).toBe(vm(SUB2, "rg-app"));
+    // As Learn's REST example spells the source of a listed SQL database: the subscription is taken from it.
+    const appContainer = `/subscriptions/${SUB2}/resourceGroups/RG-App/providers/VMAppContainer/web01`;
+    expect(workloadVmIdOf(appContainer, "VMAppContainer;Compute;RG-App;web01", VAULT)).toBe(
+      vm(SUB2, "rg-app"),
+    );
+    expect(workloadVmIdOf(null, "VMAppContainer;Compute;rg-app;web01", VAULT)).toBe(vm(SUB1, "rg-app"));
+    expect(workloadVmIdOf(null, "VMAppContainer;Compute;rg-app;web01", null)).toBeNull();
+    expect(workloadVmIdOf(null, "iaasvmcontainerv2;rg-app;web01", VAULT)).toBeNull();
   });
 });
 

@@ -134,7 +134,8 @@ describe("alerts on the sample estate", () => {
     expect(result.delivery?.posted).toEqual([{ kind: "alert", key: result.deliveryKey, status: 200 }]);
     const sqlVss = posted.alerts.find((a) => a.rule === "vss" && a.vm === run.estate.notable.vssWarnings);
     expect(sqlVss?.action).toContain("vssadmin list writers");
-    // One alert for the VSS downgrade, naming both reasons; SQL Server is not known to be in play on it.
+    // One alert for the VSS downgrade, naming both reasons; with recovery points off nothing is read through
+    // ARM, so SQL Server is not known to be in play on it.
     expect(sqlVss?.rules).toEqual(["vss", "consistency-downgrade"]);
     expect(sqlVss?.hints?.join(" ")).toContain("SnapshotWithoutThreads");
     expect(sqlVss?.hints?.join(" ")).not.toContain("USEVSSCOPYBACKUP");
@@ -149,6 +150,31 @@ describe("alerts on the sample estate", () => {
     expect(fired.every((f) => f.firedAtMs === NOW.getTime())).toBe(true);
     expect(await state.readCheckpoint()).toMatchObject({ evaluatedToMs: NOW.getTime() });
     expect(result.checkpointAdvanced).toBe(true);
+  });
+
+  it("on the defaults advises the copy-only VSS setting only where the vault protects SQL Server in the VM", async () => {
+    const run = await estateRun({ PULSE_RECOVERY_POINTS: undefined });
+    run.setNow(NOW.getTime());
+    const result = await runAlerts(run.config, await openAlertDeps(run.config, run.depsOptions), {
+      now: NOW,
+      since: SINCE,
+      dryRun: true,
+    });
+    const vssSteps = (a: Alert): boolean => a.hints.some((h) => h.includes("SnapshotWithoutThreads"));
+    const vss = result.alerts.filter(vssSteps);
+    const sql = vss.filter((a) => a.hints.join(" ").includes("USEVSSCOPYBACKUP"));
+    // The SQL Server VM with VSS warnings (its databases protected in rsv-prod-weu), and no other.
+    expect(sql.map((a) => vmOf(a.vault, a.vm))).toEqual([
+      vmOf("rsv-prod-weu", run.estate.notable.vssWarnings),
+    ]);
+    expect(vss.length).toBeGreaterThan(1);
+    // One list of SQL Server databases per vault with a new VSS problem, none for the other vaults.
+    const sqlLists = run.arm.requests
+      .filter((r) => r.kind === "backupProtectedItems" && /'AzureWorkload'/.test(r.filter ?? ""))
+      .map((r) => r.vault?.split("/").at(-1)?.toLowerCase());
+    const vssVaults = [...new Set(vss.map((a) => a.vault.toLowerCase()))].sort();
+    expect(sqlLists.sort()).toEqual(vssVaults);
+    expect(vssVaults.length).toBeLessThan(run.estate.vaults.length);
   });
 
   it("a re-run for the same window posts nothing new; the next run starts from the checkpoint", async () => {

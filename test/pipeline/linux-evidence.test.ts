@@ -2,15 +2,22 @@
  * Evidence for Linux from the store: a Linux VM an earlier run saw with an application-consistent point runs
  * pre/post scripts, so application consistency is expected of it on later days, though its name is not in
  * PULSE_LINUX_APP_CONSISTENT_VMS any more and today's job alone says nothing. The stored states are read one
- * vault partition at a time, through a real `backup-pulse run` on the Log Analytics stand-in and Azurite.
+ * vault partition at a time, through a real `backup-pulse run` on the Log Analytics stand-in and Azurite. The
+ * alert evaluation reads the same evidence: a file-system point of such a VM is a downgrade.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { loadConfig } from "../../src/config.js";
 import type { Digest } from "../../src/domain/digest.js";
+import { startArmEndpoint, type ArmEndpoint } from "../../src/local/arm-endpoint.js";
 import { startLogsEndpoint, type LogsEndpoint } from "../../src/local/logs-endpoint.js";
+import { runAlerts } from "../../src/pipeline/alerts.js";
+import { openAlertDeps } from "../../src/pipeline/deps.js";
+import { staticCredential } from "../support/local-azure.js";
 import { jobRowsProvider, runDigestJson, type RowJob } from "./job-rows.js";
+import { FAST_LOGS_RETRY } from "./local-run.js";
 
 const WORKSPACE = "6e2f3a4b-5c6d-4e7f-8a91-92a3b4c5d6e7";
 const VAULT_ID =
@@ -27,14 +34,24 @@ const JOBS: RowJob[] = [
 ];
 
 let logs: LogsEndpoint;
+let arm: ArmEndpoint;
 const outDir = mkdtempSync(join(tmpdir(), "pulse-linux-ev-"));
 const tablePrefix = `linuxev${process.pid}`;
 
 beforeAll(async () => {
   logs = await startLogsEndpoint({ provider: jobRowsProvider(VAULT_ID, JOBS) });
+  // Every point the VMs' items have is file-system consistent, five minutes into each job.
+  arm = await startArmEndpoint({
+    provider: () =>
+      JOBS.map((j, i) => ({
+        name: String(1000 + i),
+        recoveryPointType: "FileSystemConsistent",
+        recoveryPointTime: new Date(Date.parse(j.start) + 300_000),
+      })),
+  });
 });
 afterAll(async () => {
-  await logs.close();
+  await Promise.all([logs.close(), arm.close()]);
   rmSync(outDir, { recursive: true, force: true });
 });
 
@@ -68,5 +85,40 @@ describe("Linux evidence from stored states", () => {
       consistency: "file-system",
       expectedConsistency: "file-system",
     });
+  });
+
+  it("the alert evaluation reads the same evidence: a file-system point of such a VM is a downgrade", async () => {
+    const downgrades = async (prefix: string): Promise<string[]> => {
+      const config = loadConfig(
+        {
+          PULSE_WORKSPACE_IDS: WORKSPACE,
+          PULSE_LOGS_ENDPOINT: logs.endpoint,
+          PULSE_ARM_ENDPOINT: arm.endpoint,
+          PULSE_RECOVERY_POINTS: "all",
+          PULSE_TABLES_CONNECTION: inject("tablesConnection"),
+          PULSE_ALERT_RULES: "consistency-downgrade",
+        },
+        { requireRunSettings: true },
+      );
+      const deps = await openAlertDeps(config, {
+        credential: staticCredential(),
+        tlsCa: inject("loopbackCa"),
+        tablePrefix: prefix,
+        logsRetry: FAST_LOGS_RETRY,
+        dryRun: true,
+      });
+      const result = await runAlerts(config, deps, {
+        now: new Date("2026-11-24T06:00:00Z"),
+        since: new Date("2026-11-24T00:00:00Z"),
+        dryRun: true,
+      });
+      expect(result.recoveryPoints.matched).toBe(2);
+      return result.alerts.filter((a) => a.rules.includes("consistency-downgrade")).map((a) => a.vm);
+    };
+    // The store the daily runs above wrote: vm-pg-02 was seen application-consistent.
+    await run("2026-11-23", { PULSE_LINUX_APP_CONSISTENT_VMS: "vm-pg-02" });
+    expect(await downgrades(tablePrefix)).toEqual(["vm-pg-02"]);
+    // A store without that history: nothing tells that vm-pg-02 runs scripts.
+    expect(await downgrades(`${tablePrefix}none`)).toEqual([]);
   });
 });

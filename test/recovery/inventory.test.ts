@@ -38,6 +38,11 @@ const INVENTORY: LocalInventory = {
     { vmId: vm("scratch01"), policy: "enhanced-crash" },
     { vmId: vm("old01"), policy: "DefaultPolicy", protectionState: "ProtectionStopped" },
   ],
+  sqlDatabases: [
+    { vmId: vm("sql01"), database: "master" },
+    { vmId: vm("sql01"), database: "sales" },
+    { vmId: vm("SQL02", "rg-db"), instance: "REPORTING", database: "ssrs" },
+  ],
 };
 
 function client(endpoint: string) {
@@ -134,6 +139,43 @@ describe("the vault inventory through ARM (real SDK client, local stand-in)", ()
         expect(arm.requests.filter((r) => r.kind === "backupProtectedItems")).toHaveLength(1);
       },
       { inventory: () => INVENTORY },
+    );
+  });
+
+  it("lists the VMs with SQL Server databases protected in a vault once, on first use, following nextLink", async () => {
+    await withArmEndpoint(
+      () => null,
+      async (arm) => {
+        const inventory = new Inventory(client(arm.endpoint));
+        const [a, b] = await Promise.all([inventory.sqlVmsOf(VAULT_ID), inventory.sqlVmsOf(VAULT_ID)]);
+        expect([...(a ?? [])].sort()).toEqual([
+          vm("sql01").toLowerCase(),
+          vm("SQL02", "rg-db").toLowerCase(),
+        ]);
+        expect(b).toBe(a);
+        const lists = arm.requests.filter((r) => r.kind === "backupProtectedItems");
+        expect(lists.map((r) => r.filter)).toEqual([
+          "backupManagementType eq 'AzureWorkload' and itemType eq 'SQLDataBase'",
+          "backupManagementType eq 'AzureWorkload' and itemType eq 'SQLDataBase'",
+        ]);
+        expect(inventory.calls).toBe(2);
+        expect(arm.requests.filter((r) => r.kind === "backupPolicies")).toHaveLength(0);
+      },
+      { inventory: () => INVENTORY, pageSize: 2 },
+    );
+  });
+
+  it("a vault whose SQL Server databases cannot be listed gives null, and the reason", async () => {
+    await withArmEndpoint(
+      () => null,
+      async (arm) => {
+        const inventory = new Inventory(client(arm.endpoint));
+        expect(await inventory.sqlVmsOf(VAULT_ID)).toBeNull();
+        expect(inventory.failed).toEqual([
+          { vaultId: VAULT_ID.toLowerCase(), error: expect.stringContaining("SQL Server databases") },
+        ]);
+      },
+      { inventory: () => null },
     );
   });
 
