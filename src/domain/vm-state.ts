@@ -178,8 +178,13 @@ export function nextVmState(
     lastGoodPointAt =
       prevGoodDay !== null && prevGoodDay < windowStart ? (prev?.lastGoodPointAt ?? null) : null;
   }
-  // The latest day may hold a good point though its mark is below expectation (a degraded job after it).
-  const latestDayGood = latest !== "prev" ? (latest?.lastGoodPointAt ?? null) : null;
+  // The latest day may hold a good point though its mark is below expectation (a degraded job after it). When
+  // an earlier day is applied, that point is read from the latest day's stored facts: the previous state's
+  // good point may come from the day applied, which this call replaces.
+  const latestMark = history[history.length - 1];
+  const latestMayHoldGood = latestMark === "f" || latestMark === "c" || latestMark === "U";
+  const latestFacts = latest === "prev" && latestMayHoldGood ? factsOn(historyEnd, null) : latest;
+  const latestDayGood = latestFacts !== "prev" ? (latestFacts?.lastGoodPointAt ?? null) : null;
   if (latestDayGood !== null && (lastGoodPointAt === null || latestDayGood > lastGoodPointAt)) {
     lastGoodPointAt = latestDayGood;
   }

@@ -275,6 +275,35 @@ describe("nextVmState", () => {
     }
   });
 
+  it("keeps the latest day's early good point when an earlier good day is applied again", () => {
+    // The 24th: a good job at 01:00, then a file-system one at 03:00 (the day's mark is below expectation).
+    const intraday = new Map(facts);
+    intraday.set(
+      "2026-11-24",
+      summariseVmDay("2026-11-24", [
+        job({ start: at("2026-11-24", "01") }),
+        fsOnly({ start: at("2026-11-24", "03") }),
+      ]),
+    );
+    const expected = replay(days, intraday);
+    expect(expected).toMatchObject({ lastGoodPointAt: "2026-11-24T01:00:00.000Z", history: "Af-Xf" });
+    // The look-back re-reads the 20th (the latest good day of the history): the 24th's facts are read back.
+    const step = nextVmState(expected, "2026-11-20", intraday.get("2026-11-20") ?? null, {
+      vm: "vm-app-01",
+      vault: "vault-a",
+    });
+    expect(step.missing).toEqual(["2026-11-24"]);
+    fc.assert(
+      fc.property(
+        fc.shuffledSubarray(days, { minLength: 5 }),
+        fc.array(fc.constantFrom(...days)),
+        (order, extra) => {
+          expect(replayWith([...order, ...extra], intraday)).toEqual(expected);
+        },
+      ),
+    );
+  });
+
   it("falls back to the stored earlier day when the latest day loses its jobs on a re-run", () => {
     const before = replay(days, facts);
     const after = new Map(facts);

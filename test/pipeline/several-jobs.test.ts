@@ -4,7 +4,8 @@
  * below the expected application consistency) at 10:00 and application-consistent again at 18:00. A good job
  * on either side must not hide the degraded one: the digest lists the downgrade, counts it, and shows the VM's
  * worst and latest job; the VM's state keeps the latest job (the point the vault keeps) and its day mark.
- * A day whose latest job is the degraded one, after a good early job, marks the day below expectation.
+ * A day whose latest job is the degraded one, after a good early job, marks the day below expectation, and
+ * keeps that early good point when an earlier day is run again.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -124,6 +125,18 @@ describe("several jobs of a VM in one day", () => {
       lastGoodPointAt: "2026-11-24T02:00:00.000Z",
       history: "Af",
       belowExpectedDays: 1,
+    });
+
+    // A late job of the day before arrives, and that day is run again (a look-back, or `run --date`): the
+    // latest day's early good point is still the VM's last good point.
+    JOBS.push(good("00000000-0000-4000-8000-000000000204", "vm-last-bad", "2026-11-23T05:00:00Z"));
+    await run("2026-11-23");
+    const again = new Map<string, StoredVmState>();
+    for await (const s of store.readVmStates()) again.set(s.vm, s);
+    expect(again.get("vm-last-bad")).toMatchObject({
+      lastGoodPointAt: "2026-11-24T02:00:00.000Z",
+      lastJobAt: "2026-11-24T14:00:00.000Z",
+      history: "Af",
     });
   });
 });
