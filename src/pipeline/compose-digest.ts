@@ -7,14 +7,11 @@ import { buildDigest, type CoverageInput, type Digest } from "../domain/digest.j
 import { messagesFor, type Locale, type Messages } from "../domain/messages/index.js";
 import type { ClassifiedJob } from "../domain/model.js";
 import { addDays } from "../domain/days.js";
-import { expectedVms } from "../domain/expected-vms.js";
-import { vmIdentityKey } from "../domain/identity.js";
-import { vmKey } from "../domain/names.js";
-import type { ItemFacts } from "../domain/schedule.js";
-import { stateAsOf } from "../domain/vm-state.js";
 import type { WorkspaceReport } from "../logs/workspace-report.js";
-import type { Inventory, VaultInventory } from "../recovery/inventory.js";
-import type { RunRecord, StoredVmState, TrendStore } from "../store/trend-store.js";
+import type { Inventory } from "../recovery/inventory.js";
+import type { RunRecord, TrendStore } from "../store/trend-store.js";
+import { dayBeforeOutcomes } from "./day-before.js";
+import { knownVmsOfDay, VAULTS_IN_FLIGHT } from "./known-vms.js";
 
 /** What was read for the day: the workspaces of this run, or the stored run record of an earlier run. */
 export type DigestCoverageSource =
@@ -46,41 +43,53 @@ export type ComposeDigestInput = {
 
 /**
  * Builds the digest of a day from its jobs and the stored history (trends, yesterday, VM states). For an
- * earlier day, each VM's streaks are counted on its history up to that day, not as they are now.
+ * earlier day, each VM's streaks are counted on its history up to that day, not as they are now. The known
+ * VMs are read and judged vault by vault ({@link knownVmsOfDay}): what the digest keeps of them is what it
+ * shows.
  */
 export async function composeDigest(input: ComposeDigestInput): Promise<Digest> {
   const { date, store } = input;
   const step = stepTimer(input.log);
-  const [trends, yesterday, states] = store
+  const m = messagesFor(input.locale);
+  const [trends, yesterday] = store
     ? await Promise.all([
         store.readTrends({ from: addDays(date, -30), to: addDays(date, -1) }),
         // Only VMs with a job today are compared with the day before: their vaults' partitions of that day.
-        input.jobs.length > 0 ? store.readDayOutcomes(addDays(date, -1), input.jobs) : [],
-        collect(store.readVmStates()),
+        dayBeforeOutcomes(store, addDays(date, -1), input.jobs),
       ])
-    : [[], [], []];
+    : [[], []];
   step(
-    `read ${states.length} VM state(s), ${yesterday.length} job(s) of the day before, ${trends.length} trend day(s)`,
+    `read ${trends.length} trend day(s) and the day before (${yesterday.length} VM(s) whose latest job went wrong)`,
   );
-  // VMs first seen after this day are not expected to have had a job on it.
-  const seen = states
-    .filter((s) => s.historyEnd !== "" && firstDayOf(s) <= date)
-    .map((s) => stateAsOf(s, date));
-  const m = messagesFor(input.locale);
-  const judged = await judgeKnownVms(input, seen, m, step);
-  const expectedKeys = new Set(judged.expected.map(vmIdentityKey));
-  const known = seen.filter((s) => expectedKeys.has(vmIdentityKey(s)));
+  const known = store
+    ? await knownVmsOfDay({
+        date,
+        tz: input.timeZone ?? "UTC",
+        jobs: input.jobs,
+        store,
+        inventory: input.inventory,
+        markRetired: input.markRetired === true,
+        messages: m,
+      })
+    : null;
+  if (known) {
+    const c = known.counts;
+    step(
+      `read and judged ${c.states} VM state(s) vault by vault (${c.vaults} vault partition(s), ${VAULTS_IN_FLIGHT} at a time, the largest ${c.largestVault}; inventory of ${c.inventories} vault(s)): ${c.expected} expected`,
+    );
+    if (c.retired > 0) input.log?.(`  digest: marked ${c.retired} VM(s) retired`);
+  }
   const digest = buildDigest({
     date,
     jobs: input.jobs,
     trends,
     yesterday,
-    vmStates: known,
-    knownVms: judged.expected,
-    notes: judged.notes,
+    vmStates: known?.vmStates ?? [],
+    knownVms: known?.knownVms ?? [],
+    notes: known?.notes ?? [],
     coverage: {
       ...("run" in input ? coverageOfRun(input.run, m) : coverageOfRead(input, m)),
-      vaultsKnown: [...new Set(known.map((s) => s.vault))],
+      vaultsKnown: known?.vaultNames ?? [],
     },
     lookup: lookupCode,
     locale: input.locale,
@@ -98,42 +107,6 @@ function stepTimer(log: ((line: string) => void) | undefined): (what: string) =>
     log?.(`  digest: ${what} (${((now - last) / 1000).toFixed(1)} s)`);
     last = now;
   };
-}
-
-/**
- * What is expected of each known VM on the day: due (listed under "no backup job" when it had none), not due,
- * retired or lapsed (said once in the notes, then left out). Stores the day a VM is first found retired.
- */
-async function judgeKnownVms(
-  input: ComposeDigestInput,
-  seen: StoredVmState[],
-  m: Messages,
-  step: (what: string) => void,
-) {
-  const withJob = new Set(input.jobs.map((j) => j.vmId ?? vmKey(j.vm, j.vault)));
-  const vaults: Map<string, VaultInventory> = input.inventory
-    ? await input.inventory.vaultsOf(seen.flatMap((s) => (s.vmId && s.vaultId ? [s.vaultId] : [])))
-    : new Map<string, VaultInventory>();
-  step(`inventory of ${vaults.size} vault(s)`);
-  const itemOf = (s: Pick<StoredVmState, "vmId" | "vaultId">): ItemFacts | null | undefined => {
-    const v = s.vmId && s.vaultId ? vaults.get(s.vaultId.toLowerCase()) : undefined;
-    if (!v || v.error !== null || !s.vmId) return undefined;
-    return v.items.get(s.vmId) ?? null;
-  };
-  const judged = expectedVms({
-    date: input.date,
-    tz: input.timeZone ?? "UTC",
-    known: seen.map((s) => ({ ...s, retiredOn: s.retiredOn ?? null })),
-    hadJob: (s) => withJob.has(s.vmId ?? vmKey(s.vm, s.vault)),
-    itemOf,
-    messages: m,
-  });
-  step(`judged ${seen.length} known VM(s): ${judged.expected.length} expected`);
-  if (input.markRetired && input.store && judged.newlyRetired.length > 0) {
-    await input.store.markRetired(judged.newlyRetired, input.date);
-    step(`marked ${judged.newlyRetired.length} VM(s) retired`);
-  }
-  return judged;
 }
 
 function coverageOfRead(
@@ -173,14 +146,4 @@ function coverageOfRun(run: RunRecord, m: Messages): Omit<CoverageInput, "vaults
     rowsRejected: run.rowsRejected,
     rowsUnstorable: run.rowsUnstorable ?? 0,
   };
-}
-
-function firstDayOf(state: { history: string; historyEnd: string }): string {
-  return addDays(state.historyEnd, -(state.history.length - 1));
-}
-
-async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of items) out.push(item);
-  return out;
 }

@@ -185,7 +185,7 @@ export async function vmsExpected(store: TrendStore): Promise<number> {
 
 /**
  * The Linux VMs among `jobs` that an earlier run saw with an application-consistent point (keys as the
- * evidence step's): their stored states, one read per vault partition of the jobs' vaults.
+ * evidence step's): their stored states, one read per vault partition of the jobs' vaults, vault by vault.
  */
 export async function earlierApplicationVms(
   store: TrendStore,
@@ -195,7 +195,7 @@ export async function earlierApplicationVms(
   const out = new Set<string>();
   if (linux.length === 0) return out;
   const wanted = new Set(linux.map(vmKeyOfJob));
-  for (const s of await store.readVmStatesOfVaults(linux)) {
+  for await (const s of store.readVmStatesOfVaults(linux)) {
     const key = vmKeyOfJob(s);
     if (wanted.has(key) && s.os === "Linux" && hadApplicationPoint(s)) out.add(key);
   }

@@ -28,7 +28,7 @@ import {
   type TableRole,
   type VaultIdentity,
 } from "./keys.js";
-import { mapLimit } from "./map-limit.js";
+import { mapOrdered } from "./map-limit.js";
 import { getEntityOrNull, isNotFound, type Tables } from "./tables.js";
 import {
   jobFromRow,
@@ -90,6 +90,18 @@ function vaultPartitions(query: TrendQuery): string {
   return query.vaultId !== undefined
     ? odata`PartitionKey eq ${keys.vaultScope(vaultKeyOf({ vault, vaultId: query.vaultId }))}`
     : partitionPrefixFilter(`vault|${namePrefix(vault)}`);
+}
+
+/** The distinct vault keys of these vaults (each job of a day may be given), in key order. */
+function vaultKeysOf(vaults: Iterable<VaultIdentity>): string[] {
+  const byId = new Map<string, Map<string, VaultIdentity>>();
+  for (const v of vaults) {
+    const named = byId.get(v.vaultId ?? "") ?? new Map<string, VaultIdentity>();
+    if (!named.has(v.vault)) byId.set(v.vaultId ?? "", named.set(v.vault, v));
+  }
+  const out = new Set<string>();
+  for (const named of byId.values()) for (const v of named.values()) out.add(vaultKeyOf(v));
+  return [...out].sort();
 }
 
 /** Partitions read at the same time by {@link TrendReader.readVmStates} and {@link TrendReader.readDayOutcomes}. */
@@ -217,16 +229,23 @@ export class TrendReader {
 
   /**
    * The outcome of each job of one day in the given vaults (status, degraded, start and identity, nothing
-   * else): their `PulseJobs` partitions of the day, several at a time. What the digest compares today with.
+   * else): their `PulseJobs` partitions of the day, several at a time.
    */
   async readDayOutcomes(date: string, vaults: Iterable<VaultIdentity>): Promise<JobOutcome[]> {
-    const partitions = new Set([...vaults].map((v) => keys.dayVault(date, vaultKeyOf(v))));
     const out: JobOutcome[] = [];
-    await mapLimit([...partitions], READ_AHEAD, async (pk) => {
-      const rows = await this.listRows("jobs", odata`PartitionKey eq ${pk}`, OUTCOME_COLUMNS);
-      for (const row of rows) out.push(outcomeFromRow(row));
-    });
+    for await (const outcomes of this.readDayOutcomesByVault(date, vaults)) out.push(...outcomes);
     return out;
+  }
+
+  /**
+   * {@link readDayOutcomes} vault partition by vault partition, in key order, a few read ahead: what the digest
+   * compares today with, without holding the whole day before.
+   */
+  readDayOutcomesByVault(date: string, vaults: Iterable<VaultIdentity>): AsyncIterable<JobOutcome[]> {
+    const partitions = vaultKeysOf(vaults).map((k) => keys.dayVault(date, k));
+    return mapOrdered(partitions, READ_AHEAD, async (pk) =>
+      (await this.listRows("jobs", odata`PartitionKey eq ${pk}`, OUTCOME_COLUMNS)).map(outcomeFromRow),
+    );
   }
 
   /**
@@ -253,40 +272,40 @@ export class TrendReader {
 
   /**
    * Every VM's state, vault by vault in key order (without the VMs' per-day counters). The vaults come from
-   * the register (`PulseRuns`, partition `vaults`), and their `PulseVms` partitions are read several at a time.
+   * the register ({@link readVaultKeys}), and their `PulseVms` partitions are read several at a time.
    */
   async *readVmStates(): AsyncIterable<StoredVmState> {
-    const vaults = [...(await this.registeredVaults())].sort();
-    const read = (vaultKey: string): Promise<Row[]> =>
-      this.listRows("vms", odata`PartitionKey eq ${vaultKey}`, VM_STATE_COLUMNS);
-    // Up to READ_AHEAD partitions in flight; each is yielded whole, in order, as soon as it is its turn.
-    const pending = vaults.slice(0, READ_AHEAD).map(read);
-    for (let i = 0; i < vaults.length; i++) {
-      const rows = await (pending[i] as Promise<Row[]>);
-      pending[i] = Promise.resolve([]);
-      const next = vaults[i + READ_AHEAD];
-      if (next !== undefined) pending.push(read(next));
-      for (const row of rows) yield stateFromRow(row);
-    }
+    yield* this.statesOfPartitions(await this.readVaultKeys());
   }
 
   /**
-   * The states of the VMs of these vaults (without their per-day counters): one query per vault partition,
-   * several at a time, never one read per VM.
+   * The states of the VMs of these vaults (without their per-day counters), vault by vault: one query per
+   * vault partition, several at a time, never one read per VM.
    */
-  async readVmStatesOfVaults(
+  readVmStatesOfVaults(
     vaults: Iterable<{ vault: string; vaultId?: string | null }>,
-  ): Promise<StoredVmState[]> {
-    const partitions = [...new Set([...vaults].map((v) => vaultKeyOf(v)))].sort();
-    const out: StoredVmState[] = [];
-    for (let i = 0; i < partitions.length; i += READ_AHEAD) {
-      const batch = partitions.slice(i, i + READ_AHEAD);
-      const read = (k: string): Promise<Row[]> =>
-        this.listRows("vms", odata`PartitionKey eq ${k}`, VM_STATE_COLUMNS);
-      for (const rows of await Promise.all(batch.map(read)))
-        for (const row of rows) out.push(stateFromRow(row));
-    }
-    return out;
+  ): AsyncIterable<StoredVmState> {
+    return this.statesOfPartitions(vaultKeysOf(vaults));
+  }
+
+  /**
+   * The vault keys of the register (`PulseRuns`, partition `vaults`), in key order: the `PulseVms` partitions
+   * that hold VM states, one per vault.
+   */
+  async readVaultKeys(): Promise<string[]> {
+    return [...(await this.registeredVaults())].sort();
+  }
+
+  /** The states of one vault's VMs (without their per-day counters): one query of its `PulseVms` partition. */
+  async readVmStatesOfVault(vaultKey: string): Promise<StoredVmState[]> {
+    const rows = await this.listRows("vms", odata`PartitionKey eq ${vaultKey}`, VM_STATE_COLUMNS);
+    return rows.map(stateFromRow);
+  }
+
+  /** The states of these partitions, in their order, up to READ_AHEAD partitions read at a time. */
+  private async *statesOfPartitions(vaultKeys: readonly string[]): AsyncIterable<StoredVmState> {
+    for await (const states of mapOrdered(vaultKeys, READ_AHEAD, (k) => this.readVmStatesOfVault(k)))
+      yield* states;
   }
 
   /** True when some day before `date` is stored (one short query). */
@@ -308,7 +327,7 @@ export class TrendReader {
     return false;
   }
 
-  /** The vault keys of the register (see {@link readVmStates}). */
+  /** The vault keys of the register, unordered (see {@link readVaultKeys}). */
   protected async registeredVaults(): Promise<Set<string>> {
     const rows = await this.listRows("runs", odata`PartitionKey eq ${keys.vaults}`, ["RowKey"]);
     return new Set(rows.map((r) => str(r.rowKey) ?? ""));

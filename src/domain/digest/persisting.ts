@@ -54,11 +54,12 @@ export function persisting(
     .sort(byDaysThenName);
   const noJobToday: MissingVm[] = [...known.entries()]
     .filter(([k]) => !day.byVm.has(k))
-    .map(([, v]) => ({
-      ...day.label(v),
-      lastJobAt: v.lastJobAt ?? null,
-      ...(v.policy ? { policy: v.policy } : {}),
-    }))
+    // The labels' own object, given the line's fields: every VM of a silent vault may be listed.
+    .map(([, v]): MissingVm => {
+      const row: MissingVm = Object.assign(day.label(v), { lastJobAt: v.lastJobAt ?? null });
+      if (v.policy) row.policy = v.policy;
+      return row;
+    })
     .sort(byVaultVm);
   return { failing, belowExpected, noJobToday };
 }
