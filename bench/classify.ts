@@ -1,7 +1,9 @@
 // One measured step of the classify benchmark, run in its own process so its peak memory is its own.
 //   node classify.js parse FILE     read the file and JSON.parse it (the baseline)
 //   node classify.js classify FILE  read the file as `classify` does, normalise every row and classify every job
-// Prints one JSON line: StepResult.
+//   node classify.js ratio FILE CSV  both, one after the other in one process, twice, then the CSV twice: the
+//                                   ratios of their times are then taken under the same conditions
+// Prints one JSON line: StepResult (ratio: RatioResult).
 import { readFileSync } from "node:fs";
 
 /** What one step prints. */
@@ -16,10 +18,51 @@ export interface StepResult {
   peakRssMb: number;
 }
 
-const [step, file] = process.argv.slice(2);
-if ((step !== "parse" && step !== "classify") || !file) {
-  process.stderr.write("usage: node classify.js parse|classify FILE\n");
+/** What the ratio step prints: the best (lowest) wall and CPU time of each part, in milliseconds. */
+export interface RatioResult {
+  parse: { ms: number; cpuMs: number };
+  rest: { ms: number; cpuMs: number };
+  csv: { ms: number; cpuMs: number };
+}
+
+const [step, file, csvFile] = process.argv.slice(2);
+if (
+  (step !== "parse" && step !== "classify" && step !== "ratio") ||
+  !file ||
+  (step === "ratio" && !csvFile)
+) {
+  process.stderr.write("usage: node classify.js parse|classify FILE | ratio FILE CSV\n");
   process.exit(2);
+}
+
+if (step === "ratio") {
+  const { readExportFile } = await import("../src/logs/formats-stream.js");
+  const { classifyRead } = await import("../src/commands/classify.js");
+  const best = { ms: Infinity, cpuMs: Infinity };
+  const parts = { parse: { ...best }, rest: { ...best }, csv: { ...best } };
+  const measure = async (part: keyof typeof parts, run: () => Promise<number>): Promise<number> => {
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    const n = await run();
+    const cpu = process.cpuUsage(cpu0);
+    const ms = performance.now() - t0;
+    parts[part].ms = Math.min(parts[part].ms, Math.round(ms));
+    parts[part].cpuMs = Math.min(parts[part].cpuMs, Math.round((cpu.user + cpu.system) / 1000));
+    return n;
+  };
+  const classifyFile = async (path: string): Promise<number> =>
+    classifyRead(await readExportFile(path), { linuxAppConsistentVms: ["vm-lx-db-*"] }).summary.jobs;
+  for (let round = 0; round < 2; round++) {
+    await measure("parse", () => {
+      const parsed = JSON.parse(readFileSync(file, "utf8")) as { tables: { rows: unknown[] }[] };
+      return Promise.resolve(parsed.tables[0]?.rows.length ?? 0);
+    });
+    await measure("rest", () => classifyFile(file));
+  }
+  for (let round = 0; round < 2; round++) await measure("csv", () => classifyFile(csvFile ?? ""));
+  const result: RatioResult = parts;
+  process.stdout.write(JSON.stringify(result) + "\n");
+  process.exit(0);
 }
 
 function peakRssMb(): number {

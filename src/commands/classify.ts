@@ -71,6 +71,8 @@ function byStartThenVm(a: ClassifiedJob, b: ClassifiedJob): number {
 export class ClassifyTally {
   private readonly counter = new SummaryCounter();
   private degraded: ClassifiedJob[] = [];
+  /** The last of the degraded jobs shown, once as many are kept. */
+  private last: ClassifiedJob | undefined;
   private readonly vmIds = new Set<string>();
   private readonly vaultIds = new Set<string>();
 
@@ -81,10 +83,14 @@ export class ClassifyTally {
     this.counter.add(classified);
     if (classified.vmId) this.vmIds.add(classified.vmId);
     if (classified.vaultId) this.vaultIds.add(classified.vaultId);
-    if (classified.degraded) {
+    // A job that sorts after the last one shown so far (or with it: the earlier job stays first) is never shown.
+    if (classified.degraded && (this.last === undefined || byStartThenVm(classified, this.last) < 0)) {
       this.degraded.push(classified);
       // A stable sort keeps the earlier job first among equals, as sorting them all at once would.
-      if (this.degraded.length >= 4 * DEGRADED_SHOWN) this.degraded = this.shown();
+      if (this.degraded.length >= 4 * DEGRADED_SHOWN) {
+        this.degraded = this.shown();
+        this.last = this.degraded[DEGRADED_SHOWN - 1];
+      }
     }
     return classified;
   }

@@ -55,13 +55,25 @@ export function compileVmPatterns(patterns: readonly string[]): VmPatterns {
       exact.add(p);
     }
   }
+  const test = (vm: string): boolean => {
+    const name = vm.trim().toLowerCase();
+    if (exact.has(name)) return true;
+    for (const re of wildcards) if (re.test(name)) return true;
+    return false;
+  };
+  if (exact.size === 0 && wildcards.length === 0) return { patterns, matches: () => false };
+  // A fleet's jobs name the same VMs over and over: each name is tested once (a bounded memo).
+  const seen = new Map<string, boolean>();
   return {
     patterns,
     matches(vm: string): boolean {
-      const name = vm.trim().toLowerCase();
-      if (exact.has(name)) return true;
-      for (const re of wildcards) if (re.test(name)) return true;
-      return false;
+      let hit = seen.get(vm);
+      if (hit === undefined) {
+        hit = test(vm);
+        if (seen.size >= 100_000) seen.clear();
+        seen.set(vm, hit);
+      }
+      return hit;
     },
   };
 }

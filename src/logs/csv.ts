@@ -12,7 +12,7 @@
  * unbalanced quote never shifts fields into the wrong columns.
  */
 
-import { clockHour, daysInMonth } from "./normalise-values.js";
+import { clockHour, daysInMonth, utcMs } from "./normalise-values.js";
 
 /** Thrown for a file that cannot be read; formats.ts turns it into its InputError. */
 export class CsvError extends Error {}
@@ -330,7 +330,7 @@ export function msFromLocalDate(cell: string, order: DateOrder): number | null {
   const h = clockHour(m.hour, m.marker);
   if (h === null || y < 1000 || mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo)) return null;
   if (h > 23 || m.minute > 59 || m.second > 59) return null;
-  return Date.UTC(y, mo - 1, d, h, m.minute, m.second, m.ms);
+  return utcMs(y, mo, d, h, m.minute, m.second, m.ms);
 }
 
 /** "day/month/year dates, ';'-separated": what was read, for the summary ("" for the en-US default). */

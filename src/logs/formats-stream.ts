@@ -1,7 +1,7 @@
 /**
  * Reads an export FILE without holding all of it in memory when it is a Log Analytics REST response:
- * the file is read in chunks, each table's rows are parsed a batch at a time and handed to the job reader,
- * and only the small rest of the document (names, columns) is kept. A portal CSV is read twice, part by part
+ * the file is read in chunks, each table's rows are read cell by cell from the text and handed to the job reader
+ * one at a time (rest-rows.ts), and only the small rest of the document (names, columns) is kept. A portal CSV is read twice, part by part
  * (csv-read.ts). The az JSON array is read whole by readExport. Errors are the same InputErrors readExport raises.
  */
 import { open } from "node:fs/promises";
@@ -11,27 +11,13 @@ import { describeDialect } from "./csv.js";
 import { CsvFeed, CsvScan } from "./csv-read.js";
 import { missingJobColumns } from "./normalise-fields.js";
 import { createJobReader } from "./normalise.js";
+import { closingQuote, RestRows } from "./rest-rows.js";
 import { InputError, jsonProblem, missingMessage, readExport, type ExportRead } from "./formats.js";
 
 /** Small parts keep what is parsed from them short-lived, so it is collected young (and cheaply). */
 const CHUNK_BYTES = 1 << 20;
-/** Rows are parsed in batches of about this many characters. */
-const BATCH_CHARS = 512 << 10;
 
 const QUOTE = 34;
-const BACKSLASH = 92;
-
-/** Index of the quote that closes a string whose content starts at `from`, or -1 if not in `text`. */
-function closingQuote(text: string, from: number): number {
-  let q = text.indexOf('"', from);
-  while (q >= 0) {
-    let backslashes = 0;
-    for (let k = q - 1; k >= from && text.charCodeAt(k) === BACKSLASH; k--) backslashes++;
-    if (backslashes % 2 === 0) return q;
-    q = text.indexOf('"', q + 1);
-  }
-  return -1;
-}
 
 function columnsOf(tableHeader: string): string[] | null {
   try {
@@ -58,8 +44,6 @@ class NotStreamable extends Error {}
 export interface ReadFileOptions {
   /** Bytes read at a time (default 1 MiB). */
   chunkBytes?: number;
-  /** Rows are parsed in batches of about this many characters (default 512 Ki). */
-  batchChars?: number;
 }
 
 export async function readExportFile(path: string, options: ReadFileOptions = {}): Promise<ExportRead> {
@@ -80,7 +64,7 @@ export async function readExportFile(path: string, options: ReadFileOptions = {}
       return readExport(await handle.readFile({ encoding: "utf8" }));
     }
     try {
-      return await streamRest(handle, options.chunkBytes ?? CHUNK_BYTES, options.batchChars ?? BATCH_CHARS);
+      return await streamRest(handle, options.chunkBytes ?? CHUNK_BYTES);
     } catch (error) {
       if (!(error instanceof NotStreamable)) throw error;
       return readExport(await handle.readFile({ encoding: "utf8" }));
@@ -93,15 +77,23 @@ export async function readExportFile(path: string, options: ReadFileOptions = {}
 type FileHandle = Awaited<ReturnType<typeof open>>;
 
 /**
- * UTF-8 text of a file read in parts. Most exports are ASCII: such a part is copied as it is, without the
- * decoder's work, until a part holds another character; from then on every part goes through the decoder
+ * UTF-8 text of a file read in parts. Most exports are ASCII (after a byte order mark): such a part is copied as it
+ * is, without the decoder's work, until a part holds another character; from then on every part goes through the decoder
  * (which keeps a character split between two parts whole).
  */
 class PartDecoder {
   private readonly decoder = new StringDecoder("utf8");
   private ascii = true;
+  private first = true;
 
   write(bytes: Buffer): string {
+    if (this.first) {
+      // A leading byte order mark (the portal's CSV has one) need not send every part through the decoder.
+      this.first = false;
+      if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
+        return "\ufeff" + this.write(bytes.subarray(3));
+      }
+    }
     if (this.ascii && isAscii(bytes)) return bytes.toString("latin1");
     this.ascii = false;
     return this.decoder.write(bytes);
@@ -144,7 +136,7 @@ async function streamCsv(handle: FileHandle, chunkBytes: number): Promise<Export
   return { ...reader.finish(), format: "csv", ...(dialect ? { dialect } : {}) };
 }
 
-async function streamRest(handle: FileHandle, chunkBytes: number, batchChars: number): Promise<ExportRead> {
+async function streamRest(handle: FileHandle, chunkBytes: number): Promise<ExportRead> {
   const reader = createJobReader();
   const decoder = new PartDecoder();
   const buffer = Buffer.alloc(Math.max(16, chunkBytes));
@@ -155,24 +147,12 @@ async function streamRest(handle: FileHandle, chunkBytes: number, batchChars: nu
   let skeleton = ""; // the document without the contents of the rows arrays
   let tableStart = -1; // index in `skeleton` of the current table object
   let lastKey = ""; // the last short string read at table-object depth
-  let columns: string[] | null = null; // of the table whose rows are being read
-  let inRows = false;
-  let carry = ""; // rows text not yet parsed (starts at a row boundary)
+  let rows: RestRows | null = null; // the rows array being read
+  let carry = ""; // text not yet read: a row, or a string, the next chunk completes
   let tablesUsed = 0;
   let firstMissing: string[] = [];
   let bom = true;
-
-  const flushRows = (text: string): void => {
-    const start = text.indexOf("[");
-    if (start < 0 || columns === null) return;
-    let rows: unknown;
-    try {
-      rows = JSON.parse(`[${text.slice(start)}]`);
-    } catch (error) {
-      throw jsonProblem(error, text);
-    }
-    reader.addTable(columns, rows as unknown[][]);
-  };
+  const skipRow = (): void => {};
 
   for (;;) {
     const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
@@ -189,41 +169,20 @@ async function streamRest(handle: FileHandle, chunkBytes: number, batchChars: nu
     const n = text.length;
     let i = 0;
     let segmentStart = 0; // start of the skeleton text not yet appended
-    let rowsStart = 0; // start of unparsed rows text (inside a rows array)
-    let lastRowEnd = -1;
     let carryFrom = -1;
     while (i < n) {
-      if (inRows) {
-        // Inside a rows array: depth 4 between rows, deeper inside a row.
-        const c = text.charCodeAt(i);
-        if (c === QUOTE) {
-          const q = closingQuote(text, i + 1);
-          if (q < 0) {
-            i = n;
-            break;
-          }
-          i = q + 1;
-          continue;
+      if (rows !== null) {
+        // Inside a rows array: its rows go to the job reader, its end back to the skeleton.
+        const end = rows.read(text, i);
+        if (end < 0) {
+          carryFrom = rows.resume;
+          segmentStart = n;
+          break;
         }
-        if (c === 91 || c === 123) depth++;
-        else if (c === 93 || c === 125) {
-          depth--;
-          if (depth === 4) {
-            lastRowEnd = i + 1;
-            if (lastRowEnd - rowsStart >= batchChars) {
-              flushRows(text.slice(rowsStart, lastRowEnd));
-              rowsStart = lastRowEnd;
-            }
-          } else if (depth === 3) {
-            // End of the rows array.
-            if (lastRowEnd > rowsStart) flushRows(text.slice(rowsStart, lastRowEnd));
-            inRows = false;
-            columns = null;
-            skeleton += "]";
-            segmentStart = i + 1;
-          }
-        }
-        i++;
+        rows = null;
+        depth = 3;
+        skeleton += "]";
+        segmentStart = i = end;
         continue;
       }
       // Outside rows: copy to the skeleton, track depth and keys.
@@ -246,18 +205,18 @@ async function streamRest(handle: FileHandle, chunkBytes: number, batchChars: nu
           skeleton += text.slice(segmentStart, i + 1);
           if (tableStart < 0) throw new NotStreamable();
           const header = skeleton.slice(tableStart, skeleton.length - 1);
-          columns = columnsOf(header);
+          const columns = columnsOf(header);
           if (columns === null) throw new NotStreamable();
           const missing = missingJobColumns(columns);
           if (missing.length > 0) {
             if (tablesUsed === 0 && firstMissing.length === 0) firstMissing = missing;
-            columns = null;
+            rows = new RestRows(skipRow);
           } else {
             tablesUsed++;
+            rows = new RestRows(reader.tableRows(columns));
           }
-          inRows = true;
-          rowsStart = i + 1;
-          lastRowEnd = -1;
+          segmentStart = i = i + 1;
+          continue;
         }
       } else if (c === 125 || c === 93) {
         depth--;
@@ -268,16 +227,8 @@ async function streamRest(handle: FileHandle, chunkBytes: number, batchChars: nu
       }
       i++;
     }
-    if (inRows) {
-      // Parse the complete rows now; the incomplete one is read again with the next chunk.
-      if (lastRowEnd > rowsStart) {
-        flushRows(text.slice(rowsStart, lastRowEnd));
-        rowsStart = lastRowEnd;
-      }
-      carry = text.slice(rowsStart);
-      depth = 4;
-    } else if (carryFrom >= 0) {
-      skeleton += text.slice(segmentStart, carryFrom);
+    if (carryFrom >= 0) {
+      skeleton += text.slice(segmentStart, Math.max(segmentStart, carryFrom));
       carry = text.slice(carryFrom);
     } else {
       skeleton += text.slice(segmentStart);
@@ -286,7 +237,7 @@ async function streamRest(handle: FileHandle, chunkBytes: number, batchChars: nu
     if (skeleton.length > 64 << 20) throw new NotStreamable();
   }
 
-  if (inRows || carry !== "" || depth !== 0) {
+  if (rows !== null || carry !== "" || depth !== 0) {
     throw new InputError("The JSON ends early: the file looks truncated (export it again)");
   }
   let document: unknown;

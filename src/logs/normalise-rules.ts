@@ -11,12 +11,16 @@ import { cellDateMs, cellNumber, cellText } from "./normalise-values.js";
 type RowStatus = JobStatus | "in-progress";
 
 function readStatus(text: string): RowStatus | null {
+  // The constants, not the row's text: a job keeps no part of the file's text alive.
   switch (text) {
     case "Completed":
+      return "Completed";
     case "CompletedWithWarnings":
+      return "CompletedWithWarnings";
     case "Failed":
+      return "Failed";
     case "Cancelled":
-      return text;
+      return "Cancelled";
     case "InProgress":
       return "in-progress";
   }
@@ -40,7 +44,8 @@ function readStatus(text: string): RowStatus | null {
 }
 
 export function readOs(text: string): OsType {
-  if (text === "Windows" || text === "Linux") return text;
+  if (text === "Windows") return "Windows";
+  if (text === "Linux") return "Linux";
   if (text === "") return "unknown";
   const lower = text.toLowerCase();
   return lower === "windows" ? "Windows" : lower === "linux" ? "Linux" : "unknown";

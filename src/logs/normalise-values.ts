@@ -48,9 +48,31 @@ export function daysInMonth(y: number, mo: number): number {
   return DAYS_IN_MONTH[mo - 1] ?? 0;
 }
 
+/**
+ * `Date.UTC(y, mo - 1, d, h, mi, s, ms)` for a valid date and time of a year 0-9999 (0-99 meaning 1900-1999, as
+ * Date.UTC reads them), worked out by hand: the days since 1970 of the proleptic Gregorian calendar.
+ */
+export function utcMs(
+  y: number,
+  mo: number,
+  d: number,
+  h: number,
+  mi: number,
+  s: number,
+  ms: number,
+): number {
+  const year = (y >= 0 && y <= 99 ? y + 1900 : y) - (mo <= 2 ? 1 : 0);
+  const era = Math.floor(year / 400);
+  const yearOfEra = year - era * 400;
+  const dayOfYear = Math.floor((153 * (mo > 2 ? mo - 3 : mo + 9) + 2) / 5) + d - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  const days = era * 146097 + dayOfEra - 719468;
+  return ((days * 24 + h) * 60 + mi) * 60_000 + s * 1000 + ms;
+}
+
 function utc(y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number): number | null {
   if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h > 23 || mi > 59 || s > 59) return null;
-  return Date.UTC(y, mo - 1, d, h, mi, s, ms);
+  return utcMs(y, mo, d, h, mi, s, ms);
 }
 
 /** `YYYY-MM-DDTHH:MM:SS[.fffffff]Z` (or a space instead of T; Z optional): the common case, no regex. */

@@ -30,6 +30,11 @@ export interface TableOptions {
  */
 export interface JobReader {
   addTable(columns: readonly string[], rows: Iterable<readonly unknown[]>, options?: TableOptions): void;
+  /**
+   * Reads a table one row at a time: the function reads a row (an array of cells, anything else is a row without
+   * cells) and keeps nothing of it, so the caller may fill the same array again for the next row.
+   */
+  tableRows(columns: readonly string[], options?: TableOptions): (row: unknown) => void;
   addRecords(records: Iterable<Record<string, unknown>>, options?: TableOptions): void;
   finish(): ReadResult;
 }
@@ -61,11 +66,13 @@ export function createJobReader(options: { firstRowNumber?: number } = {}): JobR
     if (previous !== undefined) {
       duplicates++;
       if (previous.timeGeneratedMs > head.timeGeneratedMs) return;
+      // The map keeps its key; the job keeps a copy of its own (the row's text may be part of the file's).
+      head.jobId = ownText(head.jobId);
     } else {
       // Kept until the end: a copy of its own, so that it holds no part of the file's text alive.
       key = ownText(key);
+      head.jobId = head.jobId === key ? key : ownText(head.jobId);
     }
-    head.jobId = head.jobId === key ? key : ownText(head.jobId);
     // The job is built (or its exclusion decided) now, so the row itself need not be kept.
     const reason = exclusionOf(plan, row, head.status);
     if (reason !== null) {
@@ -77,37 +84,42 @@ export function createJobReader(options: { firstRowNumber?: number } = {}): JobR
     if (legacy) legacyNames.defer(plan, row, job, key);
   }
 
-  function addTable(
-    columns: readonly string[],
-    rows: Iterable<readonly unknown[]>,
-    tableOptions: TableOptions = {},
-  ): void {
+  function tableRows(columns: readonly string[], tableOptions: TableOptions = {}): (row: unknown) => void {
     const plan = planFor(Array.isArray(columns) ? columns : []);
     const workspaceId = tableOptions.workspaceId ?? null;
     const missing = missingFields(plan);
     const legacy = isLegacyTable(plan, columns);
-    for (const rawRow of rows) {
+    return (rawRow: unknown): void => {
       rowNumber++;
       rowsRead++;
       const row: readonly unknown[] = Array.isArray(rawRow) ? rawRow : [];
       if (missing.length > 0) {
         rejected.push({ row: rowNumber, reason: `no ${missing.join(", ")} column` });
-        continue;
+        return;
       }
       const operationName = first(row, plan.operationName);
       if (operationName !== "" && operationName !== "Job" && operationName.toLowerCase() !== "job") {
         legacyNames.remember(plan, row, operationName.toLowerCase());
         exclude("not-backup");
-        continue;
+        return;
       }
       if (isV1Row(plan, row)) {
         exclude("legacy-v1");
-        continue;
+        return;
       }
       const head = readRowHead(plan, row);
       if (typeof head === "string") rejected.push({ row: rowNumber, reason: head });
       else keep(plan, row, head, workspaceId, legacy);
-    }
+    };
+  }
+
+  function addTable(
+    columns: readonly string[],
+    rows: Iterable<readonly unknown[]>,
+    tableOptions: TableOptions = {},
+  ): void {
+    const read = tableRows(columns, tableOptions);
+    for (const row of rows) read(row);
   }
 
   function addRecords(records: Iterable<Record<string, unknown>>, tableOptions: TableOptions = {}): void {
@@ -143,5 +155,5 @@ export function createJobReader(options: { firstRowNumber?: number } = {}): JobR
     return { jobs, rejected, excluded, rowsRead, duplicates };
   }
 
-  return { addTable, addRecords, finish };
+  return { addTable, tableRows, addRecords, finish };
 }

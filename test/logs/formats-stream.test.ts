@@ -30,9 +30,7 @@ describe("readExportFile", () => {
     it(`${file}: same result as reading the whole text, whatever the chunk size`, async () => {
       const whole = readExport(readFileSync(fixture(file), "utf8"));
       for (const chunkBytes of [16, 97, 1000, 1 << 20]) {
-        for (const batchChars of [1, 500, 1 << 20]) {
-          expect(await readExportFile(fixture(file), { chunkBytes, batchChars })).toEqual(whole);
-        }
+        expect(await readExportFile(fixture(file), { chunkBytes })).toEqual(whole);
       }
     });
   }
@@ -61,7 +59,7 @@ describe("readExportFile", () => {
     };
     const path = write("\ufeff" + JSON.stringify(doc, null, 1));
     for (const chunkBytes of [16, 17, 33, 4096]) {
-      const r = await readExportFile(path, { chunkBytes, batchChars: 10 });
+      const r = await readExportFile(path, { chunkBytes });
       expect(r.rowsRead).toBe(4);
       expect(r.duplicates).toBe(1);
       expect(r.jobs.map((j) => [j.jobId, j.vm])).toEqual([
@@ -125,7 +123,7 @@ describe("readExportFile", () => {
           }
           let actual: unknown;
           try {
-            actual = await readExportFile(write(text), { chunkBytes, batchChars: 7 });
+            actual = await readExportFile(write(text), { chunkBytes });
           } catch (error) {
             actual = error instanceof InputError ? "InputError" : error;
           }
@@ -133,6 +131,98 @@ describe("readExportFile", () => {
         },
       ),
       { numRuns: 150 },
+    );
+  });
+
+  /** The result of reading, or "InputError". */
+  async function outcome(read: () => Promise<unknown>): Promise<unknown> {
+    try {
+      return await read();
+    } catch (error) {
+      if (error instanceof InputError) return "InputError";
+      throw error;
+    }
+  }
+
+  const cell = fc.oneof(
+    fc.string(),
+    fc.string({ unit: "binary" }),
+    fc.constantFrom("Completed", "2026-11-24T01:00:00Z", '"][', "a\\b", "tab\there", "line\nbreak", "é🚀"),
+    fc.integer(),
+    fc.double({ noNaN: true, noDefaultInfinity: true }),
+    fc.boolean(),
+    fc.constant(null),
+    fc.array(fc.oneof(fc.integer(), fc.string()), { maxLength: 3 }),
+    fc.dictionary(fc.string(), fc.integer(), { maxKeys: 2 }),
+  );
+  const jobDoc = fc.record({
+    tables: fc.array(
+      fc.record({
+        name: fc.string(),
+        columns: fc.constant([{ name: "JobUniqueId" }, { name: "JobStatus" }, { name: "JobStartDateTime" }]),
+        rows: fc.array(fc.oneof(fc.array(cell, { maxLength: 5 }), cell), { maxLength: 6 }),
+      }),
+      { minLength: 1, maxLength: 2 },
+    ),
+  });
+
+  it("rows in any layout, with escapes, nested values and numbers of any form, read as JSON.parse reads them", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        jobDoc,
+        fc.constantFrom(undefined, 1, "\t", " "),
+        fc.boolean(),
+        fc.integer({ min: 16, max: 300 }),
+        async (doc, indent, crlf, chunkBytes) => {
+          let text = JSON.stringify(doc, null, indent);
+          if (crlf) text = text.replace(/\n/g, "\r\n");
+          // The file's text (a lone surrogate the fault may leave is written as U+FFFD).
+          const path = write(text);
+          const expected = await outcome(() => Promise.resolve(readExport(readFileSync(path, "utf8"))));
+          expect(await outcome(() => readExportFile(path, { chunkBytes }))).toEqual(expected);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it("a fault anywhere in the rows raises an InputError as reading the whole text does", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        jobDoc,
+        fc.nat(),
+        fc.constantFrom(
+          "x",
+          ",",
+          "]",
+          "[",
+          '"',
+          "\\",
+          "\u0001",
+          "\t",
+          "}",
+          "{",
+          "-",
+          "0",
+          "n",
+          "e",
+          ".",
+          ":",
+        ),
+        fc.boolean(),
+        fc.integer({ min: 16, max: 300 }),
+        async (doc, at, fault, replace, chunkBytes) => {
+          const valid = JSON.stringify(doc, null, 1);
+          const rows = valid.indexOf('"rows"');
+          const i = rows + (at % (valid.length - rows));
+          const text = valid.slice(0, i) + fault + valid.slice(replace ? i + 1 : i);
+          // The file's text (a lone surrogate the fault may leave is written as U+FFFD).
+          const path = write(text);
+          const expected = await outcome(() => Promise.resolve(readExport(readFileSync(path, "utf8"))));
+          expect(await outcome(() => readExportFile(path, { chunkBytes }))).toEqual(expected);
+        },
+      ),
+      { numRuns: 400 },
     );
   });
 });

@@ -1,6 +1,7 @@
 /** Cells of any type read as text, numbers and UTC dates, never throwing. */
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { cellDateMs } from "../../src/logs/normalise-values.js";
+import { cellDateMs, daysInMonth, utcMs } from "../../src/logs/normalise-values.js";
 
 describe("dates", () => {
   it("reads ISO (7-digit fractions, no zone = UTC), Date objects and the portal's US style", () => {
@@ -26,5 +27,27 @@ describe("dates", () => {
     ]) {
       expect(cellDateMs(bad)).toBeNull();
     }
+  });
+
+  it("works out a date's time as Date.UTC does, for any year 0-9999 (0-99 being 1900-1999)", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 9999 }),
+        fc.integer({ min: 1, max: 12 }),
+        fc.integer({ min: 1, max: 31 }),
+        fc.integer({ min: 0, max: 23 }),
+        fc.integer({ min: 0, max: 59 }),
+        fc.integer({ min: 0, max: 59 }),
+        fc.integer({ min: 0, max: 999 }),
+        (y, mo, day, h, mi, s, ms) => {
+          const d = Math.min(day, daysInMonth(y < 100 ? y + 1900 : y, mo));
+          expect(utcMs(y, mo, d, h, mi, s, ms)).toBe(Date.UTC(y, mo - 1, d, h, mi, s, ms));
+        },
+      ),
+      { numRuns: 2000 },
+    );
+    expect(utcMs(2024, 2, 29, 23, 59, 59, 999)).toBe(Date.UTC(2024, 1, 29, 23, 59, 59, 999));
+    expect(utcMs(1970, 1, 1, 0, 0, 0, 0)).toBe(0);
+    expect(utcMs(1600, 3, 1, 0, 0, 0, 0)).toBe(Date.UTC(1600, 2, 1));
   });
 });
