@@ -36,7 +36,7 @@ if (
 }
 
 if (step === "ratio") {
-  const { readExportFile } = await import("../src/logs/formats-stream.js");
+  const { readExportJobs } = await import("../src/logs/formats-stream.js");
   const { classifyRead } = await import("../src/commands/classify.js");
   const best = { ms: Infinity, cpuMs: Infinity };
   const parts = { parse: { ...best }, rest: { ...best }, csv: { ...best } };
@@ -51,7 +51,7 @@ if (step === "ratio") {
     return n;
   };
   const classifyFile = async (path: string): Promise<number> =>
-    classifyRead(await readExportFile(path), { linuxAppConsistentVms: ["vm-lx-db-*"] }).summary.jobs;
+    classifyRead(await readExportJobs(path), { linuxAppConsistentVms: ["vm-lx-db-*"] }).summary.jobs;
   for (let round = 0; round < 2; round++) {
     await measure("parse", () => {
       const parsed = JSON.parse(readFileSync(file, "utf8")) as { tables: { rows: unknown[] }[] };
@@ -82,10 +82,10 @@ if (step === "parse") {
   jobs = rows;
 } else {
   // Loaded here, not at the top, so the parse step's memory holds none of it.
-  const { readExportFile } = await import("../src/logs/formats-stream.js");
+  const { readExportJobs } = await import("../src/logs/formats-stream.js");
   const { classifyRead } = await import("../src/commands/classify.js");
   const t0 = performance.now();
-  const read = await readExportFile(file);
+  const read = await readExportJobs(file);
   readMs = performance.now() - t0;
   const report = classifyRead(read, { linuxAppConsistentVms: ["vm-lx-db-*"] });
   rows = read.rowsRead;

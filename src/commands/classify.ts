@@ -8,10 +8,11 @@ import { TROUBLESHOOT_URL } from "../domain/digest.js";
 import { BELOW_WITHOUT_CODE, FAILED_WITHOUT_CODE, UNKNOWN_CODE_ACTION } from "../domain/digest/codes.js";
 import { labelsFor } from "../domain/identity.js";
 import { classifyJob, SummaryCounter, type ClassifySummary } from "../domain/classify.js";
-import type { BackupJob, ClassifiedJob, ClassifyOptions, ReadResult } from "../domain/model.js";
+import type { BackupJob, ClassifiedJob, ClassifyOptions } from "../domain/model.js";
 import { visible, visibleLines } from "../domain/visible-text.js";
-import { InputError, type ExportFormat, type ExportRead } from "../logs/formats.js";
-import { readExportFile } from "../logs/formats-stream.js";
+import { InputError, type ExportFormat } from "../logs/formats.js";
+import { readExportJobs, type ExportJobs } from "../logs/formats-stream.js";
+import type { JobList, ReadCounts } from "../logs/normalise.js";
 import { writeChunk, type CommandIo } from "./io.js";
 
 export const CLASSIFY_USAGE = `Usage: backup-pulse classify --input FILE [--format json|table]
@@ -47,7 +48,7 @@ export function classifyOptionsFromEnv(env: CommandIo["env"]): ClassifyOptions {
 }
 
 export interface ClassifyReport {
-  read: ReadResult;
+  read: ReadCounts;
   summary: ClassifySummary;
   /** The degraded jobs the table shows: the first {@link DEGRADED_SHOWN} by start, then VM. */
   degradedShown: ClassifiedJob[];
@@ -99,7 +100,7 @@ export class ClassifyTally {
     return this.degraded.sort(byStartThenVm).slice(0, DEGRADED_SHOWN);
   }
 
-  report(read: ReadResult, dialect?: string): ClassifyReport {
+  report(read: ReadCounts, dialect?: string): ClassifyReport {
     return {
       read,
       summary: this.counter.summary(),
@@ -112,9 +113,16 @@ export class ClassifyTally {
 }
 
 /** Classifies every job that was read (no recovery-point look-ups: consistency is inferred). */
-export function classifyRead(read: ReadResult, options: ClassifyOptions, dialect?: string): ClassifyReport {
+export function classifyRead(
+  read: ReadCounts & { jobs: JobList },
+  options: ClassifyOptions,
+  dialect?: string,
+): ClassifyReport {
   const tally = new ClassifyTally(options);
-  for (const job of read.jobs) if (job) tally.add(job);
+  for (let k = 0; k < read.jobs.length; k++) {
+    const job = read.jobs.at(k);
+    if (job) tally.add(job);
+  }
   return tally.report(read, dialect);
 }
 
@@ -128,7 +136,7 @@ function pad(text: string, width: number): string {
   return text.length >= width ? text : text + " ".repeat(width - text.length);
 }
 
-function excludedTotal(read: ReadResult): number {
+function excludedTotal(read: ReadCounts): number {
   return Object.values(read.excluded).reduce((a, b) => a + (b ?? 0), 0);
 }
 
@@ -227,7 +235,7 @@ export function jobAdvice(job: ClassifiedJob): { action: string | null; docUrl: 
  * Writes `{jobs, rejected, excluded, summary}` in chunks, classifying each job as it is written: a large result
  * needs neither a single huge string nor all its classified jobs at once.
  */
-async function writeJson(io: CommandIo, read: ExportRead, options: ClassifyOptions): Promise<ClassifyReport> {
+async function writeJson(io: CommandIo, read: ExportJobs, options: ClassifyOptions): Promise<ClassifyReport> {
   const tally = new ClassifyTally(options);
   await writeChunk(io.stdout, '{"jobs":[');
   const batch = 2000;
@@ -235,7 +243,7 @@ async function writeJson(io: CommandIo, read: ExportRead, options: ClassifyOptio
     const part: string[] = [];
     const end = Math.min(read.jobs.length, i + batch);
     for (let k = i; k < end; k++) {
-      const job = read.jobs[k];
+      const job = read.jobs.at(k);
       if (!job) continue;
       const classified = tally.add(job);
       part.push(JSON.stringify({ ...classified, ...jobAdvice(classified) }));
@@ -260,9 +268,9 @@ class FileUnreadable extends Error {
 }
 
 /** Reads and parses the file; a file that cannot be opened at all becomes FileUnreadable. */
-async function readInput(file: string): Promise<ExportRead> {
+async function readInput(file: string): Promise<ExportJobs> {
   try {
-    return await readExportFile(file);
+    return await readExportJobs(file);
   } catch (error) {
     if (error instanceof InputError) throw error;
     const code = (error as { code?: unknown } | null)?.code;
@@ -318,7 +326,7 @@ export async function runClassify(args: string[], io: CommandIo): Promise<number
     if (error instanceof SettingError) return fail(io, error.message);
     throw error;
   }
-  let read: ExportRead;
+  let read: ExportJobs;
   try {
     read = await readInput(values.input);
   } catch (error) {

@@ -10,7 +10,7 @@ import { StringDecoder } from "node:string_decoder";
 import { describeDialect } from "./csv.js";
 import { CsvFeed, CsvScan } from "./csv-read.js";
 import { missingJobColumns } from "./normalise-fields.js";
-import { createJobReader } from "./normalise.js";
+import { createJobReader, type JobList } from "./normalise.js";
 import { closingQuote, RestRows } from "./rest-rows.js";
 import { InputError, jsonProblem, missingMessage, readExport, type ExportRead } from "./formats.js";
 
@@ -37,16 +37,34 @@ function columnsOf(tableHeader: string): string[] | null {
 
 class NotStreamable extends Error {}
 
-/**
- * Reads an export file (any of the three formats). REST responses are streamed; the result is the same
- * as `readExport` on the file's text.
- */
 export interface ReadFileOptions {
   /** Bytes read at a time (default 1 MiB). */
   chunkBytes?: number;
 }
 
+/** What {@link readExportJobs} reads: each job's object is built when it is asked for. */
+export type ExportJobs = Omit<ExportRead, "jobs"> & { jobs: JobList };
+
+/**
+ * Reads an export file (any of the three formats). REST responses are streamed; the result is the same
+ * as `readExport` on the file's text.
+ */
 export async function readExportFile(path: string, options: ReadFileOptions = {}): Promise<ExportRead> {
+  const { jobs: list, ...read } = await readExportJobs(path, options);
+  if (Array.isArray(list)) return { jobs: list as ExportRead["jobs"], ...read };
+  const jobs: ExportRead["jobs"] = [];
+  for (let k = 0; k < list.length; k++) {
+    const job = list.at(k);
+    if (job) jobs.push(job);
+  }
+  return { jobs, ...read };
+}
+
+/**
+ * Reads an export file as {@link readExportFile} does, but a large REST response or CSV leaves its jobs in the
+ * columns they were read into: each job's object is built when it is asked for, and can be let go after.
+ */
+export async function readExportJobs(path: string, options: ReadFileOptions = {}): Promise<ExportJobs> {
   const handle = await open(path, "r");
   try {
     const first = Buffer.alloc(64);
@@ -125,7 +143,7 @@ async function eachPart(
 }
 
 /** The portal's CSV, read twice from the file (csv-read.ts): nothing is read unless the whole file can be. */
-async function streamCsv(handle: FileHandle, chunkBytes: number): Promise<ExportRead> {
+async function streamCsv(handle: FileHandle, chunkBytes: number): Promise<ExportJobs> {
   const scan = new CsvScan();
   await eachPart(handle, chunkBytes, (text, final) => scan.push(text, final));
   const plan = scan.plan();
@@ -133,10 +151,10 @@ async function streamCsv(handle: FileHandle, chunkBytes: number): Promise<Export
   const feed = new CsvFeed(plan, reader);
   await eachPart(handle, chunkBytes, (text, final) => feed.push(text, final));
   const dialect = describeDialect(plan);
-  return { ...reader.finish(), format: "csv", ...(dialect ? { dialect } : {}) };
+  return { ...reader.finishList(), format: "csv", ...(dialect ? { dialect } : {}) };
 }
 
-async function streamRest(handle: FileHandle, chunkBytes: number): Promise<ExportRead> {
+async function streamRest(handle: FileHandle, chunkBytes: number): Promise<ExportJobs> {
   const reader = createJobReader();
   const decoder = new PartDecoder();
   const buffer = Buffer.alloc(Math.max(16, chunkBytes));
@@ -257,5 +275,5 @@ async function streamRest(handle: FileHandle, chunkBytes: number): Promise<Expor
     if (firstMissing.length > 0) throw new InputError(missingMessage(firstMissing, "The result table"));
     throw new NotStreamable();
   }
-  return { ...reader.finish(), format: "rest" };
+  return { ...reader.finishList(), format: "rest" };
 }

@@ -5,7 +5,7 @@
 import type { BackupJob, ExclusionReason, JobStatus, OsType } from "../domain/model.js";
 import { first, firstCell, type Plan } from "./normalise-fields.js";
 import { containerFromInstanceId, getJobsIsVm } from "./normalise-get-jobs.js";
-import type { SharedTexts } from "./normalise-intern.js";
+import type { KeptPlace, SharedTexts } from "./normalise-intern.js";
 import { cellDateMs, cellNumber, cellText } from "./normalise-values.js";
 
 type RowStatus = JobStatus | "in-progress";
@@ -130,14 +130,8 @@ export function readRowHead(plan: Plan, row: readonly unknown[]): RowHead | stri
   return { jobId, status, startMs, timeGeneratedMs };
 }
 
-/** The job of a row that is kept (an in-progress row is only built when nothing else left it out). */
-export function toJob(
-  plan: Plan,
-  row: readonly unknown[],
-  head: RowHead,
-  workspaceId: string | null,
-  shared: SharedTexts,
-): BackupJob {
+/** Where a kept row's job ran: its VM, vault and their IDs, with texts kept once. */
+export function placeOf(plan: Plan, row: readonly unknown[], shared: SharedTexts): KeptPlace {
   const container = first(row, plan.container) || containerFromInstanceId(first(row, plan.instanceId));
   const itemId = first(row, plan.itemId);
   const vm =
@@ -147,8 +141,24 @@ export function toJob(
     "unknown";
   const vaultId = first(row, plan.vaultId);
   const vault = first(row, plan.vault) || (vaultId !== "" ? lastSegment(vaultId, "/") : "") || "unknown";
+  return shared.place(itemId, { vm, vault, vaultId, container, datasourceId: first(row, plan.vmId) });
+}
+
+/** A kept row's failure or warning code (null for none and `Success`), kept once. */
+export function codeOf(plan: Plan, row: readonly unknown[], shared: SharedTexts): string | null {
   const code = first(row, plan.code);
-  const place = shared.place(itemId, { vm, vault, vaultId, container, datasourceId: first(row, plan.vmId) });
+  return code === "" || code === "Success" || code.toLowerCase() === "success" ? null : shared.text(code);
+}
+
+/** The job of a row that is kept (an in-progress row is only built when nothing else left it out). */
+export function toJob(
+  plan: Plan,
+  row: readonly unknown[],
+  head: RowHead,
+  workspaceId: string | null,
+  shared: SharedTexts,
+): BackupJob {
+  const place = placeOf(plan, row, shared);
   return {
     jobId: head.jobId,
     vm: place.vm,
@@ -161,7 +171,7 @@ export function toJob(
     status: head.status === "in-progress" ? "Completed" : head.status,
     startMs: head.startMs,
     durationSec: cellNumber(firstCell(row, plan.duration)),
-    code: code === "" || code === "Success" || code.toLowerCase() === "success" ? null : shared.text(code),
+    code: codeOf(plan, row, shared),
     timeGeneratedMs: head.timeGeneratedMs,
     workspaceId,
   };

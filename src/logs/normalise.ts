@@ -4,20 +4,18 @@
  * decided on the winning row and counted by reason; a row that cannot be read is rejected with its row
  * number and never stops the others. Nothing here throws on bad data.
  */
-import { vmIdOf } from "../domain/identity.js";
 import type { BackupJob, ExclusionReason, ReadResult, RejectedRow } from "../domain/model.js";
-import { first, missingFields, planFor, type Plan } from "./normalise-fields.js";
+import { JobColumns, type JobList } from "./job-columns.js";
+import { first, firstCell, missingFields, planFor, type Plan } from "./normalise-fields.js";
 import { ownText, SharedTexts } from "./normalise-intern.js";
 import { isLegacyTable, isV1Row, LegacyNames } from "./normalise-legacy.js";
-import { exclusionOf, readRowHead, toJob, type RowHead } from "./normalise-rules.js";
+import { codeOf, exclusionOf, placeOf, readOs, readRowHead, toJob, type RowHead } from "./normalise-rules.js";
+import { cellNumber } from "./normalise-values.js";
 
-/** A job that won deduplication so far but is left out (only its time and reason are kept). */
-interface ExcludedWinner {
-  timeGeneratedMs: number;
-  excluded: ExclusionReason;
-}
+export type { JobList };
 
-type Winner = BackupJob | ExcludedWinner;
+/** What a read found, but its jobs. */
+export type ReadCounts = Omit<ReadResult, "jobs">;
 
 export interface TableOptions {
   /** Workspace the rows came from (kept on each job). */
@@ -37,10 +35,14 @@ export interface JobReader {
   tableRows(columns: readonly string[], options?: TableOptions): (row: unknown) => void;
   addRecords(records: Iterable<Record<string, unknown>>, options?: TableOptions): void;
   finish(): ReadResult;
+  /** As {@link finish}, but each job's object is built only when it is asked for (and anew each time). */
+  finishList(): ReadCounts & { jobs: JobList };
 }
 
 export function createJobReader(options: { firstRowNumber?: number } = {}): JobReader {
-  const winners = new Map<string, Winner>();
+  /** Each job ID (lower case) and its entry in `kept`. */
+  const winners = new Map<string, number>();
+  const kept = new JobColumns();
   const legacyNames = new LegacyNames();
   const shared = new SharedTexts();
   const rejected: RejectedRow[] = [];
@@ -62,26 +64,46 @@ export function createJobReader(options: { firstRowNumber?: number } = {}): JobR
     legacy: boolean,
   ) {
     let key = head.jobId.toLowerCase();
-    const previous = winners.get(key);
-    if (previous !== undefined) {
+    let index = winners.get(key);
+    let jobId: string;
+    if (index !== undefined) {
       duplicates++;
-      if (previous.timeGeneratedMs > head.timeGeneratedMs) return;
+      if (kept.timeGenerated(index) > head.timeGeneratedMs) return;
       // The map keeps its key; the job keeps a copy of its own (the row's text may be part of the file's).
-      head.jobId = ownText(head.jobId);
+      jobId = ownText(head.jobId);
     } else {
       // Kept until the end: a copy of its own, so that it holds no part of the file's text alive.
       key = ownText(key);
-      head.jobId = head.jobId === key ? key : ownText(head.jobId);
+      jobId = head.jobId === key ? key : ownText(head.jobId);
+      index = kept.add(jobId, head.timeGeneratedMs);
+      winners.set(key, index);
     }
     // The job is built (or its exclusion decided) now, so the row itself need not be kept.
     const reason = exclusionOf(plan, row, head.status);
     if (reason !== null) {
-      winners.set(key, { timeGeneratedMs: head.timeGeneratedMs, excluded: reason });
-      return;
+      kept.exclude(index, jobId, head.timeGeneratedMs, reason);
+    } else if (legacy) {
+      head.jobId = jobId;
+      const job = toJob(plan, row, head, workspaceId, shared);
+      kept.keepWhole(index, job);
+      legacyNames.defer(plan, row, job, key);
+    } else {
+      const place = placeOf(plan, row, shared);
+      kept.keep(
+        index,
+        jobId,
+        head.timeGeneratedMs,
+        place,
+        {
+          status: head.status === "in-progress" ? "Completed" : head.status,
+          os: readOs(first(row, plan.os)),
+          startMs: head.startMs,
+          durationSec: cellNumber(firstCell(row, plan.duration)),
+          code: codeOf(plan, row, shared),
+        },
+        workspaceId,
+      );
     }
-    const job = toJob(plan, row, head, workspaceId, shared);
-    winners.set(key, job);
-    if (legacy) legacyNames.defer(plan, row, job, key);
   }
 
   function tableRows(columns: readonly string[], tableOptions: TableOptions = {}): (row: unknown) => void {
@@ -140,20 +162,35 @@ export function createJobReader(options: { firstRowNumber?: number } = {}): JobR
     addTable(columns, rows, tableOptions);
   }
 
-  function finish(): ReadResult {
-    // Legacy jobs take their names and OS from the item and container records of the same export.
-    legacyNames.resolve((key, job) => winners.get(key) === job);
-    const jobs: BackupJob[] = [];
-    for (const w of winners.values()) {
-      if ("excluded" in w) exclude(w.excluded);
-      else {
-        // A legacy job's container may have come from its records: build its VM ID now.
-        w.vmId ??= vmIdOf(null, w.container, w.vaultId);
-        jobs.push(w);
+  let list: JobList | null = null;
+
+  function finishList(): ReadCounts & { jobs: JobList } {
+    if (list === null) {
+      // Legacy jobs take their names and OS from the item and container records of the same export.
+      legacyNames.resolve((key, job) => {
+        const index = winners.get(key);
+        return index !== undefined && kept.wholeAt(index) === job;
+      });
+      const jobs: number[] = [];
+      for (let index = 0; index < kept.size; index++) {
+        const reason = kept.exclusion(index);
+        if (reason === null) jobs.push(index);
+        else exclude(reason);
       }
+      list = {
+        length: jobs.length,
+        at: (k) => (k >= 0 && k < jobs.length ? kept.job(jobs[k] ?? 0) : undefined),
+      };
     }
-    return { jobs, rejected, excluded, rowsRead, duplicates };
+    return { jobs: list, rejected, excluded, rowsRead, duplicates };
   }
 
-  return { addTable, tableRows, addRecords, finish };
+  function finish(): ReadResult {
+    const { jobs: each, ...counts } = finishList();
+    const jobs: BackupJob[] = [];
+    for (let k = 0; k < each.length; k++) jobs.push(each.at(k) as BackupJob);
+    return { jobs, ...counts };
+  }
+
+  return { addTable, tableRows, addRecords, finish, finishList };
 }
