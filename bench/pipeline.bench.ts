@@ -16,25 +16,21 @@
 // when a progress line contains TEXT; BENCH_AZURITE_NODE_ARGS: extra Node options for the Azurite process, e.g.
 // "--cpu-prof --cpu-prof-dir=prof" (profile this process with `node --cpu-prof out/tools/bench/…`).
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { createInterface } from "node:readline";
-import { createServer, type AddressInfo } from "node:net";
 import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { writeHeapSnapshot } from "node:v8";
-import type { TokenCredential } from "@azure/core-auth";
 import { loadConfig } from "../src/config.js";
 import { generateJobRows } from "../src/demo/bulk-rows.js";
 import { startArmEndpoint, type LocalRecoveryPoint } from "../src/local/arm-endpoint.js";
 import type { LocalPolicy, LocalProtectedItem } from "../src/local/arm-inventory.js";
 import { startLogsEndpoint, type LogsProvider } from "../src/local/logs-endpoint.js";
 import { loopbackTls } from "../src/local/tls.js";
-import { AZURITE_ACCOUNT, AZURITE_KEY } from "../src/local/azurite.js";
 import { openDeps } from "../src/pipeline/deps.js";
 import { runDaily } from "../src/pipeline/daily.js";
 import { runTrends } from "../src/commands/trends.js";
 import { addDays } from "../src/domain/days.js";
+import { benchCredential, cpuSecondsOf, mb, ownCpuSeconds, startAzurite } from "./services.js";
 import { judge, type Target } from "./targets.js";
 
 const self = fileURLToPath(import.meta.url);
@@ -42,70 +38,6 @@ const JOBS = Number(process.env.BENCH_PIPELINE_JOBS ?? 100_000);
 const DATE = "2026-11-24";
 const NEXT_DAY = "2026-11-25";
 const WORKSPACE = "5b0c7e2a-9d14-4f3b-8a61-2c7d9e0f1a3b";
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function startAzurite(): Promise<{ connectionString: string; pid: number; close: () => void }> {
-  const port = await freePort();
-  const bin = createRequire(import.meta.url).resolve("azurite/dist/src/table/main.js");
-  const child = spawn(
-    process.execPath,
-    [
-      ...(process.env.BENCH_AZURITE_NODE_ARGS ?? "").split(/\s+/).filter(Boolean),
-      bin,
-      "--inMemoryPersistence",
-      "--disableTelemetry",
-      "--silent",
-      "--tableHost",
-      "127.0.0.1",
-      "--tablePort",
-      String(port),
-    ],
-    { stdio: ["ignore", "pipe", "inherit"] },
-  );
-  await new Promise<void>((resolve, reject) => {
-    child.once("exit", (code) => reject(new Error(`Azurite exited with ${code}`)));
-    child.stdout.on("data", (chunk: Buffer) => {
-      if (String(chunk).includes("successfully")) resolve();
-    });
-  });
-  return {
-    connectionString:
-      `DefaultEndpointsProtocol=http;AccountName=${AZURITE_ACCOUNT};AccountKey=${AZURITE_KEY};` +
-      `TableEndpoint=http://127.0.0.1:${port}/${AZURITE_ACCOUNT};`,
-    pid: child.pid ?? 0,
-    close: () => void child.kill("SIGINT"),
-  };
-}
-
-/** CPU seconds (user + system) a process has used so far, from /proc (Linux); NaN where unknown. */
-function cpuSecondsOf(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    // utime and stime are fields 14 and 15 of stat, in clock ticks (100 a second on Linux).
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return Number.NaN;
-  }
-}
-
-/** CPU seconds this process has used so far. */
-function ownCpuSeconds(): number {
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1e6;
-}
-
-const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 
 /** Peak RSS targets: under 1 GB up to a 100,000-job day; a 500,000-job day under 1.5 GB (memory bounded by the largest vault, not the fleet). */
 function memoryTarget(jobs: number): number {
@@ -304,10 +236,7 @@ async function bench(): Promise<void> {
       PULSE_ARM_ENDPOINT: arm.endpoint,
       PULSE_TABLES_CONNECTION: azurite.connectionString,
     });
-    const credential: TokenCredential = {
-      getToken: () => Promise.resolve({ token: "bench", expiresOnTimestamp: Date.now() + 3_600_000 }),
-    };
-    const deps = await openDeps(config, { credential, tlsCa: loopbackTls().ca });
+    const deps = await openDeps(config, { credential: benchCredential, tlsCa: loopbackTls().ca });
     const rssBefore = process.memoryUsage().rss;
     const marks: string[] = [];
     const cpuBefore = ownCpuSeconds();

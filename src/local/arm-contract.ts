@@ -5,6 +5,7 @@
 import type { InventoryProvider } from "./arm-inventory.js";
 
 import type { ArmEvidenceProviders } from "./arm-evidence.js";
+import type { ReadLimit } from "./arm-read-limit.js";
 
 export interface RecoveryPointsRef {
   subscriptionId: string;
@@ -87,6 +88,8 @@ export interface ArmEndpointOptions {
   applyFilter?: boolean;
   /** Delay before each answer, to make concurrency observable. */
   latencyMs?: number;
+  /** Throttle reads per subscription as ARM does (absent: never; every answer says 11999 reads are left). */
+  readLimit?: ReadLimit;
 }
 
 export interface ArmEndpoint {
@@ -96,6 +99,8 @@ export interface ArmEndpoint {
   requests: RecordedArmRequest[];
   /** Highest number of requests seen in flight at once. */
   readonly maxInFlight: number;
+  /** Reads answered 429 by the read limit. */
+  readonly throttled: number;
   /** Queues scripted answers for the next requests, to one protected item (by item name) or to any. */
   failNext(faults: ArmFault | ArmFault[], options?: { item?: string }): void;
   clearFaults(): void;

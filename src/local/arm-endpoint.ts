@@ -32,6 +32,7 @@ import {
   type VaultRef,
 } from "./arm-inventory.js";
 import { evidenceAnswer } from "./arm-evidence.js";
+import { ReadLimiter } from "./arm-read-limit.js";
 import { inWindow, parseRecoveryPointFilter, pointResource } from "./arm-recovery-points.js";
 import {
   bearerToken,
@@ -130,6 +131,7 @@ export async function startArmEndpoint(options: ArmEndpointOptions): Promise<Arm
   let expectedToken = options.expectedToken;
   const pageSize = Math.max(1, options.pageSize ?? 200);
   let origin = "";
+  const limiter = options.readLimit ? new ReadLimiter(options.readLimit) : null;
 
   const takeFault = (item: string | null): ArmFault | undefined => faults.take(item?.toLowerCase() ?? null);
 
@@ -297,8 +299,16 @@ export async function startArmEndpoint(options: ArmEndpointOptions): Promise<Arm
     };
     gauge.enter();
     let result: Answer;
+    let remaining = "11999";
     try {
-      result = await answer(req, url, record);
+      const verdict = limiter?.take(url.pathname) ?? null;
+      if (verdict && !verdict.allowed) {
+        result = faultAnswer({ throttled: { retryAfterSeconds: verdict.retryAfterSeconds } });
+        remaining = "0";
+      } else {
+        if (verdict) remaining = String(verdict.remaining);
+        result = await answer(req, url, record);
+      }
     } finally {
       gauge.leave();
     }
@@ -312,7 +322,7 @@ export async function startArmEndpoint(options: ArmEndpointOptions): Promise<Arm
     }
     sendJson(res, result.status, result.body, {
       "x-ms-request-id": randomUUID(),
-      "x-ms-ratelimit-remaining-subscription-reads": "11999",
+      "x-ms-ratelimit-remaining-subscription-reads": remaining,
       ...result.headers,
     });
   };
@@ -325,6 +335,9 @@ export async function startArmEndpoint(options: ArmEndpointOptions): Promise<Arm
     requests,
     get maxInFlight() {
       return gauge.max;
+    },
+    get throttled() {
+      return limiter?.throttled ?? 0;
     },
     failNext(next, target = {}) {
       faults.add(next, target.item?.toLowerCase());

@@ -244,4 +244,25 @@ describe("lookupRecoveryPoints against the local ARM endpoint", () => {
       expect(waited).toBeGreaterThanOrEqual(950);
     });
   });
+
+  it("gets every point through ARM's read limit: 429s waited out, fewer in flight as the bucket empties", async () => {
+    const jobs = lastDay.filter((j) => j.status !== "Failed").slice(0, 40);
+    const points = (found: Map<string, unknown>) =>
+      [...found].filter(([, f]) => f !== null && typeof f === "object" && "point" in f).map(([id]) => id);
+    const free = await withArmEndpoint(estate.armProvider, async (arm) =>
+      points(await lookUp(arm, "all", jobs)),
+    );
+    expect(free.length).toBeGreaterThan(30);
+    await withArmEndpoint(
+      estate.armProvider,
+      async (arm) => {
+        expect(points(await lookUp(arm, "all", jobs)).sort()).toEqual(free.sort());
+        // 10 reads in the bucket, then 20 a second: the first 16 in flight overran it and waited.
+        expect(arm.throttled).toBeGreaterThan(0);
+        expect(arm.requests.filter((r) => r.status === 429)).toHaveLength(arm.throttled);
+        expect(arm.requests.filter((r) => r.status !== 429)).toHaveLength(jobs.length);
+      },
+      { readLimit: { burst: 10, perSecond: 20 }, latencyMs: 20 },
+    );
+  });
 });
