@@ -7,16 +7,13 @@
 // and the run's time, and judges the target: at most 1,500 ARM calls a day for 10,000 VMs.
 // Environment: BENCH_ARM_VMS (default 10000), BENCH_ARM_DAYS (default 8), BENCH_ARM_LATENCY_MS (default 150).
 import { loadavg } from "node:os";
-import { loadConfig } from "../src/config.js";
 import { generateJobRows } from "../src/demo/bulk-rows.js";
 import { addDays } from "../src/domain/days.js";
 import { startArmEndpoint, type LocalRecoveryPoint } from "../src/local/arm-endpoint.js";
 import type { LocalPolicy, LocalProtectedItem } from "../src/local/arm-inventory.js";
 import { startLogsEndpoint, type LogsProvider } from "../src/local/logs-endpoint.js";
-import { loopbackTls } from "../src/local/tls.js";
-import { openDeps } from "../src/pipeline/deps.js";
 import { runDaily } from "../src/pipeline/daily.js";
-import { benchCredential, startAzurite } from "./services.js";
+import { startAzurite, defaultRun } from "./services.js";
 import { judge } from "./targets.js";
 
 const VMS = Number(process.env.BENCH_ARM_VMS ?? 10_000);
@@ -98,13 +95,12 @@ const [azurite, logs, arm] = await Promise.all([
   }),
 ]);
 try {
-  const config = loadConfig({
-    PULSE_WORKSPACE_IDS: WORKSPACE,
-    PULSE_LOGS_ENDPOINT: logs.endpoint,
-    PULSE_ARM_ENDPOINT: arm.endpoint,
-    PULSE_TABLES_CONNECTION: azurite.connectionString,
+  const { config, deps } = await defaultRun({
+    workspaceId: WORKSPACE,
+    logsEndpoint: logs.endpoint,
+    armEndpoint: arm.endpoint,
+    tablesConnection: azurite.connectionString,
   });
-  const deps = await openDeps(config, { credential: benchCredential, tlsCa: loopbackTls().ca });
   const subscriptions = new Set(base.rows.map((r) => String(r[VM_ID]).split("/")[2])).size;
   process.stdout.write(
     `${VMS.toLocaleString("en-US")} VMs in ${base.vaults} vaults and ${subscriptions} subscriptions, ` +

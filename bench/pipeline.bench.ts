@@ -20,17 +20,14 @@ import { createInterface } from "node:readline";
 import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { writeHeapSnapshot } from "node:v8";
-import { loadConfig } from "../src/config.js";
 import { generateJobRows } from "../src/demo/bulk-rows.js";
 import { startArmEndpoint, type LocalRecoveryPoint } from "../src/local/arm-endpoint.js";
 import type { LocalPolicy, LocalProtectedItem } from "../src/local/arm-inventory.js";
 import { startLogsEndpoint, type LogsProvider } from "../src/local/logs-endpoint.js";
-import { loopbackTls } from "../src/local/tls.js";
-import { openDeps } from "../src/pipeline/deps.js";
 import { runDaily } from "../src/pipeline/daily.js";
 import { runTrends } from "../src/commands/trends.js";
 import { addDays } from "../src/domain/days.js";
-import { benchCredential, cpuSecondsOf, mb, ownCpuSeconds, startAzurite } from "./services.js";
+import { cpuSecondsOf, mb, ownCpuSeconds, startAzurite, defaultRun } from "./services.js";
 import { judge, type Target } from "./targets.js";
 
 const self = fileURLToPath(import.meta.url);
@@ -230,13 +227,12 @@ async function bench(): Promise<void> {
   let closed = false;
   try {
     // The defaults users run: look-back, recovery points, time zone as shipped.
-    const config = loadConfig({
-      PULSE_WORKSPACE_IDS: WORKSPACE,
-      PULSE_LOGS_ENDPOINT: logs.endpoint,
-      PULSE_ARM_ENDPOINT: arm.endpoint,
-      PULSE_TABLES_CONNECTION: azurite.connectionString,
+    const { config, deps } = await defaultRun({
+      workspaceId: WORKSPACE,
+      logsEndpoint: logs.endpoint,
+      armEndpoint: arm.endpoint,
+      tablesConnection: azurite.connectionString,
     });
-    const deps = await openDeps(config, { credential: benchCredential, tlsCa: loopbackTls().ca });
     const rssBefore = process.memoryUsage().rss;
     const marks: string[] = [];
     const cpuBefore = ownCpuSeconds();

@@ -3,7 +3,10 @@ import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { createServer, type AddressInfo } from "node:net";
+import { loadConfig, type Config } from "../src/config.js";
 import { AZURITE_ACCOUNT, AZURITE_KEY } from "../src/local/azurite.js";
+import { loopbackTls } from "../src/local/tls.js";
+import { openDeps, type Deps } from "../src/pipeline/deps.js";
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -74,3 +77,19 @@ export const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(0)
 export const benchCredential = {
   getToken: () => Promise.resolve({ token: "bench", expiresOnTimestamp: Date.now() + 3_600_000 }),
 };
+
+/** The settings users run (look-back, recovery points, time zone as shipped) on the local services, opened. */
+export async function defaultRun(target: {
+  workspaceId: string;
+  logsEndpoint: string;
+  armEndpoint: string;
+  tablesConnection: string;
+}): Promise<{ config: Config; deps: Deps }> {
+  const config = loadConfig({
+    PULSE_WORKSPACE_IDS: target.workspaceId,
+    PULSE_LOGS_ENDPOINT: target.logsEndpoint,
+    PULSE_ARM_ENDPOINT: target.armEndpoint,
+    PULSE_TABLES_CONNECTION: target.tablesConnection,
+  });
+  return { config, deps: await openDeps(config, { credential: benchCredential, tlsCa: loopbackTls().ca }) };
+}

@@ -118,6 +118,16 @@ export function policyFacts(resource: ProtectionPolicyResource): PolicyFacts | n
   };
 }
 
+/** The answer kept under `key`, made on the first call (later calls share it, even while it is pending). */
+function once<T>(cache: Map<string, Promise<T>>, key: string, make: (key: string) => Promise<T>): Promise<T> {
+  let hit = cache.get(key);
+  if (!hit) {
+    hit = make(key);
+    cache.set(key, hit);
+  }
+  return hit;
+}
+
 /** The run's inventory: each vault listed at most once, on first use; later calls share that answer. */
 export class Inventory {
   private readonly vaults = new Map<string, Promise<VaultInventory>>();
@@ -135,13 +145,7 @@ export class Inventory {
 
   /** The inventory of a vault (by resource ID), listed on the first call of the run. */
   vault(vaultId: string): Promise<VaultInventory> {
-    const key = vaultId.toLowerCase();
-    let hit = this.vaults.get(key);
-    if (!hit) {
-      hit = this.list(key);
-      this.vaults.set(key, hit);
-    }
-    return hit;
+    return once(this.vaults, vaultId.toLowerCase(), (key) => this.list(key));
   }
 
   /** The inventories of several vaults, listed at once (the pacer bounds the calls in flight). */
@@ -164,13 +168,7 @@ export class Inventory {
    * vault's protected items (`AzureWorkload`), on the first call of the run; null when it could not be listed.
    */
   sqlVmsOf(vaultId: string): Promise<ReadonlySet<string> | null> {
-    const key = vaultId.toLowerCase();
-    let hit = this.sqlVaults.get(key);
-    if (!hit) {
-      hit = this.listSqlVms(key);
-      this.sqlVaults.set(key, hit);
-    }
-    return hit;
+    return once(this.sqlVaults, vaultId.toLowerCase(), (key) => this.listSqlVms(key));
   }
 
   private async listSqlVms(vaultId: string): Promise<ReadonlySet<string> | null> {
