@@ -6,6 +6,7 @@ import { isScriptWarning, lookupCode, type CatalogueEntry } from "./catalogue.js
 import { expectedConsistency, isWorseThan, linuxAppScripts, recoveryPointLevel } from "./consistency.js";
 import { isoOfMs } from "./days.js";
 import { categoryOfDetail, isUmbrellaCode } from "./job-evidence.js";
+import { memoised } from "./memo.js";
 import type {
   BackupJob,
   ClassifiedJob,
@@ -37,13 +38,7 @@ export interface CodeClass {
 /** `Success`, empty and null are a clean job: no code. Unknown codes are kept as they came. */
 export function classifyCode(raw: string | null | undefined): Readonly<CodeClass> {
   if (raw === null || raw === undefined || raw === "") return NO_CODE;
-  let known = codeClasses.get(raw);
-  if (known === undefined) {
-    known = codeClassOf(raw);
-    if (codeClasses.size >= 10_000) codeClasses.clear();
-    codeClasses.set(raw, known);
-  }
-  return known;
+  return memoised(codeClasses, raw, 10_000, codeClassOf);
 }
 
 const NO_CODE: Readonly<CodeClass> = Object.freeze({ errorCode: null, errorCategory: null, entry: null });

@@ -4,6 +4,7 @@
  * Windows VMs get application consistency through VSS, Linux VMs get it only with pre/post scripts,
  * stopped VMs and crash-only policies get crash consistency, and a failed job leaves no recovery point.
  */
+import { memoised } from "./memo.js";
 import type { BackupJob, ClassifyOptions, Consistency, ExpectedConsistency } from "./model.js";
 
 /** Rank of each known level, best first; `unknown` has no rank. */
@@ -66,15 +67,7 @@ export function compileVmPatterns(patterns: readonly string[]): VmPatterns {
   const seen = new Map<string, boolean>();
   return {
     patterns,
-    matches(vm: string): boolean {
-      let hit = seen.get(vm);
-      if (hit === undefined) {
-        hit = test(vm);
-        if (seen.size >= 100_000) seen.clear();
-        seen.set(vm, hit);
-      }
-      return hit;
-    },
+    matches: (vm: string): boolean => memoised(seen, vm, 100_000, test),
   };
 }
 

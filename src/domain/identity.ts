@@ -50,18 +50,30 @@ export function vmIdOf(
   container: string | null | undefined,
   vaultId: string | null | undefined,
 ): string | null {
-  const direct = parseResourceId(datasourceId);
-  if (direct && direct.provider === "microsoft.compute" && direct.type === "virtualmachines") {
-    return normaliseId(datasourceId);
-  }
-  const vault = parseResourceId(vaultId);
-  if (!vault || !container) return null;
-  const parts = container.trim().toLowerCase().split(";");
-  const at = parts.lastIndexOf("iaasvmcontainerv2");
+  return (
+    asVmId(datasourceId) ??
+    fromContainer(container, "iaasvmcontainerv2", parseResourceId(vaultId)?.subscription)
+  );
+}
+
+/** `id` in canonical form when it is a VM's resource ID, else null. */
+function asVmId(id: string | null | undefined): string | null {
+  const parts = parseResourceId(id);
+  return parts?.provider === "microsoft.compute" && parts.type === "virtualmachines" ? normaliseId(id) : null;
+}
+
+/** The VM a container name (`…;<marker>;<rg>;<vm>`) names, in `subscription`; null when it names none. */
+function fromContainer(
+  container: string | null | undefined,
+  marker: string,
+  subscription: string | undefined,
+): string | null {
+  const parts = (container ?? "").trim().toLowerCase().split(";");
+  const at = parts.lastIndexOf(marker);
   const resourceGroup = at >= 0 ? parts[at + 1] : undefined;
   const vm = at >= 0 ? parts[at + 2] : undefined;
-  if (!resourceGroup || !vm || parts.length !== at + 3) return null;
-  return vmResourceId(vault.subscription, resourceGroup, vm);
+  if (!subscription || !resourceGroup || !vm || parts.length !== at + 3) return null;
+  return vmResourceId(subscription, resourceGroup, vm);
 }
 
 /**
@@ -74,19 +86,10 @@ export function workloadVmIdOf(
   container: string | null | undefined,
   vaultId: string | null | undefined,
 ): string | null {
-  const direct = parseResourceId(sourceResourceId);
-  if (direct && direct.provider === "microsoft.compute" && direct.type === "virtualmachines") {
-    return normaliseId(sourceResourceId);
-  }
   const subscription =
     /^\/subscriptions\/([^/]+)\//.exec(normaliseId(sourceResourceId) ?? "")?.[1] ??
     parseResourceId(vaultId)?.subscription;
-  const parts = (container ?? "").trim().toLowerCase().split(";");
-  const at = parts.lastIndexOf("compute");
-  const resourceGroup = at >= 0 ? parts[at + 1] : undefined;
-  const vm = at >= 0 ? parts[at + 2] : undefined;
-  if (!subscription || !resourceGroup || !vm || parts.length !== at + 3) return null;
-  return vmResourceId(subscription, resourceGroup, vm);
+  return asVmId(sourceResourceId) ?? fromContainer(container, "compute", subscription);
 }
 
 /** The last segment (the resource's name) of an ID. */

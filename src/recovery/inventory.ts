@@ -16,6 +16,7 @@ import type {
   WeeklySchedule,
 } from "@azure/arm-recoveryservicesbackup";
 import { normaliseId, parseResourceId, workloadVmIdOf } from "../domain/identity.js";
+import { memoised } from "../domain/memo.js";
 import {
   WEEKDAYS,
   type BackupSchedule,
@@ -118,16 +119,6 @@ export function policyFacts(resource: ProtectionPolicyResource): PolicyFacts | n
   };
 }
 
-/** The answer kept under `key`, made on the first call (later calls share it, even while it is pending). */
-function once<T>(cache: Map<string, Promise<T>>, key: string, make: (key: string) => Promise<T>): Promise<T> {
-  let hit = cache.get(key);
-  if (!hit) {
-    hit = make(key);
-    cache.set(key, hit);
-  }
-  return hit;
-}
-
 /** The run's inventory: each vault listed at most once, on first use; later calls share that answer. */
 export class Inventory {
   private readonly vaults = new Map<string, Promise<VaultInventory>>();
@@ -145,7 +136,7 @@ export class Inventory {
 
   /** The inventory of a vault (by resource ID), listed on the first call of the run. */
   vault(vaultId: string): Promise<VaultInventory> {
-    return once(this.vaults, vaultId.toLowerCase(), (key) => this.list(key));
+    return memoised(this.vaults, vaultId.toLowerCase(), Infinity, (key) => this.list(key));
   }
 
   /** The inventories of several vaults, listed at once (the pacer bounds the calls in flight). */
@@ -168,7 +159,7 @@ export class Inventory {
    * vault's protected items (`AzureWorkload`), on the first call of the run; null when it could not be listed.
    */
   sqlVmsOf(vaultId: string): Promise<ReadonlySet<string> | null> {
-    return once(this.sqlVaults, vaultId.toLowerCase(), (key) => this.listSqlVms(key));
+    return memoised(this.sqlVaults, vaultId.toLowerCase(), Infinity, (key) => this.listSqlVms(key));
   }
 
   private async listSqlVms(vaultId: string): Promise<ReadonlySet<string> | null> {
