@@ -1,6 +1,6 @@
 /**
  * Table Storage keys: how a name or an Azure resource ID becomes a key, and the layout of the trend tables
- * (schema version 2: their names, their PartitionKeys and RowKeys, and the key ranges read back). Schema and
+ * (layout version 4: their names, their PartitionKeys and RowKeys, and the key ranges read back). Schema and
  * example queries: docs/tables.md.
  *
  * A VM or a vault is keyed on its resource ID: `<name>|<first 12 hex of sha256(lower-case ID)>`, so keys sort
@@ -24,7 +24,7 @@ export function tableKey(value: string): string {
   });
 }
 
-/** The tables of the trend store (schema version 2). */
+/** The tables of the trend store. */
 export const TABLE_NAMES = {
   trends: "PulseTrends",
   jobs: "PulseJobs",
@@ -37,7 +37,7 @@ export type TableRole = keyof typeof TABLE_NAMES;
 /** The day table of the first layout (v1): rows in it mean the account holds a store of that layout. */
 export const V1_DAILY_TABLE = "PulseDaily";
 /** The layout version this code reads and writes (row `meta`/`schema` of `PulseRuns`). */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 export const SCHEMA_KEY = { partitionKey: "meta", rowKey: "schema" } as const;
 
 /** PartitionKey of every run record (RowKey: the day). */
@@ -103,7 +103,7 @@ export const keys = {
   dayIndex: (date: string) => `day|${date}`,
   /**
    * PartitionKey of `PulseVmNames`: one of 256 buckets, the first two hex digits of sha256(lower-case VM
-   * name), so a fleet's name rows go 100 to a transaction (RowKey: the VM key, which starts with the name).
+   * name); each bucket is one entity (vm-names.ts).
    */
   vmNameBucket: (vm: string) => createHash("sha256").update(nameKey(vm)).digest("hex").slice(0, 2),
 };

@@ -276,21 +276,6 @@ export function stateFromRow(row: Row): StoredVmState {
   };
 }
 
-// --------------------------------------------------------------------------------------------- PulseVmNames
-
-export function vmNameRow(
-  vmKey: string,
-  vaultKey: string,
-  v: { vm: string; vault: string; vmId: string | null; vaultId: string | null },
-): Row {
-  return {
-    partitionKey: keys.vmNameBucket(v.vm),
-    rowKey: vmKey,
-    ...identityCols(v),
-    vaultKey,
-  };
-}
-
 // ------------------------------------------------------------------------------------------------ PulseRuns
 
 export function runRow(input: RunInput, jobs: readonly StoredJob[], vms: number, vaults: number): Row {

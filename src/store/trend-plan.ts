@@ -16,13 +16,13 @@ import {
   runRow,
   stateFromRow,
   trendRow,
-  vmNameRow,
   vmRow,
   type RunInput,
   type StoredJob,
 } from "./trend-entities.js";
 import { planScope, type ScopeWrite, type StoredScope } from "./trend-index.js";
 import { encodeDays } from "./vm-days.js";
+import type { VmNameChange } from "./vm-names.js";
 
 export interface WriteDayInput extends RunInput {
   /** Every job that started on `date`: the day is replaced by exactly these. */
@@ -224,7 +224,7 @@ export function planVault(date: string, v: VaultDay, storedJobs: readonly Row[])
 
 /**
  * Plans the new states of a vault's touched VMs: writes of changed `PulseVms` rows, deletes of states nothing
- * is left of, and the `PulseVmNames` rows of VMs that appear or go (by partition). A state may need stored VM
+ * is left of, and the changes to the `PulseVmNames` index of VMs that appear or go (by name bucket). A state may need stored VM
  * days of earlier days (`known`, by VM key and date): those not known yet are listed in `missing`, and their
  * VMs are left out of `rows` until they are.
  */
@@ -234,15 +234,16 @@ export function planStates(
   touched: ReadonlyMap<string, TouchedVm>,
   storedStates: readonly Row[],
   known: ReadonlyMap<string, VmDayLookup> = new Map(),
-): { rows: PlannedRow[]; names: Map<string, PlannedRow[]>; missing: MissingVmDay[] } {
+): { rows: PlannedRow[]; names: Map<string, VmNameChange[]>; missing: MissingVmDay[] } {
   const stored = byRowKey(storedStates);
   const rows: PlannedRow[] = [];
-  const names = new Map<string, PlannedRow[]>();
-  const name = (t: TouchedVm, p: PlannedRow): void => {
-    const pk = keys.vmNameBucket(t.vm);
+  const names = new Map<string, VmNameChange[]>();
+  const name = (vm: string, vmKey: string, add: boolean): void => {
+    const pk = keys.vmNameBucket(vm);
+    const change = { vmKey, vaultKey, add };
     const bucket = names.get(pk);
-    if (bucket) bucket.push(p);
-    else names.set(pk, [p]);
+    if (bucket) bucket.push(change);
+    else names.set(pk, [change]);
   };
   const missing: MissingVmDay[] = [];
   for (const [vmKey, t] of touched) {
@@ -267,13 +268,10 @@ export function planStates(
         encodeDays(prevDays, step.state, date, t.day?.trend ?? null),
       );
       if (!prevRow || !sameEntity(row, prevRow)) rows.push(planned(vmKey, prevRow !== undefined, row));
-      if (!prevRow) {
-        const nameRow = vmNameRow(vmKey, vaultKey, { vm: step.state.vm, vault: step.state.vault, ...ids });
-        name(t, planned(vmKey, null, nameRow));
-      }
+      if (!prevRow) name(step.state.vm, vmKey, true);
     } else if (prevRow) {
       rows.push({ rowKey: vmKey, stored: true, make: null });
-      name({ ...t, vm: prev?.vm ?? t.vm }, { rowKey: vmKey, stored: null, make: null });
+      name(prev?.vm ?? t.vm, vmKey, false);
     }
   }
   return { rows, names, missing };

@@ -6,7 +6,6 @@
 import { odata, type TableClient } from "@azure/data-tables";
 import type { Consistency, JobStatus, StoredTrend } from "../domain/model.js";
 import { daysBetween, isDate } from "../domain/days.js";
-import { nameKey } from "../domain/names.js";
 import { emptyTrend } from "../domain/trend-counts.js";
 import type { TrendQuery } from "../domain/trend-query.js";
 import { summariseVmDay, type VmDay } from "../domain/vm-day.js";
@@ -16,7 +15,6 @@ import {
   keys,
   namePrefix,
   partitionPrefixFilter,
-  rowKeyPrefixFilter,
   RUN_PARTITION,
   SCHEMA_KEY,
   SCHEMA_VERSION,
@@ -45,23 +43,30 @@ import {
   type StoredVmState,
 } from "./trend-entities.js";
 import { trendsFromDays } from "./vm-days.js";
+import { NAMES_ROW, unpackNames, type VmNameEntry } from "./vm-names.js";
 
 /** The Table Storage account holds trend tables of another layout: they are never read as this one. */
 export class StoreLayoutError extends Error {
-  constructor(found: string) {
+  constructor(found: string, upgradable = false) {
     super(
-      `this Table Storage account holds backup-pulse trend tables of an older layout (${found}); point PULSE_TABLES_* at a new account or delete the Pulse* tables`,
+      upgradable
+        ? `this Table Storage account holds backup-pulse trend tables of layout ${found}, which the next daily run (or \`backup-pulse run\`) upgrades in place; until then they are not read`
+        : `this Table Storage account holds backup-pulse trend tables of an older layout (${found}); point PULSE_TABLES_* at a new account or delete the Pulse* tables`,
     );
     this.name = "StoreLayoutError";
   }
 }
 
+/** The layout before this one: the same tables but for the VM name index, which a daily run rebuilds in place. */
+export const UPGRADABLE_VERSION = 3;
+
 /**
- * Checks the layout version of the store (`PulseRuns` row `meta`/`schema`). Returns true when the store holds
- * no trend tables of any layout yet (the version row is then to be written); throws
- * {@link StoreLayoutError} for another version, or for a store of the first layout (rows in `PulseDaily`).
+ * Checks the layout version of the store (`PulseRuns` row `meta`/`schema`): `fresh` when the store holds no
+ * trend tables of any layout yet (the version row is then to be written), `upgrade` for a store of
+ * {@link UPGRADABLE_VERSION}; throws {@link StoreLayoutError} for another version, or for a store of the first
+ * layout (rows in `PulseDaily`).
  */
-export async function checkSchema(tables: Tables): Promise<boolean> {
+export async function checkSchema(tables: Tables): Promise<"fresh" | "current" | "upgrade"> {
   const row = await getEntityOrNull(
     tables.table(TABLE_NAMES.runs),
     SCHEMA_KEY.partitionKey,
@@ -69,7 +74,8 @@ export async function checkSchema(tables: Tables): Promise<boolean> {
   );
   if (row) {
     const version = num(row.version);
-    if (version === SCHEMA_VERSION) return false;
+    if (version === SCHEMA_VERSION) return "current";
+    if (version === UPGRADABLE_VERSION) return "upgrade";
     throw new StoreLayoutError(version === null ? "unknown version" : `v${version}`);
   }
   try {
@@ -81,7 +87,7 @@ export async function checkSchema(tables: Tables): Promise<boolean> {
   } catch (error) {
     if (!isNotFound(error)) throw error;
   }
-  return true;
+  return "fresh";
 }
 
 /** The `PulseTrends` partitions of the vaults a query names: one for an ID, every vault of that name else. */
@@ -103,6 +109,9 @@ function vaultKeysOf(vaults: Iterable<VaultIdentity>): string[] {
   for (const named of byId.values()) for (const v of named.values()) out.add(vaultKeyOf(v));
   return [...out].sort();
 }
+
+/** The part of a VM or vault key after its name: the hash of the resource ID (or of the names). */
+const idPart = (key: string): string => key.slice(key.lastIndexOf("|") + 1);
 
 /** Partitions read at the same time by {@link TrendReader.readVmStates} and {@link TrendReader.readDayOutcomes}. */
 const READ_AHEAD = 8;
@@ -196,28 +205,33 @@ export class TrendReader {
     return false;
   }
 
-  /** The `PulseVmNames` rows of the VMs a query names: by name or ID, optionally in a vault (name or ID). */
-  private async vmNamesOf(query: TrendQuery): Promise<Row[]> {
+  /**
+   * The `PulseVms` rows of the VMs a query names, from the name index (one point read of the name's bucket):
+   * by name or ID, optionally in a vault (name or ID). Keys hold the lower-case name and a hash of the ID, so
+   * the index answers without reading the rows.
+   */
+  private async vmNamesOf(query: TrendQuery): Promise<VmNameEntry[]> {
     const vm = query.vm ?? "";
-    const names = await this.listRows(
-      "vmNames",
-      `${odata`PartitionKey eq ${keys.vmNameBucket(vm)}`} and ${rowKeyPrefixFilter(namePrefix(vm))}`,
-    );
-    return names.filter(
-      (r) =>
-        (query.vmId === undefined || str(r.vmId) === query.vmId) &&
-        (query.vaultId !== undefined
-          ? str(r.vaultId) === query.vaultId
-          : query.vault === undefined || nameKey(str(r.vault) ?? "") === nameKey(query.vault)),
+    const prefix = namePrefix(vm);
+    const vmKey = query.vmId !== undefined ? vmKeyOf({ vm, vault: "", vmId: query.vmId }) : null;
+    const vaultKey =
+      query.vaultId !== undefined ? vaultKeyOf({ vault: query.vault ?? "", vaultId: query.vaultId }) : null;
+    const vaultPrefix = query.vault !== undefined ? namePrefix(query.vault) : null;
+    const bucket = await this.getRow("vmNames", keys.vmNameBucket(vm), NAMES_ROW);
+    return unpackNames(bucket).filter(
+      (e) =>
+        e.vmKey.startsWith(prefix) &&
+        (vmKey === null || idPart(e.vmKey) === idPart(vmKey)) &&
+        (vaultKey !== null
+          ? idPart(e.vaultKey) === idPart(vaultKey)
+          : vaultPrefix === null || e.vaultKey.startsWith(vaultPrefix)),
     );
   }
 
   /** The stored states (with their `days`) of the VMs a query names: one point read per VM. */
   private async readVmsNamed(query: TrendQuery): Promise<(StoredVmState & { days: string })[]> {
     const rows = await Promise.all(
-      (await this.vmNamesOf(query)).map((r) =>
-        this.getRow("vms", str(r.vaultKey) ?? "", str(r.rowKey) ?? ""),
-      ),
+      (await this.vmNamesOf(query)).map((e) => this.getRow("vms", e.vaultKey, e.vmKey)),
     );
     return rows.flatMap((row) => (row ? [{ ...stateFromRow(row), days: str(row.days) ?? "" }] : []));
   }

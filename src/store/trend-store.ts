@@ -1,5 +1,5 @@
 /**
- * The trend store in Azure Table Storage (layout version 3): per-day trends of the fleet, each vault and
+ * The trend store in Azure Table Storage (layout version 4): per-day trends of the fleet, each vault and
  * each error code, per-job facts, per-VM state with its 90 days, a VM name index and run records. Schema and
  * example queries: docs/tables.md.
  *
@@ -41,7 +41,8 @@ import {
 } from "./trend-plan.js";
 import { scopesFromIndex, type ScopeWrite, type StoredScope } from "./trend-index.js";
 import { mapLimit } from "./map-limit.js";
-import { checkSchema, TrendReader } from "./trend-reader.js";
+import { checkSchema, StoreLayoutError, TrendReader, UPGRADABLE_VERSION } from "./trend-reader.js";
+import { applyNameChanges, upgradeNameIndex, type VmNameChange } from "./vm-names.js";
 import { BatchWriter, type WriteDayResult } from "./trend-writer.js";
 
 export { StoreLayoutError } from "./trend-reader.js";
@@ -68,7 +69,9 @@ export class TrendStore extends TrendReader {
 
   /**
    * Opens the store: creates its tables when missing (unless `createTables` is false) and checks the layout
-   * version. A store of another layout is refused ({@link StoreLayoutError}), never misread.
+   * version. A store of the layout before this one is upgraded when the store is opened for writing (its VM
+   * name index rebuilt from `PulseVms`); a store of another layout is refused ({@link StoreLayoutError}), never
+   * misread.
    */
   static async open(
     target: TablesTarget,
@@ -78,8 +81,12 @@ export class TrendStore extends TrendReader {
     const tables = openTables(target, credential, options);
     const writable = options.createTables !== false;
     if (writable) await tables.ensureTables(Object.values(TABLE_NAMES));
-    const fresh = await checkSchema(tables);
-    if (fresh && writable) {
+    const layout = await checkSchema(tables);
+    if (layout === "upgrade") {
+      if (!writable) throw new StoreLayoutError(`v${UPGRADABLE_VERSION}`, true);
+      await upgradeNameIndex(tables.table(TABLE_NAMES.vms), tables.table(TABLE_NAMES.vmNames));
+    }
+    if (layout !== "current" && writable) {
       await tables
         .table(TABLE_NAMES.runs)
         .upsertEntity({ ...SCHEMA_KEY, version: SCHEMA_VERSION }, "Replace");
@@ -122,8 +129,8 @@ export class TrendStore extends TrendReader {
    * Vault by vault (at most `concurrency` at a time, so only their rows are in memory): the vault-day's hash
    * is compared with the one its stored `PulseTrends` row holds; when equal nothing of the vault is written.
    * Otherwise its `PulseJobs` partition is listed and replaced and its `PulseVms` rows written; the
-   * `PulseVmNames` rows of VMs that appeared or went are written as they fill a transaction of a name bucket.
-   * Then the rest of the name rows, then the vaults' `PulseTrends` rows with their new
+   * changes to the `PulseVmNames` index (VMs that appeared or went) are gathered by name bucket. Then each
+   * changed name bucket (one entity each), then the vaults' `PulseTrends` rows with their new
    * hashes, then the fleet and error-code rows, then the run record, which says the day was stored
    * completely. A run that fails half-way has not stored the new hashes, so the next run writes those vaults
    * again.
@@ -145,9 +152,8 @@ export class TrendStore extends TrendReader {
 
     let vms = 0;
     let vaults = 0;
-    // Name rows of VMs that appear or go, by bucket: a bucket's rows are written 100 at a time as vaults add
-    // them (so a fleet's first run never holds every VM's name row), the rest once all vaults are.
-    const names = new Map<string, PlannedRow[]>();
+    // Changes to the VM name index, by bucket: each bucket is written once, after the vaults.
+    const names = new Map<string, VmNameChange[]>();
     const vaultRows: [string, ScopeWrite][] = [];
     await mapLimit([...day.vaults.values()], this.concurrency, async (v) => {
       if (v.jobs.length > 0) vaults += 1;
@@ -158,12 +164,10 @@ export class TrendStore extends TrendReader {
       } else {
         const written = await this.writeVault(writer, date, v); // read `vms` only after the await
         vms += written.vms;
-        for (const [pk, rows] of written.names) {
-          const bucket = names.get(pk) ?? [];
-          names.set(pk, bucket);
-          bucket.push(...rows);
-          const full = bucket.length - (bucket.length % MAX_TRANSACTION_ACTIONS);
-          if (full > 0) await writer.write("vmNames", pk, bucket.splice(0, full));
+        for (const [pk, changes] of written.names) {
+          const bucket = names.get(pk);
+          if (bucket) for (const c of changes) bucket.push(c);
+          else names.set(pk, changes);
         }
       }
       const trend = planVaultTrend(date, v, hash, input.complete);
@@ -171,7 +175,9 @@ export class TrendStore extends TrendReader {
     });
     // The vault rows, with their hashes, only once everything they vouch for is stored; the day's index once
     // the rows it lists are; the run record last.
-    for (const [pk, rows] of names) await writer.write("vmNames", pk, rows);
+    await mapLimit([...names], this.concurrency, async ([bucket, changes]) => {
+      if (await applyNameChanges(this.client("vmNames"), bucket, changes)) writer.count("vmNames", bucket, 1);
+    });
     await writer.write("runs", keys.vaults, await this.unregistered(day.vaults));
     const scopes = [...vaultRows, ...day.scopes];
     for (const [pk, write] of scopes) await writer.write("trends", pk, [write.trend]);
@@ -209,7 +215,7 @@ export class TrendStore extends TrendReader {
     writer: BatchWriter,
     date: string,
     v: VaultDay,
-  ): Promise<{ vms: number; names: Map<string, PlannedRow[]> }> {
+  ): Promise<{ vms: number; names: Map<string, VmNameChange[]> }> {
     const partition = keys.dayVault(date, v.vaultKey);
     const vault = planVault(date, v, await this.listRows("jobs", odata`PartitionKey eq ${partition}`));
     await writer.write("jobs", partition, vault.jobs);
@@ -223,7 +229,7 @@ export class TrendStore extends TrendReader {
     date: string,
     vaultKey: string,
     touched: ReadonlyMap<string, TouchedVm>,
-  ): Promise<{ rows: PlannedRow[]; names: Map<string, PlannedRow[]> }> {
+  ): Promise<{ rows: PlannedRow[]; names: Map<string, VmNameChange[]> }> {
     const stored = await this.listRows("vms", odata`PartitionKey eq ${vaultKey}`);
     const known = new Map<string, Map<string, VmDay | null>>();
     for (;;) {

@@ -62,6 +62,18 @@ export class BatchWriter {
     }
   }
 
+  /** Counts a write sent outside {@link write}: one transaction of `entities` entities in `partition`. */
+  count(role: TableRole, partition: string, entities: number): void {
+    const name = TABLE_NAMES[role];
+    this.written.add(`${role}/${partition}`);
+    this.result.partitions = this.written.size;
+    this.onTransaction();
+    this.result.transactions += 1;
+    this.result.transactionsByTable[name] = (this.result.transactionsByTable[name] ?? 0) + 1;
+    this.result.entities += entities;
+    this.result.entitiesByTable[name] = (this.result.entitiesByTable[name] ?? 0) + entities;
+  }
+
   /**
    * One transaction. Creates and updates are chosen from the rows listed before writing; when the partition
    * changed in between (another run wrote the same day), the transaction fails as a whole and is sent once

@@ -164,13 +164,13 @@ describe("planStates", () => {
   const goneA = (): Map<string, TouchedVm> =>
     new Map([[ka, { vm: "vm-a", vault: "rsv-prod", vmId: null, vaultId: null, day: null }]]);
 
-  it("creates a new VM's state and name row, leaves an unchanged one alone and deletes one nothing is left of", () => {
+  it("creates a new VM's state and name entry, leaves an unchanged one alone and deletes one nothing is left of", () => {
     const day1 = touchedOn(D1, [job(D1, { vm: "vm-a" })]);
     const created = planStates(D1, vk, day1, []);
     expect(created.missing).toEqual([]);
     expect(what(created.rows)).toEqual([[ka, "create"]]);
-    expect([...created.names].map(([pk, rows]) => [pk, what(rows)])).toEqual([
-      [keys.vmNameBucket("vm-a"), [[ka, "upsert"]]],
+    expect([...created.names]).toEqual([
+      [keys.vmNameBucket("vm-a"), [{ vmKey: ka, vaultKey: vk, add: true }]],
     ]);
     const states = created.rows.map(stored);
     expect(stateFromRow(states[0]!)).toMatchObject({ vm: "vm-a", historyEnd: D1, failingDays: 0 });
@@ -180,9 +180,7 @@ describe("planStates", () => {
 
     const gone = planStates(D1, vk, goneA(), states);
     expect(what(gone.rows)).toEqual([[ka, "delete"]]);
-    expect([...gone.names].map(([pk, rows]) => [pk, what(rows)])).toEqual([
-      [keys.vmNameBucket("vm-a"), [[ka, "delete"]]],
-    ]);
+    expect([...gone.names]).toEqual([[keys.vmNameBucket("vm-a"), [{ vmKey: ka, vaultKey: vk, add: false }]]]);
   });
 
   it("asks for the earlier VM day a re-run falls back to, then plans the state of that day", () => {

@@ -2,7 +2,9 @@ import { beforeAll, describe, expect, inject, it } from "vitest";
 import { TableClient } from "@azure/data-tables";
 import type { ClassifiedJob } from "../../src/domain/model.js";
 import { keys, TABLE_NAMES, vaultKeyOf, vmKeyOf } from "../../src/store/keys.js";
+import type { Row } from "../../src/store/entity.js";
 import { StoreLayoutError, TrendStore, type StoredJob } from "../../src/store/trend-store.js";
+import { unpackNames, type VmNameEntry } from "../../src/store/vm-names.js";
 import { storedJob } from "../support/jobs.js";
 
 const connectionString = inject("tablesConnection");
@@ -16,6 +18,7 @@ const failed = (over: Partial<ClassifiedJob> = {}): StoredJob =>
     errorCategory: "vss",
     ...over,
   });
+const byVmKey = (x: VmNameEntry, y: VmNameEntry): number => x.vmKey.localeCompare(y.vmKey);
 const ws = [{ workspaceId: "11111111-1111-1111-1111-111111111111", ok: true }];
 
 let prefixSeq = 0;
@@ -198,9 +201,12 @@ describe("TrendStore identity and layout", () => {
     );
     expect(await store.readVmState("web01", "rsv", b)).toMatchObject({ vmId: b.vmId, failingDays: 1 });
     expect(await store.readRun("2026-11-24")).toMatchObject({ jobs: 3, vms: 3, vaults: 2 });
-    const names = await dump(prefix, TABLE_NAMES.vmNames);
-    expect(names).toHaveLength(3);
-    expect(names.map((r) => (r as { vmId: string }).vmId).sort()).toEqual([a.vmId, b.vmId, c.vmId].sort());
+    // the three VMs called web01 are three entries of one name bucket, each naming its own PulseVms row
+    const names = (await dump(prefix, TABLE_NAMES.vmNames)) as Row[];
+    expect(names.map((r) => [r.partitionKey, r.rowKey])).toEqual([[keys.vmNameBucket("web01"), "names"]]);
+    expect(unpackNames(names[0] ?? null).sort(byVmKey)).toEqual(
+      [a, b, c].map((v) => ({ vmKey: vmKeyOf(v), vaultKey: vaultKeyOf(v) })).sort(byVmKey),
+    );
     // two vault rows of the day, one per vault ID
     const vaultRows = (await dump(prefix, TABLE_NAMES.trends)).filter((r) =>
       (r as { partitionKey: string }).partitionKey.startsWith("vault|"),
@@ -276,7 +282,7 @@ describe("TrendStore identity and layout", () => {
     const runs = TableClient.fromConnectionString(connectionString, `${prefix}PulseRuns`, {
       allowInsecureConnection: true,
     });
-    expect(await runs.getEntity("meta", "schema")).toMatchObject({ version: 3 });
+    expect(await runs.getEntity("meta", "schema")).toMatchObject({ version: 4 });
     const open = (p: string): Promise<TrendStore> =>
       TrendStore.open({ kind: "connection", connectionString }, undefined, { tablePrefix: p });
     await expect(open(prefix)).resolves.toBeInstanceOf(TrendStore);
@@ -520,10 +526,13 @@ describe("TrendStore partitions: a day split by vault", () => {
     expect((await partitions(prefix, TABLE_NAMES.vms)).get(vk("vault-a"))).toEqual(
       [vmKeyOf({ vm: "vm-1", vault: "vault-a" }), vmKeyOf({ vm: "vm-2", vault: "vault-a" })].sort(),
     );
-    // the VM called vm-1 in vault-a and the one in vault-b are two VMs: one name row each
-    const bucket = (await partitions(prefix, TABLE_NAMES.vmNames)).get(keys.vmNameBucket("vm-1")) ?? [];
-    expect(bucket.filter((rk) => rk.startsWith("vm-1|"))).toEqual(
-      [vmKeyOf({ vm: "vm-1", vault: "vault-a" }), vmKeyOf({ vm: "vm-1", vault: "vault-b" })].sort(),
+    // the VM called vm-1 in vault-a and the one in vault-b are two VMs: one name entry each
+    const bucket = (await dump(prefix, TABLE_NAMES.vmNames)) as Row[];
+    const entries = unpackNames(bucket.find((r) => r.partitionKey === keys.vmNameBucket("vm-1")) ?? null);
+    expect(entries.filter((e) => e.vmKey.startsWith("vm-1|")).sort(byVmKey)).toEqual(
+      ["vault-a", "vault-b"]
+        .map((vault) => ({ vmKey: vmKeyOf({ vm: "vm-1", vault }), vaultKey: vaultKeyOf({ vault }) }))
+        .sort(byVmKey),
     );
     const stored = await store.readDayJobs(day);
     expect(stored.map((j) => j.jobId).sort()).toEqual(jobs.map((j) => j.jobId).sort());
@@ -584,9 +593,9 @@ describe("TrendStore partitions: a day split by vault", () => {
       expect(first.transactionsByTable[t], t).toBe(4);
       expect(first.entitiesByTable[t], t).toBe(251);
     }
-    // one name row per new VM, in the bucket of its name (vm-0 … vm-149): one transaction per bucket
+    // the new VMs enter the name index: one entity per bucket of their names (vm-0 … vm-149), written once
     const buckets = new Set(Array.from({ length: 150 }, (_, i) => keys.vmNameBucket(`vm-${i}`))).size;
-    expect(first.entitiesByTable[TABLE_NAMES.vmNames]).toBe(251);
+    expect(first.entitiesByTable[TABLE_NAMES.vmNames]).toBe(buckets);
     expect(first.transactionsByTable[TABLE_NAMES.vmNames]).toBe(buckets);
     // one row of the day per scope partition: the fleet and three vaults (no error code)
     expect(first.transactionsByTable[TABLE_NAMES.trends]).toBe(4);
@@ -611,7 +620,9 @@ describe("TrendStore partitions: a day split by vault", () => {
     // vault-a's 150 VM states change (90 failed, 60 without a job any more: their states and names go)
     expect(again.entitiesByTable[TABLE_NAMES.vms]).toBe(150);
     expect(again.transactionsByTable[TABLE_NAMES.vms]).toBe(2);
-    expect(again.entitiesByTable[TABLE_NAMES.vmNames]).toBe(60);
+    const goneBuckets = new Set(Array.from({ length: 60 }, (_, i) => keys.vmNameBucket(`vm-${90 + i}`)));
+    expect(again.entitiesByTable[TABLE_NAMES.vmNames]).toBe(goneBuckets.size);
+    expect(again.transactionsByTable[TABLE_NAMES.vmNames]).toBe(goneBuckets.size);
     // of the trend rows, only vault-a's and the fleet's changed: they and their index entries are written
     expect(again.entitiesByTable[TABLE_NAMES.trends]).toBe(2);
     expect(again.entitiesByTable[TABLE_NAMES.runs]).toBe(2 + 1);
