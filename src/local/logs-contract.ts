@@ -11,7 +11,10 @@ export interface LogsColumn {
 export interface LogsProviderRequest {
   /** The workspace ID from the path (for a resource query: the resource ID, with its leading `/`). */
   workspaceId: string;
-  /** From the first line `// backup-pulse:<queryName>`; "" when the query does not name itself. */
+  /**
+   * From the first line `// backup-pulse:<queryName>`; "" when the query does not name itself. For a count query
+   * (`<name>-count`), the query it counts: the stand-in counts the rows the provider answers (logs-count.ts).
+   */
   queryName: string;
   /** The `let <name> = <literal>;` declarations, as text (datetime → ISO-8601, strings unescaped). */
   params: Record<string, string>;

@@ -13,6 +13,7 @@ import {
   type Limits,
 } from "./logs-answers.js";
 import type { LogsEndpointOptions, LogsFault, RecordedLogsRequest } from "./logs-contract.js";
+import { countAnswer, countRequest } from "./logs-count.js";
 import { parseQueryText, type ParsedQueryText } from "./logs-query-text.js";
 import { FaultQueue, InFlightGauge } from "./loopback-server.js";
 
@@ -57,13 +58,20 @@ export class LogsService {
     const parsed = parseQueryText(call.query);
     const fault = this.takeFault(call.workspaceId);
     if (fault !== undefined) return { ...faultAnswer(fault), parsed };
-    const result = await this.options.provider({
+    // A count query is answered from the provider's rows of the query it counts.
+    const count = countRequest(parsed, call.query);
+    if (count !== null && "error" in count) {
+      const body = errorBody("BadArgumentError", count.error);
+      return { status: 400, body, fault: null, rows: 0, partial: false, parsed };
+    }
+    const rows = await this.options.provider({
       workspaceId: call.workspaceId,
-      queryName: parsed.queryName,
+      queryName: count === null ? parsed.queryName : count.countedQuery,
       params: parsed.params,
       ...(call.timespan === undefined ? {} : { timespan: call.timespan }),
       query: call.query,
     });
+    const result = count === null ? rows : countAnswer(count, parsed.params, rows);
     if ("error" in result) {
       const { status, code, message } = result.error;
       return { status, body: errorBody(code, message), fault: null, rows: 0, partial: false, parsed };

@@ -8,6 +8,9 @@
 import { readFileSync } from "node:fs";
 
 export type QueryName = "jobs" | "jobs-legacy";
+/** The query that counts, by quarter hour, the rows a job query reads (its window planned from them). */
+export type CountQueryName = `${QueryName}-count`;
+export type QueryFile = QueryName | CountQueryName;
 export type KqlParam = Date | string | number | readonly string[];
 
 /** A value that cannot be rendered as a KQL literal (the message says which and why). */
@@ -104,10 +107,10 @@ export function kqlLiteral(value: KqlParam): string {
 const HEADER = /^\/\/ backup-pulse:([A-Za-z0-9_-]+)\s*$/;
 const LET_LINE = /^let ([A-Za-z_][A-Za-z0-9_]*) = (.*);\s*$/;
 
-const cache = new Map<QueryName, string>();
+const cache = new Map<QueryFile, string>();
 
 /** The query file's text, as shipped next to this module (src/logs/kql or dist/logs/kql). */
-export function loadQuery(name: QueryName): string {
+export function loadQuery(name: QueryFile): string {
   let text = cache.get(name);
   if (text === undefined) {
     text = readFileSync(new URL(`./kql/${name}.kql`, import.meta.url), "utf8").replace(/\r\n/g, "\n");
@@ -141,6 +144,6 @@ export function renderQueryText(text: string, params: Readonly<Record<string, Kq
 }
 
 /** The named query file with its parameters filled in. */
-export function renderQuery(name: QueryName, params: Readonly<Record<string, KqlParam>>): string {
+export function renderQuery(name: QueryFile, params: Readonly<Record<string, KqlParam>>): string {
   return renderQueryText(loadQuery(name), params);
 }

@@ -33,12 +33,13 @@ export function limiter(max: number): Limit {
   };
 }
 
-/** One query: which, of which workspace, for jobs that started in [start, end). */
+/** One query: which, of which workspace, for jobs that started in [start, end); its count query when `count`. */
 export interface QueryCall {
   workspaceId: string;
   name: QueryName;
   start: Date;
   end: Date;
+  count?: boolean;
 }
 
 /** Options of the calls to Log Analytics (cancellation). */
@@ -62,7 +63,10 @@ export async function runQuery(
   options: CallOptions = {},
 ): Promise<LogsQueryResult> {
   const { abortSignal } = options;
-  const text = renderQuery(call.name, { rangeStart: call.start, rangeEnd: call.end });
+  const text = renderQuery(call.count ? `${call.name}-count` : call.name, {
+    rangeStart: call.start,
+    rangeEnd: call.end,
+  });
   const timespan = {
     startTime: new Date(call.start.getTime() - LOOKUP_MARGIN_MS),
     endTime: new Date(call.end.getTime() + ARRIVAL_MARGIN_MS),

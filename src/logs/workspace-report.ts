@@ -15,8 +15,12 @@ export interface QueryProgress {
   queryName: QueryName;
   rangeStart: Date;
   rangeEnd: Date;
-  event: "rows" | "split" | "incomplete" | "retry" | "no-table" | "failed";
+  /** `plan`: the windows were planned from the count query; `plan-failed`: it failed, the window is read whole. */
+  event: "plan" | "plan-failed" | "rows" | "split" | "incomplete" | "retry" | "no-table" | "failed";
+  /** Rows answered (`rows`, `incomplete`) or counted (`plan`). */
   rows?: number;
+  /** Windows planned (`plan`). */
+  windows?: number;
   attempt?: number;
   delayMs?: number;
   message?: string;
@@ -28,8 +32,12 @@ export interface WorkspaceReport {
   error?: string;
   /** False when a window stayed partial at the minimum size, or a query failed. */
   complete: boolean;
-  /** Queries answered (windows, not counting retries). */
+  /** Queries answered (windows, not counting retries or count queries). */
   queries: number;
+  /** Count queries answered, which the windows were planned from. */
+  countQueries?: number;
+  /** Windows planned from the count queries (both job queries together). */
+  plannedWindows?: number;
   retries: number;
   rowsRead: number;
   partialSplits: number;
@@ -76,6 +84,12 @@ export function startWorkspace(workspaceId: string): WorkspaceRead {
   };
 }
 
+/** True when `error` says the query's source table does not exist: the workspace has no data of that kind. */
+export function isMissingSource(name: QueryName, error: unknown): boolean {
+  const table = missingTableOf(error);
+  return table !== null && table.toLowerCase() === SOURCE_TABLE[name].toLowerCase();
+}
+
 /**
  * Records a query that failed for good: the workspace has no data of that kind when the query's source table
  * is missing, else the workspace failed. Returns what to report as progress.
@@ -85,12 +99,12 @@ export function queryFailed(
   name: QueryName,
   error: unknown,
 ): { event: "no-table" | "failed"; message: string } {
-  const table = missingTableOf(error);
-  if (table !== null && table.toLowerCase() === SOURCE_TABLE[name].toLowerCase()) {
+  if (isMissingSource(name, error)) {
     ws.report.missingTables.push(SOURCE_TABLE[name]);
     ws.report.queries++;
     return { event: "no-table", message: `no ${SOURCE_TABLE[name]} table in this workspace` };
   }
+  const table = missingTableOf(error);
   let message = `${name} query failed: ${describeQueryError(error)}`;
   if (table !== null && table.toLowerCase() === "coreazurebackup") {
     message +=

@@ -301,7 +301,9 @@ async function deliverDay(
 
 function logProgress(p: QueryProgress, log: (line: string) => void): void {
   const window = `${p.rangeStart.toISOString()}..${p.rangeEnd.toISOString()}`;
-  if (p.event === "split") log(`  ${p.workspaceId} ${p.queryName}: partial result, splitting ${window}`);
+  if (p.event === "plan-failed" || (p.event === "plan" && (p.windows ?? 1) > 1))
+    log(`  ${p.workspaceId} ${p.queryName}: ${p.message ?? ""}`);
+  else if (p.event === "split") log(`  ${p.workspaceId} ${p.queryName}: partial result, splitting ${window}`);
   else if (p.event === "retry")
     log(
       `  ${p.workspaceId} ${p.queryName}: throttled or unavailable, retry ${p.attempt ?? ""} in ${p.delayMs ?? 0} ms`,

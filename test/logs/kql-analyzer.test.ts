@@ -4,6 +4,7 @@
  * diagnostics together).
  */
 import { readdirSync, readFileSync } from "node:fs";
+import { LogsQueryResultStatus } from "@azure/monitor-query-logs";
 import { describe, expect, it } from "vitest";
 import { buildEstate, SAMPLE_WORKSPACES } from "../../src/demo/estate.js";
 import type { LogsProviderResult } from "../../src/local/logs-endpoint.js";
@@ -20,6 +21,7 @@ import {
   resultColumns,
 } from "../support/kql-analyzer.js";
 import { staticCredential, withLogsEndpoint } from "../support/local-azure.js";
+import { client as localClient } from "./local-query.js";
 
 const KQL_DIR = new URL("../../src/logs/kql/", import.meta.url);
 const ROOT = new URL("../../", import.meta.url);
@@ -44,6 +46,7 @@ async function sentQueries(): Promise<Map<string, string>> {
         workspaceIds: ["ws-a", "ws-b"],
         rangeStart: new Date("2026-11-24T00:00:00Z"),
         rangeEnd: new Date("2026-11-25T00:00:00Z"),
+        plan: false,
       });
     },
   );
@@ -83,6 +86,45 @@ describe(`Kusto analyzer (@kusto/language-service-next ${analyzerVersion()})`, (
       expect(query).toContain("let rangeStart = datetime(2026-11-24T00:00:00.000Z);");
       expect({ name, problems: formatDiagnostics(problemsIn(query)) }).toEqual({ name, problems: [] });
     }
+  });
+
+  it("finds nothing wrong in the count queries a planned read sends; the stand-in answers the columns inferred", async () => {
+    const sent = new Map<string, string>();
+    const estate = buildEstate({ endDate: "2026-11-24", days: 2 }).logsProvider();
+    const countColumns = [
+      { name: "JobStartDateTime", type: "datetime" },
+      { name: "count_", type: "long" },
+    ];
+    await withLogsEndpoint(
+      (request) => {
+        sent.set(request.query.split("\n")[0] ?? "", request.query);
+        return estate(request);
+      },
+      async (logs) => {
+        const { client } = localClient(logs);
+        const day = {
+          rangeStart: new Date("2026-11-24T00:00:00Z"),
+          rangeEnd: new Date("2026-11-25T00:00:00Z"),
+        };
+        await queryJobs({ client, workspaceIds: [SAMPLE_WORKSPACES.main, SAMPLE_WORKSPACES.legacy], ...day });
+        for (const name of ["jobs-count", "jobs-legacy-count"] as const) {
+          const query = sent.get(`// backup-pulse:${name}`) ?? "";
+          expect(query).toContain("let rangeStart = datetime(2026-11-24T00:00:00.000Z);");
+          expect({ name, problems: formatDiagnostics(problemsIn(query)) }).toEqual({ name, problems: [] });
+          expect(resultColumns(query)).toEqual(countColumns);
+        }
+        const answer = await client.sdk.queryWorkspace(
+          SAMPLE_WORKSPACES.main,
+          renderQuery("jobs-count", day),
+          {
+            duration: "P10D",
+          },
+        );
+        const tables = answer.status === LogsQueryResultStatus.Success ? answer.tables : [];
+        expect(tables[0]?.columnDescriptors).toEqual(countColumns);
+        expect(tables[0]?.rows.length).toBeGreaterThan(0);
+      },
+    );
   });
 
   it("finds nothing wrong in any query file as shipped", () => {

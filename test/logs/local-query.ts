@@ -6,6 +6,7 @@ import { buildEstate, SAMPLE_WORKSPACES } from "../../src/demo/estate.js";
 import type { LogsEndpoint } from "../../src/local/logs-endpoint.js";
 import { loopbackTls } from "../../src/local/tls.js";
 import { createLogsClient, type LogsClientOptions } from "../../src/logs/query-client.js";
+import type { ReadPlanOptions } from "../../src/logs/query-plan.js";
 import { queryJobs } from "../../src/logs/query.js";
 import type { QueryProgress } from "../../src/logs/workspace-report.js";
 import { staticCredential } from "../support/local-azure.js";
@@ -41,7 +42,15 @@ export function client(logs: LogsEndpoint, extra: Partial<LogsClientOptions> = {
   return { client: c, delays, credential };
 }
 
-export function readDay(logs: LogsEndpoint, workspaceIds = BOTH, extra: { minWindowMs?: number } = {}) {
+/**
+ * Reads the day through queryJobs; without `plan`, each query's whole window in one query (the read without a
+ * count query, also the read's fallback when the count query fails).
+ */
+export function readDay(
+  logs: LogsEndpoint,
+  workspaceIds = BOTH,
+  extra: { minWindowMs?: number; plan?: ReadPlanOptions } = {},
+) {
   const c = client(logs);
   const progress: QueryProgress[] = [];
   return {
@@ -53,6 +62,7 @@ export function readDay(logs: LogsEndpoint, workspaceIds = BOTH, extra: { minWin
       rangeStart: dayStart,
       rangeEnd: dayEnd,
       onProgress: (p) => progress.push(p),
+      plan: false,
       ...extra,
     }),
   };
