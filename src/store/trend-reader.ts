@@ -255,10 +255,26 @@ export class TrendReader {
    * {@link readDayOutcomes} vault partition by vault partition, in key order, a few read ahead: what the digest
    * compares today with, without holding the whole day before.
    */
-  readDayOutcomesByVault(date: string, vaults: Iterable<VaultIdentity>): AsyncIterable<JobOutcome[]> {
-    const partitions = vaultKeysOf(vaults).map((k) => keys.dayVault(date, k));
-    return mapOrdered(partitions, READ_AHEAD, async (pk) =>
+  async *readDayOutcomesByVault(date: string, vaults: Iterable<VaultIdentity>): AsyncIterable<JobOutcome[]> {
+    const wanted = vaultKeysOf(vaults);
+    if (wanted.length === 0) return;
+    // Only the vaults the day's index lists have jobs stored that day: the others are not read.
+    const stored = await this.vaultsOfDay(date);
+    const partitions = wanted.filter((k) => stored.has(k)).map((k) => keys.dayVault(date, k));
+    yield* mapOrdered(partitions, READ_AHEAD, async (pk) =>
       (await this.listRows("jobs", odata`PartitionKey eq ${pk}`, OUTCOME_COLUMNS)).map(outcomeFromRow),
+    );
+  }
+
+  /** The vault keys of the vaults with jobs stored on a day, from the day's index (one partition). */
+  private async vaultsOfDay(date: string): Promise<Set<string>> {
+    const prefix = keys.vaultScope("");
+    const rows = await this.listRows("runs", odata`PartitionKey eq ${keys.dayIndex(date)}`, ["RowKey"]);
+    return new Set(
+      rows.flatMap((r) => {
+        const rk = str(r.rowKey) ?? "";
+        return rk.startsWith(prefix) ? [rk.slice(prefix.length)] : [];
+      }),
     );
   }
 

@@ -43,7 +43,7 @@ import { scopesFromIndex, type ScopeWrite, type StoredScope } from "./trend-inde
 import { mapLimit } from "./map-limit.js";
 import { checkSchema, StoreLayoutError, TrendReader, UPGRADABLE_VERSION } from "./trend-reader.js";
 import { applyNameChanges, upgradeNameIndex, type VmNameChange } from "./vm-names.js";
-import { BatchWriter, type WriteDayResult } from "./trend-writer.js";
+import { BatchWriter, PartitionNotEmptyError, type WriteDayResult } from "./trend-writer.js";
 
 export { StoreLayoutError } from "./trend-reader.js";
 export type { RunRecord, StoredJob, StoredVmState } from "./trend-entities.js";
@@ -150,6 +150,7 @@ export class TrendStore extends TrendReader {
       },
     );
 
+    const registered = await this.registeredVaults();
     let vms = 0;
     let vaults = 0;
     // Changes to the VM name index, by bucket: each bucket is written once, after the vaults.
@@ -162,7 +163,7 @@ export class TrendStore extends TrendReader {
       if (unchanged) {
         vms += new Set(v.jobs.map(vmKeyOf)).size;
       } else {
-        const written = await this.writeVault(writer, date, v); // read `vms` only after the await
+        const written = await this.writeVault(writer, date, v, registered); // read `vms` only after the await
         vms += written.vms;
         for (const [pk, changes] of written.names) {
           const bucket = names.get(pk);
@@ -178,7 +179,7 @@ export class TrendStore extends TrendReader {
     await mapLimit([...names], this.concurrency, async ([bucket, changes]) => {
       if (await applyNameChanges(this.client("vmNames"), bucket, changes)) writer.count("vmNames", bucket, 1);
     });
-    await writer.write("runs", keys.vaults, await this.unregistered(day.vaults));
+    await writer.write("runs", keys.vaults, unregistered(day.vaults, registered));
     const scopes = [...vaultRows, ...day.scopes];
     for (const [pk, write] of scopes) await writer.write("trends", pk, [write.trend]);
     await writer.write(
@@ -191,17 +192,6 @@ export class TrendStore extends TrendReader {
     return { ...writer.result, unstorable };
   }
 
-  /** Register rows for the vaults of the day that `PulseVms` has no register entry for yet. */
-  private async unregistered(vaults: ReadonlyMap<string, VaultDay>): Promise<PlannedRow[]> {
-    const registered = await this.registeredVaults();
-    const fresh = [...vaults.values()].filter((v) => v.jobs.length > 0 && !registered.has(v.vaultKey));
-    return fresh.map(({ vaultKey }) => ({
-      rowKey: vaultKey,
-      stored: false,
-      make: () => ({ partitionKey: keys.vaults, rowKey: vaultKey }),
-    }));
-  }
-
   /** The day's stored `PulseTrends` rows, from its index: one partition. */
   private async storedScopes(date: string): Promise<Map<string, StoredScope>> {
     return scopesFromIndex(await this.listRows("runs", odata`PartitionKey eq ${keys.dayIndex(date)}`));
@@ -209,28 +199,77 @@ export class TrendStore extends TrendReader {
 
   /**
    * Writes one vault's jobs of the day and its VMs' states; gives the number of VMs with jobs and the name
-   * rows to write.
+   * changes to write. A partition that should hold no rows is not listed: the vault-day's `PulseJobs`
+   * partition when the day's index has no row of the vault, the vault's `PulseVms` partition when the vault is
+   * not registered (the index and the register are written once the rows are). Should it hold rows after all
+   * (a run that stopped half-way), a row to create is found there: it is then listed and planned again.
    */
   private async writeVault(
     writer: BatchWriter,
     date: string,
     v: VaultDay,
+    registered: ReadonlySet<string>,
   ): Promise<{ vms: number; names: Map<string, VmNameChange[]> }> {
     const partition = keys.dayVault(date, v.vaultKey);
-    const vault = planVault(date, v, await this.listRows("jobs", odata`PartitionKey eq ${partition}`));
-    await writer.write("jobs", partition, vault.jobs);
-    const states = await this.planVaultStates(date, v.vaultKey, vault.touched);
-    await writer.write("vms", v.vaultKey, states.rows);
-    return { vms: vault.vms, names: states.names };
+    const vault = await this.planAndWrite(
+      writer,
+      "jobs",
+      partition,
+      v.stored === null,
+      async (stored) => planVault(date, v, stored),
+      (plan) => plan.jobs,
+    );
+    // Name entries of every plan tried: rows a first try created are no longer new to the second.
+    const names = new Map<string, VmNameChange[]>();
+    await this.planAndWrite(
+      writer,
+      "vms",
+      v.vaultKey,
+      !registered.has(v.vaultKey),
+      async (stored) => {
+        const plan = await this.planVaultStates(date, v.vaultKey, vault.touched, stored);
+        for (const [pk, changes] of plan.names) names.set(pk, [...(names.get(pk) ?? []), ...changes]);
+        return plan;
+      },
+      (plan) => plan.rows,
+    );
+    return { vms: vault.vms, names };
   }
 
-  /** Plans a vault's VM states, reading the earlier VM days the plan asks for. */
+  /**
+   * Plans a partition's rows from what it holds (listed, or nothing when `empty`) and writes them; a partition
+   * assumed empty that was not is listed and planned again.
+   */
+  private async planAndWrite<P>(
+    writer: BatchWriter,
+    role: "jobs" | "vms",
+    partition: string,
+    empty: boolean,
+    plan: (stored: readonly Row[]) => Promise<P>,
+    rowsOf: (plan: P) => readonly PlannedRow[],
+  ): Promise<P> {
+    const list = (): Promise<Row[]> => this.listRows(role, odata`PartitionKey eq ${partition}`);
+    if (empty) {
+      const planned = await plan([]);
+      try {
+        await writer.write(role, partition, rowsOf(planned), true);
+        return planned;
+      } catch (error) {
+        if (!(error instanceof PartitionNotEmptyError)) throw error;
+      }
+    }
+    const planned = await plan(await list());
+    await writer.write(role, partition, rowsOf(planned));
+    return planned;
+  }
+
+  /** Plans a vault's VM states from its stored rows, reading the earlier VM days the plan asks for. */
   private async planVaultStates(
     date: string,
     vaultKey: string,
     touched: ReadonlyMap<string, TouchedVm>,
+    stored: readonly Row[],
   ): Promise<{ rows: PlannedRow[]; names: Map<string, VmNameChange[]> }> {
-    const stored = await this.listRows("vms", odata`PartitionKey eq ${vaultKey}`);
     const known = new Map<string, Map<string, VmDay | null>>();
     for (;;) {
       const plan = planStates(date, vaultKey, touched, stored, known);
@@ -249,4 +288,14 @@ export class TrendStore extends TrendReader {
     const jobs = (await this.listRows("jobs", filter)).map(jobFromRow);
     return jobs.length > 0 ? summariseVmDay(date, jobs) : null;
   }
+}
+
+/** Register rows for the vaults of the day that `PulseVms` has no register entry for yet. */
+function unregistered(vaults: ReadonlyMap<string, VaultDay>, registered: ReadonlySet<string>): PlannedRow[] {
+  const fresh = [...vaults.values()].filter((v) => v.jobs.length > 0 && !registered.has(v.vaultKey));
+  return fresh.map(({ vaultKey }) => ({
+    rowKey: vaultKey,
+    stored: false,
+    make: () => ({ partitionKey: keys.vaults, rowKey: vaultKey }),
+  }));
 }

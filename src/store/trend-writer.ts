@@ -25,6 +25,17 @@ export interface WriteDayResult {
 
 type Action = TransactionAction;
 
+/**
+ * A transaction of a partition planned without listing it (it was known to be empty) found it was not: a row
+ * to create exists. The caller lists the partition and plans again.
+ */
+export class PartitionNotEmptyError extends Error {
+  constructor(readonly partition: string) {
+    super(`partition ${partition} held rows it was planned without`);
+    this.name = "PartitionNotEmptyError";
+  }
+}
+
 /** Writes the partitions of one day and adds up what it sent in `result`. */
 export class BatchWriter {
   readonly result: WriteDayResult = {
@@ -46,7 +57,13 @@ export class BatchWriter {
    * Sends one partition's rows in transactions of at most 100, one after another. Each transaction's
    * entities are built just before it is sent.
    */
-  async write(role: TableRole, partition: string, plan: readonly PlannedRow[]): Promise<void> {
+  async write(
+    role: TableRole,
+    partition: string,
+    plan: readonly PlannedRow[],
+    /** The plan assumed the partition empty: a conflict throws {@link PartitionNotEmptyError}. */
+    assumedEmpty = false,
+  ): Promise<void> {
     if (plan.length === 0) return;
     this.written.add(`${role}/${partition}`);
     this.result.partitions = this.written.size;
@@ -58,7 +75,7 @@ export class BatchWriter {
             ? writeAction(p.make(), p.stored)
             : ["delete", { partitionKey: partition, rowKey: p.rowKey }],
         );
-      await this.submit(role, partition, actions);
+      await this.submit(role, partition, actions, assumedEmpty);
     }
   }
 
@@ -79,7 +96,12 @@ export class BatchWriter {
    * changed in between (another run wrote the same day), the transaction fails as a whole and is sent once
    * more as upserts, with the deletes made one by one (a row already gone is fine).
    */
-  private async submit(role: TableRole, partition: string, actions: Action[]): Promise<void> {
+  private async submit(
+    role: TableRole,
+    partition: string,
+    actions: Action[],
+    assumedEmpty: boolean,
+  ): Promise<void> {
     const client = this.client(role);
     const name = TABLE_NAMES[role];
     const count = (): void => {
@@ -94,6 +116,7 @@ export class BatchWriter {
       } catch (error) {
         if (!isConflict(error)) throw error;
         count();
+        if (assumedEmpty) throw new PartitionNotEmptyError(partition);
         const upserts = actions.flatMap((a): Action[] =>
           a[0] === "delete" ? [] : [["upsert", a[1] as TableEntity<Row>, "Replace"]],
         );
@@ -111,6 +134,7 @@ export class BatchWriter {
         }
       }
     } catch (error) {
+      if (error instanceof PartitionNotEmptyError) throw error;
       throw new Error(
         `Storing ${actions.length} rows of ${name} (partition ${partition}) failed: ${describe(error)}`,
         { cause: error },
