@@ -216,7 +216,7 @@ export class TrendStore extends TrendReader {
       "jobs",
       partition,
       v.stored === null,
-      async (stored) => planVault(date, v, stored),
+      (stored) => planVault(date, v, stored),
       (plan) => plan.jobs,
     );
     // Name entries of every plan tried: rows a first try created are no longer new to the second.
@@ -245,7 +245,7 @@ export class TrendStore extends TrendReader {
     role: "jobs" | "vms",
     partition: string,
     empty: boolean,
-    plan: (stored: readonly Row[]) => Promise<P>,
+    plan: (stored: readonly Row[]) => P | Promise<P>,
     rowsOf: (plan: P) => readonly PlannedRow[],
   ): Promise<P> {
     const list = (): Promise<Row[]> => this.listRows(role, odata`PartitionKey eq ${partition}`);

@@ -35,7 +35,8 @@ async function dump(prefix: string, name: string): Promise<unknown[]> {
 /** The queries sent to a table of the store, as `<table> <filter>`. */
 function watchQueries(): string[] {
   const seen: string[] = [];
-  const original = TableClient.prototype.listEntities;
+  const original = Object.getOwnPropertyDescriptor(TableClient.prototype, "listEntities")
+    ?.value as TableClient["listEntities"];
   vi.spyOn(TableClient.prototype, "listEntities").mockImplementation(function (this: TableClient, options) {
     seen.push(`${this.tableName} ${options?.queryOptions?.filter ?? ""}`);
     return original.call(this, options);
