@@ -7,7 +7,9 @@ import { CONSISTENCY_DOC_URL, lookupCode } from "../domain/catalogue.js";
 import { TROUBLESHOOT_URL } from "../domain/digest.js";
 import { BELOW_WITHOUT_CODE, FAILED_WITHOUT_CODE, UNKNOWN_CODE_ACTION } from "../domain/digest/codes.js";
 import { labelsFor } from "../domain/identity.js";
-import { classifyJob, SummaryCounter, type ClassifySummary } from "../domain/classify.js";
+import { classifyJob, jobVerdict, SummaryCounter, type ClassifySummary } from "../domain/classify.js";
+import { isoOfMs } from "../domain/days.js";
+import { linuxScriptSetting } from "../domain/consistency.js";
 import type { BackupJob, ClassifiedJob, ClassifyOptions } from "../domain/model.js";
 import { visible, visibleLines } from "../domain/visible-text.js";
 import { InputError, type ExportFormat } from "../logs/formats.js";
@@ -61,7 +63,7 @@ export interface ClassifyReport {
 
 const DEGRADED_SHOWN = 50;
 
-function byStartThenVm(a: ClassifiedJob, b: ClassifiedJob): number {
+function byStartThenVm(a: { start: string; vm: string }, b: { start: string; vm: string }): number {
   return a.start < b.start ? -1 : a.start > b.start ? 1 : a.vm < b.vm ? -1 : a.vm > b.vm ? 1 : 0;
 }
 
@@ -76,6 +78,8 @@ export class ClassifyTally {
   private last: ClassifiedJob | undefined;
   private readonly vmIds = new Set<string>();
   private readonly vaultIds = new Set<string>();
+  /** What is worked out once for the jobs of one place (see JobFacts). */
+  private readonly places = new Map<object, { linux: boolean | null | undefined }>();
 
   constructor(private readonly options: ClassifyOptions) {}
 
@@ -86,14 +90,49 @@ export class ClassifyTally {
     if (classified.vaultId) this.vaultIds.add(classified.vaultId);
     // A job that sorts after the last one shown so far (or with it: the earlier job stays first) is never shown.
     if (classified.degraded && (this.last === undefined || byStartThenVm(classified, this.last) < 0)) {
-      this.degraded.push(classified);
-      // A stable sort keeps the earlier job first among equals, as sorting them all at once would.
-      if (this.degraded.length >= 4 * DEGRADED_SHOWN) {
-        this.degraded = this.shown();
-        this.last = this.degraded[DEGRADED_SHOWN - 1];
-      }
+      this.keepDegraded(classified);
     }
     return classified;
+  }
+
+  /**
+   * Counts a job as {@link add} does, but builds its classified job only when the table may show it: the verdict
+   * is shared by every job with the same code, status and OS.
+   */
+  count(jobs: JobList, k: number): void {
+    const job = jobs.facts?.(k) ?? jobs.at(k);
+    if (!job) return;
+    let place = "place" in job ? this.places.get(job.place) : undefined;
+    if (place === undefined) {
+      // The IDs of the jobs of one place are added once.
+      const vmId = job.vmId?.toLowerCase() ?? null;
+      if (vmId) this.vmIds.add(vmId);
+      const vaultId = job.vaultId?.toLowerCase() ?? null;
+      if (vaultId) this.vaultIds.add(vaultId);
+      place = { linux: job.os === "Linux" ? linuxScriptSetting(job.vm, this.options) : undefined };
+      if ("place" in job) this.places.set(job.place, place);
+    }
+    if (job.os === "Linux" && place.linux === undefined)
+      place.linux = linuxScriptSetting(job.vm, this.options);
+    const verdict = jobVerdict(job, this.options, place.linux ?? null);
+    this.counter.count(job.status, job.vm, verdict);
+    if (!verdict.degraded) return;
+    if (
+      this.last === undefined ||
+      byStartThenVm({ start: isoOfMs(job.startMs), vm: job.vm }, this.last) < 0
+    ) {
+      const whole = "place" in job ? jobs.at(k) : job;
+      if (whole) this.keepDegraded(classifyJob(whole, this.options));
+    }
+  }
+
+  private keepDegraded(classified: ClassifiedJob): void {
+    this.degraded.push(classified);
+    // A stable sort keeps the earlier job first among equals, as sorting them all at once would.
+    if (this.degraded.length >= 4 * DEGRADED_SHOWN) {
+      this.degraded = this.shown();
+      this.last = this.degraded[DEGRADED_SHOWN - 1];
+    }
   }
 
   private shown(): ClassifiedJob[] {
@@ -120,8 +159,7 @@ export function classifyRead(
 ): ClassifyReport {
   const tally = new ClassifyTally(options);
   for (let k = 0; k < read.jobs.length; k++) {
-    const job = read.jobs.at(k);
-    if (job) tally.add(job);
+    tally.count(read.jobs, k);
   }
   return tally.report(read, dialect);
 }

@@ -3,7 +3,13 @@
  * expected consistency, degraded, and the error or warning code with its category.
  */
 import { isScriptWarning, lookupCode, type CatalogueEntry } from "./catalogue.js";
-import { expectedConsistency, isWorseThan, linuxAppScripts, recoveryPointLevel } from "./consistency.js";
+import {
+  expectedConsistency,
+  isWorseThan,
+  linuxAppScripts,
+  linuxScriptSetting,
+  recoveryPointLevel,
+} from "./consistency.js";
 import { isoOfMs } from "./days.js";
 import { categoryOfDetail, isUmbrellaCode } from "./job-evidence.js";
 import { memoised } from "./memo.js";
@@ -14,6 +20,7 @@ import type {
   Consistency,
   ConsistencySource,
   ErrorCategory,
+  ExpectedConsistency,
   ObservedPoint,
   PowerState,
 } from "./model.js";
@@ -126,6 +133,61 @@ export function classifyJob(
   return classified;
 }
 
+/** What {@link classifyJob} concludes of a job read without a recovery point or other evidence. */
+export interface JobVerdict {
+  consistency: Consistency;
+  expectedConsistency: ExpectedConsistency;
+  degraded: boolean;
+  errorCode: string | null;
+  errorCategory: ErrorCategory | null;
+}
+
+const STATUS_SLOT: Readonly<Record<string, number>> = {
+  Completed: 0,
+  CompletedWithWarnings: 1,
+  Failed: 2,
+  Cancelled: 3,
+};
+const OS_SLOT: Readonly<Record<string, number>> = { Windows: 0, Linux: 1, unknown: 2 };
+/** Verdicts by code ("" for none), then by status, OS and what the setting says of a Linux VM. */
+const verdicts = new Map<string, (Readonly<JobVerdict> | undefined)[]>();
+
+/**
+ * {@link classifyJob}'s verdict on a job without a recovery point or other evidence. It depends only on the job's
+ * code, status, OS and (for a Linux VM) what PULSE_LINUX_APP_CONSISTENT_VMS says of it, so it is worked out once
+ * for each of these, not once per job.
+ */
+export function jobVerdict(
+  job: Omit<BackupJob, "jobId">,
+  options: ClassifyOptions,
+  setting = job.os === "Linux" ? linuxScriptSetting(job.vm, options) : null,
+): Readonly<JobVerdict> {
+  const status = STATUS_SLOT[job.status];
+  const os = OS_SLOT[job.os];
+  if (job.policy || status === undefined || os === undefined)
+    return verdictOf(classifyJob({ jobId: "", ...job }, options));
+  if (job.os !== "Linux") setting = null;
+  const slot = (status * 3 + os) * 3 + (setting === null ? 0 : setting ? 1 : 2);
+  const code = job.code ?? "";
+  let byCode = verdicts.get(code);
+  if (byCode === undefined) {
+    if (verdicts.size >= 10_000) verdicts.clear();
+    byCode = [];
+    verdicts.set(code, byCode);
+  }
+  let verdict = byCode[slot];
+  if (verdict === undefined) {
+    verdict = Object.freeze(verdictOf(classifyJob({ jobId: "", ...job }, options)));
+    byCode[slot] = verdict;
+  }
+  return verdict;
+}
+
+function verdictOf(job: ClassifiedJob): JobVerdict {
+  const { consistency, expectedConsistency, degraded, errorCode, errorCategory } = job;
+  return { consistency, expectedConsistency, degraded, errorCode, errorCategory };
+}
+
 /** An umbrella code takes the category its inner error names (a VSS writer failure is `vss`). */
 function umbrellaCategory(code: Readonly<CodeClass>, detail: string | undefined): ErrorCategory | null {
   if (code.errorCode === null || !isUmbrellaCode(code.errorCode)) return code.errorCategory;
@@ -159,20 +221,25 @@ export class SummaryCounter {
   private degraded = 0;
 
   add(job: ClassifiedJob): void {
+    this.count(job.status, job.vm, job);
+  }
+
+  /** Counts a job of the VM `vm` with the status and verdict given. */
+  count(status: string, vm: string, verdict: Readonly<JobVerdict>): void {
     this.jobs += 1;
-    this.byStatus[job.status] = (this.byStatus[job.status] ?? 0) + 1;
-    this.byConsistency[job.consistency] += 1;
-    if (job.degraded) this.degraded += 1;
-    if (job.errorCode !== null) {
-      const category = job.errorCategory ?? "unknown";
+    this.byStatus[status] = (this.byStatus[status] ?? 0) + 1;
+    this.byConsistency[verdict.consistency] += 1;
+    if (verdict.degraded) this.degraded += 1;
+    if (verdict.errorCode !== null) {
+      const category = verdict.errorCategory ?? "unknown";
       this.byCategory[category] = (this.byCategory[category] ?? 0) + 1;
-      let c = this.codes.get(job.errorCode);
+      let c = this.codes.get(verdict.errorCode);
       if (!c) {
         c = { category, jobs: 0, vms: new Set() };
-        this.codes.set(job.errorCode, c);
+        this.codes.set(verdict.errorCode, c);
       }
       c.jobs += 1;
-      c.vms.add(job.vm);
+      c.vms.add(vm);
     }
   }
 

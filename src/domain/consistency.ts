@@ -101,9 +101,14 @@ function linuxNonAppVms(options: ClassifyOptions): VmPatterns {
  * winning); else the evidence does (its jobs reported script codes, or it had an application-consistent point).
  */
 export function linuxAppScripts(vm: string, options: ClassifyOptions, evidence: boolean): boolean {
+  return linuxScriptSetting(vm, options) ?? evidence;
+}
+
+/** What the setting says of a Linux VM: it runs pre/post scripts (true), it does not (false), or nothing (null). */
+export function linuxScriptSetting(vm: string, options: ClassifyOptions): boolean | null {
   if (linuxNonAppVms(options).matches(vm)) return false;
   if (linuxAppVms(options).matches(vm)) return true;
-  return evidence;
+  return null;
 }
 
 type JobFacts = Pick<BackupJob, "vm" | "os" | "policy">;

@@ -9,7 +9,7 @@ import { isAscii } from "node:buffer";
 import { StringDecoder } from "node:string_decoder";
 import { describeDialect } from "./csv.js";
 import { CsvFeed, CsvScan } from "./csv-read.js";
-import { missingJobColumns } from "./normalise-fields.js";
+import { dateColumns, missingJobColumns } from "./normalise-fields.js";
 import { createJobReader, type JobList } from "./normalise.js";
 import { closingQuote, RestRows } from "./rest-rows.js";
 import { InputError, jsonProblem, missingMessage, readExport, type ExportRead } from "./formats.js";
@@ -231,7 +231,7 @@ async function streamRest(handle: FileHandle, chunkBytes: number): Promise<Expor
             rows = new RestRows(skipRow);
           } else {
             tablesUsed++;
-            rows = new RestRows(reader.tableRows(columns));
+            rows = new RestRows(reader.tableRows(columns), dateColumns(columns));
           }
           segmentStart = i = i + 1;
           continue;

@@ -6,12 +6,18 @@
 import type { BackupJob, ExclusionReason, JobStatus, OsType } from "../domain/model.js";
 import type { KeptPlace } from "./normalise-intern.js";
 import { vmIdOf } from "../domain/identity.js";
+import { JobIds } from "./job-ids.js";
 
 /** The jobs of a read, by position: an array of them is one. */
 export interface JobList {
   readonly length: number;
   at(index: number): BackupJob | undefined;
+  /** The job at `index` without its ID (cheaper to build than the whole job), where the list can give it. */
+  facts?(index: number): JobFacts | undefined;
 }
+
+/** A job without its ID; `place` is one object for all the jobs of a read that share vm, vault and their IDs. */
+export type JobFacts = Omit<BackupJob, "jobId"> & { place: object };
 
 const STATUSES: readonly JobStatus[] = ["Completed", "CompletedWithWarnings", "Failed", "Cancelled"];
 const OSES: readonly OsType[] = ["Windows", "Linux", "unknown"];
@@ -30,8 +36,8 @@ const REASON = new Map(REASONS.map((s, i) => [s, i << 4]));
 
 /** Numbers per entry: TimeGenerated, start, duration (NaN for none). */
 const NUMBERS = 3;
-/** References per entry: job ID, place, code, workspace ID. */
-const REFS = 4;
+/** References per entry: place, code, workspace ID. */
+const REFS = 3;
 
 export class JobColumns {
   size = 0;
@@ -39,12 +45,15 @@ export class JobColumns {
   private facts = new Uint8Array(1024);
   private numbers = new Float64Array(1024 * NUMBERS);
   private readonly refs: (string | KeptPlace | null)[] = [];
+  private readonly ids = new JobIds();
   /** Jobs held whole (a legacy job is completed from records read later), by entry. */
   private readonly whole = new Map<number, BackupJob>();
 
-  /** A new entry for a job ID not seen before; returns its index. */
-  add(jobId: string, timeGeneratedMs: number): number {
-    const index = this.size++;
+  /** The entry of a job ID (any case): a new one, at index `size` before the call, for an ID not seen before. */
+  entryOf(jobId: string): number {
+    const index = this.ids.entryOf(jobId, this.size);
+    if (index < this.size) return index;
+    this.size++;
     if (index === this.facts.length) {
       const facts = new Uint8Array(index * 2);
       facts.set(this.facts);
@@ -53,9 +62,18 @@ export class JobColumns {
       numbers.set(this.numbers);
       this.numbers = numbers;
     }
-    this.numbers[index * NUMBERS] = timeGeneratedMs;
-    this.refs.push(jobId, null, null, null);
+    this.refs.push(null, null, null);
     return index;
+  }
+
+  /** The entry of a job ID (any case), or -1. */
+  indexOf(jobId: string): number {
+    return this.ids.indexOf(jobId);
+  }
+
+  /** The entry's job ID is now written as `jobId` writes it (a later row of the same job). */
+  spell(index: number, jobId: string): void {
+    this.ids.spell(index, jobId);
   }
 
   timeGenerated(index: number): number {
@@ -63,20 +81,18 @@ export class JobColumns {
   }
 
   /** The entry's winning row so far is left out. */
-  exclude(index: number, jobId: string, timeGeneratedMs: number, reason: ExclusionReason): void {
+  exclude(index: number, timeGeneratedMs: number, reason: ExclusionReason): void {
     this.numbers[index * NUMBERS] = timeGeneratedMs;
     this.facts[index] = REASON.get(reason) ?? 0;
     const r = index * REFS;
-    this.refs[r] = jobId;
+    this.refs[r] = null;
     this.refs[r + 1] = null;
-    this.refs[r + 2] = null;
     if (this.whole.size > 0) this.whole.delete(index);
   }
 
   /** The entry's winning row so far is a job. */
   keep(
     index: number,
-    jobId: string,
     timeGeneratedMs: number,
     place: KeptPlace,
     facts: {
@@ -94,10 +110,9 @@ export class JobColumns {
     this.numbers[n + 2] = facts.durationSec ?? NaN;
     this.facts[index] = (STATUS.get(facts.status) ?? 0) | (OS.get(facts.os) ?? 0);
     const r = index * REFS;
-    this.refs[r] = jobId;
-    this.refs[r + 1] = place;
-    this.refs[r + 2] = facts.code;
-    this.refs[r + 3] = workspaceId;
+    this.refs[r] = place;
+    this.refs[r + 1] = facts.code;
+    this.refs[r + 2] = workspaceId;
     if (this.whole.size > 0) this.whole.delete(index);
   }
 
@@ -105,7 +120,6 @@ export class JobColumns {
   keepWhole(index: number, job: BackupJob): void {
     this.numbers[index * NUMBERS] = job.timeGeneratedMs;
     this.facts[index] = 0;
-    this.refs[index * REFS] = job.jobId;
     this.whole.set(index, job);
   }
 
@@ -126,13 +140,24 @@ export class JobColumns {
       whole.vmId ??= vmIdOf(null, whole.container, whole.vaultId);
       return whole;
     }
+    const { place: _place, ...facts } = this.jobFacts(index);
+    return { jobId: this.ids.text(index), ...facts };
+  }
+
+  /** The job of a kept entry without its ID, built now. */
+  jobFacts(index: number): JobFacts {
+    const whole = this.whole.get(index);
+    if (whole !== undefined) {
+      const { jobId: _jobId, ...facts } = this.job(index);
+      return { ...facts, place: whole };
+    }
     const r = index * REFS;
-    const place = this.refs[r + 1] as KeptPlace;
+    const place = this.refs[r] as KeptPlace;
     const n = index * NUMBERS;
     const duration = this.numbers[n + 2] ?? NaN;
     const facts = this.facts[index] ?? 0;
     return {
-      jobId: this.refs[r] as string,
+      place,
       vm: place.vm,
       vault: place.vault,
       vaultId: place.vaultId,
@@ -143,9 +168,9 @@ export class JobColumns {
       status: STATUSES[facts & 3] ?? "Completed",
       startMs: this.numbers[n + 1] ?? 0,
       durationSec: Number.isNaN(duration) ? null : duration,
-      code: this.refs[r + 2] as string | null,
+      code: this.refs[r + 1] as string | null,
       timeGeneratedMs: this.numbers[n] ?? 0,
-      workspaceId: this.refs[r + 3] as string | null,
+      workspaceId: this.refs[r + 2] as string | null,
     };
   }
 }

@@ -95,6 +95,12 @@ export function missingJobColumns(columns: readonly string[]): string[] {
   return REQUIRED.filter((f) => plan[f].length === 0).map((f) => FIELD_COLUMNS[f].join(" or "));
 }
 
+/** The columns the reader reads as dates (a job's start and TimeGenerated). */
+export function dateColumns(columns: readonly string[]): number[] {
+  const plan = planFor(columns);
+  return [...plan.start, ...plan.timeGenerated];
+}
+
 /** The first non-empty cell of the columns, as text ("" when none). */
 export function first(row: readonly unknown[], indices: readonly number[]): string {
   for (let k = 0; k < indices.length; k++) {

@@ -22,7 +22,6 @@ export function isV1Row(plan: Plan, row: readonly unknown[]): boolean {
 /** A legacy job whose name or OS may come from a `BackupItem`/`ProtectedContainer` record read later. */
 interface PendingNames {
   job: BackupJob;
-  key: string;
   itemId: string;
   containerId: string;
 }
@@ -52,19 +51,19 @@ export class LegacyNames {
   }
 
   /** Keeps a job whose VM name, OS or container is unknown, to complete it from the records. */
-  defer(plan: Plan, row: readonly unknown[], job: BackupJob, key: string): void {
+  defer(plan: Plan, row: readonly unknown[], job: BackupJob): void {
     if (job.vm !== "unknown" && job.os !== "unknown" && job.container !== null) return;
     const itemId = first(row, plan.itemId).toLowerCase();
     const containerId = first(row, plan.containerId).toLowerCase();
     if (itemId !== "" || containerId !== "") {
-      this.pending.push({ job, key, itemId: ownText(itemId), containerId: ownText(containerId) });
+      this.pending.push({ job, itemId: ownText(itemId), containerId: ownText(containerId) });
     }
   }
 
   /** Completes the kept jobs that are still the winners of their job ID. */
-  resolve(isWinner: (key: string, job: BackupJob) => boolean): void {
+  resolve(isWinner: (job: BackupJob) => boolean): void {
     for (const p of this.pending) {
-      if (!isWinner(p.key, p.job)) continue;
+      if (!isWinner(p.job)) continue;
       const record = p.containerId !== "" ? this.containers.get(p.containerId) : undefined;
       if (p.job.container === null && record && record.name !== "") p.job.container = record.name;
       if (p.job.os === "unknown" && record) p.job.os = readOs(record.os);

@@ -30,14 +30,11 @@ export function cellNumber(cell: unknown): number | null {
 
 const ZERO = 48;
 
-function digits(s: string, from: number, count: number): number {
-  let v = 0;
-  for (let i = from; i < from + count; i++) {
-    const d = s.charCodeAt(i) - ZERO;
-    if (d < 0 || d > 9) return -1;
-    v = v * 10 + d;
-  }
-  return v;
+/** The two digits at `i` as a number, or -1. */
+function twoDigits(s: string, i: number): number {
+  const a = s.charCodeAt(i) - ZERO;
+  const b = s.charCodeAt(i + 1) - ZERO;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
 }
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
@@ -75,25 +72,36 @@ function utc(y: number, mo: number, d: number, h: number, mi: number, s: number,
   return utcMs(y, mo, d, h, mi, s, ms);
 }
 
-/** `YYYY-MM-DDTHH:MM:SS[.fffffff]Z` (or a space instead of T; Z optional): the common case, no regex. */
-function isoFast(s: string): number | null {
-  const n = s.length;
-  if (n < 19 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(13) !== 58) return null;
-  const sep = s.charCodeAt(10);
-  if ((sep !== 84 && sep !== 32) || s.charCodeAt(16) !== 58) return null;
-  const y = digits(s, 0, 4);
-  const mo = digits(s, 5, 2);
-  const d = digits(s, 8, 2);
-  const h = digits(s, 11, 2);
-  const mi = digits(s, 14, 2);
-  const sec = digits(s, 17, 2);
-  if (y < 0 || mo < 0 || d < 0 || h < 0 || mi < 0 || sec < 0) return null;
-  let i = 19;
+/**
+ * `YYYY-MM-DDTHH:MM:SS[.fffffff]Z` (or a space instead of T; Z optional), the common case, no regex: the text of
+ * `s` from `from` to `end` (exclusive). Null when it is written otherwise.
+ */
+export function isoMsAt(s: string, from: number, end: number): number | null {
+  if (end - from < 19) return null;
+  if (
+    s.charCodeAt(from + 4) !== 45 ||
+    s.charCodeAt(from + 7) !== 45 ||
+    s.charCodeAt(from + 13) !== 58 ||
+    s.charCodeAt(from + 16) !== 58
+  ) {
+    return null;
+  }
+  const sep = s.charCodeAt(from + 10);
+  if (sep !== 84 && sep !== 32) return null;
+  const century = twoDigits(s, from);
+  const year = twoDigits(s, from + 2);
+  const mo = twoDigits(s, from + 5);
+  const d = twoDigits(s, from + 8);
+  const h = twoDigits(s, from + 11);
+  const mi = twoDigits(s, from + 14);
+  const sec = twoDigits(s, from + 17);
+  if (century < 0 || year < 0 || mo < 0 || d < 0 || h < 0 || mi < 0 || sec < 0) return null;
+  let i = from + 19;
   let ms = 0;
-  if (i < n && s.charCodeAt(i) === 46) {
+  if (i < end && s.charCodeAt(i) === 46) {
     i++;
     const start = i;
-    while (i < n) {
+    while (i < end) {
       const c = s.charCodeAt(i) - ZERO;
       if (c < 0 || c > 9) break;
       if (i - start < 3) ms = ms * 10 + c;
@@ -104,8 +112,8 @@ function isoFast(s: string): number | null {
     if (count === 1) ms *= 100;
     else if (count === 2) ms *= 10;
   }
-  if (i === n || (i === n - 1 && (s.charCodeAt(i) === 90 || s.charCodeAt(i) === 122))) {
-    return utc(y, mo, d, h, mi, sec, ms);
+  if (i === end || (i === end - 1 && (s.charCodeAt(i) === 90 || s.charCodeAt(i) === 122))) {
+    return utc(century * 100 + year, mo, d, h, mi, sec, ms);
   }
   return null;
 }
@@ -163,7 +171,7 @@ function usDate(s: string): number | null {
  */
 export function cellDateMs(cell: unknown): number | null {
   if (typeof cell === "string") {
-    const fast = isoFast(cell);
+    const fast = isoMsAt(cell, 0, cell.length);
     if (fast !== null) return fast;
     const s = cell.trim();
     if (s === "" || s.length > 64) return null;

@@ -40,8 +40,6 @@ export interface JobReader {
 }
 
 export function createJobReader(options: { firstRowNumber?: number } = {}): JobReader {
-  /** Each job ID (lower case) and its entry in `kept`. */
-  const winners = new Map<string, number>();
   const kept = new JobColumns();
   const legacyNames = new LegacyNames();
   const shared = new SharedTexts();
@@ -63,35 +61,27 @@ export function createJobReader(options: { firstRowNumber?: number } = {}): JobR
     workspaceId: string | null,
     legacy: boolean,
   ) {
-    let key = head.jobId.toLowerCase();
-    let index = winners.get(key);
-    let jobId: string;
-    if (index !== undefined) {
+    const entries = kept.size;
+    const index = kept.entryOf(head.jobId);
+    if (index < entries) {
       duplicates++;
       if (kept.timeGenerated(index) > head.timeGeneratedMs) return;
-      // The map keeps its key; the job keeps a copy of its own (the row's text may be part of the file's).
-      jobId = ownText(head.jobId);
-    } else {
-      // Kept until the end: a copy of its own, so that it holds no part of the file's text alive.
-      key = ownText(key);
-      jobId = head.jobId === key ? key : ownText(head.jobId);
-      index = kept.add(jobId, head.timeGeneratedMs);
-      winners.set(key, index);
+      kept.spell(index, head.jobId);
     }
     // The job is built (or its exclusion decided) now, so the row itself need not be kept.
     const reason = exclusionOf(plan, row, head.status);
     if (reason !== null) {
-      kept.exclude(index, jobId, head.timeGeneratedMs, reason);
+      kept.exclude(index, head.timeGeneratedMs, reason);
     } else if (legacy) {
-      head.jobId = jobId;
+      // Kept whole until the end: a copy of its own, so that it holds no part of the file's text alive.
+      head.jobId = ownText(head.jobId);
       const job = toJob(plan, row, head, workspaceId, shared);
       kept.keepWhole(index, job);
-      legacyNames.defer(plan, row, job, key);
+      legacyNames.defer(plan, row, job);
     } else {
       const place = placeOf(plan, row, shared);
       kept.keep(
         index,
-        jobId,
         head.timeGeneratedMs,
         place,
         {
@@ -167,9 +157,9 @@ export function createJobReader(options: { firstRowNumber?: number } = {}): JobR
   function finishList(): ReadCounts & { jobs: JobList } {
     if (list === null) {
       // Legacy jobs take their names and OS from the item and container records of the same export.
-      legacyNames.resolve((key, job) => {
-        const index = winners.get(key);
-        return index !== undefined && kept.wholeAt(index) === job;
+      legacyNames.resolve((job) => {
+        const index = kept.indexOf(job.jobId);
+        return index >= 0 && kept.wholeAt(index) === job;
       });
       const jobs: number[] = [];
       for (let index = 0; index < kept.size; index++) {
@@ -180,6 +170,7 @@ export function createJobReader(options: { firstRowNumber?: number } = {}): JobR
       list = {
         length: jobs.length,
         at: (k) => (k >= 0 && k < jobs.length ? kept.job(jobs[k] ?? 0) : undefined),
+        facts: (k) => (k >= 0 && k < jobs.length ? kept.jobFacts(jobs[k] ?? 0) : undefined),
       };
     }
     return { jobs: list, rejected, excluded, rowsRead, duplicates };

@@ -7,6 +7,7 @@
  * whole-file read raises.
  */
 import { InputError } from "./input-error.js";
+import { isoMsAt } from "./normalise-values.js";
 
 const QUOTE = 34;
 const BACKSLASH = 92;
@@ -72,8 +73,19 @@ export class RestRows {
   /** Where the text not yet read starts, after {@link read} returned -1 (the caller keeps it for the next part). */
   resume = 0;
 
-  /** `sink` reads each row and keeps nothing of it. */
-  constructor(private readonly sink: (row: unknown) => void) {}
+  /**
+   * `sink` reads each row and keeps nothing of it. A cell of a column in `dates` that holds an ISO-8601 UTC time
+   * is given as its epoch milliseconds, as the job reader reads it (any other cell as it is).
+   */
+  constructor(
+    private readonly sink: (row: unknown) => void,
+    private readonly dates: readonly number[] = [],
+  ) {
+    for (const c of dates) this.isDate[c] = true;
+  }
+
+  /** By column: whether it is one of `dates`. */
+  private readonly isDate: boolean[] = [];
 
   /**
    * Reads the complete rows of `text` from `from` (just after the rows' `[`, or where the last part stopped).
@@ -133,7 +145,7 @@ export class RestRows {
               if (lineFeed < 0) lineFeed = n;
             }
             if (backslash < q || control < q || lineFeed < q) break;
-            value = text.slice(i + 1, q);
+            value = (this.isDate[cells] === true ? isoMsAt(text, i + 1, q) : null) ?? text.slice(i + 1, q);
             i = q + 1;
           } else if (c === MINUS || (c >= ZERO && c <= NINE)) {
             let e = i + 1;
