@@ -81,6 +81,21 @@ export class SharedTexts {
     return kept;
   }
 
+  /** The codes read so far, while they are few: most are found here by length and text, without hashing. */
+  private readonly codes: string[] = [];
+
+  /** {@link text} for a failure or warning code: a read holds few distinct ones. */
+  code(text: string): string {
+    const codes = this.codes;
+    for (let k = 0; k < codes.length; k++) {
+      const code = codes[k] as string;
+      if (code.length === text.length && code === text) return code;
+    }
+    const own = this.text(text);
+    if (codes.length < 32) codes.push(own);
+    return own;
+  }
+
   /** The one kept copy of `text` (short texts are shared by the parser already). */
   text(text: string): string {
     if (text.length <= 10) return text;

@@ -147,7 +147,7 @@ export function placeOf(plan: Plan, row: readonly unknown[], shared: SharedTexts
 /** A kept row's failure or warning code (null for none and `Success`), kept once. */
 export function codeOf(plan: Plan, row: readonly unknown[], shared: SharedTexts): string | null {
   const code = first(row, plan.code);
-  return code === "" || code === "Success" || code.toLowerCase() === "success" ? null : shared.text(code);
+  return code === "" || code === "Success" || code.toLowerCase() === "success" ? null : shared.code(code);
 }
 
 /** The job of a row that is kept (an in-progress row is only built when nothing else left it out). */
