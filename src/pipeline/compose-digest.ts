@@ -11,7 +11,7 @@ import type { WorkspaceReport } from "../logs/workspace-report.js";
 import type { Inventory } from "../recovery/inventory.js";
 import type { RunRecord, TrendStore } from "../store/trend-store.js";
 import { dayBeforeOutcomes } from "./day-before.js";
-import { knownVmsOfDay, VAULTS_IN_FLIGHT } from "./known-vms.js";
+import { knownVmsOfDay, VAULTS_IN_FLIGHT, type StoredVerdicts } from "./known-vms.js";
 
 /** What was read for the day: the workspaces of this run, or the stored run record of an earlier run. */
 export type DigestCoverageSource =
@@ -39,6 +39,8 @@ export type ComposeDigestInput = {
   markRetired?: boolean;
   /** Progress lines: what each step read and how long it took. */
   log?: (line: string) => void;
+  /** Vaults the day's write judged as it stored their states (known-vms.ts, `judgeAsStored`): not read again. */
+  judged?: StoredVerdicts;
 } & DigestCoverageSource;
 
 /**
@@ -62,20 +64,24 @@ export async function composeDigest(input: ComposeDigestInput): Promise<Digest> 
     `read ${trends.length} trend day(s) and the day before (${yesterday.length} VM(s) whose latest job went wrong)`,
   );
   const known = store
-    ? await knownVmsOfDay({
-        date,
-        tz: input.timeZone ?? "UTC",
-        jobs: input.jobs,
-        store,
-        inventory: input.inventory,
-        markRetired: input.markRetired === true,
-        messages: m,
-      })
+    ? await knownVmsOfDay(
+        {
+          date,
+          tz: input.timeZone ?? "UTC",
+          jobs: input.jobs,
+          store,
+          inventory: input.inventory,
+          markRetired: input.markRetired === true,
+          messages: m,
+        },
+        input.judged,
+      )
     : null;
   if (known) {
     const c = known.counts;
+    const read = c.vaults - c.judgedAsStored;
     step(
-      `read and judged ${c.states} VM state(s) vault by vault (${c.vaults} vault partition(s), ${VAULTS_IN_FLIGHT} at a time, the largest ${c.largestVault}; inventory of ${c.inventories} vault(s)): ${c.expected} expected`,
+      `judged ${c.states} VM state(s) vault by vault (${c.vaults} vault(s): ${c.judgedAsStored} as the day was stored, ${read} partition(s) read, ${VAULTS_IN_FLIGHT} at a time; the largest ${c.largestVault}; inventory of ${c.inventories} vault(s)): ${c.expected} expected`,
     );
     if (c.retired > 0) input.log?.(`  digest: marked ${c.retired} VM(s) retired`);
   }

@@ -16,6 +16,7 @@ import type { RecoveryPointsClient } from "../recovery/recovery-points.js";
 import type { Outbox } from "../store/outbox.js";
 import type { StoredJob, TrendStore } from "../store/trend-store.js";
 import { composeDigest, type ComposeDigestInput } from "./compose-digest.js";
+import { judgeAsStored, type StoredVerdicts } from "./known-vms.js";
 import { deliverDigests, digestChannels, missedDigests } from "./digest-delivery.js";
 import type { DeliveryReport } from "./deliver.js";
 import { givenUpNotes } from "./given-up.js";
@@ -91,6 +92,28 @@ export async function runDaily(config: Config, deps: DailyDeps, options: DailyOp
   // Every workspace answered without a row: NO DATA when the store knows VMs that should have backed up.
   const empty = emptyRead(read.workspaces);
   const expectedCount = empty && deps.store ? await vmsExpected(deps.store) : 0;
+  // The digest's VMs are judged vault by vault as the day's write stores their states, not read back.
+  const judged: StoredVerdicts = new Map();
+  const judge: Judging = {
+    timeZone: config.timeZone,
+    inventory: read.inventory,
+    markRetired: !dryRun,
+    judged,
+  };
+  const judgeStored =
+    deps.store && !dryRun
+      ? judgeAsStored(
+          {
+            date,
+            tz: config.timeZone,
+            store: deps.store,
+            inventory: read.inventory,
+            markRetired: true,
+            messages: messagesFor(config.locale),
+          },
+          judged,
+        )
+      : undefined;
   const { today, days } = await storeDays({
     firstDay,
     lastDay: date,
@@ -99,6 +122,7 @@ export async function runDaily(config: Config, deps: DailyDeps, options: DailyOp
     outcome,
     store: dryRun ? null : deps.store,
     emptyRead: empty,
+    ...(judgeStored ? { judgeStored } : {}),
     log,
   }).then(({ byDay, days }) => ({ today: byDay.get(date) ?? [], days }));
   // A stored day kept over an empty re-read (rows past the workspace's retention) is still known.
@@ -112,11 +136,6 @@ export async function runDaily(config: Config, deps: DailyDeps, options: DailyOp
         "nothing was stored (if VMs are protected, check the vaults' diagnostic settings)",
     );
   }
-  const judge: Judging = {
-    timeZone: config.timeZone,
-    inventory: read.inventory,
-    markRetired: !dryRun,
-  };
   const words = { locale: config.locale, timeZone: config.timeZone };
   const unstorable = days.at(-1)?.unstorable ?? 0;
   const digest = await digestOfDay(
@@ -268,7 +287,7 @@ async function digestOfDay(
 }
 
 /** How the digest judges VMs without a job: the run's time zone and inventory. */
-type Judging = Pick<ComposeDigestInput, "timeZone" | "inventory" | "markRetired">;
+type Judging = Pick<ComposeDigestInput, "timeZone" | "inventory" | "markRetired" | "judged">;
 
 /**
  * Delivers the day's digest on every channel, after the digests of earlier stored days no run delivered

@@ -1,6 +1,7 @@
 /**
- * The known VMs of a day's digest, judged vault by vault: each vault's `PulseVms` partition is read, its VMs
- * judged (due, not due, retired, lapsed) and its newly retired VMs stored, a few vaults at a time. Only what
+ * The known VMs of a day's digest, judged vault by vault: each vault's `PulseVms` partition is read (unless
+ * the day's write judged the vault as it stored its states), its VMs judged (due, not due, retired, lapsed)
+ * and its newly retired VMs stored, a few vaults at a time. Only what
  * the digest shows is kept of a vault once it is judged, so memory holds the states of the vaults in flight,
  * never the fleet's.
  */
@@ -50,6 +51,8 @@ export interface KnownVmsOfDay {
   counts: {
     states: number;
     vaults: number;
+    /** Vaults judged as the day's write stored them (not read again). */
+    judgedAsStored: number;
     largestVault: number;
     inventories: number;
     expected: number;
@@ -64,23 +67,63 @@ type VaultVerdict = Omit<KnownVmsOfDay, "counts" | "vaultNames"> & {
   retired: number;
 };
 
-/** Reads and judges every registered vault's VMs, {@link VAULTS_IN_FLIGHT} vaults at a time, in key order. */
-export async function knownVmsOfDay(input: KnownVmsInput): Promise<KnownVmsOfDay> {
-  // Today's job of each VM, by the key the judging matches on.
+/** Verdicts of the vaults judged as the day's write stored their states, by vault key. */
+export type StoredVerdicts = Map<string, VaultVerdict>;
+
+/** Today's job of each VM, by the key the judging matches on. */
+function jobsByVm(jobs: readonly ClassifiedJob[]): Map<string, ClassifiedJob> {
   const withJob = new Map<string, ClassifiedJob>();
-  for (const j of input.jobs) withJob.set(j.vmId ?? vmKey(j.vm, j.vault), j);
+  for (const j of jobs) withJob.set(j.vmId ?? vmKey(j.vm, j.vault), j);
+  return withJob;
+}
+
+/**
+ * Judges each vault as the day's write stores its VM states (the same verdict as reading them back gives),
+ * into `verdicts`: the digest then reads only the vaults the write left alone. `jobs`: the day's jobs.
+ */
+export function judgeAsStored(
+  input: Omit<KnownVmsInput, "jobs">,
+  verdicts: StoredVerdicts,
+): (jobs: readonly ClassifiedJob[]) => (vaultKey: string, states: StoredVmState[]) => Promise<void> {
+  return (jobs) => {
+    const withJob = jobsByVm(jobs);
+    return async (vaultKey, states) => {
+      verdicts.set(vaultKey, await judgeVault({ ...input, jobs }, withJob, states));
+    };
+  };
+}
+
+/**
+ * Reads and judges every registered vault's VMs, {@link VAULTS_IN_FLIGHT} vaults at a time, in key order; a
+ * vault judged as its states were stored ({@link judgeAsStored}) is taken as judged, not read again.
+ */
+export async function knownVmsOfDay(
+  input: KnownVmsInput,
+  judged: ReadonlyMap<string, VaultVerdict> = new Map(),
+): Promise<KnownVmsOfDay> {
+  const withJob = jobsByVm(input.jobs);
   const vaultKeys = await input.store.readVaultKeys();
   const out: KnownVmsOfDay = {
     knownVms: [],
     vmStates: [],
     vaultNames: [],
     notes: [],
-    counts: { states: 0, vaults: vaultKeys.length, largestVault: 0, inventories: 0, expected: 0, retired: 0 },
+    counts: {
+      states: 0,
+      vaults: vaultKeys.length,
+      judgedAsStored: 0,
+      largestVault: 0,
+      inventories: 0,
+      expected: 0,
+      retired: 0,
+    },
   };
   const names = new Set<string>();
-  const verdicts = mapOrdered(vaultKeys, VAULTS_IN_FLIGHT, async (key) =>
-    judgeVault(input, withJob, await input.store.readVmStatesOfVault(key)),
-  );
+  const verdicts = mapOrdered(vaultKeys, VAULTS_IN_FLIGHT, async (key) => {
+    const early = judged.get(key);
+    if (early) out.counts.judgedAsStored++;
+    return early ?? judgeVault(input, withJob, await input.store.readVmStatesOfVault(key));
+  });
   for await (const v of verdicts) {
     for (const k of v.knownVms) out.knownVms.push(k);
     for (const s of v.vmStates) out.vmStates.push(s);

@@ -9,7 +9,7 @@ import type { BackupJob } from "../domain/model.js";
 import { groupJobsByDay } from "../domain/trends.js";
 import type { WorkspaceReport } from "../logs/workspace-report.js";
 import { screenJobs } from "../store/row-limits.js";
-import type { StoredJob, TrendStore, WriteDayResult } from "../store/trend-store.js";
+import type { StoredJob, TrendStore, WriteDayInput, WriteDayResult } from "../store/trend-store.js";
 import { vmKeyOfJob } from "./job-evidence.js";
 import type { ObservedJob } from "./read-and-classify.js";
 
@@ -49,6 +49,11 @@ export interface StoreDaysInput {
    * for nothing says that no backup ran rather than that no report arrived.
    */
   emptyRead?: boolean;
+  /**
+   * Given the last day's jobs, what the write of that day hands each vault's stored VM states to (the digest's
+   * judging, so that it need not read them back).
+   */
+  judgeStored?: (jobs: readonly StoredJob[]) => WriteDayInput["onVaultStates"];
   log: (line: string) => void;
 }
 
@@ -91,8 +96,15 @@ export async function storeDays(
       });
       continue;
     }
+    const onVaultStates = d === input.lastDay ? input.judgeStored?.(jobs) : undefined;
     const written = store
-      ? await storeDay(store, d, jobs, { ...outcome, rowsUnstorable: unstorable.length }, input.timeZone, log)
+      ? await storeDay(
+          store,
+          { date: d, timeZone: input.timeZone, ...(onVaultStates ? { onVaultStates } : {}) },
+          jobs,
+          { ...outcome, rowsUnstorable: unstorable.length },
+          log,
+        )
       : { date: d, jobs: jobs.length, complete: outcome.complete, skipped: "dry run" };
     days.push({ ...written, unstorable: unstorable.length });
   }
@@ -105,12 +117,12 @@ export async function storeDays(
  */
 async function storeDay(
   store: TrendStore,
-  date: string,
+  day: Pick<WriteDayInput, "date" | "timeZone" | "onVaultStates">,
   read: StoredJob[],
   outcome: ReadOutcome & { rowsUnstorable: number },
-  timeZone: string,
   log: (line: string) => void,
 ): Promise<Omit<DayWritten, "unstorable">> {
+  const { date, timeZone = "UTC" } = day;
   const { complete, workspaces } = outcome;
   const stored = await store.readRun(date);
   const keep = (why: string, line: string): Omit<DayWritten, "unstorable"> => {
@@ -144,6 +156,7 @@ async function storeDay(
     rowsRejected: outcome.rowsRejected,
     timeZone,
     rowsUnstorable: outcome.rowsUnstorable,
+    ...(day.onVaultStates ? { onVaultStates: day.onVaultStates } : {}),
   });
   if (stored && stored.timeZone !== timeZone) {
     log(

@@ -21,6 +21,7 @@ import {
   type StoredJob,
 } from "./trend-entities.js";
 import { planScope, type ScopeWrite, type StoredScope } from "./trend-index.js";
+import type { StoredVmState } from "./trend-entities.js";
 import { encodeDays } from "./vm-days.js";
 import type { VmNameChange } from "./vm-names.js";
 
@@ -29,6 +30,11 @@ export interface WriteDayInput extends RunInput {
   jobs: readonly StoredJob[];
   /** The caller already left out the jobs Table Storage cannot store (`screenJobs`): they are not checked again. */
   screened?: boolean;
+  /**
+   * Called with each written vault's VM states once its `PulseVms` rows are stored: every VM of the vault, as
+   * a read of its partition would give them now (a vault whose day is unchanged is not written, nor given).
+   */
+  onVaultStates?: (vaultKey: string, states: StoredVmState[]) => Promise<void>;
 }
 
 /**

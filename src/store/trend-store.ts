@@ -26,7 +26,7 @@ import {
 } from "./keys.js";
 import { screenJobs, type UnstorableJob } from "./row-limits.js";
 import { MAX_TRANSACTION_ACTIONS, openTables, type Tables, type TablesOptions } from "./tables.js";
-import { jobFromRow } from "./trend-entities.js";
+import { jobFromRow, stateFromRow, type StoredVmState } from "./trend-entities.js";
 import {
   planDay,
   planRun,
@@ -48,6 +48,7 @@ import { BatchWriter, PartitionNotEmptyError, type WriteDayResult } from "./tren
 export { StoreLayoutError } from "./trend-reader.js";
 export type { RunRecord, StoredJob, StoredVmState } from "./trend-entities.js";
 export type { WriteDayResult } from "./trend-writer.js";
+export type { WriteDayInput } from "./trend-plan.js";
 export type { UnstorableJob } from "./row-limits.js";
 
 export interface TrendStoreOptions extends TablesOptions {
@@ -163,7 +164,8 @@ export class TrendStore extends TrendReader {
       if (unchanged) {
         vms += new Set(v.jobs.map(vmKeyOf)).size;
       } else {
-        const written = await this.writeVault(writer, date, v, registered); // read `vms` only after the await
+        const written = await this.writeVault(writer, date, v, registered, input.onVaultStates);
+        // read `vms` only after the await
         vms += written.vms;
         for (const [pk, changes] of written.names) {
           const bucket = names.get(pk);
@@ -209,6 +211,7 @@ export class TrendStore extends TrendReader {
     date: string,
     v: VaultDay,
     registered: ReadonlySet<string>,
+    onVaultStates?: WriteDayInput["onVaultStates"],
   ): Promise<{ vms: number; names: Map<string, VmNameChange[]> }> {
     const partition = keys.dayVault(date, v.vaultKey);
     const vault = await this.planAndWrite(
@@ -221,18 +224,21 @@ export class TrendStore extends TrendReader {
     );
     // Name entries of every plan tried: rows a first try created are no longer new to the second.
     const names = new Map<string, VmNameChange[]>();
-    await this.planAndWrite(
+    let listed: readonly Row[] = [];
+    const states = await this.planAndWrite(
       writer,
       "vms",
       v.vaultKey,
       !registered.has(v.vaultKey),
       async (stored) => {
+        listed = stored;
         const plan = await this.planVaultStates(date, v.vaultKey, vault.touched, stored);
         for (const [pk, changes] of plan.names) names.set(pk, [...(names.get(pk) ?? []), ...changes]);
         return plan;
       },
       (plan) => plan.rows,
     );
+    if (onVaultStates) await onVaultStates(v.vaultKey, statesAfter(listed, states.rows));
     return { vms: vault.vms, names };
   }
 
@@ -298,4 +304,16 @@ function unregistered(vaults: ReadonlyMap<string, VaultDay>, registered: Readonl
     stored: false,
     make: () => ({ partitionKey: keys.vaults, rowKey: vaultKey }),
   }));
+}
+
+/** A partition's VM states after a write: its rows as listed, with the planned rows written and deleted. */
+function statesAfter(listed: readonly Row[], planned: readonly PlannedRow[]): StoredVmState[] {
+  const rows = new Map<string, Row>();
+  for (const row of listed) rows.set(str(row.rowKey) ?? "", row);
+  for (const p of planned) {
+    if (p.make) rows.set(p.rowKey, p.make());
+    else rows.delete(p.rowKey);
+  }
+  const inKeyOrder = [...rows].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return inKeyOrder.map(([, row]) => stateFromRow(row));
 }

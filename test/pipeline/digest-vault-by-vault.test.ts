@@ -13,7 +13,8 @@ import type { ClassifiedJob } from "../../src/domain/model.js";
 import { vmKey } from "../../src/domain/names.js";
 import { stateAsOf } from "../../src/domain/vm-state.js";
 import { composeDigest } from "../../src/pipeline/compose-digest.js";
-import { VAULTS_IN_FLIGHT } from "../../src/pipeline/known-vms.js";
+import { judgeAsStored, VAULTS_IN_FLIGHT, type StoredVerdicts } from "../../src/pipeline/known-vms.js";
+import { messagesFor } from "../../src/domain/messages/index.js";
 import { TrendStore, type StoredJob, type StoredVmState } from "../../src/store/trend-store.js";
 import { storedJob } from "../support/jobs.js";
 
@@ -96,36 +97,66 @@ async function digestOfWholeFleet(store: TrendStore, jobs: readonly ClassifiedJo
   });
 }
 
-describe("the digest's known VMs, vault by vault", () => {
-  it("reads each vault's VM states once, a few vaults at a time, and gives the digest the whole fleet gives", async () => {
-    const prefix = `vv${process.pid}x${Math.random().toString(36).slice(2, 10)}`;
-    const store = await TrendStore.open({ kind: "connection", connectionString }, undefined, {
-      tablePrefix: prefix,
-    });
-    const workspaces = [{ workspaceId: WS, ok: true }];
-    for (const date of [addDays(DATE, -2), addDays(DATE, -1)])
-      await store.writeDay({ date, jobs: jobsOf(date, () => true), complete: true, workspaces });
-    // Today: VM 4 of every vault has no job, vault 7 is silent, vault 8 reports VM 0 alone.
-    // vault-3/web00 recovers, vault-2/web02 fails for the first time.
-    const today = jobsOf(DATE, (v, k) => k !== 4 && v !== 7 && (v !== 8 || k === 0)).map((j) =>
-      j.vault === "vault-3" && j.vm === "web00"
+const workspaces = [{ workspaceId: WS, ok: true }];
+const coverage = {
+  workspaces: [
+    {
+      workspaceId: WS,
+      status: "ok" as const,
+      complete: true,
+      queries: 2,
+      retries: 0,
+      rowsRead: 0,
+      partialSplits: 0,
+      missingTables: [],
+    },
+  ],
+  complete: true,
+  rowsRejected: 0,
+};
+
+/** The two days before, every VM with a job. */
+async function storeDaysBefore(store: TrendStore): Promise<void> {
+  for (const date of [addDays(DATE, -2), addDays(DATE, -1)])
+    await store.writeDay({ date, jobs: jobsOf(date, () => true), complete: true, workspaces });
+}
+
+/**
+ * Today: VM 4 of every vault has no job, vault 7 is silent, vault 8 reports VM 0 alone; vault-3/web00
+ * recovers, vault-2/web02 fails for the first time.
+ */
+function todaysJobs(): StoredJob[] {
+  return jobsOf(DATE, (v, k) => k !== 4 && v !== 7 && (v !== 8 || k === 0)).map((j) =>
+    j.vault === "vault-3" && j.vm === "web00"
+      ? {
+          ...j,
+          status: "Completed" as const,
+          consistency: "application" as const,
+          degraded: false,
+          errorCode: null,
+        }
+      : j.vault === "vault-2" && j.vm === "web02"
         ? {
             ...j,
-            status: "Completed" as const,
-            consistency: "application" as const,
-            degraded: false,
-            errorCode: null,
+            status: "Failed" as const,
+            consistency: "none" as const,
+            degraded: true,
+            errorCode: "UserErrorVmNotFound",
           }
-        : j.vault === "vault-2" && j.vm === "web02"
-          ? {
-              ...j,
-              status: "Failed" as const,
-              consistency: "none" as const,
-              degraded: true,
-              errorCode: "UserErrorVmNotFound",
-            }
-          : j,
-    );
+        : j,
+  );
+}
+
+async function openStore(): Promise<TrendStore> {
+  const prefix = `vv${process.pid}x${Math.random().toString(36).slice(2, 10)}`;
+  return TrendStore.open({ kind: "connection", connectionString }, undefined, { tablePrefix: prefix });
+}
+
+describe("the digest's known VMs, vault by vault", () => {
+  it("reads each vault's VM states once, a few vaults at a time, and gives the digest the whole fleet gives", async () => {
+    const store = await openStore();
+    await storeDaysBefore(store);
+    const today = todaysJobs();
 
     const whole = vi.spyOn(store, "readVmStates");
     const byVault = vi.spyOn(store, "readVmStatesOfVault");
@@ -146,20 +177,7 @@ describe("the digest's known VMs, vault by vault", () => {
       date: DATE,
       jobs: today,
       store,
-      workspaces: [
-        {
-          workspaceId: WS,
-          status: "ok",
-          complete: true,
-          queries: 2,
-          retries: 0,
-          rowsRead: 0,
-          partialSplits: 0,
-          missingTables: [],
-        },
-      ],
-      complete: true,
-      rowsRejected: 0,
+      ...coverage,
       log: (line) => log.push(line),
     });
 
@@ -170,7 +188,7 @@ describe("the digest's known VMs, vault by vault", () => {
     expect(mostInFlight).toBeGreaterThan(1);
     expect(mostInFlight).toBeLessThanOrEqual(VAULTS_IN_FLIGHT);
     expect(log.join("\n")).toContain(
-      `read and judged ${VAULTS * VMS} VM state(s) vault by vault (${VAULTS} vault partition(s), ${VAULTS_IN_FLIGHT} at a time, the largest ${VMS}`,
+      `judged ${VAULTS * VMS} VM state(s) vault by vault (${VAULTS} vault(s): 0 as the day was stored, ${VAULTS} partition(s) read, ${VAULTS_IN_FLIGHT} at a time; the largest ${VMS}`,
     );
 
     // What the digest shows: exactly what judging every VM's state at once gives.
@@ -185,5 +203,46 @@ describe("the digest's known VMs, vault by vault", () => {
     expect(digest.changes.newFailures.map((c) => `${c.vault}/${c.vm}`)).toEqual(["vault-2/web02"]);
     expect(digest.coverage.vaultsSilent).toEqual(["vault-7"]);
     expect(digest.coverage.vmsKnown).toBe(VAULTS * VMS);
+  });
+
+  it("judges the vaults the day's write stores as it stores them, reading back only the others, to the same digest", async () => {
+    const store = await openStore();
+    await storeDaysBefore(store);
+    const today = todaysJobs();
+    const judged: StoredVerdicts = new Map();
+    const judge = judgeAsStored({ date: DATE, tz: "UTC", store, messages: messagesFor("en") }, judged);
+    await store.writeDay({
+      date: DATE,
+      jobs: today,
+      complete: true,
+      workspaces,
+      onVaultStates: judge(today),
+    });
+    // Every vault with a job today was written, and judged then; the silent vault 7 was not.
+    expect([...judged.keys()].map((k) => k.split("|")[0]).sort()).toEqual(
+      Array.from({ length: VAULTS }, (_, v) => `vault-${v}`).filter((v) => v !== "vault-7"),
+    );
+
+    const byVault = vi.spyOn(store, "readVmStatesOfVault");
+    const log: string[] = [];
+    const digest = await composeDigest({
+      date: DATE,
+      jobs: today,
+      store,
+      ...coverage,
+      judged,
+      log: (line) => log.push(line),
+    });
+    expect(byVault.mock.calls.map(([key]) => key.split("|")[0])).toEqual(["vault-7"]);
+    expect(log.join("\n")).toContain(
+      `(${VAULTS} vault(s): ${VAULTS - 1} as the day was stored, 1 partition(s) read`,
+    );
+    byVault.mockRestore();
+
+    // The same digest as reading every vault back after the write gives.
+    const readBack = await composeDigest({ date: DATE, jobs: today, store, ...coverage });
+    expect({ ...digest, generatedAt: "" }).toEqual({ ...readBack, generatedAt: "" });
+    expect(digest.changes.newFailures.map((c) => `${c.vault}/${c.vm}`)).toEqual(["vault-2/web02"]);
+    expect(digest.persisting.noJobToday.length).toBeGreaterThan(0);
   });
 });
