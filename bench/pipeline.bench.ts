@@ -67,7 +67,7 @@ async function scaling(): Promise<void> {
   const wrong: string[] = [];
   for (const jobs of sizes) {
     process.stdout.write(`\n-- ${jobs.toLocaleString("en-US")} jobs\n`);
-    const child = spawn(process.execPath, [self], {
+    const child = spawn(process.execPath, [...process.execArgv, self], {
       stdio: ["ignore", "pipe", "inherit"],
       env: {
         ...process.env,

@@ -93,3 +93,9 @@ export async function defaultRun(target: {
   });
   return { config, deps: await openDeps(config, { credential: benchCredential, tlsCa: loopbackTls().ca }) };
 }
+
+/**
+ * The Node options the Function App runs with on its default 2,048 MB instance (infra/modules/function-app.bicep
+ * sets `languageWorkers__node__arguments`): the benchmarks of the daily run measure it under the same heap.
+ */
+export const FUNCTION_APP_NODE_ARGS = ["--max-old-space-size=1280"];

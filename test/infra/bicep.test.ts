@@ -4,6 +4,7 @@
  * must pass. Each check is also run on a deliberately broken copy and must fail, so that none of them can
  * pass vacuously. Without a Bicep CLI (no .NET SDK, no NuGet) these tests say so and skip; in CI they fail.
  */
+import { FUNCTION_APP_NODE_ARGS } from "../../bench/services.js";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -588,6 +589,16 @@ describe.skipIf(bicepPath === "")(`the templates compiled by the Bicep CLI (${bi
   });
 
   describe("app settings", () => {
+    it("sizes the JavaScript heap to the instance, as the benchmarks of the daily run measure it", () => {
+      const settings = appSettings(INFRA);
+      // 1,280 MB of heap on a 2,048 MB instance (the default), 2,560 MB on a 4,096 MB one
+      expect(show(settings.get("languageWorkers__node__arguments") ?? null)).toBe(
+        "--max-old-space-size=${if(equals(parameters('instanceMemoryMB'), 4096), 2560, 1280)}",
+      );
+      expect(INFRA.main).toMatchObject({ parameters: { instanceMemoryMB: { defaultValue: 2048 } } });
+      expect(FUNCTION_APP_NODE_ARGS).toEqual(["--max-old-space-size=1280"]);
+    });
+
     it("sets every setting the app reads, except the documented intentionally-unset ones", () => {
       const settings = appSettings(INFRA);
       for (const name of SETTING_NAMES) {
