@@ -41,6 +41,8 @@ class CsvRecordStream {
   private started = false;
   private bomChecked = false;
   delimiter: string | null = null;
+  /** The columns whose unquoted fields are read (all when undefined). */
+  wanted: readonly boolean[] | undefined;
 
   constructor(private readonly onRecords: (records: string[][], lines: number[]) => void) {}
 
@@ -71,7 +73,7 @@ class CsvRecordStream {
     }
     let parsed;
     try {
-      parsed = parseCsvPart(text, this.delimiter, this.line, final);
+      parsed = parseCsvPart(text, this.delimiter, this.line, final, this.wanted);
     } catch (error) {
       if (error instanceof CsvError) throw new InputError(`The CSV, ${error.message}`);
       throw error;
@@ -111,6 +113,10 @@ export class CsvScan {
         this.columns = record.map((h) => h.trim());
         this.dateColumns = this.columns.flatMap((h, i) => (DATE_COLUMN.test(h) ? [i] : []));
         this.start = this.columns.findIndex((h) => /^JobStartDateTime\b/i.test(h));
+        // This pass reads only the date fields (and counts every record's fields).
+        const wanted: boolean[] = [];
+        for (const c of [...this.dateColumns, this.start]) if (c >= 0) wanted[c] = true;
+        this.stream.wanted = wanted;
         continue;
       }
       if (record.length !== this.columns.length) {

@@ -47,11 +47,19 @@ export interface CsvPart extends CsvRecords {
 }
 
 /**
- * Parses the complete records of `text`, whose first line is line `firstLine` of the file. Unless `final`,
+ * Parses the complete records of `text`, whose first line is line `firstLine` of the file; with `wanted`, only the
+ * fields of the columns it marks (and each record's first) are cut from the text (an unquoted field of another
+ * column is ""). Unless `final`,
  * a record that may go on in the next part (no line end after it yet) is left unread: read it again with the
  * next part, from `consumed`. With `final`, `text` ends the file.
  */
-export function parseCsvPart(text: string, delimiter: string, firstLine: number, final: boolean): CsvPart {
+export function parseCsvPart(
+  text: string,
+  delimiter: string,
+  firstLine: number,
+  final: boolean,
+  wanted?: readonly boolean[],
+): CsvPart {
   const sep = delimiter.charCodeAt(0);
   const records: string[][] = [];
   const lines: number[] = [];
@@ -114,7 +122,10 @@ export function parseCsvPart(text: string, delimiter: string, firstLine: number,
       if (nextCr < i) nextCr = indexOrEnd(text, "\r", i);
       const end = Math.min(nextSep, nextLf, nextCr);
       if (end === n && !final) return unfinished();
-      record.push(text.slice(i, end));
+      // A field the caller does not read is given as "" (it is still counted); a record's first field is always
+      // read, as a blank line is told by it.
+      const read = wanted === undefined || record.length === 0 || wanted[record.length] === true;
+      record.push(read ? text.slice(i, end) : "");
       i = end;
     }
     if (i >= n) {
@@ -274,6 +285,16 @@ function readSlashDate(s: string): Readonly<SlashDate> | null {
   return slash;
 }
 
+/** True when `s` opens with one or two digits making at most 12, then a slash. */
+function opensWithMonth(s: string): boolean {
+  const a = s.charCodeAt(0) - 48;
+  if (!(a >= 0 && a <= 9)) return false;
+  const b = s.charCodeAt(1);
+  if (b === 47) return true;
+  const a2 = a * 10 + b - 48;
+  return b >= 48 && b <= 57 && a2 <= 12 && s.charCodeAt(2) === 47;
+}
+
 /** How a file writes dates, from all its date cells: the evidence of each, or a reason it cannot tell. */
 export function detectDateOrder(cells: Iterable<string>): DateOrder | null | { problem: string } {
   const evidence = new DateOrderEvidence();
@@ -292,6 +313,9 @@ export class DateOrderEvidence {
 
   add(cell: string): void {
     if (this.yearFirst) return; // nothing else can change the answer
+    // Month-first with a 12-hour clock already seen: a cell that opens with a number up to 12 and a slash
+    // changes nothing (whether it is a date or not), so it is not read further.
+    if (this.secondOver12 !== null && this.twelveHour && opensWithMonth(cell)) return;
     const m = readSlashDate(cell);
     if (!m) return;
     this.seen = true;

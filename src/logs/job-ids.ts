@@ -178,12 +178,18 @@ export class JobIds {
 
   private grow(): void {
     const old = this.slots;
-    this.slots = new Int32Array(old.length * 2);
+    const slots = new Int32Array(old.length * 2);
+    const mask = (slots.length >> 1) - 1;
     for (let k = 0; k < old.length; k += 2) {
-      const entry = (old[k] ?? 0) - 1;
-      if (entry < 0) continue;
-      for (let w = 0; w < 4; w++) this.scratch[w] = this.words[entry * 4 + w] ?? 0;
-      this.place(this.slotOf(), entry);
+      const entry = old[k] ?? 0;
+      if (entry === 0) continue;
+      // Placed again by the hash kept beside it: the entries' words are not read.
+      const hash = old[k + 1] ?? 0;
+      let slot = hash & mask;
+      while (slots[slot * 2] !== 0) slot = (slot + 1) & mask;
+      slots[slot * 2] = entry;
+      slots[slot * 2 + 1] = hash;
     }
+    this.slots = slots;
   }
 }

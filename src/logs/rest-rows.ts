@@ -149,15 +149,28 @@ export class RestRows {
             i = q + 1;
           } else if (c === MINUS || (c >= ZERO && c <= NINE)) {
             let e = i + 1;
+            // A whole number of up to 15 digits (no leading zero) is worked out as it is read.
+            let whole = c === MINUS ? 0 : c - ZERO;
+            let digits = c === MINUS ? 0 : 1;
+            let plain = true;
             while (e < n) {
               const d = text.charCodeAt(e);
-              if ((d >= ZERO && d <= NINE) || d === 46 || d === 101 || d === 69 || d === 43 || d === MINUS)
-                e++;
+              if (d >= ZERO && d <= NINE) {
+                whole = whole * 10 + (d - ZERO);
+                digits++;
+              } else if (d === 46 || d === 101 || d === 69 || d === 43 || d === MINUS) plain = false;
               else break;
+              e++;
             }
-            const token = text.slice(i, e);
-            if (e >= n || !NUMBER.test(token)) break;
-            value = Number(token);
+            if (e >= n) break;
+            const lead = text.charCodeAt(c === MINUS ? i + 1 : i);
+            if (plain && digits > 0 && digits <= 15 && (lead !== ZERO || digits === 1)) {
+              value = c === MINUS ? -whole : whole;
+            } else {
+              const token = text.slice(i, e);
+              if (!NUMBER.test(token)) break;
+              value = Number(token);
+            }
             i = e;
           } else if (c === 110 && text.startsWith("null", i)) {
             value = null;
