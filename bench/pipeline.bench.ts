@@ -259,7 +259,7 @@ async function bench(): Promise<void> {
     process.stdout.write(
       `\nrows served          ${logs.rows.toLocaleString("en-US")} (${JOBS.toLocaleString("en-US")} jobs, ${logs.vaults} vaults)\n` +
         `jobs stored          ${stored.toLocaleString("en-US")}\n` +
-        `wall time            ${seconds.toFixed(1)} s  (${Math.round(stored / seconds).toLocaleString("en-US")} jobs/s)  target < 60 s\n` +
+        `wall time            ${seconds.toFixed(1)} s  (${Math.round(stored / seconds).toLocaleString("en-US")} jobs/s)${JOBS <= 100_000 ? "  target < 60 s" : ""}\n` +
         `peak RSS             ${mb(peak)} (before the run ${mb(rssBefore)})  target < ${mb(memoryTarget(JOBS))}\n` +
         `CPU                  ${cpu.toFixed(1)} s in backup-pulse, ${storeCpu.toFixed(1)} s in Azurite (load average ${loadavg()[0]?.toFixed(1) ?? "?"} at the end)\n` +
         `table transactions   ${written?.transactions ?? "?"} for ${written?.entities ?? "?"} entities in ` +
@@ -271,7 +271,10 @@ async function bench(): Promise<void> {
     const batched =
       written !== undefined && written.transactions <= written.entities / 100 + written.partitions;
     const targets: Target[] = [
-      { figure: `wall time ${seconds.toFixed(1)} s < 60 s`, met: seconds < 60, time: true },
+      // The time target is a 100,000-job day's; larger days are timed, not judged.
+      ...(JOBS <= 100_000
+        ? [{ figure: `wall time ${seconds.toFixed(1)} s < 60 s`, met: seconds < 60, time: true }]
+        : []),
       { figure: `peak RSS ${mb(peak)} < ${mb(memoryTarget(JOBS))}`, met: peak < memoryTarget(JOBS) },
       {
         figure: `${written?.transactions ?? "?"} table transactions: at most one per 100 entities per partition`,
