@@ -65,8 +65,7 @@ export class BatchWriter {
     assumedEmpty = false,
   ): Promise<void> {
     if (plan.length === 0) return;
-    this.written.add(`${role}/${partition}`);
-    this.result.partitions = this.written.size;
+    this.touched(role, partition);
     for (let i = 0; i < plan.length; i += MAX_TRANSACTION_ACTIONS) {
       const actions = plan
         .slice(i, i + MAX_TRANSACTION_ACTIONS)
@@ -81,12 +80,25 @@ export class BatchWriter {
 
   /** Counts a write sent outside {@link write}: one transaction of `entities` entities in `partition`. */
   count(role: TableRole, partition: string, entities: number): void {
-    const name = TABLE_NAMES[role];
+    this.touched(role, partition);
+    this.sent(TABLE_NAMES[role]);
+    this.stored(TABLE_NAMES[role], entities);
+  }
+
+  private touched(role: TableRole, partition: string): void {
     this.written.add(`${role}/${partition}`);
     this.result.partitions = this.written.size;
+  }
+
+  /** One transaction sent to the table `name`. */
+  private sent(name: string): void {
     this.onTransaction();
     this.result.transactions += 1;
     this.result.transactionsByTable[name] = (this.result.transactionsByTable[name] ?? 0) + 1;
+  }
+
+  /** Entities written or deleted in the table `name`. */
+  private stored(name: string, entities: number): void {
     this.result.entities += entities;
     this.result.entitiesByTable[name] = (this.result.entitiesByTable[name] ?? 0) + entities;
   }
@@ -104,11 +116,7 @@ export class BatchWriter {
   ): Promise<void> {
     const client = this.client(role);
     const name = TABLE_NAMES[role];
-    const count = (): void => {
-      this.onTransaction();
-      this.result.transactions += 1;
-      this.result.transactionsByTable[name] = (this.result.transactionsByTable[name] ?? 0) + 1;
-    };
+    const count = (): void => this.sent(name);
     try {
       try {
         await client.submitTransaction(actions);
@@ -140,8 +148,7 @@ export class BatchWriter {
         { cause: error },
       );
     }
-    this.result.entities += actions.length;
-    this.result.entitiesByTable[name] = (this.result.entitiesByTable[name] ?? 0) + actions.length;
+    this.stored(name, actions.length);
   }
 }
 

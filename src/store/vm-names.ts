@@ -93,14 +93,15 @@ export async function applyNameChanges(
   for (let attempt = 1; ; attempt++) {
     const stored = await getEntityOrNull(client, bucket, NAMES_ROW);
     const entries = new Map(unpackNames(stored).map((e) => [line(e), e]));
-    const before = entries.size;
     let changed = false;
     for (const c of changes) {
       const key = line(c);
-      if (c.add && !entries.has(key)) entries.set(key, { vmKey: c.vmKey, vaultKey: c.vaultKey });
-      else if (!c.add && entries.delete(key)) changed = true;
+      if (c.add === entries.has(key)) continue;
+      if (c.add) entries.set(key, { vmKey: c.vmKey, vaultKey: c.vaultKey });
+      else entries.delete(key);
+      changed = true;
     }
-    if (!changed && entries.size === before) return false;
+    if (!changed) return false;
     try {
       if (!stored) await client.createEntity(packNames(bucket, entries.values()));
       else if (entries.size === 0) await client.deleteEntity(bucket, NAMES_ROW, { etag: stored.etag });
